@@ -1,0 +1,26 @@
+"""Case data: the schema of case and policy files, their loader, and the built-in US–ROK case."""
+
+from .loader import (
+    BUILTIN_CASE,
+    InputError,
+    builtin_policy_names,
+    load_case,
+    load_policy,
+    validate_file,
+)
+from .schema import Case, Lever, LeverSetting, Parameter, Policy, Quantity
+
+__all__ = [
+    "BUILTIN_CASE",
+    "Case",
+    "InputError",
+    "Lever",
+    "LeverSetting",
+    "Parameter",
+    "Policy",
+    "Quantity",
+    "builtin_policy_names",
+    "load_case",
+    "load_policy",
+    "validate_file",
+]

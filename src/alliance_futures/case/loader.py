@@ -1,0 +1,167 @@
+"""Load case and policy files with errors that name the file, the key, the line and what was expected."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .schema import Case, Policy
+
+DATA = resources.files("alliance_futures") / "case" / "data"
+BUILTIN_CASE = "us_rok"
+M = TypeVar("M", bound=BaseModel)
+
+
+class InputError(Exception):
+    """Bad user input: a message meant for people, shown without a traceback."""
+
+    def __init__(self, file: str | Path, message: str, key: str | None = None, line: int | None = None):
+        self.file, self.key, self.line, self.detail = str(file), key, line, message
+        where = self.file + (f", line {line}" if line else "") + (f", at '{key}'" if key else "")
+        super().__init__(f"{where}: {message}")
+
+
+def _read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
+    """Parse YAML, returning the data and a map from key path to 1-based line number."""
+    if not path.is_file():
+        raise InputError(path, "no such file (expected a YAML case or policy file)")
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(path, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(n: yaml.Node, at: tuple[str, ...]) -> None:
+        lines[at] = n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                key = (*at, str(k.value))
+                walk(v, key)
+                lines[key] = k.start_mark.line + 1
+        elif isinstance(n, yaml.SequenceNode):
+            for i, v in enumerate(n.value):
+                walk(v, (*at, str(i)))
+
+    if node is not None:
+        walk(node, ())
+    return data, lines
+
+
+def _line(lines: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | None:
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            return lines[loc[:cut]]
+    return None
+
+
+def _validate(model: type[M], path: Path) -> M:
+    data, lines = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(path, f"expected a mapping of keys at the top level, got {type(data).__name__}", line=1)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        # Drop pydantic's union-branch tags (e.g. 'float', 'LeverSetting') from the key path.
+        loc = tuple(str(p) for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper() or p == "float"))
+        got = err.get("input")
+        shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+        more = f"; {len(exc.errors()) - 1} more problem(s) after fixing this one" if len(exc.errors()) > 1 else ""
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key (check its spelling against the built-in case)"
+        raise InputError(
+            path, f"{message}{shown}{more}", key=".".join(loc) or None, line=_line(lines, loc)
+        ) from None
+
+
+def resolve_case_path(name_or_file: str | Path) -> Path:
+    """A built-in case name ('us_rok') or a path to a case file."""
+    candidate = Path(name_or_file)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        return candidate
+    builtin = Path(str(DATA / f"{name_or_file}.yaml"))
+    if not builtin.is_file():
+        raise InputError(name_or_file, f"no built-in case of that name (built-in: {BUILTIN_CASE}) and no such file")
+    return builtin
+
+
+def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
+    """Load and check a case: the schema, then that it defines the same parameters, state and levers as the
+    built-in case (the model needs every one of them; an extra one is most likely a misspelling)."""
+    path = resolve_case_path(name_or_file)
+    case = _validate(Case, path)
+    reference = case if path == resolve_case_path(BUILTIN_CASE) else load_case(BUILTIN_CASE)
+    _, lines = _read_yaml(path)
+    for section, ours, theirs in (
+        ("parameters", case.flat_parameters(), reference.flat_parameters()),
+        ("initial", case.initial, reference.initial),
+        ("levers", case.levers, reference.levers),
+        ("thresholds", case.thresholds, reference.thresholds),
+    ):
+        for key in ours.keys() - theirs.keys():
+            loc = (section, *key.split("."))
+            raise InputError(path, "unknown key: the model does not use it", key=".".join(loc), line=_line(lines, loc))
+        for key in sorted(theirs.keys() - ours.keys()):
+            raise InputError(path, f"missing key: the model needs '{key}' under '{section}'", key=section,
+                             line=_line(lines, (section,)))
+    return case
+
+
+def builtin_policy_names() -> list[str]:
+    return sorted(p.name.removesuffix(".yaml") for p in (DATA / "policies").iterdir() if p.name.endswith(".yaml"))
+
+
+def resolve_policy_path(name_or_file: str | Path) -> Path:
+    candidate = Path(name_or_file)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        return candidate
+    builtin = Path(str(DATA / "policies" / f"{name_or_file}.yaml"))
+    if not builtin.is_file():
+        raise InputError(
+            name_or_file, f"no built-in policy package of that name (built-in: {', '.join(builtin_policy_names())})"
+        )
+    return builtin
+
+
+def load_policy(name_or_file: str | Path, case: Case) -> Policy:
+    """Load a policy package and check every lever against the case: known, on its side, inside its bounds."""
+    path = resolve_policy_path(name_or_file)
+    policy = _validate(Policy, path)
+    _, lines = _read_yaml(path)
+    for side, levers in policy.levers.items():
+        for name, setting in levers.items():
+            loc = ("levers", side, name)
+            lever = case.levers.get(name)
+            if lever is None:
+                raise InputError(path, f"unknown lever (known levers: {', '.join(sorted(case.levers))})",
+                                 key=".".join(loc), line=_line(lines, loc))
+            if lever.side != side:
+                raise InputError(path, f"lever '{name}' belongs to side '{lever.side}', not '{side}'",
+                                 key=".".join(loc), line=_line(lines, loc))
+            value = setting if isinstance(setting, float | int) else setting.value
+            lo, hi = lever.bounds
+            if not lo <= value <= hi:
+                raise InputError(path, f"value {value} is out of range: expected {lo} to {hi} {lever.unit}",
+                                 key=".".join(loc), line=_line(lines, loc))
+    return policy
+
+
+def validate_file(path: str | Path) -> str:
+    """Check a case or a policy file (told apart by its keys); return a one-line summary."""
+    p = Path(path)
+    data, _ = _read_yaml(p)
+    if isinstance(data, dict) and "institutionalisation" in data:
+        policy = load_policy(p, load_case())
+        return f"{p}: valid policy package '{policy.name}' setting {len(policy.settings())} lever(s)"
+    case = load_case(p)
+    n_uncertain = sum(q.is_uncertain for q in case.flat_parameters().values())
+    return f"{p}: valid case '{case.name}' with {len(case.flat_parameters())} parameters ({n_uncertain} uncertain)"

@@ -1,0 +1,158 @@
+"""Schemas of case and policy files.
+
+A *case* holds everything the model needs that is not code: the calendar, the initial state, every model parameter
+(a value or an uncertainty range, with unit, meaning and source), the policy levers with their defaults under each
+kind of government, and the thresholds that turn a simulated path into outcomes and named futures. A *policy* sets
+levers from a start year, may hold only while a given orientation governs, and carries an institutionalisation
+level that tells how easily the next administration undoes it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Side = Literal["us", "rok"]
+US_ORIENTATIONS = ("internationalist", "transactional")
+ROK_ORIENTATIONS = ("conservative", "progressive")
+ORIENTATIONS: dict[str, tuple[str, str]] = {"us": US_ORIENTATIONS, "rok": ROK_ORIENTATIONS}
+Institutionalisation = Literal["executive", "joint_statement", "law"]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys, NaN and infinities are errors, not silently accepted."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class Documented(Strict):
+    unit: str = Field(min_length=1)
+    meaning: str = Field(min_length=1)
+    source: str = Field(min_length=1, description="citation, base rate, or 'analyst judgement' with its reasoning")
+
+
+class Parameter(Documented):
+    """A model parameter: a fixed value, or a deep-uncertainty range sampled once per future."""
+
+    value: float | None = None
+    range: tuple[float, float] | None = None
+    distribution: Literal["uniform", "loguniform"] = "uniform"
+    allowed: tuple[float, float] = Field(description="values the model accepts, for overrides and checks")
+
+    @model_validator(mode="after")
+    def _one_of_value_or_range(self) -> Parameter:
+        if (self.value is None) == (self.range is None):
+            raise ValueError("give exactly one of 'value' or 'range'")
+        lo, hi = self.allowed
+        if lo > hi:
+            raise ValueError(f"'allowed' must be [low, high], got [{lo}, {hi}]")
+        if self.range is not None:
+            a, b = self.range
+            if not a < b:
+                raise ValueError(f"'range' must be [low, high] with low < high, got [{a}, {b}]")
+            if a < lo or b > hi:
+                raise ValueError(f"'range' [{a}, {b}] must lie inside 'allowed' [{lo}, {hi}]")
+            if self.distribution == "loguniform" and a <= 0:
+                raise ValueError("a 'loguniform' range must be positive")
+        elif self.value is not None and not lo <= self.value <= hi:
+            raise ValueError(f"'value' {self.value} must lie inside 'allowed' [{lo}, {hi}]")
+        return self
+
+    @property
+    def is_uncertain(self) -> bool:
+        return self.range is not None
+
+
+class Quantity(Documented):
+    """A documented single number: an initial condition or an outcome threshold."""
+
+    value: float
+
+
+class Lever(Documented):
+    """A policy lever and what each kind of government does with it when no package sets it."""
+
+    side: Side
+    bounds: tuple[float, float]
+    defaults: dict[str, float] = Field(description="orientation -> value chosen when no package sets the lever")
+
+    @model_validator(mode="after")
+    def _defaults_cover_orientations(self) -> Lever:
+        expected = set(ORIENTATIONS[self.side])
+        if set(self.defaults) != expected:
+            raise ValueError(f"'defaults' must give exactly {sorted(expected)}, got {sorted(self.defaults)}")
+        lo, hi = self.bounds
+        for orientation, value in self.defaults.items():
+            if not lo <= value <= hi:
+                raise ValueError(f"default for {orientation} ({value}) is outside 'bounds' [{lo}, {hi}]")
+        return self
+
+
+class Calendar(Strict):
+    start_year: int = Field(ge=1953, le=2100, description="year of the initial state; simulation starts after it")
+    us_inauguration_first: int = Field(description="first year a newly elected US president takes office")
+    us_term_years: int = Field(ge=1, le=10)
+    rok_election_next: int = Field(description="year of the next scheduled ROK presidential election")
+    rok_term_years: int = Field(ge=1, le=10)
+    us_orientation: Literal["internationalist", "transactional"]
+    rok_orientation: Literal["conservative", "progressive"]
+    source: str = Field(min_length=1)
+
+
+class Actor(Strict):
+    role: Literal["core", "context"]
+    description: str
+
+
+class Case(Strict):
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    title: str
+    description: str
+    actors: dict[str, Actor]
+    calendar: Calendar
+    initial: dict[str, Quantity]
+    parameters: dict[str, dict[str, Parameter]]
+    levers: dict[str, Lever]
+    thresholds: dict[str, Quantity]
+
+    def flat_parameters(self) -> dict[str, Parameter]:
+        """Parameters keyed 'group.name', in file order."""
+        return {f"{g}.{n}": p for g, group in self.parameters.items() for n, p in group.items()}
+
+
+class LeverSetting(Strict):
+    value: float
+    start_year: int | None = Field(default=None, description="overrides the policy's start year")
+    ramp_years: int = Field(default=1, ge=1, le=50, description="years to move from the default to the value")
+
+
+class Policy(Strict):
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    title: str
+    source: str = Field(min_length=1)
+    description: str
+    start_year: int = Field(ge=1953, le=2100)
+    institutionalisation: Institutionalisation
+    conditions: dict[Side, str] = Field(
+        default_factory=dict, description="side -> orientation that must govern for the levers to hold"
+    )
+    levers: dict[Side, dict[str, float | LeverSetting]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _conditions_name_orientations(self) -> Policy:
+        for side, orientation in self.conditions.items():
+            if orientation not in ORIENTATIONS[side]:
+                raise ValueError(
+                    f"condition for '{side}' must be one of {list(ORIENTATIONS[side])}, got '{orientation}'"
+                )
+        return self
+
+    def settings(self) -> dict[str, LeverSetting]:
+        """Lever name -> setting, with the policy's start year filled in."""
+        out: dict[str, LeverSetting] = {}
+        for side_levers in self.levers.values():
+            for name, setting in side_levers.items():
+                s = setting if isinstance(setting, LeverSetting) else LeverSetting(value=setting)
+                out[name] = s if s.start_year is not None else s.model_copy(update={"start_year": self.start_year})
+        return out

@@ -1,0 +1,22 @@
+"""The engine: random streams, sampling designs, executors and chunked ensemble runs."""
+
+from .design import sample, uncertain_parameters
+from .ensemble import RECORDED, Ensemble, Paths, parameter_values, run_ensemble, simulate
+from .executors import Executor, ProcessExecutor, SerialExecutor, make_executor
+from .streams import Streams
+
+__all__ = [
+    "RECORDED",
+    "Ensemble",
+    "Executor",
+    "Paths",
+    "ProcessExecutor",
+    "SerialExecutor",
+    "Streams",
+    "make_executor",
+    "parameter_values",
+    "run_ensemble",
+    "sample",
+    "simulate",
+    "uncertain_parameters",
+]

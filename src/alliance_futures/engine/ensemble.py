@@ -1,0 +1,159 @@
+"""Ensembles: many futures of one case under several policy packages, on common random numbers.
+
+Every package is simulated on the same sampled futures (the same rows of the experiments table) and the same
+random draws, so differences between packages are the policy's, not the sampling's. Futures are split into chunks
+that an executor runs anywhere; results are bit-identical whatever the chunk size, executor or worker count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..case import Case, Policy
+from ..model import STATE_VARIABLES, LeverPlan, initial_state, step
+from .design import Design, sample
+from .executors import Executor, SerialExecutor
+from .streams import Streams
+
+# Variables kept for every year when an ensemble records paths (for fan charts, signposts and narratives).
+RECORDED: tuple[str, ...] = (
+    "credibility", "troops", "cost_share", "us_demand", "exercises", "nuclear_integration", "gray_zone_plans",
+    "missile_defense", "diplomatic_coordination", "regional_role", "trilateral", "opcon", "division_of_labour",
+    "nuclear_status", "public_support", "friction", "dprk_warheads", "dprk_provocation", "prc_coercion",
+    "axis_cohesion", "us_overstretch", "us_transactional", "rok_progressive", "treaty_status", "war", "incidents",
+)
+DEFAULT_CHUNK = 32_768
+
+
+def parameter_values(case: Case, experiments: pd.DataFrame) -> dict[str, Any]:
+    """Fixed parameters as numbers, uncertain ones as one array entry per row of the experiments table."""
+    values: dict[str, Any] = {n: p.value for n, p in case.flat_parameters().items() if p.range is None}
+    values.update({n: experiments[n].to_numpy(dtype=np.float64) for n in experiments.columns})
+    return values
+
+
+@dataclass
+class Paths:
+    """What one simulation returns: the state at the horizon, and optionally yearly paths and events."""
+
+    final: dict[str, np.ndarray]
+    yearly: dict[str, np.ndarray] | None  # variable -> (futures, years) float32
+    events: list[dict[str, np.ndarray]] | None  # per year: event -> per future
+
+
+def simulate(
+    case: Case,
+    policy: Policy,
+    params: dict[str, Any],
+    futures: np.ndarray,
+    years: int,
+    seed: int,
+    record: bool = False,
+    trace: bool = False,
+) -> Paths:
+    """Simulate the given futures (their global indices, with their parameter values) for `years` years."""
+    plan = LeverPlan.compile(case, policy)
+    streams = Streams(seed, futures)
+    state = initial_state(case, len(futures))
+    first = case.calendar.start_year + 1
+    yearly = {v: np.empty((len(futures), years), dtype=np.float32) for v in RECORDED} if record else None
+    events: list[dict[str, np.ndarray]] | None = [] if trace else None
+    for t in range(years):
+        state, ev = step(state, case, plan, params, streams.for_year(first + t), first + t)
+        if yearly is not None:
+            for v in RECORDED:
+                yearly[v][:, t] = getattr(state, v)
+        if events is not None:
+            events.append(ev)
+    return Paths(final=state.as_dict(), yearly=yearly, events=events)
+
+
+@dataclass(frozen=True)
+class _Task:
+    case: Case
+    policy: Policy
+    params: dict[str, Any]
+    start: int
+    stop: int
+    years: int
+    seed: int
+    record: bool
+
+
+def _run_task(task: _Task) -> Paths:
+    return simulate(
+        task.case, task.policy, task.params, np.arange(task.start, task.stop), task.years, task.seed, task.record
+    )
+
+
+def _slice(params: dict[str, Any], start: int, stop: int) -> dict[str, Any]:
+    return {k: v[start:stop] if isinstance(v, np.ndarray) else v for k, v in params.items()}
+
+
+@dataclass
+class Ensemble:
+    """Futures of one case under several packages: inputs, the experiments table, final states, yearly paths."""
+
+    case: Case
+    policies: dict[str, Policy]
+    seed: int
+    years: int
+    design: str
+    experiments: pd.DataFrame
+    final: dict[str, dict[str, np.ndarray]]  # package -> variable -> per future
+    yearly: dict[str, dict[str, np.ndarray]] | None  # package -> variable -> (futures, years)
+
+    @property
+    def futures(self) -> int:
+        return len(self.experiments)
+
+    @property
+    def calendar_years(self) -> np.ndarray:
+        first = self.case.calendar.start_year + 1
+        return np.arange(first, first + self.years)
+
+
+def run_ensemble(
+    case: Case,
+    policies: Sequence[Policy],
+    futures: int,
+    years: int,
+    seed: int,
+    executor: Executor | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    design: Design = "lhs",
+    record: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> Ensemble:
+    """Simulate `futures` sampled futures of `case` under every package for `years` years.
+
+    `progress` is called with the number of future-packages finished after each chunk.
+    """
+    experiments = sample(case, futures, seed, design)
+    params = parameter_values(case, experiments)
+    bounds = [(s, min(s + chunk_size, futures)) for s in range(0, futures, chunk_size)]
+    tasks = [
+        _Task(case, policy, _slice(params, a, b), a, b, years, seed, record) for policy in policies for a, b in bounds
+    ]
+    final = {p.name: {v: np.empty(futures) for v in STATE_VARIABLES} for p in policies}
+    yearly = (
+        {p.name: {v: np.empty((futures, years), dtype=np.float32) for v in RECORDED} for p in policies}
+        if record else None
+    )
+    with executor or SerialExecutor() as ex:
+        for i, paths in ex.run(_run_task, tasks):
+            task = tasks[i]
+            name = task.policy.name
+            for v, arr in paths.final.items():
+                final[name][v][task.start:task.stop] = arr
+            if yearly is not None and paths.yearly is not None:
+                for v, arr in paths.yearly.items():
+                    yearly[name][v][task.start:task.stop] = arr
+            if progress is not None:
+                progress(task.stop - task.start)
+    return Ensemble(case, {p.name: p for p in policies}, seed, years, design, experiments, final, yearly)

@@ -1,0 +1,65 @@
+"""Force posture: exercises, plans, missile defence, nuclear integration, diplomatic coordination, and troops.
+
+Executive choices (exercise tempo, coordination of DPRK diplomacy) follow the year's lever at once; capabilities
+that take investment (gray-zone contingency plans, missile defence) move toward their lever gradually; nuclear
+integration climbs or falls one rung at a time (consultation → joint planning → NATO-like sharing). Troop cuts are a
+yearly hazard that rises with a transactional administration, drawdown pressure, friction and low US value of the
+alliance (about four cut episodes 1955–2025: 1969–71, 1977, 1990–92, 2004), held back by the legislated floor
+(FY2026 NDAA: no funds below 28,500, waivable), plus any scheduled drawdown a package sets (seed 002's division of
+labour; seed 003's "minor adjustments to the footprint"). Sources: seed 000 (exercises as signals, gray-zone plans,
+missile defence, nuclear planning); Lanoszka 2018; us-rok-facts.md §2.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import logistic, toward
+from .state import INTEGRATION_LEVELS, TREATY_TERMINATED, Array, Draw, Levers, Params, State
+
+
+def settings(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, dict[str, Array]]:
+    """Exercises, readiness, plans, missile defence, nuclear integration and coordination for this year."""
+    exercises = levers["exercise_tempo"] * (1.0 - p["posture.overstretch_exercise_cut"] * state.us_overstretch)
+    target = np.clip(np.round(levers["nuclear_integration_target"]), 0.0, INTEGRATION_LEVELS)
+    up = (target > state.nuclear_integration) & (draw("integration_up") < p["posture.integration_step_up"])
+    down = (target < state.nuclear_integration) & (draw("integration_down") < p["posture.integration_step_down"])
+    new = state.replace(
+        exercises=exercises,
+        readiness=toward(state.readiness, exercises, p["posture.readiness_rate"]),
+        gray_zone_plans=toward(state.gray_zone_plans, levers["gray_zone_planning"], p["posture.planning_rate"]),
+        missile_defense=toward(
+            state.missile_defense, levers["missile_defense_investment"], p["posture.missile_defense_rate"]
+        ),
+        nuclear_integration=state.nuclear_integration + up - down,
+        diplomatic_coordination=levers["diplomatic_coordination"],
+    )
+    return new, {"integration_up": up, "integration_down": down}
+
+
+def drawdown_hazard(state: State, p: Params, levers: Levers) -> Array:
+    """Yearly probability that Washington orders a troop cut, before the legislated floor."""
+    return logistic(
+        p["posture.drawdown_intercept"]
+        + p["posture.drawdown_transactional"] * state.us_transactional
+        + p["posture.drawdown_pressure"] * levers["drawdown_pressure"]
+        + p["posture.drawdown_friction"] * state.friction
+        - p["posture.drawdown_value"] * state.us_value
+        + p["posture.drawdown_overstretch"] * state.us_overstretch
+    )
+
+
+def troops(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, dict[str, Array]]:
+    """Troop cuts: hazard-driven cuts, scheduled drawdowns, and withdrawal once the treaty has ended."""
+    cut_to = state.troops * (1.0 - p["posture.cut_fraction"])
+    below_floor = cut_to < p["posture.troop_floor"]
+    hazard = drawdown_hazard(state, p, levers) * np.where(below_floor, 1.0 - p["posture.floor_strength"], 1.0)
+    cut = (draw("drawdown") < hazard) & (state.troops > 0.0)
+    after_cut = np.where(cut, cut_to, state.troops)
+    scheduled = np.minimum(after_cut, levers["troop_target"])
+    withdrawn = np.where(state.treaty_status == TREATY_TERMINATED, 0.0, scheduled)
+    return state.replace(troops=withdrawn), {
+        "drawdown": cut,
+        "scheduled_cut": scheduled < after_cut,
+        "troops_cut": state.troops - withdrawn,
+    }

@@ -1,0 +1,27 @@
+"""Alliance friction: what accumulates from cost-sharing disputes, discordant governments, talks that bypass Seoul,
+unilateral troop cuts and an ROK nuclear programme, and decays when nothing feeds it.
+
+A discordant pairing (transactional US with progressive ROK, like Trump–Moon) adds friction each year (seed 003:
+"discordant policies"); the China–Russia–DPRK axis widens fissures once friction is already high (seed 003:
+"collaborate assiduously to exploit fissures"). Sources: seeds 000 and 003; model.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import clip01
+from .state import NUCLEAR_PURSUING, Array, Params, State
+
+
+def update(state: State, p: Params, unmet_demand: Array, drawdown: Array) -> State:
+    discord = state.us_transactional * state.rok_progressive
+    inputs = (
+        p["friction.discord"] * discord
+        + p["friction.unmet_demand"] * unmet_demand
+        + p["friction.bypass"] * (1.0 - state.diplomatic_coordination)
+        + p["friction.drawdown"] * drawdown
+        + p["friction.nuclear_pursuit"] * (state.nuclear_status >= NUCLEAR_PURSUING)
+        + p["friction.axis_wedge"] * state.axis_cohesion * np.maximum(state.friction - p["friction.wedge_above"], 0.0)
+    )
+    return state.replace(friction=clip01(state.friction * (1.0 - p["friction.decay"]) + inputs))

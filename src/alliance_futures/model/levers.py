@@ -1,0 +1,66 @@
+"""Policy levers: what each government does by default, and what a policy package sets instead.
+
+A package sets levers from a start year, ramping from the default to its value; it holds only while the governments
+named in its conditions are in office and until an administration undoes it (see `politics.reverse_packages`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..case import Case, LeverSetting, Policy
+from ..case.schema import ORIENTATIONS
+from .state import Array, State
+
+
+def orientation_flag(state: State, side: str) -> Array:
+    """1 where the side's second orientation governs (US transactional, ROK progressive), 0 where its first."""
+    return state.us_transactional if side == "us" else state.rok_progressive
+
+
+@dataclass(frozen=True)
+class LeverPlan:
+    """A case's levers and one policy package, compiled for fast yearly evaluation."""
+
+    side: dict[str, str]
+    defaults: dict[str, tuple[float, float]]  # lever -> (first orientation's default, second's)
+    settings: dict[str, LeverSetting]
+    conditions: dict[str, float]  # side -> orientation flag that must hold
+    institutionalisation: str
+    policy_name: str
+
+    @classmethod
+    def compile(cls, case: Case, policy: Policy) -> LeverPlan:
+        side = {name: lever.side for name, lever in case.levers.items()}
+        defaults = {
+            name: (lever.defaults[ORIENTATIONS[lever.side][0]], lever.defaults[ORIENTATIONS[lever.side][1]])
+            for name, lever in case.levers.items()
+        }
+        conditions = {s: float(ORIENTATIONS[s].index(o)) for s, o in policy.conditions.items()}
+        return cls(side, defaults, policy.settings(), conditions, policy.institutionalisation, policy.name)
+
+    def first_start(self, side: str) -> int | None:
+        """The first year in which the package sets a lever of this side, or None if it sets none."""
+        years = [s.start_year for name, s in self.settings.items() if self.side[name] == side and s.start_year]
+        return min(years) if years else None
+
+    def values(self, state: State, year: int) -> dict[str, Array]:
+        """Every lever's value in each future for this year."""
+        flags = {s: orientation_flag(state, s) for s in ORIENTATIONS}
+        holds = np.ones_like(state.credibility, dtype=bool)
+        for s, wanted in self.conditions.items():
+            holds &= flags[s] == wanted
+        reversed_side = {"us": state.reversed_us, "rok": state.reversed_rok}
+        out: dict[str, Array] = {}
+        for name, (first, second) in self.defaults.items():
+            default = np.where(flags[self.side[name]] == 1.0, second, first)
+            setting = self.settings.get(name)
+            if setting is None or setting.start_year is None or year < setting.start_year:
+                out[name] = default
+                continue
+            ramp = min(1.0, (year - setting.start_year + 1) / setting.ramp_years)
+            active = holds & (reversed_side[self.side[name]] == 0.0)
+            out[name] = np.where(active, default + ramp * (setting.value - default), default)
+        return out

@@ -1,0 +1,73 @@
+"""Proliferation: South Korean public support for nuclear weapons and the ROK's nuclear status ladder.
+
+Public support moves toward a target that rises with the DPRK threat and abandonment fear (1 − credibility) and
+falls with nuclear integration and leader-level consultation (about 7 in 10 in favour in 2021–24 polls; seed 003:
+"the majority of South Koreans ... want their own nuclear weapons"). Sukin 2020 finds support can also rise with
+credibility through entrapment fear; that channel is the `support_entrapment` slope on PRC coercion. The status
+ladder (none → latent → exploring → pursuing → armed) climbs when low credibility, public support, threat and a troop
+cut outweigh sanction exposure and nuclear integration (Monteiro & Debs 2014; Park Chung-hee's programme after the
+1969 Nixon Doctrine and the 1971 withdrawal). US pressure can reverse early steps, more easily the earlier the step
+and only while the treaty holds (Gerzhoy 2015: leverage of the patron; every US-ally pursuit in Asia was reversed):
+easier to prevent than to stop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .common import clip01, logistic, toward
+from .context import dprk_threat
+from .state import (
+    INTEGRATION_LEVELS,
+    NUCLEAR_ARMED,
+    NUCLEAR_EXPLORING,
+    NUCLEAR_LATENT,
+    NUCLEAR_PURSUING,
+    Array,
+    Draw,
+    Levers,
+    Params,
+    State,
+)
+
+
+def support_target(state: State, p: Params, levers: Levers) -> Array:
+    return logistic(
+        p["proliferation.support_intercept"]
+        + p["proliferation.support_threat"] * dprk_threat(state, p)
+        + p["proliferation.support_abandonment"] * (1.0 - state.credibility)
+        + p["proliferation.support_entrapment"] * state.prc_coercion
+        - p["proliferation.support_integration"] * state.nuclear_integration / INTEGRATION_LEVELS
+        - p["proliferation.support_consultation"] * levers["leader_consultation"]
+    )
+
+
+def advance_hazard(state: State, p: Params, drawdown: Array) -> Array:
+    """Yearly probability of climbing one rung of the ladder (below 'armed', where the pursuit hazard applies)."""
+    return logistic(
+        p["proliferation.advance_intercept"]
+        + p["proliferation.advance_abandonment"] * (1.0 - state.credibility)
+        + p["proliferation.advance_support"] * state.public_support
+        + p["proliferation.advance_threat"] * dprk_threat(state, p)
+        + p["proliferation.advance_drawdown"] * drawdown
+        - p["proliferation.advance_integration"] * state.nuclear_integration / INTEGRATION_LEVELS
+        - p["proliferation.sanction_exposure"]
+    )
+
+
+def advance(state: State, p: Params, levers: Levers, draw: Draw, drawdown: Array) -> tuple[State, dict[str, Array]]:
+    support = clip01(toward(state.public_support, support_target(state, p, levers), p["proliferation.support_rate"]))
+    state = state.replace(public_support=support)
+    status = state.nuclear_status
+    climb = np.where(status == NUCLEAR_PURSUING, p["proliferation.weapon_hazard"], advance_hazard(state, p, drawdown))
+    up = (status < NUCLEAR_ARMED) & (draw("nuclear_advance") < climb)
+    reversal = np.select(
+        [status == NUCLEAR_EXPLORING, status == NUCLEAR_PURSUING],
+        [p["proliferation.reverse_exploring"], p["proliferation.reverse_pursuing"]],
+        0.0,
+    ) * (state.treaty_status == 0.0)
+    down = ~up & (draw("nuclear_reversal") < reversal)
+    new_status = np.where(up, status + 1.0, np.where(down, NUCLEAR_LATENT, status))
+    return state.replace(
+        nuclear_status=new_status, peak_nuclear_status=np.maximum(state.peak_nuclear_status, new_status)
+    ), {"nuclear_up": up, "nuclear_reversed": down}

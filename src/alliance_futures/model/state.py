@@ -1,0 +1,109 @@
+"""The state of many futures at once: one float array per variable, one entry per future.
+
+Ordinal and yes/no variables are stored as floats too (0, 1, 2 …) so that a whole state is one homogeneous set of
+arrays that the engine can slice, stack and store without special cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..case import Case
+
+Array = NDArray[np.float64]
+Params = Mapping[str, Any]  # 'group.name' -> float, or an array with one value per future
+Levers = Mapping[str, Array]  # lever name -> this year's value in each future
+Draw = Callable[[str], Array]  # stream name -> one uniform number in [0, 1) per future, for this year
+
+# Ladder of ROK nuclear status (model.md): none → latent → exploring → pursuing → armed.
+NUCLEAR_LATENT, NUCLEAR_EXPLORING, NUCLEAR_PURSUING, NUCLEAR_ARMED = 1.0, 2.0, 3.0, 4.0
+# Nuclear integration: none → consultation (NCG) → joint planning → NATO-like sharing.
+INTEGRATION_LEVELS = 3.0
+# Wartime operational control: US-led CFC → conditions-based transition → ROK-led Future-CFC.
+OPCON_TRANSITION, OPCON_ROK_LED = 1.0, 2.0
+# Mutual Defense Treaty: in force → notice given (Art. VI: one year) → terminated.
+TREATY_NOTICE, TREATY_TERMINATED = 1.0, 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Every state variable of model.md, per future."""
+
+    us_transactional: Array  # 1: transactional US administration, 0: internationalist
+    rok_progressive: Array  # 1: progressive ROK administration, 0: conservative
+    rok_next_election: Array  # calendar year of the next ROK presidential election
+    reversed_us: Array  # 1 once a US administration has undone the package's US levers
+    reversed_rok: Array
+    credibility: Array  # Seoul's belief that the US would defend it, in [0, 1]
+    troops: Array  # USFK personnel
+    cost_share: Array  # ROK payment under the Special Measures Agreement, KRW trillion per year
+    us_demand: Array  # what Washington asks, KRW trillion per year
+    sma_renewal_year: Array  # year the next Special Measures Agreement takes effect
+    exercises: Array  # tempo of large combined exercises in [0, 1]
+    readiness: Array  # Combined Forces Command readiness in [0, 1], built by exercises
+    nuclear_integration: Array  # 0..3
+    gray_zone_plans: Array  # [0, 1]
+    missile_defense: Array  # [0, 1]
+    diplomatic_coordination: Array  # [0, 1]: 1 unified US–ROK position, 0 talks that bypass Seoul
+    regional_role: Array  # [0, 1]
+    trilateral: Array  # US–ROK–Japan cooperation in [0, 1]
+    division_of_labour: Array  # commitment mode: 1 division of labour (1902 model), 0 unconditional
+    opcon: Array  # 0 US-led CFC, 1 conditions-based transition, 2 ROK-led Future-CFC
+    nuclear_status: Array  # 0..4
+    peak_nuclear_status: Array  # highest status reached so far
+    public_support: Array  # share of South Koreans who want their own nuclear weapons
+    friction: Array  # accumulated alliance friction in [0, 1]
+    dprk_warheads: Array
+    decoupling: Array  # reach of survivable DPRK ICBMs to US cities in [0, 1]
+    dprk_provocation: Array  # provocation intensity this year in [0, 1]
+    prc_coercion: Array  # PRC military and economic pressure on the ROK in [0, 1]
+    axis_cohesion: Array  # China–Russia–DPRK alignment in [0, 1]
+    us_overstretch: Array  # 1 while the US is decisively engaged in a major war elsewhere
+    trade_china_share: Array  # ROK exports going to China
+    treaty_status: Array  # 0 in force, 1 notice given, 2 terminated
+    war: Array  # 1 once war has broken out on the peninsula
+    nuclear_use: Array  # 1 once nuclear weapons have been used
+    incidents: Array  # gray-zone incidents so far
+    us_value: Array  # US net value of the alliance (alliance_value)
+    rok_value: Array  # ROK net value of the alliance
+    us_net_cost: Array  # cumulative US stationing cost net of ROK payments, USD billion
+
+    def replace(self, **changes: Array) -> State:
+        return replace(self, **changes)
+
+    def map(self, fn: Callable[[Array], Array]) -> State:
+        """Apply fn to every variable (slicing, copying, concatenating …)."""
+        return State(**{f.name: fn(getattr(self, f.name)) for f in fields(self)})
+
+    def as_dict(self) -> dict[str, Array]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+STATE_VARIABLES: tuple[str, ...] = tuple(f.name for f in fields(State))
+
+# Variables set from the case's calendar, or that start at zero in every future.
+_FROM_CALENDAR = {"us_transactional", "rok_progressive", "rok_next_election"}
+_START_AT_ZERO = {"reversed_us", "reversed_rok", "war", "nuclear_use", "incidents", "us_net_cost"}
+_DERIVED_AT_START = {"peak_nuclear_status": "nuclear_status", "us_demand": "cost_share", "readiness": "exercises"}
+INITIAL_VARIABLES = tuple(
+    v for v in STATE_VARIABLES if v not in _FROM_CALENDAR | _START_AT_ZERO | set(_DERIVED_AT_START)
+    and v not in {"us_value", "rok_value"}
+)
+
+
+def initial_state(case: Case, n: int) -> State:
+    """The case's initial state copied into n futures. Alliance values start neutral and are set by the first
+    step."""
+    cal = case.calendar
+    values: dict[str, float] = {name: case.initial[name].value for name in INITIAL_VARIABLES}
+    values["us_transactional"] = float(cal.us_orientation == "transactional")
+    values["rok_progressive"] = float(cal.rok_orientation == "progressive")
+    values["rok_next_election"] = float(cal.rok_election_next)
+    values.update({name: 0.0 for name in _START_AT_ZERO | {"us_value", "rok_value"}})
+    values.update({name: values[source] for name, source in _DERIVED_AT_START.items()})
+    return State(**{name: np.full(n, values[name], dtype=np.float64) for name in STATE_VARIABLES})

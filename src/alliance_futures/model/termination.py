@@ -1,0 +1,31 @@
+"""Alliance termination under the Mutual Defense Treaty.
+
+The yearly hazard of treaty notice is a base rate (US defence pacts end at about 0.20% a year; all pacts about 0.46%,
+ATOP v5.1) raised exponentially as the weaker side's net value of the alliance falls below its reference level, plus
+sudden shocks: an ROK nuclear programme past 'pursuing' (Washington's response) and a war elsewhere that overstretches
+the US. Notice takes a year to take effect (Article VI), after which US forces leave. No notice is given in wartime.
+Sources: Bennett 1997 (alliance duration); model.md; literature-and-base-rates.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .state import NUCLEAR_PURSUING, TREATY_NOTICE, TREATY_TERMINATED, Array, Draw, Params, State
+
+
+def notice_hazard(state: State, p: Params) -> Array:
+    weakest = np.minimum(state.us_value, state.rok_value)
+    hazard = p["termination.base_hazard"] * np.exp(
+        p["termination.value_slope"] * np.maximum(p["termination.value_reference"] - weakest, 0.0)
+    )
+    hazard = hazard + p["termination.pursuit_shock"] * (state.nuclear_status >= NUCLEAR_PURSUING)
+    hazard = hazard + p["termination.overstretch_shock"] * state.us_overstretch
+    return np.minimum(hazard, 1.0)
+
+
+def advance(state: State, p: Params, draw: Draw) -> tuple[State, dict[str, Array]]:
+    takes_effect = state.treaty_status == TREATY_NOTICE
+    notice = (state.treaty_status == 0.0) & (state.war == 0.0) & (draw("treaty_notice") < notice_hazard(state, p))
+    status = np.where(takes_effect, TREATY_TERMINATED, np.where(notice, TREATY_NOTICE, state.treaty_status))
+    return state.replace(treaty_status=status), {"treaty_notice": notice, "termination": takes_effect}
