@@ -5,7 +5,7 @@ year). Washington's ask is the start-year payment, grown by the escalator, times
 five-fold in 2019 and spoke of USD 10 bn a year in 2024). A renewal falls due when the agreement expires, or early
 when a transactional administration reopens it (the one-year 10th SMA of 2019). Seoul concedes a share of the gap
 that is larger for conservative governments and grows with abandonment fear (1 − credibility); the demand left
-unmet is a dispute when it is large, feeding friction and troop-cut risk. Sources: Olson & Zeckhauser 1966; Sandler
+unmet is a dispute when it is large, feeding friction and troop-cut risk. Payments stop when the treaty ends. Sources: Olson & Zeckhauser 1966; Sandler
 1993; Blankenship 2023; us-rok-facts.md §1.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .common import clip01
-from .state import Array, Draw, Levers, Params, State
+from .state import TREATY_TERMINATED, Array, Draw, Levers, Params, State
 
 
 def reference_payment(p: Params, year: int, start_year: int) -> Array:
@@ -33,7 +33,8 @@ def renew(
         & (state.sma_renewal_year > year)
         & (draw("sma_reopen") < p["burden.reopen_probability"])
     )
-    renewal = (state.sma_renewal_year <= year) | reopen
+    in_force = state.treaty_status < TREATY_TERMINATED
+    renewal = ((state.sma_renewal_year <= year) | reopen) & in_force
     concession = clip01(
         np.where(state.rok_progressive == 1.0, p["burden.concession_progressive"], p["burden.concession_conservative"])
         * (1.0 + p["burden.concession_fear"] * (1.0 - state.credibility))
@@ -41,7 +42,7 @@ def renew(
     settled = payment + concession * np.maximum(demand - payment, 0.0)
     unmet = np.where(renewal, np.maximum(demand - settled, 0.0) / demand, 0.0)
     new = state.replace(
-        cost_share=np.where(renewal, settled, payment),
+        cost_share=np.where(renewal, settled, np.where(in_force, payment, 0.0)),
         us_demand=demand,
         sma_renewal_year=np.where(renewal, year + p["burden.sma_term_years"], state.sma_renewal_year),
     )

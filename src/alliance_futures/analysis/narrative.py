@@ -1,0 +1,109 @@
+"""Plain-language, dated narratives of single simulated futures.
+
+A future is simulated again on its own (same seed, same index, same parameters: the counter-based streams make
+that exact), this time keeping every year's events, which are then told in the analyst's vocabulary.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..case import Case, Policy
+from ..engine import Paths, parameter_values, simulate
+from .outcomes import NAMED_FUTURES, outcomes
+
+US = {0.0: "internationalist", 1.0: "transactional"}
+ROK = {0.0: "conservative", 1.0: "progressive"}
+NUCLEAR = {2.0: "begins exploring nuclear-weapons options", 3.0: "decides to pursue nuclear weapons",
+           4.0: "tests a nuclear weapon"}
+INTEGRATION = {0.0: "nuclear consultation lapses", 1.0: "nuclear consultation (NCG level)",
+               2.0: "joint nuclear planning", 3.0: "NATO-like nuclear sharing arrangements"}
+
+
+def trace_future(case: Case, policy: Policy, experiments: pd.DataFrame, future: int, years: int, seed: int) -> Paths:
+    """Re-simulate one future of an ensemble, keeping its yearly state and events."""
+    params = parameter_values(case, experiments.iloc[[future]])
+    return simulate(case, policy, params, np.array([future]), years, seed, record=True, trace=True)
+
+
+def _year_lines(ev: dict[str, np.ndarray], y: dict[str, np.ndarray], t: int, troops_before: float,
+                policy: Policy, first_scheduled_cut: bool) -> list[str]:
+    """What happened in one year, as short sentences."""
+    at = {k: float(v[0, t]) for k, v in y.items()}
+    lines: list[str] = []
+
+    def happened(name: str) -> bool:
+        return bool(ev[name][0])
+
+    if happened("us_new_admin"):
+        change = " (a change of course)" if happened("us_switched") else ""
+        orientation = US[at["us_transactional"]]
+        lines.append(f"{'an' if orientation[0] in 'aeiou' else 'a'} {orientation} US administration takes office{change}")
+    if happened("rok_new_admin"):
+        early = "early " if happened("rok_early_election") else ""
+        lines.append(f"a {ROK[at['rok_progressive']]} ROK president wins the {early}election")
+    for side, who in (("us", "Washington"), ("rok", "Seoul")):
+        if happened(f"{side}_reversed"):
+            lines.append(f"{who}'s new government abandons the '{policy.title}' package")
+    if happened("overstretch_onset"):
+        lines.append("the US is drawn into a major war elsewhere")
+    if happened("overstretch_end"):
+        lines.append("the US war elsewhere ends")
+    if happened("sma_reopened"):
+        lines.append("Washington reopens the cost-sharing agreement before it expires")
+    if happened("sma_renewal"):
+        dispute = ", a bitter dispute" if happened("cost_dispute") else ""
+        lines.append(f"new cost-sharing deal: Seoul pays KRW {at['cost_share']:.2f} T a year against a US demand "
+                     f"of KRW {at['us_demand']:.2f} T{dispute}")
+    if happened("drawdown"):
+        lines.append(f"Washington withdraws {troops_before - at['troops']:,.0f} troops (USFK now {at['troops']:,.0f})")
+    if first_scheduled_cut:
+        lines.append("a scheduled drawdown of US ground forces begins")
+    if happened("integration_up") or happened("integration_down"):
+        lines.append(f"nuclear integration: {INTEGRATION[at['nuclear_integration']]}")
+    if happened("opcon_transfer"):
+        lines.append("wartime operational control passes to a ROK-led Future-CFC")
+    if happened("division_adopted"):
+        lines.append("the allies adopt a division of labour: Seoul holds conventional defence, Washington the "
+                     "nuclear umbrella and third-party deterrence")
+    if happened("nuclear_up"):
+        lines.append(f"Seoul {NUCLEAR[at['nuclear_status']]} (public support {at['public_support']:.0%})")
+    if happened("nuclear_reversed"):
+        lines.append("US pressure halts the ROK nuclear programme")
+    if happened("incident"):
+        lines.append("a deadly gray-zone incident with the DPRK")
+    if happened("war_onset"):
+        lines.append("war breaks out on the peninsula")
+    if happened("nuclear_use"):
+        lines.append("nuclear weapons are used")
+    if happened("treaty_notice"):
+        lines.append("notice is given to end the Mutual Defense Treaty")
+    if happened("termination"):
+        lines.append("the Mutual Defense Treaty ends; US forces leave")
+    return lines
+
+
+def narrate(case: Case, policy: Policy, paths: Paths, first_year: int) -> str:
+    """A dated narrative of one traced future (see `trace_future`)."""
+    if paths.yearly is None or paths.events is None:
+        raise ValueError("narrate needs a traced simulation (record=True, trace=True)")
+    yearly = paths.yearly
+    troops_before = case.initial["troops"].value
+    scheduled = [bool(ev["scheduled_cut"][0]) for ev in paths.events]
+    first_scheduled = scheduled.index(True) if any(scheduled) else -1
+    out = []
+    for t, ev in enumerate(paths.events):
+        lines = _year_lines(ev, yearly, t, troops_before, policy, t == first_scheduled)
+        troops_before = float(yearly["troops"][0, t])
+        if lines:
+            sentence = "; ".join(lines)
+            out.append(f"{first_year + t}: {sentence[0].upper()}{sentence[1:]}.")
+    last = first_year + len(paths.events) - 1
+    named = outcomes(paths.final, case)["named_future"].iloc[0]
+    f = paths.final
+    out.append(
+        f"By {last}: {NAMED_FUTURES[named]}. Credibility {f['credibility'][0]:.2f}, {f['troops'][0]:,.0f} US troops, "
+        f"public support for nuclear weapons {f['public_support'][0]:.0%}, friction {f['friction'][0]:.2f}."
+    )
+    return "\n".join(out)

@@ -1,0 +1,114 @@
+"""Outcomes and named futures (model.md, "Outcomes and named futures"), and their probabilities per package.
+
+Each future's final state gives its outcomes (did rupture, drawdown, nuclear pursuit, war … happen within the
+horizon) and one named alternative future, chosen in order of gravity: War, Nuclear South Korea, Rupture, Hollowed
+alliance, Transformed alliance, Managed continuity. Thresholds come from the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from ..case import Case
+from ..engine import Ensemble
+from ..model.state import NUCLEAR_PURSUING, OPCON_ROK_LED
+
+OUTCOMES = (
+    "rupture", "drawdown", "nuclear_pursuit", "gray_zone_incident", "war", "nuclear_use", "opcon_transfer",
+    "regional_role_expanded",
+)
+NAMED_FUTURES = {
+    "war": "War",
+    "nuclear_south_korea": "Nuclear South Korea",
+    "rupture": "Rupture",
+    "hollowed_alliance": "Hollowed alliance",
+    "transformed_alliance": "Transformed alliance",
+    "managed_continuity": "Managed continuity",
+}
+FUTURE_PREFIX = "future:"
+CONFIDENCE = 0.95
+
+
+def outcomes(final: Mapping[str, np.ndarray], case: Case) -> pd.DataFrame:
+    """One row per future: the outcome flags, the US net cost and the named future."""
+    th = {k: q.value for k, q in case.thresholds.items()}
+    start_troops = case.initial["troops"].value
+    troops, opcon = final["troops"], final["opcon"]
+    cut = 1.0 - troops / start_troops
+    flags = {
+        "rupture": (final["treaty_status"] > 0) | ((troops < th["rupture_troops"]) & (opcon == OPCON_ROK_LED)),
+        "drawdown": cut >= th["drawdown_cut"],
+        "nuclear_pursuit": final["peak_nuclear_status"] >= NUCLEAR_PURSUING,
+        "gray_zone_incident": final["incidents"] > 0,
+        "war": final["war"] == 1.0,
+        "nuclear_use": final["nuclear_use"] == 1.0,
+        "opcon_transfer": opcon == OPCON_ROK_LED,
+        "regional_role_expanded": final["regional_role"] >= th["regional_role_expanded"],
+    }
+    credibility = final["credibility"]
+    hollowed = (credibility < th["hollowed_credibility"]) | (
+        (cut >= th["hollowed_troop_cut"]) & (final["division_of_labour"] == 0.0)
+    )
+    transformed = (
+        flags["opcon_transfer"] | flags["regional_role_expanded"] | (final["division_of_labour"] == 1.0)
+    ) & (credibility >= th["transformed_credibility"])
+    named = np.select(
+        [flags["war"], final["nuclear_status"] >= NUCLEAR_PURSUING, flags["rupture"], hollowed, transformed],
+        ["war", "nuclear_south_korea", "rupture", "hollowed_alliance", "transformed_alliance"],
+        "managed_continuity",
+    )
+    table = pd.DataFrame(flags)
+    table["us_net_cost"] = final["us_net_cost"]
+    table["named_future"] = pd.Categorical(named, categories=list(NAMED_FUTURES))
+    table.index.name = "future"
+    return table
+
+
+def wilson(successes: np.ndarray | int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Wilson score interval for a proportion (Wilson 1927): well behaved near 0 and 1, unlike the normal one."""
+    z = float(norm.ppf(0.5 + confidence / 2))
+    p = float(successes) / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def probabilities(table: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Outcome and named-future probabilities with 95% intervals: {key: {'p', 'lo', 'hi'}}."""
+    n = len(table)
+    out: dict[str, dict[str, float]] = {}
+    counts = table["named_future"].value_counts()
+    for key in NAMED_FUTURES:
+        k = int(counts.get(key, 0))
+        lo, hi = wilson(k, n)
+        out[FUTURE_PREFIX + key] = {"p": k / n, "lo": lo, "hi": hi}
+    for key in OUTCOMES:
+        k = int(table[key].sum())
+        lo, hi = wilson(k, n)
+        out[key] = {"p": k / n, "lo": lo, "hi": hi}
+    return out
+
+
+def mean_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> dict[str, float]:
+    z = float(norm.ppf(0.5 + confidence / 2))
+    mean, se = float(np.mean(values)), float(np.std(values, ddof=1) / np.sqrt(len(values)))
+    return {"mean": mean, "lo": mean - z * se, "hi": mean + z * se}
+
+
+def outcome_tables(ensemble: Ensemble) -> dict[str, pd.DataFrame]:
+    """Package -> its outcomes table (see `outcomes`)."""
+    return {name: outcomes(final, ensemble.case) for name, final in ensemble.final.items()}
+
+
+def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    """Per package: outcome and named-future probabilities, and the mean US net cost (USD billion over the
+    horizon), each with a 95% interval."""
+    return {
+        "packages": {name: probabilities(t) for name, t in tables.items()},
+        "us_net_cost_usd_bn": {name: mean_interval(t["us_net_cost"].to_numpy()) for name, t in tables.items()},
+    }

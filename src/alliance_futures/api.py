@@ -1,0 +1,125 @@
+"""The public Python API: what the command line does, as functions for notebooks and services.
+
+    >>> import alliance_futures as af
+    >>> ensemble = af.run(futures=2_000)           # the built-in case, all six packages
+    >>> af.summarize(af.outcome_tables(ensemble))  # probabilities with 95% intervals
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .analysis import narrate, trace_future
+from .case import BUILTIN_CASE, Case, InputError, Policy, builtin_policy_names, load_case, load_policy, validate_file
+from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
+from .model import STATE_VARIABLES
+from .store import check_new_folder, load_run, save_run
+
+MAX_YEARS = 200
+MAX_WORKERS = 256
+MEMORY_SHARE = 0.5  # refuse runs whose arrays would need more than this share of the machine's memory
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """A checked request: what to simulate and how."""
+
+    case: Case
+    policies: list[Policy]
+    futures: int
+    years: int
+    seed: int
+    workers: int
+    paths: bool
+
+
+def _memory_bytes() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def estimated_bytes(case: Case, packages: int, futures: int, years: int, paths: bool) -> int:
+    """Memory the ensemble's arrays need: final states, yearly paths (float32) and the experiments table."""
+    per_future = packages * (len(STATE_VARIABLES) * 8 + (len(RECORDED) * 4 * years if paths else 0))
+    return futures * (per_future + 8 * len(uncertain_parameters(case)))
+
+
+def prepare(
+    case: str | Path | Case = BUILTIN_CASE,
+    policies: Sequence[str | Path] | None = None,
+    futures: int = 10_000,
+    years: int = 20,
+    seed: int = 1953,
+    workers: int = 1,
+    paths: bool = True,
+) -> RunSpec:
+    """Load and check everything a run needs; raise InputError with a clear message if anything is off."""
+    loaded = case if isinstance(case, Case) else load_case(case)
+    for name, value, lo, hi in (("--futures", futures, 1, None), ("--years", years, 1, MAX_YEARS),
+                                ("--workers", workers, 1, MAX_WORKERS),
+                                ("--seed", seed, 0, 2**63 - 1)):
+        if value < lo or (hi is not None and value > hi):
+            bound = f"from {lo} to {hi}" if hi is not None else f"at least {lo}"
+            raise InputError("command line", f"{name} must be {bound}, got {value}", key=name)
+    chosen = [load_policy(p, loaded) for p in (policies or builtin_policy_names())]
+    names = [p.name for p in chosen]
+    if len(set(names)) != len(names):
+        raise InputError("command line", f"each package may be given once, got {names}", key="--policies")
+    need, have = estimated_bytes(loaded, len(chosen), futures, years, paths), _memory_bytes()
+    if need > MEMORY_SHARE * have:
+        raise InputError(
+            "command line",
+            f"request too large: {futures:,} futures × {len(chosen)} packages × {years} years needs about "
+            f"{need / 2**30:.1f} GiB, more than {MEMORY_SHARE:.0%} of this machine's {have / 2**30:.1f} GiB; "
+            "use fewer futures or packages, or --no-paths to keep only final states",
+            key="--futures",
+        )
+    return RunSpec(loaded, chosen, futures, years, seed, workers, paths)
+
+
+def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = None) -> Ensemble:
+    return run_ensemble(spec.case, spec.policies, spec.futures, spec.years, spec.seed,
+                        executor=make_executor(spec.workers), record=spec.paths, progress=progress)
+
+
+def run(
+    case: str | Path | Case = BUILTIN_CASE,
+    policies: Sequence[str | Path] | None = None,
+    futures: int = 10_000,
+    years: int = 20,
+    seed: int = 1953,
+    workers: int = 1,
+    paths: bool = True,
+) -> Ensemble:
+    """Check the request and simulate it (see `prepare` for the arguments)."""
+    return simulate_ensemble(prepare(case, policies, futures, years, seed, workers, paths))
+
+
+check_output = check_new_folder
+
+
+def save(ensemble: Ensemble, directory: str | Path) -> dict[str, Any]:
+    """Save a run (see `store.runs`); return its summary."""
+    return save_run(ensemble, directory)
+
+
+def explain(run_dir: str | Path, future: int, package: str | None = None) -> str:
+    """The dated narrative of one future of a saved run."""
+    saved = load_run(run_dir)
+    name = package or saved.info["packages"][0]
+    if name not in saved.policies:
+        raise InputError(run_dir, f"the run has no package '{name}' (it has {', '.join(saved.policies)})",
+                         key="--package")
+    if not 0 <= future < saved.info["futures"]:
+        raise InputError(run_dir, f"FUTURE must be from 0 to {saved.info['futures'] - 1}, got {future}")
+    policy = saved.policies[name]
+    paths = trace_future(saved.case, policy, saved.experiments, future, saved.info["years"], saved.info["seed"])
+    header = f"Future {future} under '{policy.title}' ({saved.case.title}, seed {saved.info['seed']})"
+    return header + "\n" + narrate(saved.case, policy, paths, saved.info["first_year"])
+
+
+def validate(path: str | Path) -> str:
+    return validate_file(path)

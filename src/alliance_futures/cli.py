@@ -1,0 +1,127 @@
+"""The `alliance-futures` command line: run ensembles, explain single futures, validate case and policy files."""
+
+from __future__ import annotations
+
+import json
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import api
+from .analysis import FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES
+from .case import BUILTIN_CASE, InputError
+
+app = typer.Typer(
+    help="Simulate many futures of the US–ROK alliance and compare policy packages on them.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DEFAULT_SEED = 1953  # the year of the Mutual Defense Treaty; any fixed number would do
+DEFAULT_OUTPUT = Path("alliance-futures-output")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def fail(exc: InputError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _row_label(key: str) -> str:
+    if key.startswith(FUTURE_PREFIX):
+        return f"future: {NAMED_FUTURES[key.removeprefix(FUTURE_PREFIX)]}"
+    return key.replace("_", " ")
+
+
+def _print_table(summary: dict[str, Any], futures: int, years: int, first_year: int) -> None:
+    packages = list(summary["packages"])
+    table = Table(
+        title=f"Probability over {first_year}–{first_year + years - 1} ({futures:,} futures per package), "
+              "with 95% intervals",
+        show_lines=False,
+    )
+    table.add_column("outcome")
+    for name in packages:
+        table.add_column(name.replace("_", " "), justify="right")
+    keys = [FUTURE_PREFIX + k for k in NAMED_FUTURES] + list(OUTCOMES)
+    for i, key in enumerate(keys):
+        cells = [
+            f"{c['p']:.1%} [dim]({c['lo']:.1%}–{c['hi']:.1%})[/]" for c in (summary["packages"][n][key] for n in packages)
+        ]
+        table.add_row(_row_label(key), *cells, end_section=i == len(NAMED_FUTURES) - 1)
+    costs = [summary["us_net_cost_usd_bn"][n] for n in packages]
+    table.add_row("US net cost, USD bn", *(f"{c['mean']:.1f} [dim]({c['lo']:.1f}–{c['hi']:.1f})[/]" for c in costs))
+    out.print(table)
+
+
+@app.command()
+def run(
+    case: Annotated[str, typer.Option(help="built-in case name or path to a case YAML file")] = BUILTIN_CASE,
+    policies: Annotated[
+        list[str] | None,
+        typer.Option("--policies", "-p", help="policy package name or file (repeatable; default: all six)"),
+    ] = None,
+    futures: Annotated[int, typer.Option(help="futures per package")] = 10_000,
+    years: Annotated[int, typer.Option(help="years to simulate")] = 20,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = DEFAULT_SEED,
+    workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+    output: Annotated[
+        Path | None, typer.Option(help="folder for the saved run (must be new or empty)")
+    ] = None,
+    paths: Annotated[bool, typer.Option(help="save yearly paths as well as final states")] = True,
+    format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """Simulate the case under each policy package and print the probability of each named future and outcome."""
+    try:
+        spec = api.prepare(case, policies, futures, years, seed, workers, paths)
+        target = output or DEFAULT_OUTPUT / f"run-{time.strftime('%Y%m%d-%H%M%S')}-seed{seed}"
+        api.check_output(target)
+        with Progress(
+            TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+            transient=format is Format.json,
+        ) as bar:
+            task = bar.add_task("futures", total=futures * len(spec.policies))
+            ensemble = api.simulate_ensemble(spec, progress=lambda n: bar.advance(task, n))
+        summary = api.save(ensemble, target)
+    except InputError as exc:
+        raise fail(exc) from None
+    if format is Format.json:
+        out.print_json(json.dumps(summary))
+        return
+    _print_table(summary, futures, years, int(ensemble.calendar_years[0]))
+    err.print(f"Saved to {target}  (explain a future: alliance-futures explain {target} 0)", highlight=False)
+
+
+@app.command()
+def explain(
+    run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="folder of a saved run")],
+    future: Annotated[int, typer.Argument(metavar="FUTURE", help="future number (0-based)")],
+    package: Annotated[str | None, typer.Option(help="policy package (default: the run's first)")] = None,
+) -> None:
+    """Tell one simulated future as a dated narrative."""
+    try:
+        out.print(api.explain(run_dir, future, package), highlight=False)
+    except InputError as exc:
+        raise fail(exc) from None
+
+
+@app.command()
+def validate(file: Annotated[Path, typer.Argument(help="case or policy YAML file")]) -> None:
+    """Check a case or policy file and say what is wrong, with the key and line."""
+    try:
+        out.print(api.validate(file), highlight=False)
+    except InputError as exc:
+        raise fail(exc) from None

@@ -1,0 +1,121 @@
+"""Runs on disk: one folder per run, written whole or not at all.
+
+    run.json            what was run (case, packages, futures, years, seed, design, version) and its summary
+    case.yaml           the case exactly as simulated; policies/NAME.yaml likewise
+    experiments.parquet one row per future: the sampled deep-uncertainty parameters
+    final.parquet       one row per package and future: the state at the horizon, outcomes and named future
+    yearly.parquet      one row per package, future and year: the recorded state variables
+
+The folder is written under a temporary name and renamed when complete, so an interrupted save leaves no
+half-written run, and an existing run is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..analysis import outcome_tables, summarize
+from ..case import Case, InputError, Policy, load_case, load_policy
+from ..engine import Ensemble
+
+RUN_FILE = "run.json"
+
+
+def _dump_yaml(model: Case | Policy, path: Path) -> None:
+    path.write_text(yaml.safe_dump(model.model_dump(mode="json", exclude_none=True), sort_keys=False,
+                                   allow_unicode=True), encoding="utf-8")
+
+
+def check_new_folder(directory: str | Path) -> Path:
+    """A run goes to a new or empty folder: nothing saved before is ever overwritten."""
+    target = Path(directory)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InputError(target, "output folder exists and is not empty; choose a new folder (runs are never "
+                                 "overwritten)", key="--output")
+    return target
+
+
+def save_run(ensemble: Ensemble, directory: str | Path) -> dict[str, Any]:
+    """Save an ensemble to a new folder; return its summary (as in run.json)."""
+    target = check_new_folder(directory)
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    (partial / "policies").mkdir(parents=True)
+    _dump_yaml(ensemble.case, partial / "case.yaml")
+    for policy in ensemble.policies.values():
+        _dump_yaml(policy, partial / "policies" / f"{policy.name}.yaml")
+    ensemble.experiments.to_parquet(partial / "experiments.parquet")
+    tables = outcome_tables(ensemble)
+    finals = []
+    for name, final in ensemble.final.items():
+        state = pd.DataFrame(final).drop(columns=tables[name].columns, errors="ignore")  # war, nuclear_use …
+        table = pd.concat([state, tables[name]], axis=1)
+        table.insert(0, "package", name)
+        table.insert(1, "future", np.arange(ensemble.futures))
+        finals.append(table)
+    pd.concat(finals, ignore_index=True).to_parquet(partial / "final.parquet")
+    if ensemble.yearly is not None:
+        years = ensemble.calendar_years
+        frames = []
+        for name, yearly in ensemble.yearly.items():
+            frame = pd.DataFrame({v: arr.ravel() for v, arr in yearly.items()})
+            frame.insert(0, "package", name)
+            frame.insert(1, "future", np.repeat(np.arange(ensemble.futures), len(years)))
+            frame.insert(2, "year", np.tile(years, ensemble.futures))
+            frames.append(frame)
+        pd.concat(frames, ignore_index=True).to_parquet(partial / "yearly.parquet")
+    summary = summarize(tables)
+    info = {
+        "alliance_futures_version": version("alliance-futures"),
+        "case": ensemble.case.name,
+        "packages": list(ensemble.policies),
+        "futures": ensemble.futures,
+        "years": ensemble.years,
+        "first_year": int(ensemble.calendar_years[0]),
+        "seed": ensemble.seed,
+        "design": ensemble.design,
+        "summary": summary,
+    }
+    (partial / RUN_FILE).write_text(json.dumps(info, indent=1), encoding="utf-8")
+    if target.exists():
+        target.rmdir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial.rename(target)
+    return summary
+
+
+@dataclass
+class Run:
+    """A saved run, loaded back: enough to re-simulate any future exactly."""
+
+    path: Path
+    info: dict[str, Any]
+    case: Case
+    policies: dict[str, Policy]
+    experiments: pd.DataFrame
+
+    def final(self) -> pd.DataFrame:
+        return pd.read_parquet(self.path / "final.parquet")
+
+
+def load_run(directory: str | Path) -> Run:
+    path = Path(directory)
+    run_file = path / RUN_FILE
+    if not run_file.is_file():
+        raise InputError(path, f"not a saved run (no {RUN_FILE}); give the folder that `alliance-futures run` "
+                               "wrote")
+    info = json.loads(run_file.read_text(encoding="utf-8"))
+    case = load_case(path / "case.yaml")
+    policies = {name: load_policy(path / "policies" / f"{name}.yaml", case) for name in info["packages"]}
+    experiments = pd.read_parquet(path / "experiments.parquet")
+    return Run(path, info, case, policies, experiments)
