@@ -127,6 +127,13 @@ class LeverSetting(Strict):
     ramp_years: int = Field(default=1, ge=1, le=50, description="years to move from the default to the value")
 
 
+class Conditions(Strict):
+    """Who must govern for a package's levers to hold; a side left out holds under either orientation."""
+
+    us: Literal["internationalist", "transactional"] | None = None
+    rok: Literal["conservative", "progressive"] | None = None
+
+
 class Policy(Strict):
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str
@@ -134,19 +141,8 @@ class Policy(Strict):
     description: str
     start_year: int = Field(ge=1953, le=2100)
     institutionalisation: Institutionalisation
-    conditions: dict[Side, str] = Field(
-        default_factory=dict, description="side -> orientation that must govern for the levers to hold"
-    )
+    conditions: Conditions = Field(default_factory=Conditions)
     levers: dict[Side, dict[str, float | LeverSetting]] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _conditions_name_orientations(self) -> Policy:
-        for side, orientation in self.conditions.items():
-            if orientation not in ORIENTATIONS[side]:
-                raise ValueError(
-                    f"condition for '{side}' must be one of {list(ORIENTATIONS[side])}, got '{orientation}'"
-                )
-        return self
 
     def settings(self) -> dict[str, LeverSetting]:
         """Lever name -> setting, with the policy's start year filled in."""

@@ -38,7 +38,9 @@ class LeverPlan:
             name: (lever.defaults[ORIENTATIONS[lever.side][0]], lever.defaults[ORIENTATIONS[lever.side][1]])
             for name, lever in case.levers.items()
         }
-        conditions = {s: float(ORIENTATIONS[s].index(o)) for s, o in policy.conditions.items()}
+        conditions = {
+            s: float(ORIENTATIONS[s].index(o)) for s, o in policy.conditions.model_dump(exclude_none=True).items()
+        }
         return cls(side, defaults, policy.settings(), conditions, policy.institutionalisation, policy.name)
 
     def first_start(self, side: str) -> int | None:
