@@ -32,13 +32,16 @@ def main() -> None:
     results = {}
     for workers in args.workers:
         start = time.perf_counter()
-        ensemble = run_ensemble(case, [policy], args.futures, args.years, seed=1, executor=make_executor(workers),
-                                record=False)
+        ensemble = run_ensemble(
+            case, [policy], args.futures, args.years, seed=1, executor=make_executor(workers), record=False
+        )
         seconds = time.perf_counter() - start
         results[workers] = ensemble.final[policy.name]
         rate = args.futures * args.years / seconds
-        print(f"{workers} worker(s): {args.futures:,} futures x {args.years} years in {seconds:.2f} s "
-              f"= {rate:,.0f} future-years/s")
+        print(
+            f"{workers} worker(s): {args.futures:,} futures x {args.years} years in {seconds:.2f} s "
+            f"= {rate:,.0f} future-years/s"
+        )
     first = results[args.workers[0]]
     same = all(np.array_equal(first[v], r[v]) for r in results.values() for v in first)
     print(f"results identical across worker counts: {same}")

@@ -18,8 +18,12 @@ PLACEHOLDERS = re.compile(r"^\s*(todo|tbd|n/?a|none|unknown|\?+|-)\s*$", re.IGNO
 def test_builtin_case_and_all_six_packages_load(case):
     assert case.calendar.start_year == 2026
     assert set(builtin_policy_names()) == {
-        "current_course", "transactional_pressure", "reciprocal_strengthening", "deep_nuclear_consultation",
-        "division_of_labour", "structural_adherence",
+        "current_course",
+        "transactional_pressure",
+        "reciprocal_strengthening",
+        "deep_nuclear_consultation",
+        "division_of_labour",
+        "structural_adherence",
     }
     for name in builtin_policy_names():
         assert load_policy(name, case).name == name
@@ -91,8 +95,18 @@ def test_unknown_key_names_key_and_line(tmp_path):
 
 
 def test_unknown_parameter_is_refused(tmp_path):
-    path = write_case(tmp_path, lambda d: d["parameters"]["credibility"].update(
-        memroy={"value": 0.3, "allowed": [0, 1], "unit": "x", "meaning": "x", "source": "analyst judgement"}))
+    path = write_case(
+        tmp_path,
+        lambda d: d["parameters"]["credibility"].update(
+            memroy={
+                "value": 0.3,
+                "allowed": [0, 1],
+                "unit": "x",
+                "meaning": "x",
+                "source": "analyst judgement",
+            }
+        ),
+    )
     err = expect_error(path, "parameters.credibility.memroy", "unknown key")
     assert err.line == line_of(path, "memroy")
 
@@ -115,8 +129,10 @@ def test_out_of_range_value_is_refused(tmp_path):
 
 def test_nan_is_refused(tmp_path):
     path = tmp_path / "case.yaml"
-    text = BUILTIN.read_text(encoding="utf-8").replace("value: 28500\n    unit: personnel\n    meaning: US Forces Korea",
-                                                       "value: .nan\n    unit: personnel\n    meaning: US Forces Korea")
+    text = BUILTIN.read_text(encoding="utf-8").replace(
+        "value: 28500\n    unit: personnel\n    meaning: US Forces Korea",
+        "value: .nan\n    unit: personnel\n    meaning: US Forces Korea",
+    )
     path.write_text(text, encoding="utf-8")
     err = expect_error(path, "initial.troops.value", "finite")
     assert err.line == line_of(path, ".nan")
@@ -127,8 +143,16 @@ def test_missing_file_is_named(tmp_path):
 
 
 def write_policy(tmp_path, levers, **extra):
-    data = {"name": "mine", "title": "Mine", "source": "analyst judgement, a test", "description": "d",
-            "start_year": 2027, "institutionalisation": "executive", "levers": levers, **extra}
+    data = {
+        "name": "mine",
+        "title": "Mine",
+        "source": "analyst judgement, a test",
+        "description": "d",
+        "start_year": 2027,
+        "institutionalisation": "executive",
+        "levers": levers,
+        **extra,
+    }
     path = tmp_path / "policy.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path

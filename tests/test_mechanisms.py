@@ -29,8 +29,13 @@ def const(value):
 
 def test_credibility_target_rises_with_costly_signals(case, params, state):
     levers = levers_for(case, state)
-    for variable, low, high in [("troops", 5000, 28500), ("readiness", 0.2, 1.0), ("nuclear_integration", 0, 3),
-                                ("gray_zone_plans", 0.0, 1.0), ("diplomatic_coordination", 0.0, 1.0)]:
+    for variable, low, high in [
+        ("troops", 5000, 28500),
+        ("readiness", 0.2, 1.0),
+        ("nuclear_integration", 0, 3),
+        ("gray_zone_plans", 0.0, 1.0),
+        ("diplomatic_coordination", 0.0, 1.0),
+    ]:
         t = credibility.target(with_values(state, **{variable: [low, high]}), params, levers)
         assert t[1] > t[0], variable
 
@@ -86,8 +91,13 @@ def test_nuclear_ladder_climbs_one_rung_and_pressure_reverses_early_steps(case, 
     up, ev = proliferation.advance(s, params, levers, const(0.0), np.array([False, False]))
     assert list(up.nuclear_status) == [2, 4] and ev["nuclear_up"].all()
     s = with_values(state, nuclear_status=[2, 4], peak_nuclear_status=[2, 4])
-    down, ev = proliferation.advance(s, params, levers, lambda n: np.full(2, 0.999 if n == "nuclear_advance" else 0.0),
-                                     np.array([False, False]))
+    down, ev = proliferation.advance(
+        s,
+        params,
+        levers,
+        lambda n: np.full(2, 0.999 if n == "nuclear_advance" else 0.0),
+        np.array([False, False]),
+    )
     assert list(down.nuclear_status) == [1, 4]  # exploring reversed; armed is not
     assert list(down.peak_nuclear_status) == [2, 4]
 
@@ -172,7 +182,7 @@ def test_armistice_channel_lowers_escalation(case, params, state):
     # an incident every time, and an escalation draw just under the weaker channel's escalation chance
     threshold = params["deterrence.escalation"] * (1 - params["deterrence.armistice_channel"] * 0.5)
     draws = {"incident": 0.0, "escalation": threshold, "war": 0.999, "nuclear_use": 0.999}
-    new, ev = deterrence.advance(state, params, levers, lambda n: np.full(2, draws[n]))
+    _new, ev = deterrence.advance(state, params, levers, lambda n: np.full(2, draws[n]))
     assert ev["war_onset"][0] and not ev["war_onset"][1]
 
 

@@ -1,8 +1,8 @@
 """The public Python API: what the command line does, as functions for notebooks and services.
 
-    >>> import alliance_futures as af
-    >>> ensemble = af.run(futures=2_000)           # the built-in case, all six packages
-    >>> af.summarize(af.outcome_tables(ensemble))  # probabilities with 95% intervals
+>>> import alliance_futures as af
+>>> ensemble = af.run(futures=2_000)           # the built-in case, all six packages
+>>> af.summarize(af.outcome_tables(ensemble))  # probabilities with 95% intervals
 """
 
 from __future__ import annotations
@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import narrate, trace_future
-from .case import BUILTIN_CASE, Case, InputError, Policy, builtin_policy_names, load_case, load_policy, validate_file
+from .case import (
+    BUILTIN_CASE,
+    Case,
+    InputError,
+    Policy,
+    builtin_policy_names,
+    load_case,
+    load_policy,
+    validate_file,
+)
 from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
 from .model import STATE_VARIABLES
 from .store import check_new_folder, load_run, save_run
@@ -58,9 +67,12 @@ def prepare(
 ) -> RunSpec:
     """Load and check everything a run needs; raise InputError with a clear message if anything is off."""
     loaded = case if isinstance(case, Case) else load_case(case)
-    for name, value, lo, hi in (("--futures", futures, 1, None), ("--years", years, 1, MAX_YEARS),
-                                ("--workers", workers, 1, MAX_WORKERS),
-                                ("--seed", seed, 0, 2**63 - 1)):
+    for name, value, lo, hi in (
+        ("--futures", futures, 1, None),
+        ("--years", years, 1, MAX_YEARS),
+        ("--workers", workers, 1, MAX_WORKERS),
+        ("--seed", seed, 0, 2**63 - 1),
+    ):
         if value < lo or (hi is not None and value > hi):
             bound = f"from {lo} to {hi}" if hi is not None else f"at least {lo}"
             raise InputError("command line", f"{name} must be {bound}, got {value}", key=name)
@@ -81,8 +93,16 @@ def prepare(
 
 
 def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = None) -> Ensemble:
-    return run_ensemble(spec.case, spec.policies, spec.futures, spec.years, spec.seed,
-                        executor=make_executor(spec.workers), record=spec.paths, progress=progress)
+    return run_ensemble(
+        spec.case,
+        spec.policies,
+        spec.futures,
+        spec.years,
+        spec.seed,
+        executor=make_executor(spec.workers),
+        record=spec.paths,
+        progress=progress,
+    )
 
 
 def run(
@@ -111,8 +131,9 @@ def explain(run_dir: str | Path, future: int, package: str | None = None) -> str
     saved = load_run(run_dir)
     name = package or saved.info["packages"][0]
     if name not in saved.policies:
-        raise InputError(run_dir, f"the run has no package '{name}' (it has {', '.join(saved.policies)})",
-                         key="--package")
+        raise InputError(
+            run_dir, f"the run has no package '{name}' (it has {', '.join(saved.policies)})", key="--package"
+        )
     if not 0 <= future < saved.info["futures"]:
         raise InputError(run_dir, f"FUTURE must be from 0 to {saved.info['futures'] - 1}, got {future}")
     policy = saved.policies[name]

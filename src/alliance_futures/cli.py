@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -30,7 +31,7 @@ DEFAULT_SEED = 1953  # the year of the Mutual Defense Treaty; any fixed number w
 DEFAULT_OUTPUT = Path("alliance-futures-output")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
 
@@ -49,21 +50,23 @@ def _row_label(key: str) -> str:
 def _print_table(summary: dict[str, Any], futures: int, years: int, first_year: int) -> None:
     packages = list(summary["packages"])
     table = Table(
-        title=f"Probability over {first_year}–{first_year + years - 1} ({futures:,} futures per package), "
-              "with 95% intervals",
-        show_lines=False,
+        title=f"Percent of {futures:,} futures per package, {first_year}–{first_year + years - 1} (95% interval)",
+        box=box.SIMPLE_HEAD,
     )
-    table.add_column("outcome")
+    table.add_column("outcome", no_wrap=True)
     for name in packages:
-        table.add_column(name.replace("_", " "), justify="right")
+        table.add_column(name.replace("_", "\n"), justify="right", no_wrap=True)
     keys = [FUTURE_PREFIX + k for k in NAMED_FUTURES] + list(OUTCOMES)
     for i, key in enumerate(keys):
         cells = [
-            f"{c['p']:.1%} [dim]({c['lo']:.1%}–{c['hi']:.1%})[/]" for c in (summary["packages"][n][key] for n in packages)
+            f"{100 * c['p']:.1f} [dim]({100 * c['lo']:.1f}–{100 * c['hi']:.1f})[/]"
+            for c in (summary["packages"][n][key] for n in packages)
         ]
         table.add_row(_row_label(key), *cells, end_section=i == len(NAMED_FUTURES) - 1)
     costs = [summary["us_net_cost_usd_bn"][n] for n in packages]
-    table.add_row("US net cost, USD bn", *(f"{c['mean']:.1f} [dim]({c['lo']:.1f}–{c['hi']:.1f})[/]" for c in costs))
+    table.add_row(
+        "US net cost, USD bn (mean)", *(f"{c['mean']:.1f} [dim]({c['lo']:.1f}–{c['hi']:.1f})[/]" for c in costs)
+    )
     out.print(table)
 
 
@@ -78,9 +81,7 @@ def run(
     years: Annotated[int, typer.Option(help="years to simulate")] = 20,
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = DEFAULT_SEED,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
-    output: Annotated[
-        Path | None, typer.Option(help="folder for the saved run (must be new or empty)")
-    ] = None,
+    output: Annotated[Path | None, typer.Option(help="folder for the saved run (must be new or empty)")] = None,
     paths: Annotated[bool, typer.Option(help="save yearly paths as well as final states")] = True,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
 ) -> None:
@@ -90,7 +91,11 @@ def run(
         target = output or DEFAULT_OUTPUT / f"run-{time.strftime('%Y%m%d-%H%M%S')}-seed{seed}"
         api.check_output(target)
         with Progress(
-            TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+            TextColumn("simulating"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
             transient=format is Format.json,
         ) as bar:
             task = bar.add_task("futures", total=futures * len(spec.policies))

@@ -15,10 +15,17 @@ from .outcomes import NAMED_FUTURES, outcomes
 
 US = {0.0: "internationalist", 1.0: "transactional"}
 ROK = {0.0: "conservative", 1.0: "progressive"}
-NUCLEAR = {2.0: "begins exploring nuclear-weapons options", 3.0: "decides to pursue nuclear weapons",
-           4.0: "tests a nuclear weapon"}
-INTEGRATION = {0.0: "nuclear consultation lapses", 1.0: "nuclear consultation (NCG level)",
-               2.0: "joint nuclear planning", 3.0: "NATO-like nuclear sharing arrangements"}
+NUCLEAR = {
+    2.0: "begins exploring nuclear-weapons options",
+    3.0: "decides to pursue nuclear weapons",
+    4.0: "tests a nuclear weapon",
+}
+INTEGRATION = {
+    0.0: "nuclear consultation lapses",
+    1.0: "nuclear consultation (NCG level)",
+    2.0: "joint nuclear planning",
+    3.0: "NATO-like nuclear sharing arrangements",
+}
 
 
 def trace_future(case: Case, policy: Policy, experiments: pd.DataFrame, future: int, years: int, seed: int) -> Paths:
@@ -27,8 +34,14 @@ def trace_future(case: Case, policy: Policy, experiments: pd.DataFrame, future: 
     return simulate(case, policy, params, np.array([future]), years, seed, record=True, trace=True)
 
 
-def _year_lines(ev: dict[str, np.ndarray], y: dict[str, np.ndarray], t: int, troops_before: float,
-                policy: Policy, first_scheduled_cut: bool) -> list[str]:
+def _year_lines(
+    ev: dict[str, np.ndarray],
+    y: dict[str, np.ndarray],
+    t: int,
+    troops_before: float,
+    policy: Policy,
+    first_scheduled_cut: bool,
+) -> list[str]:
     """What happened in one year, as short sentences."""
     at = {k: float(v[0, t]) for k, v in y.items()}
     lines: list[str] = []
@@ -39,7 +52,9 @@ def _year_lines(ev: dict[str, np.ndarray], y: dict[str, np.ndarray], t: int, tro
     if happened("us_new_admin"):
         change = " (a change of course)" if happened("us_switched") else ""
         orientation = US[at["us_transactional"]]
-        lines.append(f"{'an' if orientation[0] in 'aeiou' else 'a'} {orientation} US administration takes office{change}")
+        lines.append(
+            f"{'an' if orientation[0] in 'aeiou' else 'a'} {orientation} US administration takes office{change}"
+        )
     if happened("rok_new_admin"):
         early = "early " if happened("rok_early_election") else ""
         lines.append(f"a {ROK[at['rok_progressive']]} ROK president wins the {early}election")
@@ -54,8 +69,10 @@ def _year_lines(ev: dict[str, np.ndarray], y: dict[str, np.ndarray], t: int, tro
         lines.append("Washington reopens the cost-sharing agreement before it expires")
     if happened("sma_renewal"):
         dispute = ", a bitter dispute" if happened("cost_dispute") else ""
-        lines.append(f"new cost-sharing deal: Seoul pays KRW {at['cost_share']:.2f} T a year against a US demand "
-                     f"of KRW {at['us_demand']:.2f} T{dispute}")
+        lines.append(
+            f"new cost-sharing deal: Seoul pays KRW {at['cost_share']:.2f} T a year against a US demand "
+            f"of KRW {at['us_demand']:.2f} T{dispute}"
+        )
     if happened("drawdown"):
         lines.append(f"Washington withdraws {troops_before - at['troops']:,.0f} troops (USFK now {at['troops']:,.0f})")
     if first_scheduled_cut:
@@ -65,8 +82,10 @@ def _year_lines(ev: dict[str, np.ndarray], y: dict[str, np.ndarray], t: int, tro
     if happened("opcon_transfer"):
         lines.append("wartime operational control passes to a ROK-led Future-CFC")
     if happened("division_adopted"):
-        lines.append("the allies adopt a division of labour: Seoul holds conventional defence, Washington the "
-                     "nuclear umbrella and third-party deterrence")
+        lines.append(
+            "the allies adopt a division of labour: Seoul holds conventional defence, Washington the "
+            "nuclear umbrella and third-party deterrence"
+        )
     if happened("nuclear_up"):
         lines.append(f"Seoul {NUCLEAR[at['nuclear_status']]} (public support {at['public_support']:.0%})")
     if happened("nuclear_reversed"):

@@ -19,7 +19,13 @@ from ..engine import Ensemble
 from ..model.state import NUCLEAR_PURSUING, OPCON_ROK_LED
 
 OUTCOMES = (
-    "rupture", "drawdown", "nuclear_pursuit", "gray_zone_incident", "war", "nuclear_use", "opcon_transfer",
+    "rupture",
+    "drawdown",
+    "nuclear_pursuit",
+    "gray_zone_incident",
+    "war",
+    "nuclear_use",
+    "opcon_transfer",
     "regional_role_expanded",
 )
 NAMED_FUTURES = {
@@ -54,9 +60,9 @@ def outcomes(final: Mapping[str, np.ndarray], case: Case) -> pd.DataFrame:
     hollowed = (credibility < th["hollowed_credibility"]) | (
         (cut >= th["hollowed_troop_cut"]) & (final["division_of_labour"] == 0.0)
     )
-    transformed = (
-        flags["opcon_transfer"] | flags["regional_role_expanded"] | (final["division_of_labour"] == 1.0)
-    ) & (credibility >= th["transformed_credibility"])
+    transformed = (flags["opcon_transfer"] | flags["regional_role_expanded"] | (final["division_of_labour"] == 1.0)) & (
+        credibility >= th["transformed_credibility"]
+    )
     named = np.select(
         [flags["war"], final["nuclear_status"] >= NUCLEAR_PURSUING, flags["rupture"], hollowed, transformed],
         ["war", "nuclear_south_korea", "rupture", "hollowed_alliance", "transformed_alliance"],
@@ -75,7 +81,9 @@ def wilson(successes: np.ndarray | int, n: int, confidence: float = CONFIDENCE) 
     p = float(successes) / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    lo = 0.0 if p == 0.0 else max(0.0, centre - half)  # exact ends: no rounding residue at 0 or 1
+    hi = 1.0 if p == 1.0 else min(1.0, centre + half)
+    return lo, hi
 
 
 def probabilities(table: pd.DataFrame) -> dict[str, dict[str, float]]:

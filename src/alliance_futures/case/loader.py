@@ -71,16 +71,14 @@ def _validate(model: type[M], path: Path) -> M:
     except ValidationError as exc:
         err = exc.errors()[0]
         # Drop pydantic's union-branch tags (e.g. 'float', 'LeverSetting') from the key path.
-        loc = tuple(str(p) for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper() or p == "float"))
+        loc = tuple(str(p) for p in err["loc"] if not ((isinstance(p, str) and p[:1].isupper()) or p == "float"))
         got = err.get("input")
         shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
         more = f"; {len(exc.errors()) - 1} more problem(s) after fixing this one" if len(exc.errors()) > 1 else ""
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown key (check its spelling against the built-in case)"
-        raise InputError(
-            path, f"{message}{shown}{more}", key=".".join(loc) or None, line=_line(lines, loc)
-        ) from None
+        raise InputError(path, f"{message}{shown}{more}", key=".".join(loc) or None, line=_line(lines, loc)) from None
 
 
 def resolve_case_path(name_or_file: str | Path) -> Path:
@@ -111,8 +109,12 @@ def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
             loc = (section, *key.split("."))
             raise InputError(path, "unknown key: the model does not use it", key=".".join(loc), line=_line(lines, loc))
         for key in sorted(theirs.keys() - ours.keys()):
-            raise InputError(path, f"missing key: the model needs '{key}' under '{section}'", key=section,
-                             line=_line(lines, (section,)))
+            raise InputError(
+                path,
+                f"missing key: the model needs '{key}' under '{section}'",
+                key=section,
+                line=_line(lines, (section,)),
+            )
     return case
 
 
@@ -127,7 +129,8 @@ def resolve_policy_path(name_or_file: str | Path) -> Path:
     builtin = Path(str(DATA / "policies" / f"{name_or_file}.yaml"))
     if not builtin.is_file():
         raise InputError(
-            name_or_file, f"no built-in policy package of that name (built-in: {', '.join(builtin_policy_names())})"
+            name_or_file,
+            f"no built-in policy package of that name (built-in: {', '.join(builtin_policy_names())})",
         )
     return builtin
 
@@ -142,16 +145,28 @@ def load_policy(name_or_file: str | Path, case: Case) -> Policy:
             loc = ("levers", side, name)
             lever = case.levers.get(name)
             if lever is None:
-                raise InputError(path, f"unknown lever (known levers: {', '.join(sorted(case.levers))})",
-                                 key=".".join(loc), line=_line(lines, loc))
+                raise InputError(
+                    path,
+                    f"unknown lever (known levers: {', '.join(sorted(case.levers))})",
+                    key=".".join(loc),
+                    line=_line(lines, loc),
+                )
             if lever.side != side:
-                raise InputError(path, f"lever '{name}' belongs to side '{lever.side}', not '{side}'",
-                                 key=".".join(loc), line=_line(lines, loc))
+                raise InputError(
+                    path,
+                    f"lever '{name}' belongs to side '{lever.side}', not '{side}'",
+                    key=".".join(loc),
+                    line=_line(lines, loc),
+                )
             value = setting if isinstance(setting, float | int) else setting.value
             lo, hi = lever.bounds
             if not lo <= value <= hi:
-                raise InputError(path, f"value {value} is out of range: expected {lo} to {hi} {lever.unit}",
-                                 key=".".join(loc), line=_line(lines, loc))
+                raise InputError(
+                    path,
+                    f"value {value} is out of range: expected {lo} to {hi} {lever.unit}",
+                    key=".".join(loc),
+                    line=_line(lines, loc),
+                )
     return policy
 
 

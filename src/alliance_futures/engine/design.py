@@ -22,9 +22,7 @@ Design = Literal["lhs", "mc"]
 
 def uncertain_parameters(case: Case) -> dict[str, tuple[float, float, str]]:
     """'group.name' -> (low, high, distribution) for every parameter given as a range."""
-    return {
-        name: (*p.range, p.distribution) for name, p in case.flat_parameters().items() if p.range is not None
-    }
+    return {name: (*p.range, p.distribution) for name, p in case.flat_parameters().items() if p.range is not None}
 
 
 def scale(unit: np.ndarray, bounds: dict[str, tuple[float, float, str]]) -> np.ndarray:

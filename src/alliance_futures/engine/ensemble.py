@@ -22,10 +22,32 @@ from .streams import Streams
 
 # Variables kept for every year when an ensemble records paths (for fan charts, signposts and narratives).
 RECORDED: tuple[str, ...] = (
-    "credibility", "troops", "cost_share", "us_demand", "exercises", "nuclear_integration", "gray_zone_plans",
-    "missile_defense", "diplomatic_coordination", "regional_role", "trilateral", "opcon", "division_of_labour",
-    "nuclear_status", "public_support", "friction", "dprk_warheads", "dprk_provocation", "prc_coercion",
-    "axis_cohesion", "us_overstretch", "us_transactional", "rok_progressive", "treaty_status", "war", "incidents",
+    "credibility",
+    "troops",
+    "cost_share",
+    "us_demand",
+    "exercises",
+    "nuclear_integration",
+    "gray_zone_plans",
+    "missile_defense",
+    "diplomatic_coordination",
+    "regional_role",
+    "trilateral",
+    "opcon",
+    "division_of_labour",
+    "nuclear_status",
+    "public_support",
+    "friction",
+    "dprk_warheads",
+    "dprk_provocation",
+    "prc_coercion",
+    "axis_cohesion",
+    "us_overstretch",
+    "us_transactional",
+    "rok_progressive",
+    "treaty_status",
+    "war",
+    "incidents",
 )
 DEFAULT_CHUNK = 32_768
 
@@ -87,7 +109,13 @@ class _Task:
 
 def _run_task(task: _Task) -> Paths:
     return simulate(
-        task.case, task.policy, task.params, np.arange(task.start, task.stop), task.years, task.seed, task.record
+        task.case,
+        task.policy,
+        task.params,
+        np.arange(task.start, task.stop),
+        task.years,
+        task.seed,
+        task.record,
     )
 
 
@@ -143,17 +171,18 @@ def run_ensemble(
     final = {p.name: {v: np.empty(futures) for v in STATE_VARIABLES} for p in policies}
     yearly = (
         {p.name: {v: np.empty((futures, years), dtype=np.float32) for v in RECORDED} for p in policies}
-        if record else None
+        if record
+        else None
     )
     with executor or SerialExecutor() as ex:
         for i, paths in ex.run(_run_task, tasks):
             task = tasks[i]
             name = task.policy.name
             for v, arr in paths.final.items():
-                final[name][v][task.start:task.stop] = arr
+                final[name][v][task.start : task.stop] = arr
             if yearly is not None and paths.yearly is not None:
                 for v, arr in paths.yearly.items():
-                    yearly[name][v][task.start:task.stop] = arr
+                    yearly[name][v][task.start : task.stop] = arr
             if progress is not None:
                 progress(task.stop - task.start)
     return Ensemble(case, {p.name: p for p in policies}, seed, years, design, experiments, final, yearly)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .state import OPCON_ROK_LED, OPCON_TRANSITION, Array, Draw, Levers, Params, State
+from .state import OPCON_ROK_LED, OPCON_TRANSITION, Draw, Events, Levers, Params, State
 
 
-def advance(state: State, p: Params, levers: Levers, draw: Draw, year: int) -> tuple[State, dict[str, Array]]:
+def advance(state: State, p: Params, levers: Levers, draw: Draw, year: int) -> tuple[State, Events]:
     ready = year >= p["command.capability_ready_year"]
     hazard = p["command.transfer_hazard"] * levers["opcon_push"] * ready
     transfer = (state.opcon == OPCON_TRANSITION) & (draw("opcon_transfer") < hazard)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .common import clip01
-from .state import Array, Draw, Levers, Params, State
+from .state import Array, Draw, Events, Levers, Params, State
 
 
 def dprk_threat(state: State, p: Params) -> Array:
@@ -22,7 +22,7 @@ def dprk_threat(state: State, p: Params) -> Array:
     return -np.expm1(-state.dprk_warheads / p["dprk.warheads_scale"])
 
 
-def advance(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, dict[str, Array]]:
+def advance(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, Events]:
     """One year of the context drivers."""
     engagement = levers["inter_korean_engagement"] * levers["engagement_support"] * state.diplomatic_coordination
     provocation = clip01(

@@ -18,13 +18,14 @@ import numpy as np
 from .common import yearly_probability
 from .context import dprk_threat
 from .credibility import troop_index
-from .state import Array, Draw, Levers, Params, State
+from .state import Array, Draw, Events, Levers, Params, State
 
 
 def conventional_balance(state: State, p: Params) -> Array:
-    return p["deterrence.rok_conventional"] + p["deterrence.us_conventional"] * troop_index(
-        state.troops, p
-    ) * state.readiness
+    return (
+        p["deterrence.rok_conventional"]
+        + p["deterrence.us_conventional"] * troop_index(state.troops, p) * state.readiness
+    )
 
 
 def incident_rate(state: State, p: Params) -> Array:
@@ -48,7 +49,7 @@ def war_rate(state: State, p: Params) -> Array:
     )
 
 
-def advance(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, dict[str, Array]]:
+def advance(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, Events]:
     at_peace = state.war == 0.0
     incident = at_peace & (draw("incident") < yearly_probability(incident_rate(state, p)))
     escalation = p["deterrence.escalation"] * (1.0 - p["deterrence.armistice_channel"] * levers["armistice_adherence"])

@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 
 from .common import logistic, toward
-from .state import INTEGRATION_LEVELS, TREATY_TERMINATED, Array, Draw, Levers, Params, State
+from .state import INTEGRATION_LEVELS, TREATY_TERMINATED, Array, Draw, Events, Levers, Params, State
 
 
-def settings(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, dict[str, Array]]:
+def settings(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, Events]:
     """Exercises, readiness, plans, missile defence, nuclear integration and coordination for this year."""
     exercises = levers["exercise_tempo"] * (1.0 - p["posture.overstretch_exercise_cut"] * state.us_overstretch)
     target = np.clip(np.round(levers["nuclear_integration_target"]), 0.0, INTEGRATION_LEVELS)
@@ -49,7 +49,7 @@ def drawdown_hazard(state: State, p: Params, levers: Levers) -> Array:
     )
 
 
-def troops(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, dict[str, Array]]:
+def troops(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, Events]:
     """Troop cuts: hazard-driven cuts, scheduled drawdowns, and withdrawal once the treaty has ended."""
     cut_to = state.troops * (1.0 - p["posture.cut_fraction"])
     below_floor = cut_to < p["posture.troop_floor"]

@@ -6,6 +6,7 @@ named in its conditions are in office and until an administration undoes it (see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,7 @@ def orientation_flag(state: State, side: str) -> Array:
 class LeverPlan:
     """A case's levers and one policy package, compiled for fast yearly evaluation."""
 
-    side: dict[str, str]
+    side: Mapping[str, str]
     defaults: dict[str, tuple[float, float]]  # lever -> (first orientation's default, second's)
     settings: dict[str, LeverSetting]
     conditions: dict[str, float]  # side -> orientation flag that must hold

@@ -14,10 +14,10 @@ import numpy as np
 
 from ..case import Case
 from .levers import LeverPlan
-from .state import Array, Draw, Params, State
+from .state import Draw, Events, Params, State
 
 
-def elections(state: State, case: Case, p: Params, draw: Draw, year: int) -> tuple[State, dict[str, Array]]:
+def elections(state: State, case: Case, p: Params, draw: Draw, year: int) -> tuple[State, Events]:
     """Hold the elections due this year; return the new state and the election events."""
     cal = case.calendar
     us_new = year >= cal.us_inauguration_first and (year - cal.us_inauguration_first) % cal.us_term_years == 0
@@ -43,12 +43,12 @@ def elections(state: State, case: Case, p: Params, draw: Draw, year: int) -> tup
 
 
 def reverse_packages(
-    state: State, plan: LeverPlan, p: Params, draw: Draw, year: int, events: dict[str, Array]
-) -> tuple[State, dict[str, Array]]:
+    state: State, plan: LeverPlan, p: Params, draw: Draw, year: int, events: Events
+) -> tuple[State, Events]:
     """A new administration undoes the package's levers on its side with a probability set by how deeply the
     package is institutionalised; once undone, the package stays undone in that future."""
-    out: dict[str, Array] = {}
-    changes: dict[str, Array] = {}
+    out: Events = {}
+    changes: Events = {}
     for side in ("us", "rok"):
         start = plan.first_start(side)
         already = state.reversed_us if side == "us" else state.reversed_rok

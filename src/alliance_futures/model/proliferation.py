@@ -25,6 +25,7 @@ from .state import (
     NUCLEAR_PURSUING,
     Array,
     Draw,
+    Events,
     Levers,
     Params,
     State,
@@ -55,7 +56,7 @@ def advance_hazard(state: State, p: Params, drawdown: Array) -> Array:
     )
 
 
-def advance(state: State, p: Params, levers: Levers, draw: Draw, drawdown: Array) -> tuple[State, dict[str, Array]]:
+def advance(state: State, p: Params, levers: Levers, draw: Draw, drawdown: Array) -> tuple[State, Events]:
     support = clip01(toward(state.public_support, support_target(state, p, levers), p["proliferation.support_rate"]))
     state = state.replace(public_support=support)
     status = state.nuclear_status

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from .common import clip01, toward
-from .state import Array, Levers, Params, State
+from .state import Events, Levers, Params, State
 
 
-def advance(before: State, state: State, p: Params, levers: Levers) -> tuple[State, dict[str, Array]]:
+def advance(before: State, state: State, p: Params, levers: Levers) -> tuple[State, Events]:
     """`before` is last year's state, so that this year's steps (missile defence included) draw coercion."""
     role = toward(
         state.regional_role,

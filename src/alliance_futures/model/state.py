@@ -19,6 +19,7 @@ Array = NDArray[np.float64]
 Params = Mapping[str, Any]  # 'group.name' -> float, or an array with one value per future
 Levers = Mapping[str, Array]  # lever name -> this year's value in each future
 Draw = Callable[[str], Array]  # stream name -> one uniform number in [0, 1) per future, for this year
+Events = dict[str, NDArray[Any]]  # what happened this year: event name -> per future (mostly yes/no)
 
 # Ladder of ROK nuclear status (model.md): none → latent → exploring → pursuing → armed.
 NUCLEAR_LATENT, NUCLEAR_EXPLORING, NUCLEAR_PURSUING, NUCLEAR_ARMED = 1.0, 2.0, 3.0, 4.0
@@ -89,10 +90,15 @@ STATE_VARIABLES: tuple[str, ...] = tuple(f.name for f in fields(State))
 # Variables set from the case's calendar, or that start at zero in every future.
 _FROM_CALENDAR = {"us_transactional", "rok_progressive", "rok_next_election"}
 _START_AT_ZERO = {"reversed_us", "reversed_rok", "war", "nuclear_use", "incidents", "us_net_cost"}
-_DERIVED_AT_START = {"peak_nuclear_status": "nuclear_status", "us_demand": "cost_share", "readiness": "exercises"}
+_DERIVED_AT_START = {
+    "peak_nuclear_status": "nuclear_status",
+    "us_demand": "cost_share",
+    "readiness": "exercises",
+}
 INITIAL_VARIABLES = tuple(
-    v for v in STATE_VARIABLES if v not in _FROM_CALENDAR | _START_AT_ZERO | set(_DERIVED_AT_START)
-    and v not in {"us_value", "rok_value"}
+    v
+    for v in STATE_VARIABLES
+    if v not in _FROM_CALENDAR | _START_AT_ZERO | set(_DERIVED_AT_START) and v not in {"us_value", "rok_value"}
 )
 
 

@@ -24,12 +24,10 @@ from . import (
     termination,
 )
 from .levers import LeverPlan
-from .state import Array, Draw, Params, State
+from .state import Draw, Events, Params, State
 
 
-def step(
-    state: State, case: Case, plan: LeverPlan, p: Params, draw: Draw, year: int
-) -> tuple[State, dict[str, Array]]:
+def step(state: State, case: Case, plan: LeverPlan, p: Params, draw: Draw, year: int) -> tuple[State, Events]:
     """Advance every future by one year; return the new state and the year's events (for narratives)."""
     before = state
     s, events = politics.elections(state, case, p, draw, year)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .state import NUCLEAR_PURSUING, TREATY_NOTICE, TREATY_TERMINATED, Array, Draw, Params, State
+from .state import NUCLEAR_PURSUING, TREATY_NOTICE, TREATY_TERMINATED, Array, Draw, Events, Params, State
 
 
 def notice_hazard(state: State, p: Params) -> Array:
@@ -24,7 +24,7 @@ def notice_hazard(state: State, p: Params) -> Array:
     return np.minimum(hazard, 1.0)
 
 
-def advance(state: State, p: Params, draw: Draw) -> tuple[State, dict[str, Array]]:
+def advance(state: State, p: Params, draw: Draw) -> tuple[State, Events]:
     takes_effect = state.treaty_status == TREATY_NOTICE
     notice = (state.treaty_status == 0.0) & (state.war == 0.0) & (draw("treaty_notice") < notice_hazard(state, p))
     status = np.where(takes_effect, TREATY_TERMINATED, np.where(notice, TREATY_NOTICE, state.treaty_status))

@@ -32,16 +32,21 @@ RUN_FILE = "run.json"
 
 
 def _dump_yaml(model: Case | Policy, path: Path) -> None:
-    path.write_text(yaml.safe_dump(model.model_dump(mode="json", exclude_none=True), sort_keys=False,
-                                   allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(model.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
 
 
 def check_new_folder(directory: str | Path) -> Path:
     """A run goes to a new or empty folder: nothing saved before is ever overwritten."""
     target = Path(directory)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise InputError(target, "output folder exists and is not empty; choose a new folder (runs are never "
-                                 "overwritten)", key="--output")
+        raise InputError(
+            target,
+            "output folder exists and is not empty; choose a new folder (runs are never overwritten)",
+            key="--output",
+        )
     return target
 
 
@@ -112,8 +117,7 @@ def load_run(directory: str | Path) -> Run:
     path = Path(directory)
     run_file = path / RUN_FILE
     if not run_file.is_file():
-        raise InputError(path, f"not a saved run (no {RUN_FILE}); give the folder that `alliance-futures run` "
-                               "wrote")
+        raise InputError(path, f"not a saved run (no {RUN_FILE}); give the folder that `alliance-futures run` wrote")
     info = json.loads(run_file.read_text(encoding="utf-8"))
     case = load_case(path / "case.yaml")
     policies = {name: load_policy(path / "policies" / f"{name}.yaml", case) for name in info["packages"]}

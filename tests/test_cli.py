@@ -1,0 +1,138 @@
+"""The command line end to end, as a user runs it: a real process, its output, its exit code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from alliance_futures.analysis import NAMED_FUTURES
+
+OUTCOMES = ["rupture", "drawdown", "nuclear_pursuit", "war", "opcon_transfer", "regional_role_expanded"]
+
+
+def cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "alliance_futures", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def saved_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "run"
+    result = cli("run", "--futures", 400, "--years", 15, "--format", "json", "--output", out)
+    assert result.returncode == 0, result.stderr
+    return out, json.loads(result.stdout)
+
+
+def test_run_json_has_every_package_outcome_and_named_future(saved_run):
+    _, summary = saved_run
+    assert len(summary["packages"]) == 6
+    for outcomes in summary["packages"].values():
+        keys = set(OUTCOMES) | {f"future:{k}" for k in NAMED_FUTURES}
+        assert keys <= set(outcomes)
+        for cell in outcomes.values():
+            assert 0 <= cell["lo"] <= cell["p"] <= cell["hi"] <= 1
+
+
+def test_run_saves_parquet_tables_that_match_the_summary(saved_run):
+    out, summary = saved_run
+    final = pd.read_parquet(out / "final.parquet")
+    yearly = pd.read_parquet(out / "yearly.parquet")
+    assert len(final) == 6 * 400 and len(yearly) == 6 * 400 * 15
+    assert sorted(yearly["year"].unique()) == list(range(2027, 2042))
+    share = final.groupby("package")["rupture"].mean()
+    for name, outcomes in summary["packages"].items():
+        assert share[name] == pytest.approx(outcomes["rupture"]["p"])
+
+
+def test_run_prints_a_table_with_progress(tmp_path):
+    result = cli(
+        "run",
+        "--futures",
+        200,
+        "--years",
+        5,
+        "-p",
+        "current_course",
+        "-p",
+        "deep_nuclear_consultation",
+        "--output",
+        tmp_path / "r",
+    )
+    assert result.returncode == 0, result.stderr
+    for label in [*NAMED_FUTURES.values(), "rupture", "nuclear pursuit", "US net cost"]:
+        assert label in result.stdout
+    assert "current course" in result.stdout and "deep nuclear consultation" in result.stdout
+    assert "simulating" in result.stderr and "Saved to" in result.stderr
+
+
+def test_same_seed_same_numbers(saved_run, tmp_path):
+    _, summary = saved_run
+    again = cli("run", "--futures", 400, "--years", 15, "--format", "json", "--output", tmp_path / "again")
+    assert json.loads(again.stdout) == summary
+
+
+def test_explain_tells_a_dated_story(saved_run):
+    out, _ = saved_run
+    result = cli("explain", out, 5, "--package", "transactional_pressure")
+    assert result.returncode == 0, result.stderr
+    assert "Transactional pressure" in result.stdout
+    assert "By 2041:" in result.stdout
+    assert any(name in result.stdout for name in NAMED_FUTURES.values())
+
+
+def test_validate_accepts_a_good_file_and_names_the_problem_in_a_bad_one(tmp_path):
+    from alliance_futures.case.loader import DATA
+
+    good = cli("validate", DATA / "policies" / "reciprocal_strengthening.yaml")
+    assert good.returncode == 0 and "valid policy package" in good.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: bad\ntitle: t\nsource: analyst judgement here\ndescription: d\nstart_year: 2027\n"
+        "institutionalisation: executive\nlevers:\n  us:\n    exercise_tempo: 7\n",
+        encoding="utf-8",
+    )
+    result = cli("validate", bad)
+    assert result.returncode == 2
+    assert str(bad) in result.stderr and "line 9" in result.stderr and "exercise_tempo" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--policies", "no_such_package"], "no built-in policy package"),
+        (["run", "--case", "missing.yaml"], "no such file"),
+        (["run", "--futures", "0"], "--futures must be"),
+        (["run", "--years", "1000"], "--years must be"),
+        (["run", "--futures", "2000000000"], "request too large"),
+        (["explain", "nowhere", "0"], "not a saved run"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_exit_code_2(args, message, tmp_path):
+    result = cli(*args, "--output", tmp_path / "o") if args[0] == "run" else cli(*args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_an_existing_run_is_never_overwritten(saved_run):
+    out, _ = saved_run
+    before = (out / "final.parquet").read_bytes()
+    result = cli("run", "--futures", 10, "--years", 2, "--output", out)
+    assert result.returncode == 2 and "not empty" in result.stderr
+    assert (out / "final.parquet").read_bytes() == before
+
+
+def test_explain_refuses_a_future_outside_the_run(saved_run):
+    out, _ = saved_run
+    result = cli("explain", out, 400)
+    assert result.returncode == 2 and "FUTURE must be from 0 to 399" in result.stderr

@@ -1,0 +1,111 @@
+"""The engine: determinism whatever the chunking or workers, common random numbers, exact re-simulation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from alliance_futures.analysis import trace_future
+from alliance_futures.engine import ProcessExecutor, Streams, parameter_values, run_ensemble, sample, simulate
+
+FUTURES, YEARS = 600, 12
+
+
+def arrays(ensemble):
+    out = {(p, v): a for p, final in ensemble.final.items() for v, a in final.items()}
+    out.update({(p, "yearly", v): a for p, yearly in (ensemble.yearly or {}).items() for v, a in yearly.items()})
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference(case, policies):
+    chosen = [policies["current_course"], policies["transactional_pressure"]]
+    return chosen, run_ensemble(case, chosen, FUTURES, YEARS, seed=7, chunk_size=FUTURES)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 97, 256])
+def test_bit_identical_whatever_the_chunk_size(case, reference, chunk_size):
+    chosen, ref = reference
+    other = run_ensemble(case, chosen, FUTURES, YEARS, seed=7, chunk_size=chunk_size)
+    expected = arrays(ref)
+    for key, value in arrays(other).items():
+        assert np.array_equal(value, expected[key]), key
+
+
+def test_bit_identical_on_two_worker_processes(case, reference):
+    chosen, ref = reference
+    with ProcessExecutor(2) as ex:
+        other = run_ensemble(case, chosen, FUTURES, YEARS, seed=7, chunk_size=128, executor=ex)
+    expected = arrays(ref)
+    for key, value in arrays(other).items():
+        assert np.array_equal(value, expected[key]), key
+
+
+def test_another_seed_gives_other_futures(case, reference):
+    chosen, ref = reference
+    other = run_ensemble(case, chosen[:1], FUTURES, YEARS, seed=8)
+    assert not np.array_equal(other.final["current_course"]["credibility"], ref.final["current_course"]["credibility"])
+
+
+def test_packages_share_the_same_futures_and_draws(case, reference):
+    """Common random numbers: what policy cannot move is identical in every future and year."""
+    _chosen, ref = reference
+    assert ref.yearly is not None
+    cc, tp = ref.yearly["current_course"], ref.yearly["transactional_pressure"]
+    # elections and the DPRK are not moved by policy, so they coincide in every year and every future
+    assert np.array_equal(cc["us_transactional"], tp["us_transactional"])
+    assert np.array_equal(cc["dprk_warheads"], tp["dprk_warheads"])
+
+
+def test_a_traced_future_repeats_the_ensemble_exactly(case, reference):
+    chosen, ref = reference
+    for future in (0, 123, FUTURES - 1):
+        paths = trace_future(case, chosen[1], ref.experiments, future, YEARS, seed=7)
+        for v, arr in paths.final.items():
+            assert arr[0] == ref.final[chosen[1].name][v][future], (future, v)
+
+
+def test_streams_depend_only_on_seed_future_year_and_name():
+    a = Streams(3, np.arange(1000)).uniform(2030, "war")
+    b = Streams(3, np.arange(500, 1000)).uniform(2030, "war")
+    assert np.array_equal(a[500:], b)
+    assert not np.array_equal(a, Streams(3, np.arange(1000)).uniform(2031, "war"))
+    assert not np.array_equal(a, Streams(3, np.arange(1000)).uniform(2030, "incident"))
+    assert np.all((a >= 0) & (a < 1))
+
+
+def test_streams_are_uniform_and_independent():
+    u = Streams(11, np.arange(200_000)).uniform(2030, "x")
+    v = Streams(11, np.arange(200_000)).uniform(2030, "y")
+    assert abs(u.mean() - 0.5) < 0.005 and abs(u.var() - 1 / 12) < 0.002
+    counts, _ = np.histogram(u, bins=20, range=(0, 1))
+    assert counts.min() > 0.95 * 10_000 and counts.max() < 1.05 * 10_000
+    assert abs(np.corrcoef(u, v)[0, 1]) < 0.01
+
+
+def test_latin_hypercube_fills_every_stratum(case):
+    n = 400
+    table = sample(case, n, seed=1)
+    for name, p in case.flat_parameters().items():
+        if p.range is None:
+            continue
+        lo, hi = p.range
+        assert table[name].between(lo, hi).all(), name
+        strata = np.floor((table[name] - lo) / (hi - lo) * n).clip(0, n - 1)
+        assert len(np.unique(strata)) == n, name
+
+
+def test_simulate_keeps_state_in_order(case, policies):
+    params = parameter_values(case, sample(case, 50, seed=2))
+    paths = simulate(case, policies["current_course"], params, np.arange(50), 5, seed=2, record=True, trace=True)
+    assert paths.yearly is not None and paths.events is not None
+    assert len(paths.events) == 5 and paths.yearly["troops"].shape == (50, 5)
+    assert np.array_equal(paths.yearly["credibility"][:, -1], paths.final["credibility"].astype(np.float32))
+
+
+def test_wilson_interval_against_known_values():
+    from alliance_futures.analysis import wilson
+
+    lo, hi = wilson(10, 100)  # Wilson 1927; e.g. Newcombe 1998, Table I: 0.0552 to 0.1744
+    assert lo == pytest.approx(0.0552, abs=5e-4) and hi == pytest.approx(0.1744, abs=5e-4)
+    assert wilson(0, 50)[0] == 0.0 and wilson(50, 50)[1] == 1.0
