@@ -6,6 +6,7 @@ import pytest
 
 from alliance_futures.case import load_case, load_policy
 from alliance_futures.model import initial_state
+from alliance_futures.model.context import dprk_threat
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +31,7 @@ def policies(case):
 
 
 @pytest.fixture
-def state(case):
-    """Two identical futures of the initial state; tests change one to compare them."""
-    return initial_state(case, 2)
+def state(case, params):
+    """Two identical futures of the initial state (DPRK threat set from its warheads); tests change one of them."""
+    s = initial_state(case, 2)
+    return s.replace(dprk_threat=dprk_threat(s.dprk_warheads, params))

@@ -21,6 +21,8 @@ from alliance_futures.model import (
 )
 from alliance_futures.model.levers import LeverPlan
 
+REF = 1.5192  # the start-year payment: this year's reference payment in the first year
+
 
 def const(value):
     """A draw function that returns the same number for every stream."""
@@ -128,7 +130,7 @@ def test_troops_leave_when_the_treaty_ends(case, params, state):
 def test_transactional_demand_is_larger_and_unmet_demand_is_a_dispute(case, params, state):
     s = with_values(state, us_transactional=[0, 1], sma_renewal_year=[2027, 2027])
     levers = levers_for(case, s)
-    new, ev = burden_sharing.renew(s, params, levers, const(0.999), 2027, 2026)
+    new, ev = burden_sharing.renew(s, params, levers, const(0.999), 2027, REF)
     assert new.us_demand[1] > new.us_demand[0]
     assert ev["sma_renewal"].all()
     assert ev["unmet_demand"][1] > ev["unmet_demand"][0]
@@ -138,7 +140,7 @@ def test_transactional_demand_is_larger_and_unmet_demand_is_a_dispute(case, para
 
 def test_conservative_government_concedes_more(case, params, state):
     s = with_values(state, us_transactional=[1, 1], rok_progressive=[1, 0], sma_renewal_year=[2027, 2027])
-    new, _ = burden_sharing.renew(s, params, levers_for(case, s), const(0.999), 2027, 2026)
+    new, _ = burden_sharing.renew(s, params, levers_for(case, s), const(0.999), 2027, REF)
     assert new.cost_share[1] > new.cost_share[0]
 
 
@@ -159,11 +161,11 @@ def test_regional_role_draws_coercion_in_proportion_to_trade(case, params, state
 
 
 def test_alliance_values_follow_their_drivers(params, state):
-    us = alliance_value.evaluate(with_values(state, regional_role=[0.0, 1.0]), params, 2027, 2026).us_value
+    us = alliance_value.evaluate(with_values(state, regional_role=[0.0, 1.0]), params, REF).us_value
     assert us[1] > us[0]
-    rok = alliance_value.evaluate(with_values(state, credibility=[0.2, 0.9]), params, 2027, 2026).rok_value
+    rok = alliance_value.evaluate(with_values(state, credibility=[0.2, 0.9]), params, REF).rok_value
     assert rok[1] > rok[0]
-    paid = alliance_value.evaluate(with_values(state, cost_share=[1.5, 6.0]), params, 2027, 2026)
+    paid = alliance_value.evaluate(with_values(state, cost_share=[1.5, 6.0]), params, REF)
     assert paid.rok_value[1] < paid.rok_value[0] and paid.us_value[1] > paid.us_value[0]
 
 
@@ -239,5 +241,5 @@ def test_lever_ramps_from_default_to_value(case, policies, state):
 
 
 def test_dprk_threat_is_bounded_and_grows_with_warheads(params, state):
-    t = context.dprk_threat(with_values(state, dprk_warheads=[10, 500]), params)
+    t = context.dprk_threat(np.array([10.0, 500.0]), params)
     assert 0 <= t[0] < t[1] < 1

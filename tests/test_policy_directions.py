@@ -11,11 +11,18 @@ import pytest
 from alliance_futures.analysis import outcome_tables, summarize
 from alliance_futures.engine import run_ensemble
 
+BAD_FUTURES = ["war", "nuclear_south_korea", "rupture", "hollowed_alliance"]
+
 
 @pytest.fixture(scope="module")
-def summary(case, policies):
+def tables(case, policies):
     ensemble = run_ensemble(case, list(policies.values()), 4000, 20, seed=1953, record=False)
-    return summarize(outcome_tables(ensemble))["packages"]
+    return outcome_tables(ensemble)
+
+
+@pytest.fixture(scope="module")
+def summary(tables):
+    return summarize(tables)["packages"]
 
 
 def higher(summary, outcome, a, b):
@@ -23,9 +30,17 @@ def higher(summary, outcome, a, b):
     return summary[a][outcome]["lo"] > summary[b][outcome]["hi"]
 
 
-@pytest.mark.parametrize("outcome", ["rupture", "nuclear_pursuit", "drawdown", "future:hollowed_alliance"])
+@pytest.mark.parametrize("outcome", ["rupture", "nuclear_pursuit", "drawdown", "future:nuclear_south_korea"])
 def test_transactional_pressure_is_worse_than_the_current_course(summary, outcome):
     assert higher(summary, outcome, "transactional_pressure", "current_course")
+
+
+def test_transactional_pressure_moves_futures_from_good_to_bad(tables):
+    """Paired on common random numbers: the share of bad named futures rises by more than its 95% interval."""
+    bad = {name: t["named_future"].isin(BAD_FUTURES).to_numpy(dtype=float) for name, t in tables.items()}
+    diff = bad["transactional_pressure"] - bad["current_course"]
+    half_width = 1.96 * diff.std(ddof=1) / len(diff) ** 0.5
+    assert diff.mean() > half_width > 0
 
 
 def test_deep_nuclear_consultation_lowers_nuclear_pursuit(summary):

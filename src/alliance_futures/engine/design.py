@@ -1,18 +1,21 @@
 """Sampling designs over the case's deep-uncertainty parameters: one row per future, one column per parameter.
 
-The default is a Latin hypercube (McKay, Beckman & Conover 1979) from SciPy's `qmc` module, which is vectorised;
-SALib's `latin.sample` fills the design one cell at a time in Python and takes minutes for a million futures.
-'mc' draws each future's parameters from its own counter-based stream, so future *i* keeps its parameters whatever
-the number of futures. SALib's Saltelli design is used for Sobol analysis.
+The default is a Latin hypercube (McKay, Beckman & Conover 1979): each parameter's range is cut into as many equal
+strata as there are futures, and each stratum is used once, in a random order of its own. Each column comes from its
+own child of the seed's `SeedSequence`, so columns are drawn in parallel threads and the design does not depend on
+how many threads draw it. (SciPy's `qmc.LatinHypercube` gives the same kind of design but took 7 s for a million
+futures here, and SALib's `latin.sample` fills it one cell at a time in Python.) 'mc' draws each future's parameters
+from its own counter-based stream, so future *i* keeps its parameters whatever the number of futures.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from ..case import Case
 from .streams import Streams
@@ -25,25 +28,36 @@ def uncertain_parameters(case: Case) -> dict[str, tuple[float, float, str]]:
     return {name: (*p.range, p.distribution) for name, p in case.flat_parameters().items() if p.range is not None}
 
 
-def scale(unit: np.ndarray, bounds: dict[str, tuple[float, float, str]]) -> np.ndarray:
-    """Map points of the unit hypercube onto the parameter ranges (uniform or log-uniform)."""
-    out = np.empty_like(unit)
-    for j, (lo, hi, distribution) in enumerate(bounds.values()):
-        if distribution == "loguniform":
-            out[:, j] = np.exp(np.log(lo) + unit[:, j] * (np.log(hi) - np.log(lo)))
-        else:
-            out[:, j] = lo + unit[:, j] * (hi - lo)
-    return out
+def scale(unit: np.ndarray, low: float, high: float, distribution: str) -> np.ndarray:
+    """Map points of [0, 1) onto a parameter's range, uniformly or log-uniformly."""
+    if distribution == "loguniform":
+        return np.exp(np.log(low) + unit * (np.log(high) - np.log(low)))
+    return low + unit * (high - low)
+
+
+def latin_hypercube_column(n: int, seed: np.random.SeedSequence) -> np.ndarray:
+    """One column of a Latin hypercube on [0, 1): a random stratum order plus a uniform position within each."""
+    rng = np.random.default_rng(seed)
+    return (rng.permutation(n) + rng.random(n)) / n
 
 
 def sample(case: Case, futures: int, seed: int, design: Design = "lhs") -> pd.DataFrame:
     """The experiments table: one row per future (index 'future'), one column per uncertain parameter."""
     bounds = uncertain_parameters(case)
     if design == "lhs":
-        unit = qmc.LatinHypercube(d=len(bounds), rng=np.random.default_rng(seed)).random(futures)
+        children = dict(zip(bounds, np.random.SeedSequence(seed).spawn(len(bounds)), strict=True))
+
+        def column(name: str) -> np.ndarray:
+            return scale(latin_hypercube_column(futures, children[name]), *bounds[name])
+
     else:
         streams = Streams(seed, np.arange(futures))
-        unit = np.column_stack([streams.uniform(-1, f"design:{name}") for name in bounds])
-    table = pd.DataFrame(scale(unit, bounds), columns=list(bounds))
+
+        def column(name: str) -> np.ndarray:
+            return scale(streams.uniform(-1, f"design:{name}"), *bounds[name])
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as threads:
+        columns = dict(zip(bounds, threads.map(column, bounds), strict=True))
+    table = pd.DataFrame(columns)
     table.index.name = "future"
     return table

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .burden_sharing import reference_payment
 from .common import clip01
-from .context import dprk_threat
 from .state import NUCLEAR_EXPLORING, OPCON_ROK_LED, Array, Params, State
 
 
@@ -33,11 +31,11 @@ def net_cost_share(state: State, p: Params) -> Array:
     return np.where(cost > 0.0, clip01(1.0 - rok_payment_usd(state, p) / np.maximum(cost, 1e-300)), 0.0)
 
 
-def evaluate(state: State, p: Params, year: int, start_year: int) -> State:
-    threat = dprk_threat(state, p)
+def evaluate(state: State, p: Params, reference: Array) -> State:
+    """Both sides' net value; `reference` is this year's `burden_sharing.reference_payment`."""
     us_value = (
         p["value.us_baseline"]
-        + p["value.us_containment"] * threat
+        + p["value.us_containment"] * state.dprk_threat
         + p["value.us_regional_role"] * state.regional_role
         + p["value.us_trilateral"] * state.trilateral
         - p["value.us_net_cost"] * net_cost_share(state, p)
@@ -47,10 +45,10 @@ def evaluate(state: State, p: Params, year: int, start_year: int) -> State:
     )
     rok_value = (
         p["value.rok_baseline"]
-        + p["value.rok_security"] * state.credibility * threat
+        + p["value.rok_security"] * state.credibility * state.dprk_threat
         - p["value.rok_autonomy"] * (1.0 - state.opcon / OPCON_ROK_LED) * state.rok_progressive
         - p["value.rok_entrapment"] * state.prc_coercion * state.trade_china_share / p["regional.trade_reference"]
-        - p["value.rok_payment"] * state.cost_share / reference_payment(p, year, start_year)
+        - p["value.rok_payment"] * state.cost_share / reference
         - p["value.rok_friction"] * state.friction
     )
     return state.replace(us_value=us_value, rok_value=rok_value)

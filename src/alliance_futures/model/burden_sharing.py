@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import clip01
+from .common import clip01, draw_if
 from .state import TREATY_TERMINATED, Array, Draw, Events, Levers, Params, State
 
 
@@ -22,15 +22,13 @@ def reference_payment(p: Params, year: int, start_year: int) -> Array:
     return p["burden.reference_payment"] * (1.0 + p["burden.sma_escalation"]) ** (year - start_year)
 
 
-def renew(state: State, p: Params, levers: Levers, draw: Draw, year: int, start_year: int) -> tuple[State, Events]:
-    """Escalate the payment, set the demand, and settle a renewal if one falls due."""
+def renew(state: State, p: Params, levers: Levers, draw: Draw, year: int, reference: Array) -> tuple[State, Events]:
+    """Escalate the payment, set the demand, and settle a renewal if one falls due. `reference` is this year's
+    `reference_payment`."""
     payment = state.cost_share * (1.0 + p["burden.sma_escalation"])
-    demand = np.maximum(reference_payment(p, year, start_year) * levers["cost_demand_multiplier"], payment)
-    reopen = (
-        (demand > payment * p["burden.reopen_ratio"])
-        & (state.sma_renewal_year > year)
-        & (draw("sma_reopen") < p["burden.reopen_probability"])
-    )
+    demand = np.maximum(reference * levers["cost_demand_multiplier"], payment)
+    may_reopen = (demand > payment * p["burden.reopen_ratio"]) & (state.sma_renewal_year > year)
+    reopen = may_reopen & (draw_if(draw, "sma_reopen", may_reopen) < p["burden.reopen_probability"])
     in_force = state.treaty_status < TREATY_TERMINATED
     renewal = ((state.sma_renewal_year <= year) | reopen) & in_force
     concession = clip01(

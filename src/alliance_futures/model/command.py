@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common import draw_if
 from .state import OPCON_ROK_LED, OPCON_TRANSITION, Draw, Events, Levers, Params, State
 
 
 def advance(state: State, p: Params, levers: Levers, draw: Draw, year: int) -> tuple[State, Events]:
     ready = year >= p["command.capability_ready_year"]
     hazard = p["command.transfer_hazard"] * levers["opcon_push"] * ready
-    transfer = (state.opcon == OPCON_TRANSITION) & (draw("opcon_transfer") < hazard)
+    eligible = (state.opcon == OPCON_TRANSITION) & (hazard > 0.0)
+    transfer = eligible & (draw_if(draw, "opcon_transfer", eligible) < hazard)
     opcon = np.where(transfer, OPCON_ROK_LED, state.opcon)
     adopt = (levers["division_of_labour"] >= 0.5) & (opcon == OPCON_ROK_LED)
     mode = np.where(adopt, 1.0, np.where(levers["division_of_labour"] < 0.5, 0.0, state.division_of_labour))

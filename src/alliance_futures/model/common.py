@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .state import Array
+from .state import Array, Draw
 
 
 def logistic(z: Array) -> Array:
@@ -21,6 +21,12 @@ def yearly_probability(rate: Array) -> Array:
     return -np.expm1(-rate)
 
 
-def toward(current: Array, target: Array, speed: Array | float) -> Array:
+def toward(current: Array, target: Array | float, speed: Array | float) -> Array:
     """Partial adjustment: close the share `speed` of the gap between current and target in one year."""
     return current + speed * (target - current)
+
+
+def draw_if(draw: Draw, stream: str, needed: Array) -> Array | float:
+    """Draw a stream only if some future needs it this year; 1.0 (no event) otherwise. Draws are addressed, not
+    sequential (see engine.streams), so skipping one changes no other number."""
+    return draw(stream) if needed.any() else 1.0

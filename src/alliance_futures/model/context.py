@@ -17,9 +17,9 @@ from .common import clip01
 from .state import Array, Draw, Events, Levers, Params, State
 
 
-def dprk_threat(state: State, p: Params) -> Array:
+def dprk_threat(warheads: Array, p: Params) -> Array:
     """DPRK nuclear threat in [0, 1): saturating in the number of warheads."""
-    return -np.expm1(-state.dprk_warheads / p["dprk.warheads_scale"])
+    return -np.expm1(-warheads / p["dprk.warheads_scale"])
 
 
 def advance(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, Events]:
@@ -32,10 +32,13 @@ def advance(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State,
         + p["dprk.provocation_noise"] * (2.0 * draw("dprk_provocation") - 1.0)
     )
     overstretched = state.us_overstretch == 1.0
-    onset = ~overstretched & (draw("us_overstretch") < p["context.overstretch_onset"])
-    ends = overstretched & (draw("us_overstretch") < p["context.overstretch_end"])
+    u = draw("us_overstretch")
+    onset = ~overstretched & (u < p["context.overstretch_onset"])
+    ends = overstretched & (u < p["context.overstretch_end"])
+    warheads = state.dprk_warheads * (1.0 + p["dprk.warhead_growth"])
     new = state.replace(
-        dprk_warheads=state.dprk_warheads * (1.0 + p["dprk.warhead_growth"]),
+        dprk_warheads=warheads,
+        dprk_threat=dprk_threat(warheads, p),
         decoupling=state.decoupling + p["dprk.icbm_maturation"] * (1.0 - state.decoupling),
         dprk_provocation=provocation,
         axis_cohesion=clip01(

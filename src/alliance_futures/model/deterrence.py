@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import yearly_probability
-from .context import dprk_threat
+from .common import draw_if, yearly_probability
 from .credibility import troop_index
 from .state import Array, Draw, Events, Levers, Params, State
 
@@ -30,7 +29,7 @@ def conventional_balance(state: State, p: Params) -> Array:
 
 def incident_rate(state: State, p: Params) -> Array:
     return p["deterrence.incident_base"] * np.exp(
-        p["deterrence.incident_maturity"] * dprk_threat(state, p)
+        p["deterrence.incident_maturity"] * state.dprk_threat
         + p["deterrence.incident_provocation"] * state.dprk_provocation
         + p["deterrence.incident_axis"] * state.axis_cohesion
         + p["deterrence.incident_overstretch"] * state.us_overstretch
@@ -41,7 +40,7 @@ def incident_rate(state: State, p: Params) -> Array:
 
 def war_rate(state: State, p: Params) -> Array:
     return p["deterrence.war_base"] * np.exp(
-        p["deterrence.war_maturity"] * dprk_threat(state, p)
+        p["deterrence.war_maturity"] * state.dprk_threat
         + p["deterrence.war_overstretch"] * state.us_overstretch
         - p["deterrence.war_credibility"] * state.credibility
         - p["deterrence.war_conventional"] * conventional_balance(state, p)
@@ -53,9 +52,9 @@ def advance(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State,
     at_peace = state.war == 0.0
     incident = at_peace & (draw("incident") < yearly_probability(incident_rate(state, p)))
     escalation = p["deterrence.escalation"] * (1.0 - p["deterrence.armistice_channel"] * levers["armistice_adherence"])
-    escalated = incident & (draw("escalation") < escalation)
+    escalated = incident & (draw_if(draw, "escalation", incident) < escalation)
     onset = at_peace & ((draw("war") < yearly_probability(war_rate(state, p))) | escalated)
-    nuclear = onset & (draw("nuclear_use") < p["deterrence.nuclear_use_given_war"] * dprk_threat(state, p))
+    nuclear = onset & (draw_if(draw, "nuclear_use", onset) < p["deterrence.nuclear_use_given_war"] * state.dprk_threat)
     return state.replace(
         war=np.where(onset, 1.0, state.war),
         nuclear_use=np.where(nuclear, 1.0, state.nuclear_use),

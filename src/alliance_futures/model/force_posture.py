@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import logistic, toward
+from .common import draw_if, logistic, toward
 from .state import INTEGRATION_LEVELS, TREATY_TERMINATED, Array, Draw, Events, Levers, Params, State
 
 
@@ -22,8 +22,9 @@ def settings(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State
     """Exercises, readiness, plans, missile defence, nuclear integration and coordination for this year."""
     exercises = levers["exercise_tempo"] * (1.0 - p["posture.overstretch_exercise_cut"] * state.us_overstretch)
     target = np.clip(np.round(levers["nuclear_integration_target"]), 0.0, INTEGRATION_LEVELS)
-    up = (target > state.nuclear_integration) & (draw("integration_up") < p["posture.integration_step_up"])
-    down = (target < state.nuclear_integration) & (draw("integration_down") < p["posture.integration_step_down"])
+    below, above = target > state.nuclear_integration, target < state.nuclear_integration
+    up = below & (draw_if(draw, "integration_up", below) < p["posture.integration_step_up"])
+    down = above & (draw_if(draw, "integration_down", above) < p["posture.integration_step_down"])
     new = state.replace(
         exercises=exercises,
         readiness=toward(state.readiness, exercises, p["posture.readiness_rate"]),
@@ -32,7 +33,7 @@ def settings(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State
             state.missile_defense, levers["missile_defense_investment"], p["posture.missile_defense_rate"]
         ),
         nuclear_integration=state.nuclear_integration + up - down,
-        diplomatic_coordination=levers["diplomatic_coordination"],
+        diplomatic_coordination=np.broadcast_to(levers["diplomatic_coordination"], exercises.shape).copy(),
     )
     return new, {"integration_up": up, "integration_down": down}
 

@@ -49,16 +49,17 @@ class LeverPlan:
         years = [s.start_year for name, s in self.settings.items() if self.side[name] == side and s.start_year]
         return min(years) if years else None
 
-    def values(self, state: State, year: int) -> dict[str, Array]:
-        """Every lever's value in each future for this year."""
+    def values(self, state: State, year: int) -> dict[str, Array | float]:
+        """Every lever's value in each future for this year (one number where it is the same in every future)."""
         flags = {s: orientation_flag(state, s) for s in ORIENTATIONS}
+        second_governs = {s: flag == 1.0 for s, flag in flags.items()}
         holds = np.ones_like(state.credibility, dtype=bool)
         for s, wanted in self.conditions.items():
             holds &= flags[s] == wanted
         reversed_side = {"us": state.reversed_us, "rok": state.reversed_rok}
-        out: dict[str, Array] = {}
+        out: dict[str, Array | float] = {}
         for name, (first, second) in self.defaults.items():
-            default = np.where(flags[self.side[name]] == 1.0, second, first)
+            default = first if first == second else np.where(second_governs[self.side[name]], second, first)
             setting = self.settings.get(name)
             if setting is None or setting.start_year is None or year < setting.start_year:
                 out[name] = default

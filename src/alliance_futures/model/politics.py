@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..case import Case
+from .common import draw_if
 from .levers import LeverPlan
 from .state import Draw, Events, Params, State
 
@@ -25,8 +26,8 @@ def elections(state: State, case: Case, p: Params, draw: Draw, year: int) -> tup
     scheduled = state.rok_next_election == year
     early = ~scheduled & (draw("rok_early_election") < p["politics.rok_early_election_hazard"])
     rok_new_admin = scheduled | early
-    us_switched = us_new_admin & (draw("us_election") < p["politics.us_switch_probability"])
-    rok_switched = rok_new_admin & (draw("rok_election") < p["politics.rok_switch_probability"])
+    us_switched = us_new_admin & (draw_if(draw, "us_election", us_new_admin) < p["politics.us_switch_probability"])
+    rok_switched = rok_new_admin & (draw_if(draw, "rok_election", rok_new_admin) < p["politics.rok_switch_probability"])
     new = state.replace(
         us_transactional=np.where(us_switched, 1.0 - state.us_transactional, state.us_transactional),
         rok_progressive=np.where(rok_switched, 1.0 - state.rok_progressive, state.rok_progressive),
@@ -57,7 +58,8 @@ def reverse_packages(
             continue
         base = p[f"politics.reversal_{plan.institutionalisation}"]
         prob = base * np.where(events[f"{side}_switched"], 1.0, p["politics.same_orientation_reversal_factor"])
-        undone = events[f"{side}_new_admin"] & (already == 0.0) & (draw(f"{side}_reversal") < prob)
+        exposed = events[f"{side}_new_admin"] & (already == 0.0)
+        undone = exposed & (draw_if(draw, f"{side}_reversal", exposed) < prob)
         out[f"{side}_reversed"] = undone
         changes[f"reversed_{side}"] = np.where(undone, 1.0, already)
     return state.replace(**changes), out

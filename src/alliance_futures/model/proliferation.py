@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import clip01, logistic, toward
-from .context import dprk_threat
+from .common import clip01, draw_if, logistic, toward
 from .state import (
     INTEGRATION_LEVELS,
     NUCLEAR_ARMED,
@@ -35,7 +34,7 @@ from .state import (
 def support_target(state: State, p: Params, levers: Levers) -> Array:
     return logistic(
         p["proliferation.support_intercept"]
-        + p["proliferation.support_threat"] * dprk_threat(state, p)
+        + p["proliferation.support_threat"] * state.dprk_threat
         + p["proliferation.support_abandonment"] * (1.0 - state.credibility)
         + p["proliferation.support_entrapment"] * state.prc_coercion
         - p["proliferation.support_integration"] * state.nuclear_integration / INTEGRATION_LEVELS
@@ -49,7 +48,7 @@ def advance_hazard(state: State, p: Params, drawdown: Array) -> Array:
         p["proliferation.advance_intercept"]
         + p["proliferation.advance_abandonment"] * (1.0 - state.credibility)
         + p["proliferation.advance_support"] * state.public_support
-        + p["proliferation.advance_threat"] * dprk_threat(state, p)
+        + p["proliferation.advance_threat"] * state.dprk_threat
         + p["proliferation.advance_drawdown"] * drawdown
         - p["proliferation.advance_integration"] * state.nuclear_integration / INTEGRATION_LEVELS
         - p["proliferation.sanction_exposure"]
@@ -67,7 +66,8 @@ def advance(state: State, p: Params, levers: Levers, draw: Draw, drawdown: Array
         [p["proliferation.reverse_exploring"], p["proliferation.reverse_pursuing"]],
         0.0,
     ) * (state.treaty_status == 0.0)
-    down = ~up & (draw("nuclear_reversal") < reversal)
+    reversible = ~up & (reversal > 0.0)
+    down = reversible & (draw_if(draw, "nuclear_reversal", reversible) < reversal)
     new_status = np.where(up, status + 1.0, np.where(down, NUCLEAR_LATENT, status))
     return state.replace(
         nuclear_status=new_status, peak_nuclear_status=np.maximum(state.peak_nuclear_status, new_status)

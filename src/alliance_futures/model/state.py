@@ -17,7 +17,7 @@ from ..case import Case
 
 Array = NDArray[np.float64]
 Params = Mapping[str, Any]  # 'group.name' -> float, or an array with one value per future
-Levers = Mapping[str, Array]  # lever name -> this year's value in each future
+Levers = Mapping[str, Array | float]  # lever name -> this year's value in each future (or in all of them)
 Draw = Callable[[str], Array]  # stream name -> one uniform number in [0, 1) per future, for this year
 Events = dict[str, NDArray[Any]]  # what happened this year: event name -> per future (mostly yes/no)
 
@@ -60,6 +60,7 @@ class State:
     public_support: Array  # share of South Koreans who want their own nuclear weapons
     friction: Array  # accumulated alliance friction in [0, 1]
     dprk_warheads: Array
+    dprk_threat: Array  # [0, 1), from the warheads (context.dprk_threat); set each year before it is used
     decoupling: Array  # reach of survivable DPRK ICBMs to US cities in [0, 1]
     dprk_provocation: Array  # provocation intensity this year in [0, 1]
     prc_coercion: Array  # PRC military and economic pressure on the ROK in [0, 1]
@@ -89,7 +90,7 @@ STATE_VARIABLES: tuple[str, ...] = tuple(f.name for f in fields(State))
 
 # Variables set from the case's calendar, or that start at zero in every future.
 _FROM_CALENDAR = {"us_transactional", "rok_progressive", "rok_next_election"}
-_START_AT_ZERO = {"reversed_us", "reversed_rok", "war", "nuclear_use", "incidents", "us_net_cost"}
+_START_AT_ZERO = {"reversed_us", "reversed_rok", "war", "nuclear_use", "incidents", "us_net_cost", "dprk_threat"}
 _DERIVED_AT_START = {
     "peak_nuclear_status": "nuclear_status",
     "us_demand": "cost_share",
