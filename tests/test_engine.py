@@ -34,8 +34,7 @@ def test_bit_identical_whatever_the_chunk_size(case, reference, chunk_size):
 
 def test_bit_identical_on_two_worker_processes(case, reference):
     chosen, ref = reference
-    with ProcessExecutor(2) as ex:
-        other = run_ensemble(case, chosen, FUTURES, YEARS, seed=7, chunk_size=128, executor=ex)
+    other = run_ensemble(case, chosen, FUTURES, YEARS, seed=7, chunk_size=128, executor=ProcessExecutor(2))
     expected = arrays(ref)
     for key, value in arrays(other).items():
         assert np.array_equal(value, expected[key]), key

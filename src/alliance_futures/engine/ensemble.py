@@ -17,7 +17,7 @@ import pandas as pd
 from ..case import Case, Policy
 from ..model import STATE_VARIABLES, LeverPlan, initial_state, step
 from .design import Design, sample
-from .executors import Executor, SerialExecutor
+from .executors import Executor, SerialExecutor, shared_inputs
 from .streams import Streams
 
 # Variables kept for every year when an ensemble records paths (for fan charts, signposts and narratives).
@@ -49,7 +49,7 @@ RECORDED: tuple[str, ...] = (
     "war",
     "incidents",
 )
-DEFAULT_CHUNK = 32_768
+DEFAULT_CHUNK = 65_536
 
 
 def parameter_values(case: Case, experiments: pd.DataFrame) -> dict[str, Any]:
@@ -97,9 +97,10 @@ def simulate(
 
 @dataclass(frozen=True)
 class _Task:
+    """One chunk of futures under one package; the parameters come from the run's shared inputs."""
+
     case: Case
     policy: Policy
-    params: dict[str, Any]
     start: int
     stop: int
     years: int
@@ -108,19 +109,9 @@ class _Task:
 
 
 def _run_task(task: _Task) -> Paths:
-    return simulate(
-        task.case,
-        task.policy,
-        task.params,
-        np.arange(task.start, task.stop),
-        task.years,
-        task.seed,
-        task.record,
-    )
-
-
-def _slice(params: dict[str, Any], start: int, stop: int) -> dict[str, Any]:
-    return {k: v[start:stop] if isinstance(v, np.ndarray) else v for k, v in params.items()}
+    params = {k: v[task.start : task.stop] if isinstance(v, np.ndarray) else v for k, v in shared_inputs().items()}
+    futures = np.arange(task.start, task.stop)
+    return simulate(task.case, task.policy, params, futures, task.years, task.seed, task.record)
 
 
 @dataclass
@@ -165,24 +156,21 @@ def run_ensemble(
     experiments = sample(case, futures, seed, design)
     params = parameter_values(case, experiments)
     bounds = [(s, min(s + chunk_size, futures)) for s in range(0, futures, chunk_size)]
-    tasks = [
-        _Task(case, policy, _slice(params, a, b), a, b, years, seed, record) for policy in policies for a, b in bounds
-    ]
+    tasks = [_Task(case, policy, a, b, years, seed, record) for policy in policies for a, b in bounds]
     final = {p.name: {v: np.empty(futures) for v in STATE_VARIABLES} for p in policies}
     yearly = (
         {p.name: {v: np.empty((futures, years), dtype=np.float32) for v in RECORDED} for p in policies}
         if record
         else None
     )
-    with executor or SerialExecutor() as ex:
-        for i, paths in ex.run(_run_task, tasks):
-            task = tasks[i]
-            name = task.policy.name
-            for v, arr in paths.final.items():
-                final[name][v][task.start : task.stop] = arr
-            if yearly is not None and paths.yearly is not None:
-                for v, arr in paths.yearly.items():
-                    yearly[name][v][task.start : task.stop] = arr
-            if progress is not None:
-                progress(task.stop - task.start)
+    for i, paths in (executor or SerialExecutor()).run(_run_task, tasks, params):
+        task = tasks[i]
+        name = task.policy.name
+        for v, arr in paths.final.items():
+            final[name][v][task.start : task.stop] = arr
+        if yearly is not None and paths.yearly is not None:
+            for v, arr in paths.yearly.items():
+                yearly[name][v][task.start : task.stop] = arr
+        if progress is not None:
+            progress(task.stop - task.start)
     return Ensemble(case, {p.name: p for p in policies}, seed, years, design, experiments, final, yearly)

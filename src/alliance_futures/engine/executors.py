@@ -1,61 +1,76 @@
-"""Executors: where chunks of futures are simulated. Each is a context manager with one method, `run`, that
-yields (task index, result) pairs as tasks finish; results never depend on the executor (see `streams`).
+"""Executors: where chunks of futures are simulated.
 
-A distributed executor (for example on Dask) only needs the same two-line interface.
+An executor has one method, `run(fn, tasks, shared)`: it makes the mapping `shared` (large inputs that every task
+reads, such as the sampled parameters) available to `fn` through `shared_inputs()`, and yields (task index, result)
+pairs as tasks finish. Results never depend on the executor (see `streams`). A distributed executor (for example on
+Dask, broadcasting `shared` once per worker) needs only the same method.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Protocol
 
+_SHARED: dict[str, Any] = {}
+
+
+def shared_inputs() -> Mapping[str, Any]:
+    """The `shared` mapping of the run this process is working on."""
+    return _SHARED
+
+
+def _install(shared: Mapping[str, Any]) -> None:
+    _SHARED.clear()
+    _SHARED.update(shared)
+
 
 class Executor(Protocol):
-    def run(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]: ...
-
-    def __enter__(self) -> Executor: ...
-
-    def __exit__(self, *exc: object) -> None: ...
+    def run(
+        self, fn: Callable[[Any], Any], tasks: Sequence[Any], shared: Mapping[str, Any]
+    ) -> Iterator[tuple[int, Any]]: ...
 
 
 class SerialExecutor:
     """Runs tasks one after another in this process."""
 
-    def run(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
-        for i, task in enumerate(tasks):
-            yield i, fn(task)
-
-    def __enter__(self) -> SerialExecutor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    def run(
+        self, fn: Callable[[Any], Any], tasks: Sequence[Any], shared: Mapping[str, Any]
+    ) -> Iterator[tuple[int, Any]]:
+        _install(shared)
+        try:
+            for i, task in enumerate(tasks):
+                yield i, fn(task)
+        finally:
+            _install({})
 
 
 class ProcessExecutor:
-    """Runs tasks on a pool of local worker processes."""
+    """Runs tasks on a pool of local worker processes, started for each run. Where the platform can fork (Linux),
+    workers inherit `shared` from this process's memory instead of receiving a copy through a pipe."""
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or os.cpu_count() or 1
-        self._pool: ProcessPoolExecutor | None = None
 
-    def run(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
-        if self._pool is None:
-            raise RuntimeError("use ProcessExecutor as a context manager: `with ProcessExecutor(2) as ex: ...`")
-        pending = {self._pool.submit(fn, task): i for i, task in enumerate(tasks)}
-        for done in as_completed(pending):
-            yield pending[done], done.result()
-
-    def __enter__(self) -> ProcessExecutor:
-        self._pool = ProcessPoolExecutor(max_workers=self.workers)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+    def run(
+        self, fn: Callable[[Any], Any], tasks: Sequence[Any], shared: Mapping[str, Any]
+    ) -> Iterator[tuple[int, Any]]:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        with ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_install,
+            initargs=(shared,),
+        ) as pool:
+            pending = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
+            try:
+                for done in as_completed(pending):
+                    yield pending[done], done.result()
+            finally:
+                for future in pending:
+                    future.cancel()
 
 
 def make_executor(workers: int) -> Executor:
