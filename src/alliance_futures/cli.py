@@ -27,7 +27,6 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-DEFAULT_SEED = 1953  # the year of the Mutual Defense Treaty; any fixed number would do
 DEFAULT_OUTPUT = Path("alliance-futures-output")
 
 
@@ -79,7 +78,7 @@ def run(
     ] = None,
     futures: Annotated[int, typer.Option(help="futures per package")] = 10_000,
     years: Annotated[int, typer.Option(help="years to simulate")] = 20,
-    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = DEFAULT_SEED,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = api.DEFAULT_SEED,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
     output: Annotated[Path | None, typer.Option(help="folder for the saved run (must be new or empty)")] = None,
     paths: Annotated[bool, typer.Option(help="save yearly paths as well as final states")] = True,

@@ -20,6 +20,22 @@ NUCLEAR = {
     3.0: "decides to pursue nuclear weapons",
     4.0: "tests a nuclear weapon",
 }
+BEFORE_PAYMENTS = {
+    "overstretch_onset": "the US is drawn into a major war elsewhere",
+    "overstretch_end": "the US war elsewhere ends",
+    "sma_reopened": "Washington reopens the cost-sharing agreement before it expires",
+}
+AFTER_PAYMENTS = {
+    "opcon_transfer": "wartime operational control passes to a ROK-led Future-CFC",
+    "division_adopted": "the allies adopt a division of labour: Seoul holds conventional defence, Washington the "
+    "nuclear umbrella and third-party deterrence",
+    "nuclear_reversed": "US pressure halts the ROK nuclear programme",
+    "incident": "a deadly gray-zone incident with the DPRK",
+    "war_onset": "war breaks out on the peninsula",
+    "nuclear_use": "nuclear weapons are used",
+    "treaty_notice": "notice is given to end the Mutual Defense Treaty",
+    "termination": "the Mutual Defense Treaty ends; US forces leave",
+}
 INTEGRATION = {
     0.0: "nuclear consultation lapses",
     1.0: "nuclear consultation (NCG level)",
@@ -61,12 +77,7 @@ def _year_lines(
     for side, who in (("us", "Washington"), ("rok", "Seoul")):
         if happened(f"{side}_reversed"):
             lines.append(f"{who}'s new government abandons the '{policy.title}' package")
-    if happened("overstretch_onset"):
-        lines.append("the US is drawn into a major war elsewhere")
-    if happened("overstretch_end"):
-        lines.append("the US war elsewhere ends")
-    if happened("sma_reopened"):
-        lines.append("Washington reopens the cost-sharing agreement before it expires")
+    lines += [text for event, text in BEFORE_PAYMENTS.items() if happened(event)]
     if happened("sma_renewal"):
         dispute = ", a bitter dispute" if happened("cost_dispute") else ""
         lines.append(
@@ -79,27 +90,9 @@ def _year_lines(
         lines.append("a scheduled drawdown of US ground forces begins")
     if happened("integration_up") or happened("integration_down"):
         lines.append(f"nuclear integration: {INTEGRATION[at['nuclear_integration']]}")
-    if happened("opcon_transfer"):
-        lines.append("wartime operational control passes to a ROK-led Future-CFC")
-    if happened("division_adopted"):
-        lines.append(
-            "the allies adopt a division of labour: Seoul holds conventional defence, Washington the "
-            "nuclear umbrella and third-party deterrence"
-        )
     if happened("nuclear_up"):
         lines.append(f"Seoul {NUCLEAR[at['nuclear_status']]} (public support {at['public_support']:.0%})")
-    if happened("nuclear_reversed"):
-        lines.append("US pressure halts the ROK nuclear programme")
-    if happened("incident"):
-        lines.append("a deadly gray-zone incident with the DPRK")
-    if happened("war_onset"):
-        lines.append("war breaks out on the peninsula")
-    if happened("nuclear_use"):
-        lines.append("nuclear weapons are used")
-    if happened("treaty_notice"):
-        lines.append("notice is given to end the Mutual Defense Treaty")
-    if happened("termination"):
-        lines.append("the Mutual Defense Treaty ends; US forces leave")
+    lines += [text for event, text in AFTER_PAYMENTS.items() if happened(event)]
     return lines
 
 
