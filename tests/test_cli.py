@@ -137,3 +137,48 @@ def test_explain_refuses_a_future_outside_the_run(saved_run):
     out, _ = saved_run
     result = cli("explain", out, 400)
     assert result.returncode == 2 and "FUTURE must be from 0 to 399" in result.stderr
+
+
+def test_run_with_a_user_case_and_a_user_policy(tmp_path):
+    """A copied, edited case and a hand-written package run like the built-in ones."""
+    from alliance_futures.case.loader import DATA
+
+    case = tmp_path / "my_case.yaml"
+    case.write_text(
+        (DATA / "us_rok.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "value: 28500\n    unit: personnel\n    meaning: US Forces Korea",
+            "value: 20000\n    unit: personnel\n    meaning: US Forces Korea",
+        ),
+        encoding="utf-8",
+    )
+    policy = tmp_path / "my_policy.yaml"
+    policy.write_text(
+        "name: full_exercises\ntitle: Full exercises\nsource: analyst judgement for a test run\n"
+        "description: d\nstart_year: 2027\ninstitutionalisation: law\nconditions: {rok: conservative}\n"
+        "levers:\n  us:\n    exercise_tempo: 1.0\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "run"
+    result = cli(
+        "run",
+        "--case",
+        case,
+        "-p",
+        "current_course",
+        "-p",
+        policy,
+        "--futures",
+        100,
+        "--years",
+        5,
+        "--format",
+        "json",
+        "--output",
+        out,
+    )
+    assert result.returncode == 0, result.stderr
+    assert set(json.loads(result.stdout)["packages"]) == {"current_course", "full_exercises"}
+    final = pd.read_parquet(out / "final.parquet")
+    assert final["troops"].max() <= 20000
