@@ -62,12 +62,13 @@ def _line(lines: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | None
     return None
 
 
-def _validate(model: type[M], path: Path) -> M:
+def _validate(model: type[M], path: Path) -> tuple[M, dict[tuple[str, ...], int]]:
+    """The file checked against the schema, and its map of key paths to lines."""
     data, lines = _read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(path, f"expected a mapping of keys at the top level, got {type(data).__name__}", line=1)
     try:
-        return model.model_validate(data)
+        return model.model_validate(data), lines
     except ValidationError as exc:
         err = exc.errors()[0]
         # Drop pydantic's union-branch tags (e.g. 'float', 'LeverSetting') from the key path.
@@ -96,9 +97,8 @@ def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
     """Load and check a case: the schema, then that it defines the same parameters, state and levers as the
     built-in case (the model needs every one of them; an extra one is most likely a misspelling)."""
     path = resolve_case_path(name_or_file)
-    case = _validate(Case, path)
+    case, lines = _validate(Case, path)
     reference = case if path == resolve_case_path(BUILTIN_CASE) else load_case(BUILTIN_CASE)
-    _, lines = _read_yaml(path)
     for section, ours, theirs in (
         ("parameters", case.flat_parameters(), reference.flat_parameters()),
         ("initial", case.initial, reference.initial),
@@ -138,8 +138,7 @@ def resolve_policy_path(name_or_file: str | Path) -> Path:
 def load_policy(name_or_file: str | Path, case: Case) -> Policy:
     """Load a policy package and check every lever against the case: known, on its side, inside its bounds."""
     path = resolve_policy_path(name_or_file)
-    policy = _validate(Policy, path)
-    _, lines = _read_yaml(path)
+    policy, lines = _validate(Policy, path)
     for side, levers in policy.levers.items():
         for name, setting in levers.items():
             loc = ("levers", side, name)
