@@ -31,8 +31,12 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
         raise InputError(path, "no such file (expected a YAML case or policy file)")
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = yaml.SafeLoader(text)
+        try:  # one parse: keep the node tree for line numbers, build the data from it
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
