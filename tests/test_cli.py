@@ -182,3 +182,32 @@ def test_run_with_a_user_case_and_a_user_policy(tmp_path):
     assert set(json.loads(result.stdout)["packages"]) == {"current_course", "full_exercises"}
     final = pd.read_parquet(out / "final.parquet")
     assert final["troops"].max() <= 20000
+
+
+def test_negotiate_scores_every_model_on_held_out_deu3():
+    result = cli("negotiate", "--score", "deu3", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    models = json.loads(result.stdout)["models"]
+    assert {"compromise", "weighted_median", "nash", "power_compromise"} <= set(models)
+    for m in models.values():
+        assert set(m) == {"mae", "mae_lo", "mae_hi", "median_ae", "n", "seconds"}
+
+
+def test_negotiate_forecasts_a_table_and_refuses_a_bad_one(tmp_path):
+    table = tmp_path / "sma.yaml"
+    table.write_text(
+        "issue: payment\nscale: [0, 100]\nstatus_quo: 10\nstakeholders:\n"
+        "  - {name: US, capability: 1, position: 100, salience: 1}\n"
+        "  - {name: ROK, capability: 1, position: 20, salience: 1}\n",
+        encoding="utf-8",
+    )
+    result = cli("negotiate", table, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    forecasts = json.loads(result.stdout)["forecasts"]
+    assert forecasts["compromise"] == pytest.approx(60.0) and 10 <= forecasts["nash"] <= 100
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,capability,position,salience\nUS,-2,100,1\nROK,1,20,1\n", encoding="utf-8")
+    result = cli("negotiate", bad)
+    assert (
+        result.returncode == 2 and "capability must be 0 or more" in result.stderr and "Traceback" not in result.stderr
+    )

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from . import bargaining
 from .analysis import narrate, trace_future
+from .bargaining import read_deu3, read_stakeholders, score_deu3
+from .bargaining.scoring import fit_exponent, training_issues
 from .case import (
     BUILTIN_CASE,
     Case,
@@ -145,3 +150,24 @@ def explain(run_dir: str | Path, future: int, package: str | None = None) -> str
 
 def validate(path: str | Path) -> str:
     return validate_file(path)
+
+
+def negotiate(table: str | Path) -> dict[str, float]:
+    """Each model's forecast for one stakeholder table (our power compromise with its exponent fitted on DEU III)."""
+    t = read_stakeholders(table)
+    pos, cap, sal = t.position[None, :], t.capability, t.salience[None, :]
+    deu3 = read_deu3()
+    exponent = fit_exponent(deu3, training_issues(deu3))
+    forecasts = {
+        "compromise": bargaining.compromise(pos, cap, sal)[0],
+        "weighted_median": bargaining.weighted_median(pos, cap, sal)[0],
+        "power_compromise": bargaining.power_compromise(pos, cap, sal, exponent)[0],
+    }
+    if np.isfinite(t.status_quo):
+        forecasts["nash"] = bargaining.nash(pos, cap, sal, np.array([t.status_quo]), scale=t.scale)[0]
+    return {k: float(v) for k, v in forecasts.items()}
+
+
+def score_bargaining(subset: str = "all") -> tuple[dict[str, dict[str, float]], float]:
+    """Every bargaining model's held-out scores on DEU III (see `bargaining.scoring`)."""
+    return score_deu3(read_deu3(), subset)

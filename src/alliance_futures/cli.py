@@ -123,6 +123,55 @@ def explain(
 
 
 @app.command()
+def negotiate(
+    table: Annotated[Path | None, typer.Argument(help="stakeholder table, CSV or YAML")] = None,
+    score: Annotated[str | None, typer.Option(help="score every model on a data set: 'deu3'")] = None,
+    format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """Forecast a negotiation from a stakeholder table, or score the models on real EU decisions."""
+    try:
+        if score is not None:
+            if score != "deu3":
+                raise InputError("command line", f"unknown data set '{score}' (known: deu3)", key="--score")
+            _print_scores(format)
+        elif table is not None:
+            forecasts = api.negotiate(table)
+            if format is Format.json:
+                out.print_json(json.dumps({"forecasts": forecasts}))
+            else:
+                for name, value in forecasts.items():
+                    out.print(f"{name:>18}  {value:.1f}", highlight=False)
+        else:
+            raise InputError("command line", "give a stakeholder TABLE or --score deu3", key="TABLE")
+    except InputError as exc:
+        raise fail(exc) from None
+
+
+def _print_scores(format: Format) -> None:
+    results = {subset: api.score_bargaining(subset) for subset in ("all", "scaled")}
+    if format is Format.json:
+        out.print_json(json.dumps({"models": results["all"][0], "capability_exponent": results["all"][1]}))
+        return
+    for subset, (scores, exponent) in results.items():
+        label = "all issues" if subset == "all" else "issues that are not yes/no"
+        t = Table(
+            title=f"DEU III, held-out proposals, {label} (power exponent {exponent} fitted on the other half)",
+            box=box.SIMPLE_HEAD,
+        )
+        for column in ("model", "MAE (95% interval)", "median AE", "issues", "seconds"):
+            t.add_column(column, justify="left" if column == "model" else "right")
+        for name, s in sorted(scores.items(), key=lambda kv: kv[1]["mae"]):
+            t.add_row(
+                name,
+                f"{s['mae']:.2f} ({s['mae_lo']:.2f}–{s['mae_hi']:.2f})",
+                f"{s['median_ae']:.1f}",
+                str(s["n"]),
+                f"{s['seconds']:.3f}",
+            )
+        out.print(t)
+
+
+@app.command()
 def validate(file: Annotated[Path, typer.Argument(help="case or policy YAML file")]) -> None:
     """Check a case or policy file and say what is wrong, with the key and line."""
     try:
