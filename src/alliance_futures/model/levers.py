@@ -30,7 +30,7 @@ class LeverPlan:
     settings: dict[str, LeverSetting]
     conditions: dict[str, float]  # side -> orientation flag that must hold
     institutionalisation: str
-    policy_name: str
+    first_start: dict[str, int | None]  # side -> first year the package sets one of its levers (None: no lever)
 
     @classmethod
     def compile(cls, case: Case, policy: Policy) -> LeverPlan:
@@ -42,12 +42,12 @@ class LeverPlan:
         conditions = {
             s: float(ORIENTATIONS[s].index(o)) for s, o in policy.conditions.model_dump(exclude_none=True).items()
         }
-        return cls(side, defaults, policy.settings(), conditions, policy.institutionalisation, policy.name)
-
-    def first_start(self, side: str) -> int | None:
-        """The first year in which the package sets a lever of this side, or None if it sets none."""
-        years = [s.start_year for name, s in self.settings.items() if self.side[name] == side and s.start_year]
-        return min(years) if years else None
+        settings = policy.settings()
+        first_start = {
+            s: min((x.start_year for n, x in settings.items() if side[n] == s and x.start_year), default=None)
+            for s in ORIENTATIONS
+        }
+        return cls(side, defaults, settings, conditions, policy.institutionalisation, first_start)
 
     def values(self, state: State, year: int) -> dict[str, Array | float]:
         """Every lever's value in each future for this year (one number where it is the same in every future)."""

@@ -51,7 +51,7 @@ def reverse_packages(
     out: Events = {}
     changes: Events = {}
     for side in ("us", "rok"):
-        start = plan.first_start(side)
+        start = plan.first_start[side]
         already = state.reversed_us if side == "us" else state.reversed_rok
         if start is None or year <= start:
             out[f"{side}_reversed"] = np.zeros(state.credibility.shape, dtype=bool)
