@@ -74,11 +74,14 @@ def test_split_is_by_proposal_and_fixed():
 
 
 def test_scores_are_out_of_sample_and_complete():
-    scores, exponent = score_deu3(read_deu3())
+    results, exponent = score_deu3(read_deu3())
     assert 0.0 <= exponent <= 1.5
-    assert set(scores) >= {"compromise", "weighted_median", "nash", "power_compromise"}
-    for s in scores.values():
-        assert s["mae_lo"] <= s["mae"] <= s["mae_hi"] and s["n"] > 50
+    assert set(results) == {"all", "scaled"}
+    for scores in results.values():
+        assert set(scores) >= {"compromise", "weighted_median", "nash", "power_compromise"}
+        for s in scores.values():
+            assert s["mae_lo"] <= s["mae"] <= s["mae_hi"] and s["n"] > 50
+    assert results["scaled"]["compromise"]["n"] < results["all"]["compromise"]["n"]
 
 
 def test_stakeholder_table_reads_and_bad_tables_are_named(tmp_path):

@@ -168,6 +168,7 @@ def negotiate(table: str | Path) -> dict[str, float]:
     return {k: float(v) for k, v in forecasts.items()}
 
 
-def score_bargaining(subset: str = "all") -> tuple[dict[str, dict[str, float]], float]:
-    """Every bargaining model's held-out scores on DEU III (see `bargaining.scoring`)."""
-    return score_deu3(read_deu3(), subset)
+def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], float]:
+    """Every bargaining model's held-out scores on DEU III per subset, and the fitted exponent (see
+    `bargaining.scoring`)."""
+    return score_deu3(read_deu3())

@@ -148,11 +148,11 @@ def negotiate(
 
 
 def _print_scores(format: Format) -> None:
-    results = {subset: api.score_bargaining(subset) for subset in ("all", "scaled")}
+    results, exponent = api.score_bargaining()
     if format is Format.json:
-        out.print_json(json.dumps({"models": results["all"][0], "capability_exponent": results["all"][1]}))
+        out.print_json(json.dumps({"models": results["all"], "capability_exponent": exponent}))
         return
-    for subset, (scores, exponent) in results.items():
+    for subset, scores in results.items():
         label = "all issues" if subset == "all" else "issues that are not yes/no"
         t = Table(
             title=f"DEU III, held-out proposals, {label} (power exponent {exponent} fitted on the other half)",

@@ -60,17 +60,18 @@ def fit_exponent(data: Deu3, train: np.ndarray) -> float:
     return float(EXPONENTS[int(np.argmin(maes))])
 
 
+def scored(data: Deu3) -> np.ndarray:
+    """Issues on which three or more actors took a position: the only ones scored."""
+    return (~np.isnan(data.position)).sum(axis=1) >= 3
+
+
 def training_issues(data: Deu3) -> np.ndarray:
-    """Issues of the training half with three or more positions."""
-    return ~held_out(data.proposal) & ((~np.isnan(data.position)).sum(axis=1) >= 3)
+    """Scored issues of the training half."""
+    return ~held_out(data.proposal) & scored(data)
 
 
-def score_deu3(data: Deu3, subset: str = "all") -> tuple[dict[str, dict[str, float]], float]:
-    """Every model's held-out scores; `subset` 'all' or 'scaled' (issues that are not yes/no). Returns the scores
-    and the fitted exponent. Only issues where three or more actors took a position are scored."""
-    enough = (~np.isnan(data.position)).sum(axis=1) >= 3
-    test = held_out(data.proposal) & enough & (~data.yes_no if subset == "scaled" else True)
-    exponent = fit_exponent(data, training_issues(data))
+def score_models(data: Deu3, test: np.ndarray, exponent: float) -> dict[str, dict[str, float]]:
+    """Every model's scores on the issues `test`, our model with the given exponent."""
     pos, sal, cap = data.position[test], data.salience[test], data.capability
     candidates: dict[str, Callable[[], np.ndarray]] = {
         "compromise": lambda: models.compromise(pos, cap, sal),
@@ -84,4 +85,13 @@ def score_deu3(data: Deu3, subset: str = "all") -> tuple[dict[str, dict[str, flo
         start = time.perf_counter()
         f = forecast()
         scores[name] = summary(absolute_errors(f, data.outcome[test]), time.perf_counter() - start)
-    return scores, exponent
+    return scores
+
+
+def score_deu3(data: Deu3) -> tuple[dict[str, dict[str, dict[str, float]]], float]:
+    """Every model's scores on the held-out issues ('all') and on those that are not yes/no ('scaled'), and the
+    exponent, fitted once on the training half."""
+    exponent = fit_exponent(data, training_issues(data))
+    test = held_out(data.proposal) & scored(data)
+    subsets = {"all": test, "scaled": test & ~data.yes_no}
+    return {name: score_models(data, issues, exponent) for name, issues in subsets.items()}, exponent
