@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -102,7 +103,7 @@ def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
     built-in case (the model needs every one of them; an extra one is most likely a misspelling)."""
     path = resolve_case_path(name_or_file)
     case, lines = _validate(Case, path)
-    reference = case if path == resolve_case_path(BUILTIN_CASE) else load_case(BUILTIN_CASE)
+    reference = case if path == resolve_case_path(BUILTIN_CASE) else _builtin_case()
     for section, ours, theirs in (
         ("parameters", case.flat_parameters(), reference.flat_parameters()),
         ("initial", case.initial, reference.initial),
@@ -120,6 +121,12 @@ def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
                 line=_line(lines, (section,)),
             )
     return case
+
+
+@cache
+def _builtin_case() -> Case:
+    """The built-in case, read once: the reference every other case is checked against."""
+    return load_case(BUILTIN_CASE)
 
 
 def builtin_policy_names() -> list[str]:
@@ -145,31 +152,18 @@ def load_policy(name_or_file: str | Path, case: Case) -> Policy:
     policy, lines = _validate(Policy, path)
     for side, levers in policy.levers.items():
         for name, setting in levers.items():
-            loc = ("levers", side, name)
             lever = case.levers.get(name)
-            if lever is None:
-                raise InputError(
-                    path,
-                    f"unknown lever (known levers: {', '.join(sorted(case.levers))})",
-                    key=".".join(loc),
-                    line=_line(lines, loc),
-                )
-            if lever.side != side:
-                raise InputError(
-                    path,
-                    f"lever '{name}' belongs to side '{lever.side}', not '{side}'",
-                    key=".".join(loc),
-                    line=_line(lines, loc),
-                )
             value = setting if isinstance(setting, float | int) else setting.value
-            lo, hi = lever.bounds
-            if not lo <= value <= hi:
-                raise InputError(
-                    path,
-                    f"value {value} is out of range: expected {lo} to {hi} {lever.unit}",
-                    key=".".join(loc),
-                    line=_line(lines, loc),
-                )
+            if lever is None:
+                problem = f"unknown lever (known levers: {', '.join(sorted(case.levers))})"
+            elif lever.side != side:
+                problem = f"lever '{name}' belongs to side '{lever.side}', not '{side}'"
+            elif not lever.bounds[0] <= value <= lever.bounds[1]:
+                problem = f"value {value} is out of range: expected {lever.bounds[0]} to {lever.bounds[1]} {lever.unit}"
+            else:
+                continue
+            loc = ("levers", side, name)
+            raise InputError(path, problem, key=".".join(loc), line=_line(lines, loc))
     return policy
 
 
