@@ -17,9 +17,10 @@ from .common import clip01, draw_if
 from .state import TREATY_TERMINATED, Array, Draw, Events, Levers, Params, State
 
 
-def reference_payment(p: Params, year: int, start_year: int) -> Array:
-    """The start-year payment grown by the escalator: the yardstick for demands and for the payment's burden."""
-    return p["burden.reference_payment"] * (1.0 + p["burden.sma_escalation"]) ** (year - start_year)
+def reference_payment(start_payment: float, p: Params, years_since_start: int) -> Array:
+    """The start-year payment (the case's initial `cost_share`) grown by the escalator: the yardstick for demands
+    and for the payment's burden."""
+    return start_payment * (1.0 + p["burden.sma_escalation"]) ** years_since_start
 
 
 def renew(state: State, p: Params, levers: Levers, draw: Draw, year: int, reference: Array) -> tuple[State, Events]:

@@ -34,7 +34,7 @@ def step(state: State, case: Case, plan: LeverPlan, p: Params, draw: Draw, year:
     s, ev = politics.reverse_packages(s, plan, p, draw, year, events)
     events |= ev
     levers = plan.values(s, year)
-    reference = burden_sharing.reference_payment(p, year, case.calendar.start_year)
+    reference = burden_sharing.reference_payment(case.initial["cost_share"].value, p, year - case.calendar.start_year)
     s, ev = context.advance(s, p, levers, draw)
     events |= ev
     s, ev = force_posture.settings(s, p, levers, draw)
