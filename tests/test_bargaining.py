@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 
 from alliance_futures.bargaining import (
     compromise,
+    expected_utility,
     nash,
     power_compromise,
     read_deu3,
@@ -14,7 +16,9 @@ from alliance_futures.bargaining import (
     score_deu3,
     weighted_median,
 )
+from alliance_futures.bargaining.expected_utility import KINDS
 from alliance_futures.bargaining.scoring import held_out
+from alliance_futures.bargaining.tables import BUILTIN_TABLES, DATA
 from alliance_futures.case import InputError
 
 POS = np.array([[10.0, 50.0, 90.0, np.nan]])
@@ -55,6 +59,51 @@ def test_power_compromise_spans_the_unweighted_and_the_compromise_model():
     assert power_compromise(pos, cap, sal, 0.5)[0] == pytest.approx(25.0)
 
 
+def test_expected_utility_two_actor_round_by_hand():
+    # Positions 0 and 1, equal capability, saliences 0.2 and 0.6. With r = 1 every vote is ±w over four ordered
+    # pairs, so P = 1/4 both ways; U_success = 2, U_failure = -2, U_status_quo = 0 and the danger to actor k is
+    # 2 - 3 s_k: 1.4 and 0.2, so the exposed actor 0 becomes risk-acceptant (r = 0.5), actor 1 risk-averse (r = 2).
+    # Seen by actor 0 (r = 0.5, U_status_quo = 2 - 4 √0.5): its own challenge is worth 1.03, actor 1's 2.23, so it
+    # expects to lose a confrontation and moves to 1. Seen by actor 1 (r = 2), actor 0's challenge is worth -0.8:
+    # actor 1 receives no offer and stays.
+    path = expected_utility(np.array([[0.0, 1.0]]), np.ones(2), np.array([[0.2, 0.6]]), rounds=1)
+    assert path.risk[0, 0].tolist() == pytest.approx([0.5, 2.0])
+    assert path.positions[1, 0].tolist() == [1.0, 1.0]
+    assert [KINDS[k] for k in path.kind[0, 0]] == ["confrontation", "none"]
+    assert path.partner[0, 0].tolist() == [1, -1]
+
+
+def test_expected_utility_path_on_the_ten_state_example_is_stable():
+    """The documented path (docs/bargaining.md) of the EC example of Bueno de Mesquita and Scholz et al."""
+    t = read_stakeholders(DATA / "scholz-example-actors.csv")
+    path = expected_utility(t.position[None], t.capability, t.salience[None], rounds=5)
+    assert path.risk[0, 0].round(3).tolist() == [1.406, 0.754, 0.509, 1.406, 1.047, 1.047, 1.965, 0.5, 2.0, 1.112]
+    # round 1: Belgium compromises with France, Luxembourg loses a confrontation to Belgium, Ireland to Luxembourg
+    assert path.positions[1, 0].round(3).tolist() == [4.0, 8.416, 7.0, 4.0, 10.0, 10.0, 10.0, 4.0, 4.0, 7.0]
+    kind, partner = path.kind[0, 0], path.partner[0, 0]
+    moved = {t.names[i]: (KINDS[kind[i]], t.names[partner[i]]) for i in np.flatnonzero(kind)}
+    assert moved == {
+        "Belgium": ("compromise", "France"),
+        "Luxembourg": ("confrontation", "Belgium"),
+        "Ireland": ("confrontation", "Luxembourg"),
+    }
+    assert path.weighted_mean[:, 0].round(3).tolist() == [7.39, 7.461, 7.553, 7.59, 7.604, 7.607]
+    assert path.weighted_median[:, 0].round(3).tolist() == [7.0, 8.416, 9.611, 9.962, 10.0, 10.0]
+    # bounds: risk exponents in [0.5, 2], positions never leave the range of the starting positions
+    assert ((path.risk >= 0.5 - 1e-12) & (path.risk <= 2.0 + 1e-12)).all()
+    assert (path.positions >= 4.0).all() and (path.positions <= 10.0).all()
+
+
+def test_expected_utility_runs_many_issues_at_once_like_one_at_a_time():
+    d = read_deu3()
+    rows = slice(0, 12)
+    together = expected_utility(d.position[rows], d.capability, d.salience[rows], rounds=3)
+    for i in range(12):
+        alone = expected_utility(d.position[i : i + 1], d.capability, d.salience[i : i + 1], rounds=3)
+        np.testing.assert_allclose(alone.positions[:, 0], together.positions[:, i])
+    assert np.isnan(together.positions[:, np.isnan(d.position[rows])]).all()
+
+
 def test_deu3_loads_with_its_weights_and_known_compromise_error():
     d = read_deu3()
     assert d.position.shape == (353, 30) and d.actors[:2] == ("com", "ep")
@@ -74,14 +123,24 @@ def test_split_is_by_proposal_and_fixed():
 
 
 def test_scores_are_out_of_sample_and_complete():
-    results, exponent = score_deu3(read_deu3())
-    assert 0.0 <= exponent <= 1.5
+    results, settings = score_deu3(read_deu3())
+    assert 0.0 <= settings.exponent <= 1.5 and 1 <= settings.rounds <= 10
     assert set(results) == {"all", "scaled"}
     for scores in results.values():
-        assert set(scores) >= {"compromise", "weighted_median", "nash", "power_compromise"}
+        assert set(scores) >= {"compromise", "weighted_median", "nash", "power_compromise", "expected_utility"}
         for s in scores.values():
             assert s["mae_lo"] <= s["mae"] <= s["mae_hi"] and s["n"] > 50
     assert results["scaled"]["compromise"]["n"] < results["all"]["compromise"]["n"]
+
+
+def test_builtin_tables_load_and_every_stakeholder_has_a_source():
+    for name in BUILTIN_TABLES:
+        t = read_stakeholders(name)
+        assert len(t.names) >= 6 and {"US president", "ROK president", "US Congress"} <= set(t.names)
+        assert t.scale[0] <= t.status_quo <= t.scale[1]
+        assert ((t.position >= t.scale[0]) & (t.position <= t.scale[1])).all()
+        rows = yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["stakeholders"]
+        assert all(len(str(r.get("source", ""))) > 20 for r in rows), name
 
 
 def test_stakeholder_table_reads_and_bad_tables_are_named(tmp_path):

@@ -35,13 +35,20 @@ def weighted_median(positions: Array, capability: Array, salience: Array) -> Arr
     """The position where the capability × salience weight on either side is at most half the total (the lowest
     such position): the outcome no weighted majority would move."""
     w = _weights(positions, capability, salience)
-    order = np.argsort(np.where(np.isnan(positions), np.inf, positions), axis=1)
-    sorted_pos = np.take_along_axis(positions, order, axis=1)
-    cum = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
-    total = cum[:, -1:]
-    first = np.argmax(cum >= total / 2.0, axis=1)
-    out = sorted_pos[np.arange(len(positions)), first]
-    return np.where(total[:, 0] > 0, out, np.nan)
+    x = np.where(np.isnan(positions), np.inf, positions)
+    return stakeholder_median(np.ascontiguousarray(x.T), np.ascontiguousarray(w.T))
+
+
+def stakeholder_median(positions: Array, weights: Array) -> Array:
+    """The weighted median with stakeholders along the first axis and issues along the second (weights ≥ 0, zero
+    for a stakeholder without a position). Each stakeholder's position is tested in turn against the weight at or
+    below it: no per-issue sort, which makes it fast for the few stakeholders and many futures of the simulation."""
+    half = weights.sum(axis=0) / 2.0
+    lowest = np.full(half.shape, np.inf)
+    for candidate in positions:
+        holds = ((positions <= candidate) * weights).sum(axis=0) >= half
+        lowest = np.where(holds, np.minimum(lowest, candidate), lowest)
+    return np.where(half > 0, lowest, np.nan)
 
 
 def nash(

@@ -1,7 +1,8 @@
 """Scoring the stakeholder models on DEU III, out of sample.
 
 Proposals (not issues) are split in two by a fixed rule, so that issues of one proposal never sit on both sides:
-the training half is used only to fit our model's exponent; every model is scored on the held-out half. Errors are
+the training half is used only to fit settings (our model's exponent; the expected utility model's number of rounds
+and summary statistic); every model is scored on the held-out half. Errors are
 absolute differences from the recorded outcome on the 0–100 scale, with 95% bootstrap intervals over issues.
 """
 
@@ -10,13 +11,17 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from . import models
+from .expected_utility import expected_utility
 from .tables import Deu3
 
 EXPONENTS = np.round(np.arange(0.0, 1.51, 0.05), 2)  # candidate capability exponents for `power_compromise`
+MAX_ROUNDS = 10  # candidate numbers of rounds for the expected utility model: 1 to this
+STATISTICS = ("weighted_median", "weighted_mean")  # candidate summaries of the expected utility model's positions
 BOOTSTRAP = 2000
 SEED = 2021  # fixed, so the intervals are the same in every run
 
@@ -60,6 +65,39 @@ def fit_exponent(data: Deu3, train: np.ndarray) -> float:
     return float(EXPONENTS[int(np.argmin(maes))])
 
 
+@dataclass(frozen=True)
+class Settings:
+    """Model settings fitted on the training half."""
+
+    exponent: float  # power_compromise's capability exponent
+    rounds: int  # expected utility model: rounds run before the forecast
+    statistic: str  # expected utility model: 'weighted_median' or 'weighted_mean' of the positions
+
+    def __str__(self) -> str:
+        return (
+            f"capability exponent {self.exponent}; expected utility: {self.statistic.replace('_', ' ')} "
+            f"after {self.rounds} rounds"
+        )
+
+
+def fit_expected_utility(data: Deu3, train: np.ndarray) -> tuple[int, str]:
+    """The number of rounds (1 to MAX_ROUNDS) and summary statistic with the lowest training MAE."""
+    path = expected_utility(data.position[train], data.capability, data.salience[train], MAX_ROUNDS)
+    maes = {
+        (rounds, statistic): np.nanmean(absolute_errors(path.forecast(statistic, rounds), data.outcome[train]))
+        for rounds in range(1, MAX_ROUNDS + 1)
+        for statistic in STATISTICS
+    }
+    return min(maes, key=lambda k: maes[k])
+
+
+def fit(data: Deu3) -> Settings:
+    """Every fitted setting, from the training half only."""
+    train = training_issues(data)
+    rounds, statistic = fit_expected_utility(data, train)
+    return Settings(fit_exponent(data, train), rounds, statistic)
+
+
 def scored(data: Deu3) -> np.ndarray:
     """Issues on which three or more actors took a position: the only ones scored."""
     return (~np.isnan(data.position)).sum(axis=1) >= 3
@@ -70,14 +108,17 @@ def training_issues(data: Deu3) -> np.ndarray:
     return ~held_out(data.proposal) & scored(data)
 
 
-def score_models(data: Deu3, test: np.ndarray, exponent: float) -> dict[str, dict[str, float]]:
-    """Every model's scores on the issues `test`, our model with the given exponent."""
+def score_models(data: Deu3, test: np.ndarray, settings: Settings) -> dict[str, dict[str, float]]:
+    """Every model's scores on the issues `test`, with the fitted settings."""
     pos, sal, cap = data.position[test], data.salience[test], data.capability
     candidates: dict[str, Callable[[], np.ndarray]] = {
         "compromise": lambda: models.compromise(pos, cap, sal),
         "weighted_median": lambda: models.weighted_median(pos, cap, sal),
         "nash": lambda: models.nash(pos, cap, sal, data.status_quo[test]),
-        "power_compromise": lambda: models.power_compromise(pos, cap, sal, exponent),
+        "power_compromise": lambda: models.power_compromise(pos, cap, sal, settings.exponent),
+        "expected_utility": lambda: expected_utility(pos, cap, sal, settings.rounds).forecast(
+            settings.statistic, settings.rounds
+        ),
         "status_quo": lambda: data.status_quo[test],
     }
     scores = {}
@@ -88,10 +129,10 @@ def score_models(data: Deu3, test: np.ndarray, exponent: float) -> dict[str, dic
     return scores
 
 
-def score_deu3(data: Deu3) -> tuple[dict[str, dict[str, dict[str, float]]], float]:
+def score_deu3(data: Deu3) -> tuple[dict[str, dict[str, dict[str, float]]], Settings]:
     """Every model's scores on the held-out issues ('all') and on those that are not yes/no ('scaled'), and the
-    exponent, fitted once on the training half."""
-    exponent = fit_exponent(data, training_issues(data))
+    settings, fitted once on the training half."""
+    settings = fit(data)
     test = held_out(data.proposal) & scored(data)
     subsets = {"all": test, "scaled": test & ~data.yes_no}
-    return {name: score_models(data, issues, exponent) for name, issues in subsets.items()}, exponent
+    return {name: score_models(data, issues, settings) for name, issues in subsets.items()}, settings
