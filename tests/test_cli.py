@@ -188,7 +188,7 @@ def test_negotiate_scores_every_model_on_held_out_deu3():
     result = cli("negotiate", "--score", "deu3", "--format", "json")
     assert result.returncode == 0, result.stderr
     models = json.loads(result.stdout)["models"]
-    assert {"compromise", "weighted_median", "nash", "power_compromise"} <= set(models)
+    assert {"compromise", "weighted_median", "nash", "power_compromise", "expected_utility"} <= set(models)
     for m in models.values():
         assert set(m) == {"mae", "mae_lo", "mae_hi", "median_ae", "n", "seconds"}
 
@@ -205,9 +205,27 @@ def test_negotiate_forecasts_a_table_and_refuses_a_bad_one(tmp_path):
     assert result.returncode == 0, result.stderr
     forecasts = json.loads(result.stdout)["forecasts"]
     assert forecasts["compromise"] == pytest.approx(60.0) and 10 <= forecasts["nash"] <= 100
+    assert 20 <= forecasts["expected_utility"] <= 100
     bad = tmp_path / "bad.csv"
     bad.write_text("name,capability,position,salience\nUS,-2,100,1\nROK,1,20,1\n", encoding="utf-8")
     result = cli("negotiate", bad)
     assert (
         result.returncode == 2 and "capability must be 0 or more" in result.stderr and "Traceback" not in result.stderr
     )
+
+
+def test_negotiate_prints_the_rounds_and_plots_them(tmp_path):
+    result = cli("negotiate", "us-rok-sma", "--rounds", "3", "--format", "json", "--plot", tmp_path / "r.svg")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [r["round"] for r in data["rounds"]] == [0, 1, 2, 3]
+    first = data["rounds"][0]
+    assert set(first) >= {"round", "weighted_median", "weighted_mean", "positions"}
+    assert "US president" in first["positions"] and "ROK president" in first["positions"]
+    assert (tmp_path / "r.svg").read_text(encoding="utf-8").lstrip().startswith("<svg")
+    text = cli("negotiate", "us-rok-posture", "--rounds", "2")
+    assert text.returncode == 0 and "round  2" in text.stdout
+    bad = cli("negotiate", "us-rok-sma", "--plot", tmp_path / "r.pdf")
+    assert bad.returncode == 2 and "--plot" in bad.stderr and not (tmp_path / "r.pdf").exists()
+    bad = cli("negotiate", "us-rok-sma", "--rounds", "0")
+    assert bad.returncode == 2 and "--rounds" in bad.stderr

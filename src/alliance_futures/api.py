@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from . import bargaining
 from .analysis import narrate, trace_future
-from .bargaining import read_deu3, read_stakeholders, score_deu3
-from .bargaining.scoring import fit_exponent, training_issues
+from .bargaining import Negotiation, Settings, fit, read_deu3, read_stakeholders, score_deu3
 from .case import (
     BUILTIN_CASE,
     Case,
@@ -36,6 +33,7 @@ from .store import check_new_folder, load_run, save_run
 DEFAULT_SEED = 1953  # the year of the Mutual Defense Treaty; any fixed number would do
 MAX_YEARS = 200
 MAX_WORKERS = 256
+MAX_NEGOTIATION_ROUNDS = 100  # longest expected utility path a table may ask for
 MEMORY_SHARE = 0.5  # refuse runs whose arrays would need more than this share of the machine's memory
 
 
@@ -152,23 +150,15 @@ def validate(path: str | Path) -> str:
     return validate_file(path)
 
 
-def negotiate(table: str | Path) -> dict[str, float]:
-    """Each model's forecast for one stakeholder table (our power compromise with its exponent fitted on DEU III)."""
-    t = read_stakeholders(table)
-    pos, cap, sal = t.position[None, :], t.capability, t.salience[None, :]
-    deu3 = read_deu3()
-    exponent = fit_exponent(deu3, training_issues(deu3))
-    forecasts = {
-        "compromise": bargaining.compromise(pos, cap, sal)[0],
-        "weighted_median": bargaining.weighted_median(pos, cap, sal)[0],
-        "power_compromise": bargaining.power_compromise(pos, cap, sal, exponent)[0],
-    }
-    if np.isfinite(t.status_quo):
-        forecasts["nash"] = bargaining.nash(pos, cap, sal, np.array([t.status_quo]), scale=t.scale)[0]
-    return {k: float(v) for k, v in forecasts.items()}
+def negotiate(table: str | Path, rounds: int | None = None) -> Negotiation:
+    """Every bargaining model's forecast for one stakeholder table, with settings fitted on the DEU III training half,
+    and the expected utility model's path over `rounds` rounds (default: the fitted number)."""
+    if rounds is not None and not 1 <= rounds <= MAX_NEGOTIATION_ROUNDS:
+        raise InputError("command line", f"expected 1 to {MAX_NEGOTIATION_ROUNDS} rounds, got {rounds}", key="--rounds")
+    return bargaining.negotiate(read_stakeholders(table), fit(read_deu3()), rounds)
 
 
-def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], float]:
-    """Every bargaining model's held-out scores on DEU III per subset, and the fitted exponent (see
-    `bargaining.scoring`)."""
+def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], Settings]:
+    """Every bargaining model's held-out scores on DEU III per subset, and the settings fitted on the training half
+    (see `bargaining.scoring`)."""
     return score_deu3(read_deu3())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from enum import StrEnum
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import api
+from . import api, bargaining, report
 from .analysis import FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES
 from .case import BUILTIN_CASE, InputError
 
@@ -124,8 +125,14 @@ def explain(
 
 @app.command()
 def negotiate(
-    table: Annotated[Path | None, typer.Argument(help="stakeholder table, CSV or YAML")] = None,
+    table: Annotated[
+        Path | None, typer.Argument(help="stakeholder table (CSV or YAML), or built-in: us-rok-sma, us-rok-posture")
+    ] = None,
     score: Annotated[str | None, typer.Option(help="score every model on a data set: 'deu3'")] = None,
+    rounds: Annotated[
+        int | None, typer.Option(help="expected utility rounds to run (default: the number fitted on DEU III)")
+    ] = None,
+    plot: Annotated[Path | None, typer.Option(help="write positions over rounds to a .svg, .png or .html file")] = None,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
 ) -> None:
     """Forecast a negotiation from a stakeholder table, or score the models on real EU decisions."""
@@ -135,27 +142,50 @@ def negotiate(
                 raise InputError("command line", f"unknown data set '{score}' (known: deu3)", key="--score")
             _print_scores(format)
         elif table is not None:
-            forecasts = api.negotiate(table)
+            negotiation = api.negotiate(table, rounds)
+            if plot is not None:
+                report.save_chart(report.negotiation_rounds(negotiation), plot)
             if format is Format.json:
-                out.print_json(json.dumps({"forecasts": forecasts}))
+                out.print_json(json.dumps(negotiation.to_json()))
             else:
-                for name, value in forecasts.items():
-                    out.print(f"{name:>18}  {value:.1f}", highlight=False)
+                _print_negotiation(negotiation)
+            if plot is not None:
+                err.print(f"chart written to {plot}", highlight=False)
         else:
             raise InputError("command line", "give a stakeholder TABLE or --score deu3", key="TABLE")
     except InputError as exc:
         raise fail(exc) from None
 
 
+def _print_negotiation(negotiation: bargaining.Negotiation) -> None:
+    out.print(f"[bold]{negotiation.table.issue}[/]", highlight=False)
+    for name, value in negotiation.forecasts.items():
+        out.print(f"{name:>18}  {value:.1f}", highlight=False)
+    out.print(
+        f"\nExpected utility model, round by round ({negotiation.settings.statistic.replace('_', ' ')} is its "
+        "forecast):",
+        highlight=False,
+    )
+    for r in negotiation.rounds():
+        median, mean = r["weighted_median"], r["weighted_mean"]
+        out.print(f"round {r['round']:>2}: weighted median {median:.1f}, weighted mean {mean:.1f}", highlight=False)
+        for m in r["moves"]:
+            if f"{m['from']:.1f}" == f"{m['to']:.1f}":
+                continue  # a move too small to show
+            verb = bargaining.negotiation.VERBS[m["kind"]]
+            line = f"    {m['stakeholder']} {verb} {m['toward']}: {m['from']:.1f} → {m['to']:.1f}"
+            out.print(line, highlight=False, soft_wrap=True)
+
+
 def _print_scores(format: Format) -> None:
-    results, exponent = api.score_bargaining()
+    results, settings = api.score_bargaining()
     if format is Format.json:
-        out.print_json(json.dumps({"models": results["all"], "capability_exponent": exponent}))
+        out.print_json(json.dumps({"models": results["all"], "settings": dataclasses.asdict(settings)}))
         return
     for subset, scores in results.items():
         label = "all issues" if subset == "all" else "issues that are not yes/no"
         t = Table(
-            title=f"DEU III, held-out proposals, {label} (power exponent {exponent} fitted on the other half)",
+            title=f"DEU III, held-out proposals, {label} (fitted on the other half: {settings})",
             box=box.SIMPLE_HEAD,
         )
         for column in ("model", "MAE (95% interval)", "median AE", "issues", "seconds"):

@@ -1,16 +1,24 @@
-"""Stakeholder bargaining forecasts: compromise, weighted median, Nash bargaining, and our power compromise,
-over arrays of many issues at once; readers for stakeholder tables and the DEU III data set; out-of-sample scoring.
-Independent of the alliance simulation."""
+"""Stakeholder bargaining forecasts: compromise, weighted median, Nash bargaining, Bueno de Mesquita's expected
+utility model round by round, and our power compromise, over arrays of many issues at once; readers for stakeholder
+tables and the DEU III data set; out-of-sample scoring. Independent of the alliance simulation."""
 
+from .expected_utility import EUPath, expected_utility
 from .models import compromise, nash, power_compromise, weighted_median
-from .scoring import score_deu3
+from .negotiation import Negotiation, negotiate
+from .scoring import Settings, fit, score_deu3
 from .tables import Deu3, Stakeholders, read_deu3, read_stakeholders
 
 __all__ = [
     "Deu3",
+    "EUPath",
+    "Negotiation",
+    "Settings",
     "Stakeholders",
     "compromise",
+    "expected_utility",
+    "fit",
     "nash",
+    "negotiate",
     "power_compromise",
     "read_deu3",
     "read_stakeholders",

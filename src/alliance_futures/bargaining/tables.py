@@ -23,6 +23,7 @@ COLUMNS = ("name", "capability", "position", "salience")
 ALIASES = {"actor": "name", "stakeholder": "name"}
 DATA = resources.files("alliance_futures") / "bargaining" / "data"
 DEU3 = Path(str(DATA / "deu3.tsv"))
+BUILTIN_TABLES = ("us-rok-sma", "us-rok-posture")  # stakeholder tables shipped in DATA, by name
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,15 @@ def _number(path: Path, row: int, key: str, value: Any) -> float:
 
 def read_stakeholders(path: str | Path) -> Stakeholders:
     """Read and check a stakeholder table from CSV (header: name, capability, position, salience[, group]) or YAML
-    (keys issue, scale, status_quo, stakeholders: a list of mappings with the same fields)."""
+    (keys issue, scale, status_quo, stakeholders: a list of mappings with the same fields), or a built-in table by
+    name (BUILTIN_TABLES)."""
     p = Path(path)
+    if not p.is_file() and str(path) in BUILTIN_TABLES:
+        p = Path(str(DATA / f"{path}.yaml"))
     if not p.is_file():
-        raise InputError(p, "no such file (expected a stakeholder table, CSV or YAML)")
+        raise InputError(
+            p, f"no such file (expected a stakeholder table, CSV or YAML, or one of {', '.join(BUILTIN_TABLES)})"
+        )
     meta: dict[str, Any] = {}
     if p.suffix.lower() in (".yaml", ".yml"):
         try:
