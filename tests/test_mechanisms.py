@@ -138,6 +138,19 @@ def test_transactional_demand_is_larger_and_unmet_demand_is_a_dispute(case, para
     assert np.all(new.cost_share >= state.cost_share)
 
 
+def test_renewal_settles_at_the_stakeholders_weighted_median(params, state):
+    s = with_values(state, us_transactional=[1, 1], rok_progressive=[1, 1], credibility=[0.7, 0.7])
+    payment, demand = np.ones(2), np.full(2, 5.0)  # the five-fold demand of 2019
+    # a president who alone holds more than half the weight gets the demand; one who does not cannot drag the
+    # settlement far from the others (2019's demand ended in +13.9%)
+    president = np.array([params["burden.weight_president_transactional"], 5.0])
+    p = {**params, "burden.weight_president_transactional": president}
+    settled = burden_sharing.settle(s, p, payment, demand)
+    assert 1.0 < settled[0] < 1.5 and settled[1] == 5.0
+    fearful = burden_sharing.settle(with_values(s, credibility=[0.0, 0.0]), params, payment, demand)
+    assert np.all(fearful >= burden_sharing.settle(s, params, payment, demand))
+
+
 def test_conservative_government_concedes_more(case, params, state):
     s = with_values(state, us_transactional=[1, 1], rok_progressive=[1, 0], sma_renewal_year=[2027, 2027])
     new, _ = burden_sharing.renew(s, params, levers_for(case, s), const(0.999), 2027, REF)

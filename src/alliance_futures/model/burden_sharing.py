@@ -4,15 +4,22 @@ Between renewals the ROK payment rises by the agreement's escalator (12th SMA, 2
 year). Washington's ask is the start-year payment, grown by the escalator, times the year's demand lever (a
 transactional administration asked about five-fold in 2019 and spoke of USD 10 bn a year in 2024). A renewal falls
 due when the agreement expires, or early when a transactional administration reopens it (the one-year 10th SMA of
-2019). Seoul concedes a share of the gap that is larger for conservative governments and grows with abandonment fear
-(1 − credibility); the demand left unmet is a dispute when it is large, feeding friction and troop-cut risk. Payments
-stop when the treaty ends. Sources: Olson & Zeckhauser 1966; Sandler 1993; Blankenship 2023; us-rok-facts.md §1.
+2019). A renewal is settled by the stakeholder bargaining engine, in every future at once: the weighted median
+(`bargaining.models.stakeholder_median`) of six stakeholders whose positions are set by who governs. The US
+president asks the demand; the US negotiators their own ask; Congress, the National Assembly and the ROK public
+defend the current payment; the ROK president offers a share of the gap that is larger for conservative governments
+and grows with abandonment fear (1 − credibility). The weighted median is the payment no weighted majority of them
+would move, so a ratified agreement does not split the difference with an extreme opening demand (the five-fold
+demand of 2019 ended in +13.9%). The demand left unmet is a dispute when it is large, feeding friction and troop-cut
+risk. Payments stop when the treaty ends. Sources: Black 1948 (the median); Olson & Zeckhauser 1966; Sandler 1993;
+Blankenship 2023; us-rok-facts.md §1; docs/bargaining.md.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..bargaining.models import stakeholder_median
 from .common import clip01, draw_if
 from .state import TREATY_TERMINATED, Array, Draw, Events, Levers, Params, State
 
@@ -21,6 +28,30 @@ def reference_payment(start_payment: float, p: Params, years_since_start: int) -
     """The start-year payment (the case's initial `cost_share`) grown by the escalator: the yardstick for demands
     and for the payment's burden."""
     return start_payment * (1.0 + p["burden.sma_escalation"]) ** years_since_start
+
+
+def settle(state: State, p: Params, payment: Array, demand: Array) -> Array:
+    """The payment a renewal settles on: the weighted median of the six stakeholders' positions, in every future."""
+    offer = clip01(
+        np.where(state.rok_progressive == 1.0, p["burden.offer_progressive"], p["burden.offer_conservative"])
+        * (1.0 + p["burden.offer_fear"] * (1.0 - state.credibility))
+    )
+    president = np.where(
+        state.us_transactional == 1.0,
+        p["burden.weight_president_transactional"],
+        p["burden.weight_president_internationalist"],
+    )
+    defenders = p["burden.weight_congress"] + p["burden.weight_assembly"] + p["burden.weight_public"]
+    columns = [  # (position, weight); Congress, the Assembly and the public share one position, the current payment
+        (demand, president),
+        (payment * p["burden.agencies_ask"], p["burden.weight_agencies"]),
+        (payment + offer * np.maximum(demand - payment, 0.0), p["burden.weight_rok_president"]),
+        (payment, defenders),
+    ]
+    futures = np.shape(demand)
+    positions = np.stack([np.broadcast_to(x, futures) for x, _ in columns])
+    weights = np.stack([np.broadcast_to(w, futures) for _, w in columns])
+    return stakeholder_median(positions, weights)
 
 
 def renew(state: State, p: Params, levers: Levers, draw: Draw, year: int, reference: Array) -> tuple[State, Events]:
@@ -32,15 +63,7 @@ def renew(state: State, p: Params, levers: Levers, draw: Draw, year: int, refere
     reopen = may_reopen & (draw_if(draw, "sma_reopen", may_reopen) < p["burden.reopen_probability"])
     in_force = state.treaty_status < TREATY_TERMINATED
     renewal = ((state.sma_renewal_year <= year) | reopen) & in_force
-    concession = clip01(
-        np.where(
-            state.rok_progressive == 1.0,
-            p["burden.concession_progressive"],
-            p["burden.concession_conservative"],
-        )
-        * (1.0 + p["burden.concession_fear"] * (1.0 - state.credibility))
-    )
-    settled = payment + concession * np.maximum(demand - payment, 0.0)
+    settled = settle(state, p, payment, demand)
     unmet = np.where(renewal, np.maximum(demand - settled, 0.0) / demand, 0.0)
     new = state.replace(
         cost_share=np.where(renewal, settled, np.where(in_force, payment, 0.0)),
