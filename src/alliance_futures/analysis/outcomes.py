@@ -8,11 +8,11 @@ alliance, Transformed alliance, Managed continuity. Thresholds come from the cas
 from __future__ import annotations
 
 from collections.abc import Mapping
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from ..case import Case
 from ..engine import Ensemble
@@ -77,7 +77,7 @@ def outcomes(final: Mapping[str, np.ndarray], case: Case) -> pd.DataFrame:
 
 def wilson(successes: np.ndarray | int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Wilson score interval for a proportion (Wilson 1927): well behaved near 0 and 1, unlike the normal one."""
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     p = float(successes) / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
@@ -103,7 +103,7 @@ def probabilities(table: pd.DataFrame) -> dict[str, dict[str, float]]:
 
 
 def mean_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> dict[str, float]:
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     mean, se = float(np.mean(values)), float(np.std(values, ddof=1) / np.sqrt(len(values)))
     return {"mean": mean, "lo": mean - z * se, "hi": mean + z * se}
 
