@@ -27,6 +27,7 @@ import yaml
 from ..analysis import outcome_tables, summarize
 from ..case import Case, InputError, Policy, load_case, load_policy
 from ..engine import Ensemble
+from ..model import STATE_VARIABLES
 
 RUN_FILE = "run.json"
 
@@ -111,6 +112,32 @@ class Run:
 
     def final(self) -> pd.DataFrame:
         return pd.read_parquet(self.path / "final.parquet")
+
+    def ensemble(self) -> Ensemble:
+        """The run as the ensemble that was saved: final states and, if they were saved, the yearly paths."""
+        futures, years = self.info["futures"], self.info["years"]
+        final = {
+            str(name): {v: group[v].to_numpy(dtype=float) for v in STATE_VARIABLES if v in group}
+            for name, group in self.final().groupby("package", sort=False)
+        }
+        yearly = None
+        if (self.path / "yearly.parquet").is_file():
+            table = pd.read_parquet(self.path / "yearly.parquet")
+            variables = [c for c in table.columns if c not in ("package", "future", "year")]
+            yearly = {
+                str(name): {v: group[v].to_numpy().reshape(futures, years) for v in variables}
+                for name, group in table.groupby("package", sort=False)
+            }
+        return Ensemble(
+            self.case,
+            self.policies,
+            self.info["seed"],
+            years,
+            self.info["design"],
+            self.experiments,
+            final,
+            yearly,
+        )
 
 
 def load_run(directory: str | Path) -> Run:
