@@ -1,0 +1,109 @@
+"""Policy comparison, scenario discovery and EMA Workbench interoperability, on synthetic data with known answers
+and on a small real ensemble."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import alliance_futures as af
+from alliance_futures.analysis import NAMED_FUTURES, OUTCOMES, outcome_tables
+from alliance_futures.analysis.compare import paired_differences, regret, satisficing, severity
+from alliance_futures.analysis.discovery import drivers, prim_box
+from alliance_futures.analysis.interop import save_ema, to_ema
+
+
+def table(n: int, war: np.ndarray | None = None, named: str = "managed_continuity", cost: float = 1.0) -> pd.DataFrame:
+    """A synthetic outcome table: nothing happens except the given war flags."""
+    t = pd.DataFrame({k: np.zeros(n, dtype=bool) for k in OUTCOMES})
+    if war is not None:
+        t["war"] = war
+    t["us_net_cost"] = cost
+    names = np.where(t["war"], "war", named)
+    t["named_future"] = pd.Categorical(names, categories=list(NAMED_FUTURES))
+    return t
+
+
+@pytest.fixture(scope="module")
+def ensemble():
+    return af.run(futures=600, years=10, policies=["current_course", "transactional_pressure"], seed=7)
+
+
+def test_prim_recovers_a_planted_rule():
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.random((4000, 10)), columns=[f"p{i}" for i in range(10)])
+    y = ((x["p2"] > 0.6) & (x["p7"] > 0.3)).to_numpy()
+    box = prim_box(x, y, "rupture")
+    assert set(box.limits) == {"p2", "p7"}
+    assert box.limits["p2"][0] == pytest.approx(0.6, abs=0.03) and box.limits["p2"][1] is None
+    assert box.limits["p7"][0] == pytest.approx(0.3, abs=0.03) and box.limits["p7"][1] is None
+    assert box.density > 0.95 and box.coverage > 0.95
+    assert re.match(r"Rupture occurs in (9\d|100)% of futures where p2 ≥ 0\.6\d* and p7 ≥ 0\.3", box.sentence())
+
+
+def test_prim_says_so_when_nothing_happens():
+    x = pd.DataFrame({"a": np.linspace(0, 1, 50)})
+    box = prim_box(x, np.zeros(50, dtype=bool), "war")
+    assert box.limits == {} and box.sentence().startswith("No region stands out")
+
+
+def test_paired_differences_read_the_policy_not_the_sampling():
+    n = 1000
+    war = np.arange(n) % 10 == 0  # 10% of futures
+    tables = {"current_course": table(n, war), "better": table(n, war & (np.arange(n) % 20 == 0))}
+    d = paired_differences(tables).loc["better"]
+    assert d.loc["war", "difference"] == pytest.approx(-0.05)
+    assert d.loc["war", "hi"] < 0 < d.loc["rupture", "hi"] + 1e-12
+    assert d.loc["rupture", "difference"] == 0 and d.loc["rupture", "lo"] == d.loc["rupture", "hi"] == 0
+    with pytest.raises(KeyError, match="baseline"):
+        paired_differences(tables, baseline="nope")
+
+
+def test_regret_and_satisficing_on_known_tables():
+    n = 100
+    war_a = np.arange(n) < 30
+    war_b = np.arange(n) >= 80  # wars in different futures: each package is sometimes the worse
+    tables = {"a": table(n, war_a), "b": table(n, war_b), "c": table(n, named="hollowed_alliance")}
+    assert severity(tables["a"]).max() == 4 and severity(tables["c"]).min() == 1
+    r = regret(tables)
+    # in each future the best package has severity 0 (a or b without war); c always loses 1, a loses 4 in 30 futures
+    assert r.loc["c", "mean_regret"] == pytest.approx(1.0)
+    assert r.loc["a", "mean_regret"] == pytest.approx(0.3 * 4)
+    assert r.loc["b", "share_best"] == pytest.approx(0.8)
+    s = satisficing(tables, {"war": 0, "us_net_cost": 2.0})
+    assert s.loc["a", "share"] == pytest.approx(0.7) and s.loc["c", "share"] == 1.0
+    assert s.loc["a", "lo"] < 0.7 < s.loc["a", "hi"]
+    assert satisficing(tables, {"us_net_cost": 0.5})["share"].eq(0).all()
+    with pytest.raises(KeyError, match="unknown outcome"):
+        satisficing(tables, {"wars": 0})
+
+
+def test_discovery_on_a_real_ensemble_finds_a_box_with_the_outcome_concentrated(ensemble):
+    tables = outcome_tables(ensemble)
+    x = drivers(ensemble, "current_course")
+    assert {"years_us_transactional", "years_rok_progressive"} <= set(x.columns)
+    assert x["years_us_transactional"].between(0, 1).all()
+    box = prim_box(x, tables["current_course"]["drawdown"].to_numpy(), "drawdown")
+    assert box.limits and box.density > box.base_rate and box.coverage >= 0.5
+
+
+def test_ema_workbench_runs_its_own_prim_on_our_exported_results(ensemble, tmp_path):
+    experiments, outcomes = to_ema(ensemble)
+    assert len(experiments) == 2 * ensemble.futures and set(experiments["policy"]) == set(ensemble.policies)
+    assert outcomes["credibility"].shape == (2 * ensemble.futures, ensemble.years)
+    path = save_ema(ensemble, tmp_path / "results.tar.gz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench import load_results
+        from ema_workbench.analysis import prim
+    loaded_x, loaded_y = load_results(str(path))
+    assert np.array_equal(loaded_y["war"], outcomes["war"])
+    current = (loaded_x["policy"] == "current_course").to_numpy()
+    columns = ["posture.floor_strength", "posture.drawdown_intercept"]
+    finder = prim.Prim(loaded_x.loc[current, columns].reset_index(drop=True), loaded_y["drawdown"][current] > 0, 0.5)
+    box = finder.find_box()
+    assert 0 < box.coverage <= 1 and box.density >= loaded_y["drawdown"][current].mean()
