@@ -15,6 +15,7 @@ from alliance_futures.analysis import NAMED_FUTURES, OUTCOMES, outcome_tables
 from alliance_futures.analysis.compare import paired_differences, regret, satisficing, severity
 from alliance_futures.analysis.discovery import drivers, prim_box
 from alliance_futures.analysis.interop import save_ema, to_ema
+from alliance_futures.analysis.sensitivity import model_sobol, sobol
 
 
 def table(n: int, war: np.ndarray | None = None, named: str = "managed_continuity", cost: float = 1.0) -> pd.DataFrame:
@@ -107,3 +108,22 @@ def test_ema_workbench_runs_its_own_prim_on_our_exported_results(ensemble, tmp_p
     finder = prim.Prim(loaded_x.loc[current, columns].reset_index(drop=True), loaded_y["drawdown"][current] > 0, 0.5)
     box = finder.find_box()
     assert 0 < box.coverage <= 1 and box.density >= loaded_y["drawdown"][current].mean()
+
+
+def test_sobol_indices_match_the_ishigami_functions_analytic_values():
+    # Ishigami & Homma 1990, a = 7, b = 0.1: S1 = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424, 0.2437)
+    def ishigami(unit):
+        x = -np.pi + 2 * np.pi * unit
+        return {"y": np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])}
+
+    s = sobol(["x1", "x2", "x3"], ishigami, base=4096, seed=1).loc["y"]
+    np.testing.assert_allclose(s["S1"], [0.3139, 0.4424, 0.0], atol=0.03)
+    np.testing.assert_allclose(s["ST"], [0.5576, 0.4424, 0.2437], atol=0.03)
+
+
+def test_model_sobol_ranks_the_proliferation_drivers_first_for_nuclear_pursuit(case):
+    policy = af.api.load_policy("current_course", case)
+    s = model_sobol(case, policy, outputs=("nuclear_pursuit",), years=10, base=256, seed=2).loc["nuclear_pursuit"]
+    assert len(s) == len(af.api.uncertain_parameters(case))
+    top = s["ST"].sort_values(ascending=False).index[:4]
+    assert all(name.startswith("proliferation.") for name in top)

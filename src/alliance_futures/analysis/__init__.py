@@ -15,6 +15,7 @@ from .outcomes import (
     summarize,
     wilson,
 )
+from .sensitivity import model_sobol, sobol
 
 __all__ = [
     "FUTURE_PREFIX",
@@ -22,6 +23,7 @@ __all__ = [
     "OUTCOMES",
     "Box",
     "drivers",
+    "model_sobol",
     "narrate",
     "outcome_tables",
     "outcomes",
@@ -31,6 +33,7 @@ __all__ = [
     "regret",
     "satisficing",
     "save_ema",
+    "sobol",
     "summarize",
     "to_ema",
     "trace_future",
