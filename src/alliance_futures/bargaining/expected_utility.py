@@ -56,10 +56,10 @@ class EUPath:
         return getattr(self, statistic)[after]
 
 
-def _win_probability(x: Array, w: Array, risk: Array, present: np.ndarray, span: Array) -> Array:
-    """P[m, i, j]: the chance that a challenger at x_i beats x_j on issue m (step 2)."""
-    distance = (np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]) ** risk[:, :, None]  # [m, voter, pos]
-    pairs = present[:, :, None] & present[:, None, :]
+def _win_probability(d: Array, w: Array, risk: Array | float, pairs: np.ndarray) -> Array:
+    """P[m, i, j]: the chance that a challenger at x_i beats x_j on issue m (step 2), from the normalised distances
+    d[m, k, j] between positions and each voter k's risk exponent (`risk` broadcasts along the voter axis)."""
+    distance = d**risk  # [m, voter, position]
     votes = w[:, :, None, None] * (distance[:, :, None, :] - distance[:, :, :, None]) * pairs[:, None]
     total = np.abs(votes).sum(axis=(1, 2, 3))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -76,13 +76,9 @@ def _challenge(d: Array, p: Array, resist: Array, risk: Array | float, q: float)
     return resist * (p * success + (1.0 - p) * failure) + (1.0 - resist) * success - q * status_quo
 
 
-def _risk_exponents(x: Array, w: Array, s: Array, present: np.ndarray, span: Array, q: float) -> Array:
+def _risk_exponents(d: Array, w: Array, s: Array, present: np.ndarray, pairs: np.ndarray, q: float) -> Array:
     """Each stakeholder's risk exponent from its danger relative to the others' (step 1)."""
-    ones = np.ones_like(x)
-    p = _win_probability(x, w, ones, present, span)
-    d = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
-    eu = _challenge(d, p, s[:, None, :], 1.0, q)  # eu[m, i, j]: i challenges j
-    pairs = present[:, :, None] & present[:, None, :]
+    eu = _challenge(d, _win_probability(d, w, 1.0, pairs), s[:, None, :], 1.0, q)  # eu[m, i, j]: i challenges j
     danger = np.where(pairs, eu, 0.0).sum(axis=1)  # challenges aimed at each j
     top = np.where(present, danger, -np.inf).max(axis=1, keepdims=True)
     bottom = np.where(present, danger, np.inf).min(axis=1, keepdims=True)
@@ -92,16 +88,16 @@ def _risk_exponents(x: Array, w: Array, s: Array, present: np.ndarray, span: Arr
 
 
 def _round(
-    x: Array, w: Array, s: Array, present: np.ndarray, span: Array, q: float
+    x: Array, w: Array, s: Array, present: np.ndarray, pairs: np.ndarray, span: Array, q: float
 ) -> tuple[Array, Array, np.ndarray, np.ndarray]:
     """One round: new positions, the risk exponents used, each stakeholder's kind of move and partner (step 4)."""
-    risk = _risk_exponents(x, w, s, present, span, q)
-    p = _win_probability(x, w, risk, present, span)
     d = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
+    risk = _risk_exponents(d, w, s, present, pairs, q)
     r_i = risk[:, :, None]
+    p = _win_probability(d, w, r_i, pairs)
     eu_ij = _challenge(d, p, s[:, None, :], r_i, q)  # i challenges j, seen by i
     eu_ji = _challenge(d, p.transpose(0, 2, 1), s[:, :, None], r_i, q)  # j challenges i, seen by i
-    valid = present[:, :, None] & present[:, None, :] & (d > 0)
+    valid = pairs & (d > 0)
     confront = valid & (eu_ji > eu_ij) & (eu_ij > 0)
     yields = valid & (eu_ji > 0) & (eu_ij < 0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -122,6 +118,7 @@ def expected_utility(positions: Array, capability: Array, salience: Array, round
     status quo in a challenge's expected utility (1 in Scholz et al.)."""
     x = np.asarray(positions, dtype=float)
     present = ~np.isnan(x)
+    pairs = present[:, :, None] & present[:, None, :]
     s = np.where(present, salience, 0.0)
     w = np.where(present, np.broadcast_to(capability, x.shape) * s, 0.0)
     lo = np.where(present, x, np.inf).min(axis=1)
@@ -135,7 +132,7 @@ def expected_utility(positions: Array, capability: Array, salience: Array, round
     kind = np.zeros((rounds, m, n), dtype=int)
     partner = np.full((rounds, m, n), -1)
     for k in range(rounds):
-        path[k + 1], risk[k], kind[k], partner[k] = _round(path[k], w, s, present, span, q)
+        path[k + 1], risk[k], kind[k], partner[k] = _round(path[k], w, s, present, pairs, span, q)
     path = np.where(present, path, np.nan)
     return EUPath(
         positions=path,
