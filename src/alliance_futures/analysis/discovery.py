@@ -73,8 +73,7 @@ class Box:
 
 def drivers(ensemble: Ensemble, package: str) -> pd.DataFrame:
     """The candidate drivers per future: every sampled parameter, and the path drivers when yearly paths exist."""
-    uncertain = [c for c in ensemble.experiments.columns if ensemble.experiments[c].nunique() > 1]
-    x = ensemble.experiments[uncertain].reset_index(drop=True)
+    x = ensemble.experiments.reset_index(drop=True)  # one column per uncertain parameter (engine.sample)
     if ensemble.yearly is not None:
         for name, (variable, _) in PATH_DRIVERS.items():
             x[name] = ensemble.yearly[package][variable].mean(axis=1).astype(float)
@@ -94,8 +93,9 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, outcome: str, max_dims: int = MAX_D
     readable box."""
     y = np.asarray(y, dtype=bool)
     base_rate = float(y.mean())
+    whole_space = Box(outcome, {}, 1.0, base_rate, 1.0, base_rate)  # what we report when no region stands out
     if y.all() or not y.any():
-        return Box(outcome, {}, 1.0, base_rate, 1.0, base_rate)
+        return whole_space
     x = x[separation(x, y).index[:SCREEN]]
     prim = ema("ema_workbench.analysis.prim")
     restricted_dims = ema("ema_workbench.analysis.scenario_discovery_util")._determine_restricted_dims
@@ -110,7 +110,7 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, outcome: str, max_dims: int = MAX_D
         (trajectory["res_dim"] >= 1) & (trajectory["res_dim"] <= max_dims) & (trajectory["coverage"] >= MIN_COVERAGE)
     ]
     if readable.empty:
-        return Box(outcome, {}, 1.0, base_rate, 1.0, base_rate)
+        return whole_space
     i = int(readable["density"].idxmax())
     limits_table = box.box_lims[i]
     initial = finder.box_init

@@ -39,10 +39,9 @@ def ema(module: str) -> ModuleType:
 def to_ema(ensemble: Ensemble) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The ensemble as EMA Workbench's (experiments, outcomes), every package stacked in turn."""
     tables = outcome_tables(ensemble)
-    uncertain = [c for c in ensemble.experiments.columns if ensemble.experiments[c].nunique() > 1]
     frames = []
     for name in ensemble.policies:
-        frame = ensemble.experiments[uncertain].reset_index(drop=True).copy()
+        frame = ensemble.experiments.reset_index(drop=True)  # one column per uncertain parameter (engine.sample)
         frame["scenario"] = np.arange(ensemble.futures)
         frame["policy"] = name
         frame["model"] = MODEL_NAME
