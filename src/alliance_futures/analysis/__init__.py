@@ -1,10 +1,11 @@
 """Analysis of ensembles: outcomes, named futures, probabilities, robust comparison, scenario discovery, EMA Workbench
-interoperability and narratives."""
+interoperability, outcomes over time, signposts, the alternative futures matrix and narratives."""
 
 from .compare import paired_differences, regret, satisficing
 from .discovery import Box, drivers, prim_box
 from .interop import save_ema, to_ema
-from .narrative import narrate, trace_future
+from .matrix import FuturesMatrix, futures_matrix, top_drivers
+from .narrative import narrate, tell, trace_future
 from .outcomes import (
     FUTURE_PREFIX,
     NAMED_FUTURES,
@@ -16,13 +17,18 @@ from .outcomes import (
     wilson,
 )
 from .sensitivity import model_sobol, sobol
+from .signposts import signposts
+from .timeline import fan, timeline, typical_future
 
 __all__ = [
     "FUTURE_PREFIX",
     "NAMED_FUTURES",
     "OUTCOMES",
     "Box",
+    "FuturesMatrix",
     "drivers",
+    "fan",
+    "futures_matrix",
     "model_sobol",
     "narrate",
     "outcome_tables",
@@ -33,9 +39,14 @@ __all__ = [
     "regret",
     "satisficing",
     "save_ema",
+    "signposts",
     "sobol",
     "summarize",
+    "tell",
+    "timeline",
     "to_ema",
+    "top_drivers",
     "trace_future",
+    "typical_future",
     "wilson",
 ]

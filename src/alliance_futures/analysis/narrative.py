@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case, Policy
-from ..engine import Paths, parameter_values, simulate
+from ..engine import Ensemble, Paths, parameter_values, simulate
 from .outcomes import NAMED_FUTURES, outcomes
 
 US = {0.0: "internationalist", 1.0: "transactional"}
@@ -119,3 +119,10 @@ def narrate(case: Case, policy: Policy, paths: Paths, first_year: int) -> str:
         f"public support for nuclear weapons {f['public_support'][0]:.0%}, friction {f['friction'][0]:.2f}."
     )
     return "\n".join(out)
+
+
+def tell(ensemble: Ensemble, package: str, future: int) -> str:
+    """The dated narrative of one future of an ensemble under one package."""
+    policy = ensemble.policies[package]
+    paths = trace_future(ensemble.case, policy, ensemble.experiments, future, ensemble.years, ensemble.seed)
+    return narrate(ensemble.case, policy, paths, int(ensemble.calendar_years[0]))

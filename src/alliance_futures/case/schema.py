@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Side = Literal["us", "rok"]
@@ -89,6 +91,28 @@ class Lever(Documented):
         return self
 
 
+class Signpost(Documented):
+    """An observable indicator: a recorded state variable crossing a threshold (`above` or `below`, one of them) in
+    the first years of a future. `meaning` says what an analyst would see; `unit` is the threshold's."""
+
+    variable: str = Field(min_length=1, description="a state variable the engine records every year")
+    above: float | None = None
+    below: float | None = None
+
+    @model_validator(mode="after")
+    def _one_side(self) -> Signpost:
+        if (self.above is None) == (self.below is None):
+            raise ValueError("give exactly one of 'above' or 'below'")
+        return self
+
+    def seen(self, values: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Whether the indicator shows, value by value (at or beyond the threshold)."""
+        if self.above is not None:
+            return values >= self.above
+        assert self.below is not None  # exactly one side is set (validated above)
+        return values <= self.below
+
+
 class Calendar(Strict):
     start_year: int = Field(ge=1953, le=2100, description="year of the initial state; simulation starts after it")
     us_inauguration_first: int = Field(description="first year a newly elected US president takes office")
@@ -115,6 +139,7 @@ class Case(Strict):
     parameters: dict[str, dict[str, Parameter]]
     levers: dict[str, Lever]
     thresholds: dict[str, Quantity]
+    signposts: dict[str, Signpost] = Field(default_factory=dict)
 
     def flat_parameters(self) -> dict[str, Parameter]:
         """Parameters keyed 'group.name', in file order."""

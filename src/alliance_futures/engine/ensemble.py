@@ -20,7 +20,8 @@ from .design import Design, sample
 from .executors import Executor, SerialExecutor, shared_inputs
 from .streams import Streams
 
-# Variables kept for every year when an ensemble records paths (for fan charts, signposts and narratives).
+# Variables kept for every year when an ensemble records paths: enough to name each future in any year (fan charts,
+# outcome probabilities over time, signposts) and to narrate it.
 RECORDED: tuple[str, ...] = (
     "credibility",
     "troops",
@@ -36,6 +37,7 @@ RECORDED: tuple[str, ...] = (
     "opcon",
     "division_of_labour",
     "nuclear_status",
+    "peak_nuclear_status",
     "public_support",
     "friction",
     "dprk_warheads",
@@ -47,7 +49,9 @@ RECORDED: tuple[str, ...] = (
     "rok_progressive",
     "treaty_status",
     "war",
+    "nuclear_use",
     "incidents",
+    "us_net_cost",
 )
 DEFAULT_CHUNK = 65_536
 

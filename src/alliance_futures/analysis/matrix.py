@@ -1,0 +1,120 @@
+"""Alternative futures matrix: two drivers crossed in a 2×2 (CIA, *A Tradecraft Primer*, 2009; Heuer & Pherson,
+*Structured Analytic Techniques for Intelligence Analysis*, 2010), filled from the ensemble rather than by judgement.
+
+By default the drivers are the two parameters with the largest total Sobol indices summed over the main outcomes
+(`sensitivity.model_sobol`); an analyst may choose any two drivers instead, the path drivers of scenario discovery
+included (the share of years under a transactional US or a progressive ROK government). Each driver is split at
+the middle of its range (the midpoint of a path driver's share, the median of a sampled parameter's distribution),
+each quadrant gets its share of futures, its named-future rates, and its most typical path told as a narrative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..case import InputError
+from ..engine import Ensemble, uncertain_parameters
+from ..engine.design import scale
+from .discovery import PATH_DRIVERS, drivers
+from .narrative import tell
+from .outcomes import NAMED_FUTURES, outcomes
+from .timeline import typical_future
+
+PATH_SPLIT = 0.5  # a path driver is 'high' when that government held office in at least half the years
+
+
+@dataclass(frozen=True)
+class Quadrant:
+    """One cell of the matrix: which side of each split it lies on, its share of futures, the share of its futures
+    in each named future, and its most typical future (of its most common named future) told as a narrative."""
+
+    high: tuple[bool, bool]
+    probability: float
+    rates: dict[str, float]
+    typical: int
+    typical_future: str
+    narrative: str
+
+
+@dataclass(frozen=True)
+class FuturesMatrix:
+    package: str
+    drivers: tuple[str, str]
+    labels: tuple[str, str]
+    splits: tuple[float, float]
+    quadrants: tuple[Quadrant, ...]
+
+    def side(self, axis: int, high: bool) -> str:
+        """A quadrant side in words, e.g. 'politics.us_switch_probability ≥ 0.3'."""
+        return f"{self.labels[axis]} {'≥' if high else '<'} {self.splits[axis]:.3g}"
+
+    def table(self) -> pd.DataFrame:
+        """One row per quadrant: both sides, the probability and the named-future rates."""
+        rows = [
+            {
+                self.drivers[0]: self.side(0, q.high[0]),
+                self.drivers[1]: self.side(1, q.high[1]),
+                "probability": q.probability,
+                **{f"future:{k}": v for k, v in q.rates.items()},
+                "typical_future": q.typical,
+            }
+            for q in self.quadrants
+        ]
+        return pd.DataFrame(rows)
+
+
+def top_drivers(indices: pd.DataFrame, count: int = 2) -> list[str]:
+    """The parameters with the largest total Sobol index summed over the outputs of a `model_sobol` table."""
+    return list(indices["ST"].groupby(level="parameter").sum().nlargest(count).index)
+
+
+def driver_label(ensemble: Ensemble, name: str) -> str:
+    if name in PATH_DRIVERS:
+        return PATH_DRIVERS[name][1]
+    return ensemble.case.flat_parameters()[name].meaning
+
+
+def split_point(ensemble: Ensemble, name: str) -> float:
+    """The middle of a driver: half the years for a path driver, the median of a sampled parameter."""
+    if name in PATH_DRIVERS:
+        return PATH_SPLIT
+    low, high, distribution = uncertain_parameters(ensemble.case)[name]
+    return float(scale(np.array([0.5]), low, high, distribution)[0])
+
+
+def futures_matrix(ensemble: Ensemble, package: str, chosen: Sequence[str]) -> FuturesMatrix:
+    """Cross two drivers (uncertain parameters or path drivers) of one package's futures in a 2×2."""
+    x = drivers(ensemble, package)
+    if len(chosen) != 2 or chosen[0] == chosen[1]:
+        raise InputError("command line", f"give two different drivers, got {list(chosen)}", key="--drivers")
+    for name in chosen:
+        if name not in x:
+            raise InputError(
+                "command line",
+                f"unknown driver '{name}' (expected an uncertain parameter such as "
+                f"'{x.columns[0]}', or one of {', '.join(PATH_DRIVERS)})",
+                key="--drivers",
+            )
+    pair = (chosen[0], chosen[1])
+    splits = (split_point(ensemble, pair[0]), split_point(ensemble, pair[1]))
+    high = [x[name].to_numpy() >= split for name, split in zip(pair, splits, strict=True)]
+    named = outcomes(ensemble.final[package], ensemble.case)["named_future"].to_numpy()
+    quadrants = []
+    for h0 in (True, False):
+        for h1 in (True, False):
+            members = (high[0] == h0) & (high[1] == h1)
+            count = int(members.sum())
+            rates = {k: float((named[members] == k).sum() / count) if count else 0.0 for k in NAMED_FUTURES}
+            if count:
+                modal = max(rates, key=lambda k: rates[k])
+                typical = typical_future(ensemble, package, members & (named == modal))
+                story = tell(ensemble, package, typical)
+            else:
+                modal, typical, story = "", -1, "No simulated future falls in this quadrant."
+            quadrants.append(Quadrant((h0, h1), count / len(named), rates, typical, modal, story))
+    labels = (driver_label(ensemble, pair[0]), driver_label(ensemble, pair[1]))
+    return FuturesMatrix(package, pair, labels, splits, tuple(quadrants))

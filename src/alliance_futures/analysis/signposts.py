@@ -1,0 +1,99 @@
+"""Signposts: observable indicators ranked by how well seeing them early tells the named futures apart.
+
+A signpost (case data: a recorded variable crossing a threshold) is *seen* in a future if it shows in any of the
+first `signpost_years`. Its evidential weight for a named future F is the positive likelihood ratio
+LR = P(seen | F) / P(seen | not F): the factor by which seeing it multiplies the odds of F (Heuer 1999, *Psychology of
+Intelligence Analysis*, ch. 8 on diagnosticity; Simel, Samsa & Matchar 1991, *J Clin Epidemiol* 44(8) for the
+interval of a ratio of proportions). Signposts are read where they would be used: in futures where nothing decisive
+(war, rupture, a nuclear programme) has happened by the end of the watch window.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from ..case import InputError
+from ..engine import Ensemble
+from .outcomes import CONFIDENCE, outcomes
+from .timeline import outcomes_in_year, yearly_paths
+
+DECISIVE = ("war", "rupture", "nuclear_pursuit")  # futures already decided when the watch window ends
+CONTINUITY = 0.5  # added to every cell of a 2×2 count table with an empty cell (Haldane 1956)
+
+
+def likelihood_ratios(seen: pd.DataFrame, named: pd.Series, confidence: float = CONFIDENCE) -> pd.DataFrame:
+    """Positive likelihood ratios of each signpost (a true/false column of `seen`) for each named future (the
+    categories of `named`), with intervals from the log ratio's standard error. Rows: signpost and future; columns:
+    seen_if_future, seen_if_not, lr, lo, hi. Where a signpost is never or always seen, or a future never or always
+    happens, the ratio is undefined (NaN)."""
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    categories = named.cat.categories if isinstance(named.dtype, pd.CategoricalDtype) else pd.unique(named)
+    rows = []
+    for signpost in seen.columns:
+        s = seen[signpost].to_numpy(dtype=bool)
+        for future in categories:
+            f = (named == future).to_numpy()
+            counts = np.array([(s & f).sum(), (s & ~f).sum(), (~s & f).sum(), (~s & ~f).sum()], dtype=float)
+            a, b, c, d = counts + (CONTINUITY if (counts == 0).any() else 0.0)
+            defined = 0 < s.sum() < len(s) and 0 < f.sum() < len(f)
+            lr = (a / (a + c)) / (b / (b + d)) if defined else np.nan
+            se = np.sqrt(1 / a - 1 / (a + c) + 1 / b - 1 / (b + d))
+            rows.append(
+                {
+                    "signpost": signpost,
+                    "future": str(future),
+                    "seen_if_future": s[f].mean() if f.any() else np.nan,
+                    "seen_if_not": s[~f].mean() if (~f).any() else np.nan,
+                    "lr": lr,
+                    "lo": lr * np.exp(-z * se),
+                    "hi": lr * np.exp(z * se),
+                }
+            )
+    return pd.DataFrame(rows).set_index(["signpost", "future"])
+
+
+def watch_list(ratios: pd.DataFrame, seen: pd.DataFrame) -> pd.DataFrame:
+    """One row per signpost, strongest first: the share of futures where it is seen, its likelihood ratio for every
+    named future, the future it points to (largest ratio) and away from (smallest), and its strength, the largest
+    |log LR| (a signpost that halves the odds of war is as telling as one that doubles them)."""
+    futures = pd.unique(ratios.index.get_level_values("future"))
+    lr = ratios["lr"].unstack("future").reindex(columns=futures)
+    table = lr.rename(columns=lambda f: f"lr_{f}")
+    table.insert(0, "seen", seen.mean())
+    defined = lr.notna().any(axis=1)
+    table["points_to"] = lr.fillna(-np.inf).idxmax(axis=1).where(defined)
+    table["points_away_from"] = lr.fillna(np.inf).idxmin(axis=1).where(defined)
+    table["strength"] = lr.apply(np.log).abs().max(axis=1)
+    return table.sort_values("strength", ascending=False, na_position="last")
+
+
+def signposts(ensemble: Ensemble, package: str, window: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The case's signposts read in one package's futures over the first `window` years (default: the case's
+    `signpost_years`): the ranked watch list and the likelihood ratios with intervals (see `likelihood_ratios`)."""
+    case = ensemble.case
+    years = window if window is not None else int(case.thresholds["signpost_years"].value)
+    if not 1 <= years <= ensemble.years:
+        raise InputError("command line", f"the watch window must be 1 to {ensemble.years} years, got {years}")
+    yearly = yearly_paths(ensemble, package)
+    for name, signpost in case.signposts.items():
+        if signpost.variable not in yearly:
+            raise InputError(
+                case.name,
+                f"'{signpost.variable}' is not a recorded variable (recorded: {', '.join(yearly)})",
+                key=f"signposts.{name}.variable",
+            )
+    early = outcomes_in_year(ensemble, package, years - 1)
+    open_futures = ~early[list(DECISIVE)].any(axis=1).to_numpy()
+    named = outcomes(ensemble.final[package], case)["named_future"][open_futures]
+    seen = pd.DataFrame(
+        {
+            name: s.seen(yearly[s.variable][open_futures, :years].astype(np.float64)).any(axis=1)
+            for name, s in case.signposts.items()
+        }
+    )
+    seen.index = named.index
+    ratios = likelihood_ratios(seen, named)
+    return watch_list(ratios, seen), ratios

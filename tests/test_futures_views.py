@@ -1,0 +1,113 @@
+"""Outcomes over time, signposts and the alternative futures matrix: hand-made cases with known answers, and
+consistency with the ensemble they read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import alliance_futures as af
+from alliance_futures.analysis import NAMED_FUTURES, outcome_tables, probabilities
+from alliance_futures.analysis.matrix import futures_matrix, split_point, top_drivers
+from alliance_futures.analysis.signposts import likelihood_ratios, signposts, watch_list
+from alliance_futures.analysis.timeline import fan, timeline, typical_future
+from alliance_futures.case import InputError
+
+
+@pytest.fixture(scope="module")
+def ensemble():
+    return af.run(futures=800, years=12, policies=["current_course", "transactional_pressure"], seed=11)
+
+
+def test_likelihood_ratio_matches_a_hand_count():
+    # 100 futures: 20 wars. The signpost shows in 15 of the wars and in 16 of the 80 others.
+    named = pd.Series(pd.Categorical(["war"] * 20 + ["rupture"] * 80, categories=["war", "rupture"]))
+    seen = pd.DataFrame({"s": [True] * 15 + [False] * 5 + [True] * 16 + [False] * 64, "never": False})
+    ratios = likelihood_ratios(seen, named)
+    war = ratios.loc[("s", "war")]
+    assert war["lr"] == pytest.approx((15 / 20) / (16 / 80))  # 3.75
+    se = np.sqrt(1 / 15 - 1 / 20 + 1 / 16 - 1 / 80)
+    assert war["lo"] == pytest.approx(3.75 * np.exp(-1.959964 * se), rel=1e-5)
+    assert ratios.loc[("s", "rupture"), "lr"] == pytest.approx((16 / 80) / (15 / 20))
+    assert np.isnan(ratios.loc[("never", "war"), "lr"])  # never seen: says nothing
+    listed = watch_list(ratios, seen)
+    assert list(listed.index) == ["s", "never"]
+    assert listed.loc["s", "points_to"] == "war" and listed.loc["s", "points_away_from"] == "rupture"
+    assert listed.loc["s", "strength"] == pytest.approx(np.log(3.75))
+    assert listed.loc["s", "seen"] == pytest.approx(0.31)
+
+
+def test_signposts_on_an_ensemble_are_read_in_undecided_futures(ensemble):
+    listed, ratios = signposts(ensemble, "current_course", window=4)
+    assert set(listed.index) == set(ensemble.case.signposts)
+    assert listed["strength"].dropna().is_monotonic_decreasing
+    assert ((listed["seen"] >= 0) & (listed["seen"] <= 1)).all()
+    defined = ratios["lr"].dropna()
+    assert (defined > 0).all() and (ratios.loc[defined.index, "lo"] <= defined).all()
+    # a drawdown below 25,000 troops in the first years makes a hollowed alliance more likely, not less
+    assert ratios.loc[("usfk_below_25k", "hollowed_alliance"), "lo"] > 1
+    with pytest.raises(InputError, match="watch window"):
+        signposts(ensemble, "current_course", window=13)
+
+
+def test_timeline_ends_where_the_final_outcomes_are(ensemble):
+    line = timeline(ensemble)
+    last = line[line["year"] == ensemble.calendar_years[-1]].set_index(["package", "outcome"])["p"]
+    for package, table in outcome_tables(ensemble).items():
+        for key, c in probabilities(table).items():
+            assert last[(package, key)] == pytest.approx(c["p"], abs=2e-3)  # yearly paths are float32
+    rupture = line[(line["package"] == "current_course") & (line["outcome"] == "rupture")]["p"].to_numpy()
+    assert rupture[-1] > rupture[0]
+    assert ((line["lo"] <= line["p"]) & (line["p"] <= line["hi"])).all()
+
+
+def test_fan_bands_are_ordered(ensemble):
+    bands = fan(ensemble, "credibility")
+    q = bands[["q05", "q25", "q50", "q75", "q95"]].to_numpy()
+    assert (np.diff(q, axis=1) >= 0).all()
+    assert len(bands) == 2 * ensemble.years
+    with pytest.raises(KeyError, match="not recorded"):
+        fan(ensemble, "rok_value")
+
+
+def test_typical_future_is_the_member_nearest_the_mean_path(ensemble):
+    yearly = ensemble.yearly["current_course"]
+    members = np.zeros(ensemble.futures, dtype=bool)
+    members[:50] = True
+    chosen = typical_future(ensemble, "current_course", members)
+    assert members[chosen]
+    # moving one member's paths far from the others never makes it the typical one
+    saved = {v: yearly[v][chosen].copy() for v in yearly}
+    for v in ("credibility", "troops"):
+        yearly[v][chosen] += 10 * yearly[v].std() + 1
+    try:
+        assert typical_future(ensemble, "current_course", members) != chosen
+    finally:
+        for v, row in saved.items():
+            yearly[v][chosen] = row
+
+
+def test_futures_matrix_splits_futures_into_four_quadrants(ensemble):
+    m = futures_matrix(ensemble, "current_course", ["years_us_transactional", "years_rok_progressive"])
+    assert sum(q.probability for q in m.quadrants) == pytest.approx(1.0)
+    x = af.analysis.drivers(ensemble, "current_course")
+    both_high = ((x["years_us_transactional"] >= 0.5) & (x["years_rok_progressive"] >= 0.5)).mean()
+    assert m.quadrants[0].high == (True, True) and m.quadrants[0].probability == pytest.approx(both_high)
+    for q in m.quadrants:
+        if q.probability:
+            assert sum(q.rates.values()) == pytest.approx(1.0)
+            assert q.typical_future == max(q.rates, key=q.rates.get)
+            assert NAMED_FUTURES[q.typical_future] in q.narrative.splitlines()[-1]
+    # a sampled parameter is split at its median: about half the futures on each side
+    name = "termination.base_hazard"
+    high = (x[name] >= split_point(ensemble, name)).mean()
+    assert 0.45 < high < 0.55
+    with pytest.raises(InputError, match="unknown driver"):
+        futures_matrix(ensemble, "current_course", ["nope", name])
+
+
+def test_top_drivers_sum_total_indices_over_outputs():
+    index = pd.MultiIndex.from_product([["war", "rupture"], ["a", "b", "c"]], names=["output", "parameter"])
+    table = pd.DataFrame({"ST": [0.5, 0.1, 0.2, 0.0, 0.1, 0.45]}, index=index)
+    assert top_drivers(table) == ["c", "a"]  # c: 0.65, a: 0.5, b: 0.2
