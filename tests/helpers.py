@@ -1,6 +1,9 @@
-"""Helpers for building small test states."""
+"""Helpers: small test states, and the command line run as a user runs it."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import numpy as np
 
@@ -16,3 +19,15 @@ def with_values(state, **columns):
 def levers_for(case, state, year=2027, policy=None):
     plan = LeverPlan.compile(case, policy or load_policy("current_course", case))
     return plan.values(state, year)
+
+
+def cli(*args, cwd=None):
+    """Run `alliance-futures ARGS` in a new process: its exit code, standard output and error."""
+    return subprocess.run(
+        [sys.executable, "-m", "alliance_futures", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )

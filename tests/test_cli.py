@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
+from helpers import cli
 
 from alliance_futures.analysis import NAMED_FUTURES
 
 OUTCOMES = ["rupture", "drawdown", "nuclear_pursuit", "war", "opcon_transfer", "regional_role_expanded"]
-
-
-def cli(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "alliance_futures", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from . import bargaining
+from . import bargaining, report
 from .analysis import narrate, trace_future
+from .analysis.findings import SOBOL_BASE, Findings, analyse
 from .bargaining import Negotiation, Settings, fit, read_deu3, read_stakeholders, score_deu3
 from .case import (
     BUILTIN_CASE,
@@ -29,6 +31,9 @@ from .case import (
 from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
 from .model import STATE_VARIABLES
 from .store import check_new_folder, load_run, save_run
+
+REPORT_FILE = "report.html"
+MAX_SOBOL_BASE = 2**14
 
 DEFAULT_SEED = 1953  # the year of the Mutual Defense Treaty; any fixed number would do
 MAX_YEARS = 200
@@ -162,3 +167,64 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], Settings
     """Every bargaining model's held-out scores on DEU III per subset, and the settings fitted on the training half
     (see `bargaining.scoring`)."""
     return score_deu3(read_deu3())
+
+
+def findings(
+    ensemble: Ensemble,
+    baseline: str = "current_course",
+    drivers: Sequence[str] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    sobol_base: int = SOBOL_BASE,
+) -> Findings:
+    """Everything the report shows, as pandas objects (see `analysis.findings.analyse`)."""
+    if not 2 <= sobol_base <= MAX_SOBOL_BASE or sobol_base & (sobol_base - 1):
+        raise InputError(
+            "command line", f"--sobol-base must be a power of two from 2 to {MAX_SOBOL_BASE}, got {sobol_base}"
+        )
+    return analyse(ensemble, baseline, drivers, thresholds, sobol_base)
+
+
+def repeat_command(ensemble: Ensemble) -> str:
+    """The command line that simulates this ensemble again and reports on it."""
+    packages = " ".join(f"-p {name}" for name in ensemble.policies)
+    return (
+        f"alliance-futures run --case {ensemble.case.name} {packages} --futures {ensemble.futures} "
+        f"--years {ensemble.years} --seed {ensemble.seed} --report"
+    )
+
+
+def write_report(
+    ensemble: Ensemble,
+    path: str | Path,
+    baseline: str = "current_course",
+    drivers: Sequence[str] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    sobol_base: int = SOBOL_BASE,
+) -> Path:
+    """Analyse an ensemble and write the self-contained HTML report to `path`."""
+    if not Path(path).parent.is_dir():
+        raise InputError(path, "the folder does not exist", key="--output")
+    found = findings(ensemble, baseline, drivers, thresholds, sobol_base)
+    meta = {
+        "title": ensemble.case.title,
+        "version": version("alliance-futures"),
+        "seed": ensemble.seed,
+        "command": repeat_command(ensemble),
+        "sobol_base": sobol_base,
+    }
+    html = report.render(found, ensemble, meta, drivers_chosen=drivers is not None)
+    return report.write_report(html, path)
+
+
+def report_run(
+    run_dir: str | Path,
+    output: str | Path | None = None,
+    baseline: str = "current_course",
+    drivers: Sequence[str] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    sobol_base: int = SOBOL_BASE,
+) -> Path:
+    """Write the report of a saved run (default: `report.html` in the run's folder)."""
+    saved = load_run(run_dir)
+    target = Path(output) if output is not None else saved.path / REPORT_FILE
+    return write_report(saved.ensemble(), target, baseline, drivers, thresholds, sobol_base)

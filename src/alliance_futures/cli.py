@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -84,6 +85,7 @@ def run(
     output: Annotated[Path | None, typer.Option(help="folder for the saved run (must be new or empty)")] = None,
     paths: Annotated[bool, typer.Option(help="save yearly paths as well as final states")] = True,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+    report: Annotated[bool, typer.Option("--report", help="also write the HTML report into the run's folder")] = False,
 ) -> None:
     """Simulate the case under each policy package and print the probability of each named future and outcome."""
     try:
@@ -101,6 +103,7 @@ def run(
             task = bar.add_task("futures", total=futures * len(spec.policies))
             ensemble = api.simulate_ensemble(spec, progress=lambda n: bar.advance(task, n))
         summary = api.save(ensemble, target)
+        written = _report(lambda: api.write_report(ensemble, target / api.REPORT_FILE)) if report else None
     except InputError as exc:
         raise fail(exc) from None
     if format is Format.json:
@@ -108,6 +111,61 @@ def run(
         return
     _print_table(summary, futures, years, int(ensemble.calendar_years[0]))
     err.print(f"Saved to {target}  (explain a future: alliance-futures explain {target} 0)", highlight=False)
+    if written is not None:
+        err.print(f"Report: {written}", highlight=False)
+
+
+def _report(write: Callable[[], Path]) -> Path:
+    """Write a report with a spinner: the analysis (discovery, Sobol indices, narratives) takes a few seconds."""
+    with err.status("analysing the futures and writing the report"):
+        return write()
+
+
+def _thresholds(pairs: list[str] | None) -> dict[str, float] | None:
+    """'war=0' → {'war': 0.0}, for --satisfice."""
+    if not pairs:
+        return None
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        try:
+            out[key.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not key.strip():
+            raise InputError("command line", f"expected OUTCOME=VALUE such as war=0, got '{pair}'", key="--satisfice")
+    return out
+
+
+@app.command("report")
+def report_command(
+    run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="folder of a saved run")],
+    output: Annotated[Path | None, typer.Option(help="HTML file to write (default: RUN/report.html)")] = None,
+    baseline: Annotated[str, typer.Option(help="package that the others are compared with and that is explored")] = (
+        "current_course"
+    ),
+    drivers: Annotated[
+        list[str] | None,
+        typer.Option("--drivers", help="two drivers for the 2×2 matrix (default: the top two by Sobol index)"),
+    ] = None,
+    satisfice: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="a satisficing threshold OUTCOME=VALUE, repeatable (default: war=0, nuclear_pursuit=0, rupture=0)"
+        ),
+    ] = None,
+    sobol_base: Annotated[int, typer.Option(help="Sobol design base N (futures: N × (parameters + 2))")] = (
+        api.SOBOL_BASE
+    ),
+) -> None:
+    """Write the self-contained HTML report of a saved run: comparison, outcomes over time, scenario discovery,
+    Sobol indices, the 2×2 matrix, signposts, example futures and every assumption."""
+    try:
+        thresholds = _thresholds(satisfice)
+        written = _report(lambda: api.report_run(run_dir, output, baseline, drivers, thresholds, sobol_base))
+    except InputError as exc:
+        raise fail(exc) from None
+    out.print(f"Report: {written}", highlight=False)
 
 
 @app.command()

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..engine import Ensemble
 from .interop import ema
+from .outcomes import outcome_label
 
 PATH_DRIVERS = {
     "years_us_transactional": ("us_transactional", "share of years with a transactional US administration"),
@@ -60,7 +61,7 @@ class Box:
 
     def sentence(self, labels: Mapping[str, str] | None = None) -> str:
         """The box as a sentence an analyst can quote."""
-        what = self.outcome.replace("_", " ")
+        what = outcome_label(self.outcome)
         if not self.limits:
             return f"No region stands out: {what} occurs in {self.base_rate:.0%} of all futures."
         where = " and ".join(self.conditions(labels))

@@ -86,9 +86,8 @@ def split_point(ensemble: Ensemble, name: str) -> float:
     return float(scale(np.array([0.5]), low, high, distribution)[0])
 
 
-def futures_matrix(ensemble: Ensemble, package: str, chosen: Sequence[str]) -> FuturesMatrix:
-    """Cross two drivers (uncertain parameters or path drivers) of one package's futures in a 2×2."""
-    x = drivers(ensemble, package)
+def check_drivers(x: pd.DataFrame, chosen: Sequence[str]) -> None:
+    """Two different columns of the drivers table `x`, or an InputError that says what is expected."""
     if len(chosen) != 2 or chosen[0] == chosen[1]:
         raise InputError("command line", f"give two different drivers, got {list(chosen)}", key="--drivers")
     for name in chosen:
@@ -99,6 +98,12 @@ def futures_matrix(ensemble: Ensemble, package: str, chosen: Sequence[str]) -> F
                 f"'{x.columns[0]}', or one of {', '.join(PATH_DRIVERS)})",
                 key="--drivers",
             )
+
+
+def futures_matrix(ensemble: Ensemble, package: str, chosen: Sequence[str]) -> FuturesMatrix:
+    """Cross two drivers (uncertain parameters or path drivers) of one package's futures in a 2×2."""
+    x = drivers(ensemble, package)
+    check_drivers(x, chosen)
     pair = (chosen[0], chosen[1])
     splits = (split_point(ensemble, pair[0]), split_point(ensemble, pair[1]))
     high = [x[name].to_numpy() >= split for name, split in zip(pair, splits, strict=True)]

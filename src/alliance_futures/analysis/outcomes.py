@@ -40,6 +40,13 @@ FUTURE_PREFIX = "future:"
 CONFIDENCE = 0.95
 
 
+def outcome_label(key: str) -> str:
+    """An outcome or 'future:NAME' in words: 'nuclear pursuit', 'hollowed alliance'."""
+    if key.startswith(FUTURE_PREFIX):
+        return NAMED_FUTURES[key.removeprefix(FUTURE_PREFIX)].lower()
+    return key.replace("_", " ")
+
+
 def outcomes(final: Mapping[str, np.ndarray], case: Case) -> pd.DataFrame:
     """One row per future: the outcome flags, the US net cost and the named future."""
     th = {k: q.value for k, q in case.thresholds.items()}

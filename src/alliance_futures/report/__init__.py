@@ -1,5 +1,7 @@
-"""Charts and reports: declarative Altair (Vega-Lite) charts rendered offline by vl-convert."""
+"""What people read: declarative Altair (Vega-Lite) charts rendered offline by vl-convert, and the self-contained
+HTML report."""
 
 from .charts import negotiation_rounds, save_chart
+from .html import render, write_report
 
-__all__ = ["negotiation_rounds", "save_chart"]
+__all__ = ["negotiation_rounds", "render", "save_chart", "write_report"]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import vl_convert
 
+from ..analysis.outcomes import outcome_label
 from ..bargaining import Negotiation
 from ..case import InputError
 
@@ -21,6 +23,20 @@ RENDERERS = {
 }
 
 
+def write_whole(path: Path, data: bytes, key: str) -> Path:
+    """Write `data` to `path` through a temporary file in the same folder: whole or not at all."""
+    if not path.parent.is_dir():
+        raise InputError(path, "the folder does not exist", key=key)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
 def save_chart(chart: alt.TopLevelMixin, path: str | Path, key: str = "--plot") -> Path:
     """Render `chart` by the file's suffix (.svg, .png or .html) and write it whole or not at all."""
     p = Path(path)
@@ -29,15 +45,7 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path, key: str = "--plot") 
         raise InputError(p, f"expected a file name ending in {', '.join(RENDERERS)}", key=key)
     if not p.parent.is_dir():
         raise InputError(p, "the folder does not exist", key=key)
-    data = render(chart.to_dict())
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, p)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return p
+    return write_whole(p, render(chart.to_dict()), key)
 
 
 def negotiation_rounds(negotiation: Negotiation) -> alt.LayerChart:
@@ -57,4 +65,96 @@ def negotiation_rounds(negotiation: Negotiation) -> alt.LayerChart:
     weighted_mean = alt.Chart(mean).mark_line(color="black", strokeDash=[6, 3]).encode(x=x, y=y)
     return (lines + weighted_mean).properties(
         title=f"{negotiation.table.issue}: positions over rounds (dashed: weighted mean)", width=480, height=300
+    )
+
+
+def svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as an SVG document, for inlining in an HTML page."""
+    return str(vl_convert.vegalite_to_svg(chart.to_dict()))
+
+
+def _package(title: str = "package") -> alt.Color:
+    return alt.Color("package:N", title=title, legend=alt.Legend(orient="bottom", columns=3))
+
+
+def outcomes_over_time(timeline: pd.DataFrame, keys: Sequence[str]) -> alt.FacetChart:
+    """Each outcome's probability by year (the share of futures in which it has happened), one line per package,
+    its 95% interval shaded."""
+    data = timeline[timeline["outcome"].isin(keys)].assign(outcome=lambda t: t["outcome"].map(outcome_label))
+    x = alt.X("year:Q", axis=alt.Axis(format="d"), title=None)
+    band = (
+        alt.Chart()
+        .mark_area(opacity=0.2)
+        .encode(x=x, y=alt.Y("lo:Q", axis=alt.Axis(format="%")), y2="hi:Q", color=_package())
+    )
+    line = (
+        alt.Chart()
+        .mark_line()
+        .encode(x=x, y=alt.Y("p:Q", title="share of futures", axis=alt.Axis(format="%")), color=_package())
+    )
+    return (
+        alt.layer(band, line, data=data)
+        .properties(width=260, height=170)
+        .facet(facet=alt.Facet("outcome:N", title=None, sort=[outcome_label(k) for k in keys]), columns=2)
+        .resolve_scale(y="independent")
+    )
+
+
+def fan_chart(bands: pd.DataFrame, title: str) -> alt.FacetChart:
+    """Quantile bands of one variable over time per package: 90% (light), 50% (dark) and the median."""
+    x = alt.X("year:Q", axis=alt.Axis(format="d"), title=None)
+    outer = alt.Chart().mark_area(opacity=0.25).encode(x=x, y=alt.Y("q05:Q", title=title), y2="q95:Q")
+    inner = alt.Chart().mark_area(opacity=0.45).encode(x=x, y="q25:Q", y2="q75:Q")
+    median = alt.Chart().mark_line(color="black").encode(x=x, y="q50:Q")
+    return (
+        alt.layer(outer, inner, median, data=bands)
+        .properties(width=170, height=120)
+        .facet(facet=alt.Facet("package:N", title=None), columns=3)
+    )
+
+
+def sobol_bars(indices: pd.DataFrame, top: int = 8) -> alt.FacetChart:
+    """Total (bar) and first-order (tick) Sobol indices of the most influential parameters of each output, with
+    95% bootstrap intervals on the total index."""
+    data = indices.reset_index()
+    data = data[data.groupby("output")["ST"].rank(ascending=False, method="first") <= top].assign(
+        ST_lo=lambda d: (d["ST"] - d["ST_conf"]).clip(lower=0),
+        ST_hi=lambda d: d["ST"] + d["ST_conf"],
+        output=lambda d: d["output"].map(outcome_label),
+    )
+    y = alt.Y("parameter:N", sort="-x", title=None)
+    bars = (
+        alt.Chart()
+        .mark_bar(color="#4c78a8")
+        .encode(
+            x=alt.X("ST:Q", title="total-order index (bar), first-order (tick)"), y=y, tooltip=["parameter", "ST", "S1"]
+        )
+    )
+    interval = alt.Chart().mark_rule(color="black").encode(x="ST_lo:Q", x2="ST_hi:Q", y=y)
+    first = alt.Chart().mark_tick(color="#e45756", thickness=3).encode(x="S1:Q", y=y)
+    return (
+        alt.layer(bars, interval, first, data=data)
+        .properties(width=230, height=alt.Step(14))
+        .facet(facet=alt.Facet("output:N", title=None), columns=2)
+        .resolve_scale(y="independent")
+    )
+
+
+def paired_dots(paired: pd.DataFrame, keys: Sequence[str]) -> alt.FacetChart:
+    """Each package's difference from the baseline, future by future, in percentage points with 95% intervals."""
+    data = (
+        paired.reset_index()
+        .loc[lambda d: d["outcome"].isin(keys)]
+        .assign(outcome=lambda d: d["outcome"].map(outcome_label))
+    )
+    data[["difference", "lo", "hi"]] *= 100
+    y = alt.Y("package:N", title=None)
+    x = alt.X("difference:Q", title="difference from the baseline, percentage points")
+    rule = alt.Chart().mark_rule().encode(x="lo:Q", x2="hi:Q", y=y)
+    dot = alt.Chart().mark_point(filled=True, size=50).encode(x=x, y=y, color=_package())
+    zero = alt.Chart().mark_rule(strokeDash=[4, 3], color="grey").encode(x=alt.datum(0))
+    return (
+        alt.layer(rule, dot, zero, data=data)
+        .properties(width=230, height=alt.Step(16))
+        .facet(facet=alt.Facet("outcome:N", title=None, sort=[outcome_label(k) for k in keys]), columns=2)
     )

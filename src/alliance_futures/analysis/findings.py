@@ -1,0 +1,105 @@
+"""Everything the report and the service show about an ensemble, computed in one call: the comparison, outcomes over
+time, scenario discovery, Sobol indices, the alternative futures matrix, signposts and example narratives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..case import InputError
+from ..engine import Ensemble
+from .compare import GRAVITY, indicators, paired_differences, regret, satisficing
+from .discovery import Box, drivers, prim_box
+from .matrix import FuturesMatrix, check_drivers, futures_matrix, top_drivers
+from .narrative import tell
+from .outcomes import FUTURE_PREFIX, outcome_tables, summarize
+from .sensitivity import model_sobol
+from .signposts import signposts
+from .timeline import fan, timeline, typical_future
+
+DISCOVER = ("rupture", "nuclear_pursuit", "war", FUTURE_PREFIX + "hollowed_alliance")
+SOBOL_OUTPUTS = ("rupture", "nuclear_pursuit", "war", "drawdown")
+FAN_VARIABLES = ("credibility", "public_support", "troops")
+DEFAULT_THRESHOLDS: Mapping[str, float] = {"war": 0, "nuclear_pursuit": 0, "rupture": 0}
+SOBOL_BASE = 512  # SALib's N for the report: 62,464 futures for 122 parameters, a few seconds
+EXAMPLES = 3  # narratives of the typical future of the gravest named futures that occur
+
+
+@dataclass
+class Findings:
+    """What an analyst reads about one ensemble (each field is a pandas object or a small record)."""
+
+    baseline: str
+    summary: dict[str, Any]
+    paired: pd.DataFrame
+    regret: pd.DataFrame
+    satisficing: pd.DataFrame
+    thresholds: dict[str, float]
+    timeline: pd.DataFrame
+    fans: dict[str, pd.DataFrame]
+    boxes: list[Box]
+    sobol: pd.DataFrame
+    matrix: FuturesMatrix
+    watch_list: pd.DataFrame
+    examples: list[tuple[int, str, str]]  # future, named future, narrative
+
+
+def analyse(
+    ensemble: Ensemble,
+    baseline: str = "current_course",
+    matrix_drivers: Sequence[str] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    sobol_base: int = SOBOL_BASE,
+) -> Findings:
+    """Analyse an ensemble with yearly paths. The baseline package is the reference of paired differences and the
+    package whose futures scenario discovery, Sobol indices, the 2×2 matrix, signposts and examples read."""
+    if baseline not in ensemble.policies:
+        raise InputError(
+            "command line",
+            f"the run has no package '{baseline}' (it has {', '.join(ensemble.policies)})",
+            key="--baseline",
+        )
+    if ensemble.yearly is None:
+        raise InputError("command line", "the report needs yearly paths; run without --no-paths", key="--no-paths")
+    tables = outcome_tables(ensemble)
+    limits = dict(thresholds or DEFAULT_THRESHOLDS)
+    try:
+        chosen_regret, chosen_satisficing = regret(tables), satisficing(tables, limits)
+        paired = paired_differences(tables, baseline) if len(tables) > 1 else pd.DataFrame()
+    except (KeyError, ValueError) as exc:
+        raise InputError("command line", str(exc.args[0]), key="--satisfice") from None
+    flags = indicators(tables[baseline])
+    x = drivers(ensemble, baseline)
+    if matrix_drivers is not None:
+        check_drivers(x, matrix_drivers)  # before the slow steps
+    boxes = [prim_box(x, flags[k].to_numpy(dtype=bool), k) for k in DISCOVER]
+    sobol = model_sobol(
+        ensemble.case, ensemble.policies[baseline], SOBOL_OUTPUTS, ensemble.years, sobol_base, ensemble.seed
+    )
+    matrix = futures_matrix(ensemble, baseline, matrix_drivers or top_drivers(sobol))
+    watch, _ = signposts(ensemble, baseline)
+    named = tables[baseline]["named_future"]
+    examples: list[tuple[int, str, str]] = []
+    for future in reversed(GRAVITY):
+        members = (named == future).to_numpy()
+        if members.any() and len(examples) < EXAMPLES:
+            index = typical_future(ensemble, baseline, members)
+            examples.append((index, future, tell(ensemble, baseline, index)))
+    return Findings(
+        baseline=baseline,
+        summary=summarize(tables),
+        paired=paired,
+        regret=chosen_regret,
+        satisficing=chosen_satisficing,
+        thresholds=limits,
+        timeline=timeline(ensemble),
+        fans={v: fan(ensemble, v) for v in FAN_VARIABLES},
+        boxes=boxes,
+        sobol=sobol,
+        matrix=matrix,
+        watch_list=watch,
+        examples=examples,
+    )

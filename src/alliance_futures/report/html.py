@@ -1,0 +1,291 @@
+"""The HTML report: one self-contained file (styles and charts inline, no script, no network) that opens offline and
+prints, built from the findings of `analysis.analyse` and the case as simulated."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..analysis import FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES
+from ..analysis.discovery import PATH_DRIVERS
+from ..analysis.findings import FAN_VARIABLES, Findings
+from ..analysis.outcomes import outcome_label
+from ..engine import Ensemble
+from . import charts
+
+SECTIONS = (
+    ("comparison", "Comparison"),
+    ("over-time", "Over time"),
+    ("discovery", "Scenario discovery"),
+    ("sensitivity", "Sensitivity"),
+    ("matrix", "2×2 matrix"),
+    ("signposts", "Signposts"),
+    ("narratives", "Example futures"),
+    ("appendix", "Assumptions"),
+)
+CHARTED = ("rupture", "nuclear_pursuit", "war", "drawdown")  # outcomes drawn over time and as paired differences
+FAN_TITLES = {
+    "credibility": "Credibility of the US commitment (share)",
+    "public_support": "South Koreans wanting their own nuclear weapons (share)",
+    "troops": "USFK troops",
+}
+
+_templates = jinja2.Environment(
+    loader=jinja2.PackageLoader("alliance_futures", "report/templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def _comparison(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+    packages = list(summary["packages"])
+    keys = [FUTURE_PREFIX + k for k in NAMED_FUTURES] + list(OUTCOMES)
+    rows = [
+        {
+            "label": f"future: {NAMED_FUTURES[k.removeprefix(FUTURE_PREFIX)]}"
+            if k.startswith(FUTURE_PREFIX)
+            else outcome_label(k),
+            "end": i == len(NAMED_FUTURES) - 1,
+            "cells": [
+                {"value": _pct(c["p"]), "lo": _pct(c["lo"]), "hi": _pct(c["hi"])}
+                for c in (summary["packages"][p][k] for p in packages)
+            ],
+        }
+        for i, k in enumerate(keys)
+    ]
+    costs = [summary["us_net_cost_usd_bn"][p] for p in packages]
+    rows.append(
+        {
+            "label": "US net cost, USD bn (mean)",
+            "end": False,
+            "cells": [{"value": f"{c['mean']:.1f}", "lo": f"{c['lo']:.1f}", "hi": f"{c['hi']:.1f}"} for c in costs],
+        }
+    )
+    return rows
+
+
+def _paired(findings: Findings) -> dict[str, Any] | None:
+    if findings.paired.empty:
+        return None
+    table = findings.paired
+    packages = list(dict.fromkeys(table.index.get_level_values("package")))
+    rows = []
+    for key in dict.fromkeys(table.index.get_level_values("outcome")):
+        scale = 1.0 if key == "us_net_cost" else 100.0
+        good_when_up = key.removeprefix(FUTURE_PREFIX) in (
+            "transformed_alliance",
+            "managed_continuity",
+            "opcon_transfer",
+        )
+        cells = []
+        for p in packages:
+            d, lo, hi = (scale * float(table.loc[(p, key), c]) for c in ("difference", "lo", "hi"))
+            worse = (lo > 0) != good_when_up if lo > 0 or hi < 0 else None
+            tone = "" if worse is None or key == "us_net_cost" else ("up" if worse else "down")
+            cells.append({"value": f"{d:+.1f}", "lo": f"{lo:+.1f}", "hi": f"{hi:+.1f}", "tone": tone})
+        label = "US net cost, USD bn" if key == "us_net_cost" else outcome_label(key)
+        rows.append({"label": label, "cells": cells})
+    return {"packages": packages, "rows": rows}
+
+
+def _robustness(findings: Findings) -> list[dict[str, str]]:
+    out = []
+    for package, r in findings.regret.iterrows():
+        s = findings.satisficing.loc[str(package)]
+        out.append(
+            {
+                "package": str(package),
+                "mean": f"{r['mean_regret']:.2f}",
+                "p90": f"{r['p90_regret']:.0f}",
+                "best": f"{100 * r['share_best']:.0f}%",
+                "share": f"{100 * s['share']:.1f}%",
+                "lo": f"{100 * s['lo']:.1f}",
+                "hi": f"{100 * s['hi']:.1f}",
+            }
+        )
+    return out
+
+
+def _meaning(ensemble: Ensemble, name: str) -> str:
+    if name in PATH_DRIVERS:
+        return PATH_DRIVERS[name][1]
+    return ensemble.case.flat_parameters()[name].meaning
+
+
+def _boxes(findings: Findings, ensemble: Ensemble) -> list[dict[str, Any]]:
+    out = []
+    for box in findings.boxes:
+        out.append(
+            {
+                "title": outcome_label(box.outcome).capitalize(),
+                "sentence": box.sentence(),
+                "limits": [
+                    {
+                        "name": name,
+                        "meaning": _meaning(ensemble, name),
+                        "lo": "" if lo is None else f"{lo:.3g}",
+                        "hi": "" if hi is None else f"{hi:.3g}",
+                    }
+                    for name, (lo, hi) in box.limits.items()
+                ],
+                "coverage": f"{box.coverage:.0%}",
+                "density": f"{box.density:.0%}",
+                "base_rate": f"{box.base_rate:.0%}",
+                "mass": f"{box.mass:.0%}",
+            }
+        )
+    return out
+
+
+def _matrix(findings: Findings, chosen: bool) -> dict[str, Any]:
+    m = findings.matrix
+    why = (
+        "The two drivers were chosen by the analyst."
+        if chosen
+        else "The two drivers are the parameters with the largest total Sobol indices summed over the outcomes above."
+    )
+    cells = {q.high: q for q in m.quadrants}
+    rows = []
+    for high0 in (True, False):
+        row = []
+        for high1 in (True, False):
+            q = cells[(high0, high1)]
+            top = sorted(q.rates.items(), key=lambda kv: -kv[1])[:3]
+            row.append(
+                {
+                    "probability": f"{q.probability:.0%}",
+                    "rates": [(NAMED_FUTURES[k], f"{v:.0%}") for k, v in top],
+                    "typical": q.typical,
+                    "typical_future": NAMED_FUTURES.get(q.typical_future, "none"),
+                    "narrative": q.narrative,
+                }
+            )
+        rows.append({"label": m.side(0, high0), "cells": row})
+    return {"why": why, "columns": [m.side(1, True), m.side(1, False)], "rows": rows}
+
+
+def _signposts(findings: Findings, ensemble: Ensemble) -> list[dict[str, str]]:
+    def ratio(row: Any, future: str) -> str:
+        return f"{NAMED_FUTURES[future]} ({row['lr_' + future]:.2f})"
+
+    out = []
+    for name, row in findings.watch_list.iterrows():
+        defined = row["points_to"] == row["points_to"]  # NaN when never or always seen
+        out.append(
+            {
+                "name": str(name),
+                "meaning": ensemble.case.signposts[str(name)].meaning,
+                "seen": f"{row['seen']:.0%}",
+                "to": ratio(row, row["points_to"]) if defined else "",
+                "away": ratio(row, row["points_away_from"]) if defined else "",
+                "strength": f"{row['strength']:.2f}" if defined else "",
+            }
+        )
+    return out
+
+
+def _appendix(ensemble: Ensemble) -> dict[str, Any]:
+    case = ensemble.case
+    parameters = []
+    for name, p in case.flat_parameters().items():
+        if p.range is not None:
+            value = f"{p.range[0]:g} to {p.range[1]:g}" + (" (log-uniform)" if p.distribution == "loguniform" else "")
+        else:
+            value = f"{p.value:g}"
+        parameters.append({"name": name, "value": value, "unit": p.unit, "meaning": p.meaning, "source": p.source})
+
+    def rows(items: Mapping[str, Any], value: Any) -> list[dict[str, str]]:
+        return [
+            {"name": n, "value": value(q), "unit": q.unit, "meaning": q.meaning, "source": q.source}
+            for n, q in items.items()
+        ]
+
+    groups = [
+        {"title": "Initial state", "rows": rows(case.initial, lambda q: f"{q.value:g}")},
+        {
+            "title": "Thresholds of the outcomes and named futures",
+            "rows": rows(case.thresholds, lambda q: f"{q.value:g}"),
+        },
+        {
+            "title": "Levers: what each government does when no package sets them",
+            "rows": rows(case.levers, lambda q: ", ".join(f"{k} {v:g}" for k, v in q.defaults.items())),
+        },
+        {
+            "title": "Signposts",
+            "rows": rows(
+                case.signposts,
+                lambda s: f"{s.variable} ≥ {s.above:g}" if s.above is not None else f"{s.variable} ≤ {s.below:g}",
+            ),
+        },
+    ]
+    policies = [
+        {
+            "name": name,
+            "description": p.description,
+            "levers": ", ".join(f"{k} {s.value:g}" for k, s in p.settings().items()) or "none (the defaults)",
+            "source": p.source,
+        }
+        for name, p in ensemble.policies.items()
+    ]
+    return {"case_title": case.title, "parameters": parameters, "groups": groups, "policies": policies}
+
+
+def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], drivers_chosen: bool = False) -> str:
+    """The report as one HTML document. `meta`: title, version, seed and the command that repeats the run."""
+    years = ensemble.calendar_years
+    sobol_parameters = findings.sobol.index.get_level_values("parameter").nunique()
+    sobol_base = int(meta["sobol_base"])
+    context = {
+        "meta": {
+            **meta,
+            "futures_text": f"{ensemble.futures:,}",
+            "first_year": int(years[0]),
+            "last_year": int(years[-1]),
+            "packages": list(ensemble.policies),
+        },
+        "sections": SECTIONS,
+        "packages": list(ensemble.policies),
+        "baseline": findings.baseline,
+        "comparison": _comparison(findings.summary),
+        "paired": _paired(findings),
+        "thresholds": "; ".join(
+            f"{outcome_label(k)} {'never happens' if v == 0 else f'at most {v:g}'}"
+            for k, v in findings.thresholds.items()
+        ),
+        "robustness": _robustness(findings),
+        "charts": {
+            "timeline": charts.svg(charts.outcomes_over_time(findings.timeline, CHARTED)),
+            "sobol": charts.svg(charts.sobol_bars(findings.sobol)),
+            "paired": charts.svg(charts.paired_dots(findings.paired, CHARTED)) if not findings.paired.empty else "",
+        },
+        "fans": [
+            {"title": FAN_TITLES[v], "svg": charts.svg(charts.fan_chart(findings.fans[v], FAN_TITLES[v]))}
+            for v in FAN_VARIABLES
+        ],
+        "boxes": _boxes(findings, ensemble),
+        "sobol": {
+            "parameters": sobol_parameters,
+            "base": sobol_base,
+            "futures_text": f"{sobol_base * (sobol_parameters + 2):,}",
+        },
+        "matrix": _matrix(findings, drivers_chosen),
+        "signpost_years": int(ensemble.case.thresholds["signpost_years"].value),
+        "signposts": _signposts(findings, ensemble),
+        "examples": [
+            {"future": f, "title": NAMED_FUTURES[name], "narrative": story} for f, name, story in findings.examples
+        ],
+        "appendix": _appendix(ensemble),
+    }
+    return _templates.get_template("report.html.j2").render(context)
+
+
+def write_report(html: str, path: str | Path) -> Path:
+    """Write the report whole or not at all."""
+    return charts.write_whole(Path(path), html.encode("utf-8"), key="--output")

@@ -1,0 +1,151 @@
+"""The HTML report end to end: the README's default run with --report, opened in Debian's headless Chromium by
+Playwright, and the `report` command's options and refusals."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from helpers import cli
+from playwright.sync_api import sync_playwright
+
+from alliance_futures.case import load_case
+
+CHROMIUM = Path("/usr/bin/chromium")
+SECTIONS = ("comparison", "over-time", "discovery", "sensitivity", "matrix", "signposts", "narratives", "appendix")
+
+
+@pytest.fixture(scope="module")
+def default_report(tmp_path_factory):
+    """The default run (10,000 futures × 6 packages × 20 years, seed 1953) with its report."""
+    out = tmp_path_factory.mktemp("default") / "run"
+    result = cli("run", "--output", out, "--report")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def page(default_report):
+    assert CHROMIUM.exists(), "install Debian's chromium (apt-get install chromium); .ci/run does"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("request", lambda r: problems.append(f"request {r.url}") if not r.url.startswith("file:") else None)
+        page.goto((default_report / "report.html").as_uri())
+        page.wait_for_load_state("load")
+        yield page, problems
+        browser.close()
+
+
+def test_report_renders_every_section_offline_without_console_errors(page):
+    page, problems = page
+    for section in SECTIONS:
+        heading = page.locator(f"section#{section} h2")
+        assert heading.count() == 1 and heading.is_visible(), section
+        assert page.locator(f"nav a[href='#{section}']").count() == 1
+    assert problems == []  # no console errors or warnings, and no request leaves the file
+    # charts are inline SVG with drawn marks: the timeline, three fan charts, Sobol bars and paired differences
+    for section, charts in (("over-time", 4), ("sensitivity", 1), ("comparison", 1)):
+        svgs = page.locator(f"section#{section} .chart svg")
+        assert svgs.count() == charts
+        assert svgs.first.bounding_box()["height"] > 100
+    assert page.locator("#matrix-grid .cell").count() == 4
+    assert page.locator("section#narratives pre.story").count() == 3
+    assert page.locator("section#discovery blockquote").count() == 4
+
+
+def test_report_numbers_are_the_runs(page, default_report):
+    page, _ = page
+    summary = json.loads((default_report / "run.json").read_text())["summary"]
+    first_row = page.locator("#comparison-table tr").nth(1).locator("td")
+    assert first_row.nth(0).inner_text() == "future: War"
+    war = summary["packages"]["current_course"]["future:war"]
+    assert first_row.nth(1).inner_text().startswith(f"{100 * war['p']:.1f} ")
+    case = load_case()
+    assert page.locator("#parameter-table tr").count() == 1 + len(case.flat_parameters())
+    assert page.locator("#signpost-table tr").count() == 1 + len(case.signposts)
+    assert page.locator("#policy-table tr").count() == 1 + 6
+    # each example narrative ends with the named future it illustrates
+    for story, title in zip(
+        page.locator("section#narratives pre.story").all_inner_texts(),
+        page.locator("section#narratives h3").all_inner_texts(),
+        strict=True,
+    ):
+        named = title.split(": ", 1)[1]
+        assert story.splitlines()[-1].startswith(f"By 2046: {named}.")
+
+
+def test_report_file_is_self_contained(default_report):
+    html = (default_report / "report.html").read_text()
+    assert "<script" not in html and "<link" not in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("small") / "run"
+    result = cli(
+        "run",
+        "--futures",
+        300,
+        "--years",
+        8,
+        "-p",
+        "current_course",
+        "-p",
+        "transactional_pressure",
+        "--output",
+        out,
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_report_command_takes_the_analysts_drivers_and_thresholds(small_run, tmp_path):
+    target = tmp_path / "mine.html"
+    result = cli(
+        "report",
+        small_run,
+        "--output",
+        target,
+        "--sobol-base",
+        64,
+        "--drivers",
+        "years_us_transactional",
+        "--drivers",
+        "years_rok_progressive",
+        "--satisfice",
+        "war=0",
+    )
+    assert result.returncode == 0, result.stderr
+    html = target.read_text()
+    assert "The two drivers were chosen by the analyst." in html
+    assert "share of years with a transactional US administration ≥ 0.5" in html
+    assert "war never happens" in html and "rupture never happens" not in html
+    assert not (small_run / "report.html").exists()  # --output was given
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--drivers", "nope", "--drivers", "years_rok_progressive"], "unknown driver 'nope'"),
+        (["--drivers", "years_rok_progressive"], "give two different drivers"),
+        (["--satisfice", "war"], "expected OUTCOME=VALUE"),
+        (["--satisfice", "wars=0"], "unknown outcome 'wars'"),
+        (["--baseline", "nope"], "the run has no package 'nope'"),
+        (["--sobol-base", 100], "power of two"),
+        (["--output", "/no/such/folder/r.html"], "the folder does not exist"),
+    ],
+)
+def test_report_refuses_bad_options_with_a_clear_message(small_run, args, message):
+    result = cli("report", small_run, *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (small_run / "report.html").exists()
