@@ -95,7 +95,9 @@ def test_discovery_on_a_real_ensemble_finds_a_box_with_the_outcome_concentrated(
 def test_ema_workbench_runs_its_own_prim_on_our_exported_results(ensemble, tmp_path):
     experiments, outcomes = to_ema(ensemble)
     assert len(experiments) == 2 * ensemble.futures and set(experiments["policy"]) == set(ensemble.policies)
-    assert outcomes["credibility"].shape == (2 * ensemble.futures, ensemble.years)
+    assert outcomes["credibility_yearly"].shape == (2 * ensemble.futures, ensemble.years)
+    assert outcomes["war"].shape == (2 * ensemble.futures,)  # the scalar outcome, not the yearly path
+    assert np.array_equal(outcomes["war"], outcomes["war_yearly"][:, -1])
     path = save_ema(ensemble, tmp_path / "results.tar.gz")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -127,3 +129,30 @@ def test_model_sobol_ranks_the_proliferation_drivers_first_for_nuclear_pursuit(c
     assert len(s) == len(af.api.uncertain_parameters(case))
     top = s["ST"].sort_values(ascending=False).index[:4]
     assert all(name.startswith("proliferation.") for name in top)
+
+
+def test_our_model_runs_under_ema_workbenchs_own_evaluator_and_matches_our_engine(case, policies):
+    from alliance_futures.analysis.interop import ema, ema_model
+    from alliance_futures.engine import parameter_values, simulate, uncertain_parameters
+
+    packages = [policies["current_course"], policies["transactional_pressure"]]
+    model = ema_model(case, packages, years=8, seed=3)
+    workbench = ema("ema_workbench")
+    chosen = [workbench.Policy(p.name, package=p.name) for p in packages]
+    with workbench.SequentialEvaluator(model) as evaluator:
+        experiments, results = evaluator.perform_experiments(scenarios=12, policies=chosen)
+    assert len(experiments) == 24 and set(experiments["package"]) == {p.name for p in packages}
+    bounds = uncertain_parameters(case)
+    for name, (low, high, _) in bounds.items():
+        assert experiments[name].between(low, high).all(), name
+    # the same values and stream through our engine give the same outcomes, experiment by experiment
+    for row in (0, 17):
+        e = experiments.iloc[row]
+        params = parameter_values(case, pd.DataFrame({n: [float(e[n])] for n in bounds}))
+        paths = simulate(case, policies[e["package"]], params, np.array([int(e["stream"])]), 8, 3)
+        ours = af.outcomes(paths.final, case)
+        assert results["rupture"][row] == float(ours["rupture"].iloc[0])
+        assert results["us_net_cost"][row] == pytest.approx(float(ours["us_net_cost"].iloc[0]))
+    # and the packages differ where they should: transactional pressure never costs Washington more on average
+    net = pd.Series(results["us_net_cost"]).groupby(experiments["package"].to_numpy()).mean()
+    assert net["transactional_pressure"] < net["current_course"]

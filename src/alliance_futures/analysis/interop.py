@@ -2,9 +2,10 @@
 
 An ensemble converts to EMA Workbench's `(experiments, outcomes)` pair: one experiments row per package and future
 (the sampled parameters, then EMA's `scenario`, `policy` and `model` columns) and a dict of outcome arrays in the
-same row order (scalars per future, and time series futures × years for the recorded variables). `save_ema` writes
+same row order (scalars per future, and time series futures × years for the recorded variables, named like
+'credibility_yearly'). `save_ema` writes
 EMA's own archive (`ema_workbench.save_results`), so `load_results` and EMA's analysis and plotting functions work on
-our results unchanged.
+our results unchanged. `ema_model` goes the other way: our model as an EMA Workbench `Model`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import importlib
 import logging
 import warnings
+from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,10 +22,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..engine import Ensemble
+from ..case import Case, Policy
+from ..engine import Ensemble, parameter_values, simulate, uncertain_parameters
+from .compare import severity
 from .outcomes import OUTCOMES, outcome_tables
+from .outcomes import outcomes as outcome_table
 
-MODEL_NAME = "alliance_futures"
+MODEL_NAME = "alliancefutures"  # EMA Workbench allows letters and digits only
+YEARLY_SUFFIX = "_yearly"  # time series outcomes: 'war_yearly' beside the scalar 'war' (EMA keys outcomes by name)
 
 
 def ema(module: str) -> ModuleType:
@@ -53,7 +60,9 @@ def to_ema(ensemble: Ensemble) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     outcomes["us_net_cost"] = np.concatenate([tables[n]["us_net_cost"].to_numpy() for n in ensemble.policies])
     if ensemble.yearly is not None:
         for variable in next(iter(ensemble.yearly.values())):
-            outcomes[variable] = np.concatenate([ensemble.yearly[n][variable].astype(float) for n in ensemble.policies])
+            outcomes[variable + YEARLY_SUFFIX] = np.concatenate(
+                [ensemble.yearly[n][variable].astype(float) for n in ensemble.policies]
+            )
     return experiments, outcomes
 
 
@@ -71,3 +80,42 @@ def save_ema(ensemble: Ensemble, path: str | Path) -> Path:
     declare_outcomes(outcomes)
     ema("ema_workbench").save_results((experiments, outcomes), str(target))
     return target
+
+
+def evaluate_future(
+    case: Case, policies: Mapping[str, Policy], years: int, seed: int, package: str, stream: int, **values: float
+) -> dict[str, float]:
+    """One future, as EMA Workbench calls a model: every uncertain parameter by keyword, the package (a lever) and
+    the random stream (the future's index in our engine: the same stream and values give our engine's future)."""
+    experiments = pd.DataFrame({name: [float(v)] for name, v in values.items()})
+    paths = simulate(case, policies[package], parameter_values(case, experiments), np.array([stream]), years, seed)
+    table = outcome_table(paths.final, case)
+    result = {k: float(table[k].iloc[0]) for k in OUTCOMES}
+    result["us_net_cost"] = float(table["us_net_cost"].iloc[0])
+    result["severity"] = float(severity(table).iloc[0])
+    return result
+
+
+def ema_model(case: Case, policies: Sequence[Policy], years: int = 20, seed: int = 0, streams: int = 2**31 - 1) -> Any:
+    """Our model as an EMA Workbench `Model`, for analysts who drive it with their own evaluators and samplers.
+
+    Uncertainties: every uncertain parameter of the case over its range (log-uniform ones keep their distribution),
+    and `stream`, the future's random stream, an integer from 0 to `streams`. Lever: `package`, one of `policies`.
+    Outcomes: each outcome flag (0 or 1), the US net cost (USD bn) and the severity of the named future (0–4, see
+    `compare.severity`). EMA calls the model once per experiment, so it is slower than our vectorised engine."""
+    workbench = ema("ema_workbench")
+    from scipy import stats  # installed with EMA Workbench
+
+    by_name = {p.name: p for p in policies}
+    model = workbench.Model(MODEL_NAME, function=partial(evaluate_future, case, by_name, years, seed))
+    uncertainties = []
+    for name, (low, high, distribution) in uncertain_parameters(case).items():
+        if distribution == "loguniform":
+            uncertainties.append(workbench.RealParameter.from_dist(name, stats.loguniform(low, high)))
+        else:
+            uncertainties.append(workbench.RealParameter(name, low, high))
+    uncertainties.append(workbench.IntegerParameter("stream", 0, streams))
+    model.uncertainties = uncertainties
+    model.levers = [workbench.CategoricalParameter("package", list(by_name))]
+    model.outcomes = [workbench.ScalarOutcome(k) for k in (*OUTCOMES, "us_net_cost", "severity")]
+    return model
