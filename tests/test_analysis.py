@@ -153,6 +153,8 @@ def test_our_model_runs_under_ema_workbenchs_own_evaluator_and_matches_our_engin
         ours = af.outcomes(paths.final, case)
         assert results["rupture"][row] == float(ours["rupture"].iloc[0])
         assert results["us_net_cost"][row] == pytest.approx(float(ours["us_net_cost"].iloc[0]))
+    single = ema_model(case, packages[:1])  # EMA wants two categories or more: one package is a constant
+    assert len(single.levers) == 0 and single.constants["package"].value == "current_course"
     # and the packages differ where they should: transactional pressure never costs Washington more on average
     net = pd.Series(results["us_net_cost"]).groupby(experiments["package"].to_numpy()).mean()
     assert net["transactional_pressure"] < net["current_course"]

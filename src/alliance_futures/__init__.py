@@ -3,8 +3,9 @@
 The flow is case → design → engine → analysis → report; `api` has the functions a notebook needs.
 """
 
-from .analysis import narrate, outcome_tables, outcomes, summarize, trace_future
-from .api import explain, prepare, run, save, validate
+from . import analysis
+from .analysis import narrate, outcome_tables, outcomes, summarize, tell, trace_future
+from .api import explain, findings, negotiate, prepare, report_run, run, save, validate, write_report
 from .case import InputError, builtin_policy_names, load_case, load_policy
 from .engine import Ensemble, run_ensemble, simulate
 from .store import load_run
@@ -12,20 +13,26 @@ from .store import load_run
 __all__ = [
     "Ensemble",
     "InputError",
+    "analysis",
     "builtin_policy_names",
     "explain",
+    "findings",
     "load_case",
     "load_policy",
     "load_run",
     "narrate",
+    "negotiate",
     "outcome_tables",
     "outcomes",
     "prepare",
+    "report_run",
     "run",
     "run_ensemble",
     "save",
     "simulate",
     "summarize",
+    "tell",
     "trace_future",
     "validate",
+    "write_report",
 ]

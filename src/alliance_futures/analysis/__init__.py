@@ -3,7 +3,7 @@ interoperability, outcomes over time, signposts, the alternative futures matrix 
 
 from .compare import paired_differences, regret, satisficing
 from .discovery import Box, drivers, prim_box
-from .interop import save_ema, to_ema
+from .interop import ema_model, save_ema, to_ema
 from .matrix import FuturesMatrix, futures_matrix, top_drivers
 from .narrative import narrate, tell, trace_future
 from .outcomes import (
@@ -27,6 +27,7 @@ __all__ = [
     "Box",
     "FuturesMatrix",
     "drivers",
+    "ema_model",
     "fan",
     "futures_matrix",
     "model_sobol",

@@ -100,7 +100,8 @@ def ema_model(case: Case, policies: Sequence[Policy], years: int = 20, seed: int
     """Our model as an EMA Workbench `Model`, for analysts who drive it with their own evaluators and samplers.
 
     Uncertainties: every uncertain parameter of the case over its range (log-uniform ones keep their distribution),
-    and `stream`, the future's random stream, an integer from 0 to `streams`. Lever: `package`, one of `policies`.
+    and `stream`, the future's random stream, an integer from 0 to `streams`. Lever: `package`, one of `policies` (a
+constant if there is only one).
     Outcomes: each outcome flag (0 or 1), the US net cost (USD bn) and the severity of the named future (0–4, see
     `compare.severity`). EMA calls the model once per experiment, so it is slower than our vectorised engine."""
     workbench = ema("ema_workbench")
@@ -116,6 +117,9 @@ def ema_model(case: Case, policies: Sequence[Policy], years: int = 20, seed: int
             uncertainties.append(workbench.RealParameter(name, low, high))
     uncertainties.append(workbench.IntegerParameter("stream", 0, streams))
     model.uncertainties = uncertainties
-    model.levers = [workbench.CategoricalParameter("package", list(by_name))]
+    if len(by_name) > 1:
+        model.levers = [workbench.CategoricalParameter("package", list(by_name))]
+    else:  # EMA wants at least two categories; one package is a constant
+        model.constants = [workbench.Constant("package", next(iter(by_name)))]
     model.outcomes = [workbench.ScalarOutcome(k) for k in (*OUTCOMES, "us_net_cost", "severity")]
     return model
