@@ -99,11 +99,11 @@ def evaluate_future(
 def ema_model(case: Case, policies: Sequence[Policy], years: int = 20, seed: int = 0, streams: int = 2**31 - 1) -> Any:
     """Our model as an EMA Workbench `Model`, for analysts who drive it with their own evaluators and samplers.
 
-    Uncertainties: every uncertain parameter of the case over its range (log-uniform ones keep their distribution),
-    and `stream`, the future's random stream, an integer from 0 to `streams`. Lever: `package`, one of `policies` (a
-constant if there is only one).
-    Outcomes: each outcome flag (0 or 1), the US net cost (USD bn) and the severity of the named future (0–4, see
-    `compare.severity`). EMA calls the model once per experiment, so it is slower than our vectorised engine."""
+        Uncertainties: every uncertain parameter of the case over its range (log-uniform ones keep their distribution),
+        and `stream`, the future's random stream, an integer from 0 to `streams`. Lever: `package`, one of `policies` (a
+    constant if there is only one).
+        Outcomes: each outcome flag (0 or 1), the US net cost (USD bn) and the severity of the named future (0–4, see
+        `compare.severity`). EMA calls the model once per experiment, so it is slower than our vectorised engine."""
     workbench = ema("ema_workbench")
     from scipy import stats  # installed with EMA Workbench
 
