@@ -138,6 +138,7 @@ def test_report_command_takes_the_analysts_drivers_and_thresholds(small_run, tmp
         (["--drivers", "nope", "--drivers", "years_rok_progressive"], "unknown driver 'nope'"),
         (["--drivers", "years_rok_progressive"], "give two different drivers"),
         (["--satisfice", "war"], "expected OUTCOME=VALUE"),
+        (["--satisfice", "war=nan"], "expected OUTCOME=VALUE"),
         (["--satisfice", "wars=0"], "unknown outcome 'wars'"),
         (["--baseline", "nope"], "the run has no package 'nope'"),
         (["--sobol-base", 100], "power of two"),
@@ -149,3 +150,9 @@ def test_report_refuses_bad_options_with_a_clear_message(small_run, args, messag
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (small_run / "report.html").exists()
+
+
+def test_run_refuses_a_report_without_yearly_paths_before_simulating(tmp_path):
+    result = cli("run", "--no-paths", "--report", "--futures", 10, "--output", tmp_path / "run")
+    assert result.returncode == 2 and "--report needs the yearly paths" in result.stderr
+    assert not (tmp_path / "run").exists()

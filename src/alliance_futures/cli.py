@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import time
 from collections.abc import Callable
 from enum import StrEnum
@@ -90,6 +91,8 @@ def run(
     """Simulate the case under each policy package and print the probability of each named future and outcome."""
     try:
         spec = api.prepare(case, policies, futures, years, seed, workers, paths)
+        if report and not paths:
+            raise InputError("command line", "--report needs the yearly paths; drop --no-paths", key="--report")
         target = output or DEFAULT_OUTPUT / f"run-{time.strftime('%Y%m%d-%H%M%S')}-seed{seed}"
         api.check_output(target)
         with Progress(
@@ -129,10 +132,11 @@ def _thresholds(pairs: list[str] | None) -> dict[str, float] | None:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         try:
-            out[key.strip()] = float(value)
+            number = float(value)
         except ValueError:
-            sep = ""
-        if not sep or not key.strip():
+            number = math.nan
+        out[key.strip()] = number
+        if not sep or not key.strip() or not math.isfinite(number):
             raise InputError("command line", f"expected OUTCOME=VALUE such as war=0, got '{pair}'", key="--satisfice")
     return out
 

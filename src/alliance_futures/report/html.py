@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from ..analysis import FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES
+from ..analysis.compare import GRAVITY
 from ..analysis.discovery import PATH_DRIVERS
 from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.outcomes import outcome_label
@@ -27,6 +28,11 @@ SECTIONS = (
     ("appendix", "Assumptions"),
 )
 CHARTED = ("rupture", "nuclear_pursuit", "war", "drawdown")  # outcomes drawn over time and as paired differences
+# Shown red when a package makes them more likely, green when less (or the reverse for GOOD); the others uncoloured.
+BAD = {"rupture", "drawdown", "nuclear_pursuit", "gray_zone_incident", "war", "nuclear_use"} | {
+    FUTURE_PREFIX + k for k in GRAVITY
+}
+GOOD = {FUTURE_PREFIX + "transformed_alliance", FUTURE_PREFIX + "managed_continuity"}
 FAN_TITLES = {
     "credibility": "Credibility of the US commitment (share)",
     "public_support": "South Koreans wanting their own nuclear weapons (share)",
@@ -79,16 +85,12 @@ def _paired(findings: Findings) -> dict[str, Any] | None:
     rows = []
     for key in dict.fromkeys(table.index.get_level_values("outcome")):
         scale = 1.0 if key == "us_net_cost" else 100.0
-        good_when_up = key.removeprefix(FUTURE_PREFIX) in (
-            "transformed_alliance",
-            "managed_continuity",
-            "opcon_transfer",
-        )
         cells = []
         for p in packages:
             d, lo, hi = (scale * float(table.loc[(p, key), c]) for c in ("difference", "lo", "hi"))
-            worse = (lo > 0) != good_when_up if lo > 0 or hi < 0 else None
-            tone = "" if worse is None or key == "us_net_cost" else ("up" if worse else "down")
+            direction = 1 if lo > 0 else -1 if hi < 0 else 0  # 0: the interval includes zero
+            sign = 1 if key in BAD else -1 if key in GOOD else 0
+            tone = {1: "up", -1: "down"}.get(direction * sign, "")
             cells.append({"value": f"{d:+.1f}", "lo": f"{lo:+.1f}", "hi": f"{hi:+.1f}", "tone": tone})
         label = "US net cost, USD bn" if key == "us_net_cost" else outcome_label(key)
         rows.append({"label": label, "cells": cells})
