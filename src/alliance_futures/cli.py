@@ -19,6 +19,7 @@ from rich.table import Table
 
 from . import api, bargaining, report
 from .analysis import FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES
+from .analysis.outcomes import row_label
 from .case import BUILTIN_CASE, InputError
 
 app = typer.Typer(
@@ -43,12 +44,6 @@ def fail(exc: InputError) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _row_label(key: str) -> str:
-    if key.startswith(FUTURE_PREFIX):
-        return f"future: {NAMED_FUTURES[key.removeprefix(FUTURE_PREFIX)]}"
-    return key.replace("_", " ")
-
-
 def _print_table(summary: dict[str, Any], futures: int, years: int, first_year: int) -> None:
     packages = list(summary["packages"])
     table = Table(
@@ -64,7 +59,7 @@ def _print_table(summary: dict[str, Any], futures: int, years: int, first_year: 
             f"{100 * c['p']:.1f} [dim]({100 * c['lo']:.1f}–{100 * c['hi']:.1f})[/]"
             for c in (summary["packages"][n][key] for n in packages)
         ]
-        table.add_row(_row_label(key), *cells, end_section=i == len(NAMED_FUTURES) - 1)
+        table.add_row(row_label(key), *cells, end_section=i == len(NAMED_FUTURES) - 1)
     costs = [summary["us_net_cost_usd_bn"][n] for n in packages]
     table.add_row(
         "US net cost, USD bn (mean)", *(f"{c['mean']:.1f} [dim]({c['lo']:.1f}–{c['hi']:.1f})[/]" for c in costs)

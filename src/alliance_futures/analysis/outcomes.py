@@ -47,6 +47,13 @@ def outcome_label(key: str) -> str:
     return key.replace("_", " ")
 
 
+def row_label(key: str) -> str:
+    """A row of a comparison table: 'future: Hollowed alliance', or the outcome in words."""
+    if key.startswith(FUTURE_PREFIX):
+        return f"future: {NAMED_FUTURES[key.removeprefix(FUTURE_PREFIX)]}"
+    return outcome_label(key)
+
+
 def outcomes(final: Mapping[str, np.ndarray], case: Case) -> pd.DataFrame:
     """One row per future: the outcome flags, the US net cost and the named future."""
     th = {k: q.value for k, q in case.thresholds.items()}

@@ -11,9 +11,9 @@ import jinja2
 
 from ..analysis import FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES
 from ..analysis.compare import GRAVITY
-from ..analysis.discovery import PATH_DRIVERS
 from ..analysis.findings import FAN_VARIABLES, Findings
-from ..analysis.outcomes import outcome_label
+from ..analysis.matrix import driver_label
+from ..analysis.outcomes import outcome_label, row_label
 from ..engine import Ensemble
 from . import charts
 
@@ -55,9 +55,7 @@ def _comparison(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     keys = [FUTURE_PREFIX + k for k in NAMED_FUTURES] + list(OUTCOMES)
     rows = [
         {
-            "label": f"future: {NAMED_FUTURES[k.removeprefix(FUTURE_PREFIX)]}"
-            if k.startswith(FUTURE_PREFIX)
-            else outcome_label(k),
+            "label": row_label(k),
             "end": i == len(NAMED_FUTURES) - 1,
             "cells": [
                 {"value": _pct(c["p"]), "lo": _pct(c["lo"]), "hi": _pct(c["hi"])}
@@ -92,7 +90,7 @@ def _paired(findings: Findings) -> dict[str, Any] | None:
             sign = 1 if key in BAD else -1 if key in GOOD else 0
             tone = {1: "up", -1: "down"}.get(direction * sign, "")
             cells.append({"value": f"{d:+.1f}", "lo": f"{lo:+.1f}", "hi": f"{hi:+.1f}", "tone": tone})
-        label = "US net cost, USD bn" if key == "us_net_cost" else outcome_label(key)
+        label = "US net cost, USD bn" if key == "us_net_cost" else row_label(key)
         rows.append({"label": label, "cells": cells})
     return {"packages": packages, "rows": rows}
 
@@ -115,12 +113,6 @@ def _robustness(findings: Findings) -> list[dict[str, str]]:
     return out
 
 
-def _meaning(ensemble: Ensemble, name: str) -> str:
-    if name in PATH_DRIVERS:
-        return PATH_DRIVERS[name][1]
-    return ensemble.case.flat_parameters()[name].meaning
-
-
 def _boxes(findings: Findings, ensemble: Ensemble) -> list[dict[str, Any]]:
     out = []
     for box in findings.boxes:
@@ -131,7 +123,7 @@ def _boxes(findings: Findings, ensemble: Ensemble) -> list[dict[str, Any]]:
                 "limits": [
                     {
                         "name": name,
-                        "meaning": _meaning(ensemble, name),
+                        "meaning": driver_label(ensemble, name),
                         "lo": "" if lo is None else f"{lo:.3g}",
                         "hi": "" if hi is None else f"{hi:.3g}",
                     }
