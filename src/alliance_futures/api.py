@@ -202,7 +202,7 @@ def write_report(
     sobol_base: int = SOBOL_BASE,
 ) -> Path:
     """Analyse an ensemble and write the self-contained HTML report to `path`."""
-    if not Path(path).parent.is_dir():
+    if not Path(path).parent.is_dir():  # write_whole checks too, but only after the slow analysis
         raise InputError(path, "the folder does not exist", key="--output")
     found = findings(ensemble, baseline, drivers, thresholds, sobol_base)
     meta = {

@@ -43,8 +43,6 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path, key: str = "--plot") 
     render = RENDERERS.get(p.suffix.lower())
     if render is None:
         raise InputError(p, f"expected a file name ending in {', '.join(RENDERERS)}", key=key)
-    if not p.parent.is_dir():
-        raise InputError(p, "the folder does not exist", key=key)
     return write_whole(p, render(chart.to_dict()), key)
 
 
