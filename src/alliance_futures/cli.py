@@ -18,8 +18,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import api, bargaining, report
-from .analysis import FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES
-from .analysis.outcomes import row_label
+from .analysis import NAMED_FUTURES
+from .analysis.outcomes import SUMMARY_KEYS, row_label
 from .case import BUILTIN_CASE, InputError
 
 app = typer.Typer(
@@ -53,8 +53,7 @@ def _print_table(summary: dict[str, Any], futures: int, years: int, first_year: 
     table.add_column("outcome", no_wrap=True)
     for name in packages:
         table.add_column(name.replace("_", "\n"), justify="right", no_wrap=True)
-    keys = [FUTURE_PREFIX + k for k in NAMED_FUTURES] + list(OUTCOMES)
-    for i, key in enumerate(keys):
+    for i, key in enumerate(SUMMARY_KEYS):
         cells = [
             f"{100 * c['p']:.1f} [dim]({100 * c['lo']:.1f}–{100 * c['hi']:.1f})[/]"
             for c in (summary["packages"][n][key] for n in packages)

@@ -21,7 +21,7 @@ from ..engine import Ensemble, uncertain_parameters
 from ..engine.design import scale
 from .discovery import PATH_DRIVERS, drivers
 from .narrative import tell
-from .outcomes import NAMED_FUTURES, outcomes
+from .outcomes import FUTURE_PREFIX, NAMED_FUTURES, outcomes
 from .timeline import typical_future
 
 PATH_SPLIT = 0.5  # a path driver is 'high' when that government held office in at least half the years
@@ -59,7 +59,7 @@ class FuturesMatrix:
                 self.drivers[0]: self.side(0, q.high[0]),
                 self.drivers[1]: self.side(1, q.high[1]),
                 "probability": q.probability,
-                **{f"future:{k}": v for k, v in q.rates.items()},
+                **{FUTURE_PREFIX + k: v for k, v in q.rates.items()},
                 "typical_future": q.typical,
             }
             for q in self.quadrants

@@ -37,6 +37,7 @@ NAMED_FUTURES = {
     "managed_continuity": "Managed continuity",
 }
 FUTURE_PREFIX = "future:"
+SUMMARY_KEYS = tuple(FUTURE_PREFIX + k for k in NAMED_FUTURES) + OUTCOMES  # the rows of a comparison, in order
 CONFIDENCE = 0.95
 
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import jinja2
 
-from ..analysis import FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES
+from ..analysis import FUTURE_PREFIX, NAMED_FUTURES
 from ..analysis.compare import GRAVITY
 from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
-from ..analysis.outcomes import outcome_label, row_label
+from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
 from ..engine import Ensemble
 from . import charts
 
@@ -52,7 +52,6 @@ def _pct(x: float) -> str:
 
 def _comparison(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     packages = list(summary["packages"])
-    keys = [FUTURE_PREFIX + k for k in NAMED_FUTURES] + list(OUTCOMES)
     rows = [
         {
             "label": row_label(k),
@@ -62,7 +61,7 @@ def _comparison(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
                 for c in (summary["packages"][p][k] for p in packages)
             ],
         }
-        for i, k in enumerate(keys)
+        for i, k in enumerate(SUMMARY_KEYS)
     ]
     costs = [summary["us_net_cost_usd_bn"][p] for p in packages]
     rows.append(
