@@ -59,7 +59,7 @@ def renew(state: State, p: Params, levers: Levers, draw: Draw, year: int, refere
     `reference_payment`."""
     payment = state.cost_share * (1.0 + p["burden.sma_escalation"])
     demand = np.maximum(reference * levers["cost_demand_multiplier"], payment)
-    may_reopen = (demand > payment * p["burden.reopen_ratio"]) & (state.sma_renewal_year > year)
+    may_reopen = (demand > payment * p["burden.reopen_ratio"]) & (state.sma_renewal_year > year) & (payment > 0.0)
     reopen = may_reopen & (draw_if(draw, "sma_reopen", may_reopen) < p["burden.reopen_probability"])
     in_force = state.treaty_status < TREATY_TERMINATED
     renewal = ((state.sma_renewal_year <= year) | reopen) & in_force

@@ -50,13 +50,21 @@ def war_rate(state: State, p: Params) -> Array:
 
 def advance(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, Events]:
     at_peace = state.war == 0.0
-    incident = at_peace & (draw("incident") < yearly_probability(incident_rate(state, p)))
+    incident_hazard = yearly_probability(incident_rate(state, p))
+    war_hazard = yearly_probability(war_rate(state, p))
+    incident = at_peace & (draw("incident") < incident_hazard)
     escalation = p["deterrence.escalation"] * (1.0 - p["deterrence.armistice_channel"] * levers["armistice_adherence"])
     escalated = incident & (draw_if(draw, "escalation", incident) < escalation)
-    onset = at_peace & ((draw("war") < yearly_probability(war_rate(state, p))) | escalated)
+    onset = at_peace & ((draw("war") < war_hazard) | escalated)
     nuclear = onset & (draw_if(draw, "nuclear_use", onset) < p["deterrence.nuclear_use_given_war"] * state.dprk_threat)
     return state.replace(
         war=np.where(onset, 1.0, state.war),
         nuclear_use=np.where(nuclear, 1.0, state.nuclear_use),
         incidents=state.incidents + incident,
-    ), {"incident": incident, "war_onset": onset, "nuclear_use": nuclear}
+    ), {
+        "incident_hazard": incident_hazard,
+        "war_hazard": 1.0 - (1.0 - war_hazard) * (1.0 - incident_hazard * escalation),  # directly or by escalation
+        "incident": incident,
+        "war_onset": onset,
+        "nuclear_use": nuclear,
+    }

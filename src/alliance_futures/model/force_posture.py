@@ -60,6 +60,7 @@ def troops(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, 
     scheduled = np.minimum(after_cut, levers["troop_target"])
     withdrawn = np.where(state.treaty_status == TREATY_TERMINATED, 0.0, scheduled)
     return state.replace(troops=withdrawn), {
+        "drawdown_hazard": hazard,
         "drawdown": cut,
         "scheduled_cut": scheduled < after_cut,
         "troops_cut": state.troops - withdrawn,

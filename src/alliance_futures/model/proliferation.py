@@ -71,4 +71,4 @@ def advance(state: State, p: Params, levers: Levers, draw: Draw, drawdown: Array
     new_status = np.where(up, status + 1.0, np.where(down, NUCLEAR_LATENT, status))
     return state.replace(
         nuclear_status=new_status, peak_nuclear_status=np.maximum(state.peak_nuclear_status, new_status)
-    ), {"nuclear_up": up, "nuclear_reversed": down}
+    ), {"nuclear_hazard": np.where(status < NUCLEAR_ARMED, climb, 0.0), "nuclear_up": up, "nuclear_reversed": down}

@@ -19,7 +19,7 @@ Array = NDArray[np.float64]
 Params = Mapping[str, Any]  # 'group.name' -> float, or an array with one value per future
 Levers = Mapping[str, Array | float]  # lever name -> this year's value in each future (or in all of them)
 Draw = Callable[[str], Array]  # stream name -> one uniform number in [0, 1) per future, for this year
-Events = dict[str, NDArray[Any]]  # what happened this year: event name -> per future (mostly yes/no)
+Events = dict[str, NDArray[Any]]  # this year: event name -> per future (yes/no), and the hazards behind them
 
 # Ladder of ROK nuclear status (model.md): none → latent → exploring → pursuing → armed.
 NUCLEAR_LATENT, NUCLEAR_EXPLORING, NUCLEAR_PURSUING, NUCLEAR_ARMED = 1.0, 2.0, 3.0, 4.0

@@ -26,6 +26,11 @@ def notice_hazard(state: State, p: Params) -> Array:
 
 def advance(state: State, p: Params, draw: Draw) -> tuple[State, Events]:
     takes_effect = state.treaty_status == TREATY_NOTICE
-    notice = (state.treaty_status == 0.0) & (state.war == 0.0) & (draw("treaty_notice") < notice_hazard(state, p))
+    hazard = notice_hazard(state, p)
+    notice = (state.treaty_status == 0.0) & (state.war == 0.0) & (draw("treaty_notice") < hazard)
     status = np.where(takes_effect, TREATY_TERMINATED, np.where(notice, TREATY_NOTICE, state.treaty_status))
-    return state.replace(treaty_status=status), {"treaty_notice": notice, "termination": takes_effect}
+    return state.replace(treaty_status=status), {
+        "notice_hazard": hazard,
+        "treaty_notice": notice,
+        "termination": takes_effect,
+    }
