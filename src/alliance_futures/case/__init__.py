@@ -1,5 +1,6 @@
 """Case data: the schema of case and policy files, their loader, and the built-in US–ROK case."""
 
+from .history import History, load_history
 from .loader import (
     BUILTIN_CASE,
     InputError,
@@ -13,6 +14,7 @@ from .schema import Case, Lever, LeverSetting, Parameter, Policy, Quantity
 __all__ = [
     "BUILTIN_CASE",
     "Case",
+    "History",
     "InputError",
     "Lever",
     "LeverSetting",
@@ -21,6 +23,7 @@ __all__ = [
     "Quantity",
     "builtin_policy_names",
     "load_case",
+    "load_history",
     "load_policy",
     "validate_file",
 ]

@@ -1,0 +1,174 @@
+"""The recorded history of a case, for the backtest: who governed, what was recorded year by year, the dated events
+and the kinds of event the model is scored on. Every row carries its source; unrecorded years carry no number."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .loader import BUILTIN_CASE, DATA, InputError, _line, _validate
+from .schema import ORIENTATIONS, Case, Parameter, Quantity, Side, Strict
+
+# The model's yearly series that can serve as the forecast of a kind of event (see engine.replay).
+FORECASTS = ("drawdown_hazard", "nuclear_activity", "cost_dispute", "exercise_suspension", "gray_zone_hazard")
+
+
+class Sourced(Strict):
+    source: str = Field(min_length=1)
+
+
+class Administration(Sourced):
+    leader: str
+    party: str
+    start: datetime.date
+    orientation: str
+
+
+class Agreement(Sourced):
+    """A Special Measures Agreement: a renewal falls due in its first year."""
+
+    name: str
+    first_year: int
+    last_year: int
+
+
+class Point(Sourced):
+    """A recorded value from `year` on; None ends the record (the model's mechanism runs from there)."""
+
+    year: int
+    value: float | None
+
+
+class Sets(Strict):
+    """What a series holds at its recorded value in a replay: one state variable, lever or parameter."""
+
+    state: str | None = None
+    lever: str | None = None
+    parameter: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Sets:
+        if sum(x is not None for x in (self.state, self.lever, self.parameter)) != 1:
+            raise ValueError("give exactly one of 'state', 'lever' or 'parameter'")
+        return self
+
+
+class Series(Strict):
+    sets: Sets | None
+    scale: float = Field(default=1.0, gt=0, description="model unit per recorded unit")
+    unit: str = Field(min_length=1)
+    meaning: str = Field(min_length=1)
+    points: list[Point] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _years_increase(self) -> Series:
+        years = [p.year for p in self.points]
+        if years != sorted(set(years)):
+            raise ValueError(f"point years must increase, got {years}")
+        return self
+
+    def value_in(self, year: int) -> float | None:
+        """The recorded value holding in `year` (already in the model's unit), or None if unrecorded."""
+        held = [p.value for p in self.points if p.year <= year]
+        return None if not held or held[-1] is None else held[-1] * self.scale
+
+
+class Event(Sourced):
+    year: int
+    until: int | None = Field(default=None, description="last year of an episode spanning several years")
+    date: str | None = None
+    event: str = Field(min_length=1)
+    kinds: list[str] = Field(default_factory=list)
+
+    @property
+    def years(self) -> range:
+        return range(self.year, (self.until or self.year) + 1)
+
+
+class EventKind(Sourced):
+    meaning: str
+    forecast: Literal[FORECASTS]  # type: ignore[valid-type]
+    first_year: int
+    last_year: int
+
+
+class History(Strict):
+    name: str
+    title: str
+    description: str
+    first_year: int = Field(ge=1900, description="year of the initial state")
+    last_year: int
+    initial: dict[str, Parameter]
+    administrations: dict[Side, list[Administration]]
+    agreements: list[Agreement]
+    series: dict[str, Series]
+    events: list[Event]
+    kinds: dict[str, EventKind]
+    thresholds: dict[str, Quantity]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> History:
+        if self.last_year <= self.first_year:
+            raise ValueError(f"'last_year' ({self.last_year}) must come after 'first_year' ({self.first_year})")
+        for side, terms in self.administrations.items():
+            for term in terms:
+                if term.orientation not in ORIENTATIONS[side]:
+                    raise ValueError(f"{term.leader}: orientation must be one of {ORIENTATIONS[side]}")
+            if [t.start for t in terms] != sorted(t.start for t in terms) or terms[0].start.year > self.first_year:
+                raise ValueError(f"administrations.{side} must be in order and begin by {self.first_year}")
+        for event in self.events:
+            for kind in event.kinds:
+                if kind not in self.kinds:
+                    raise ValueError(f"event '{event.event[:40]}' has kind '{kind}', not one of {sorted(self.kinds)}")
+        return self
+
+    def orientation(self, side: Side, year: int) -> str:
+        """Who governed in `year`: the administration in office on 30 June (the last one before, in a gap)."""
+        mid = datetime.date(year, 6, 30)
+        return [t for t in self.administrations[side] if t.start <= mid][-1].orientation
+
+    def sma_renewal_year(self, year: int) -> int:
+        """First year of the next agreement not yet begun by the start of `year` (`year` itself if one begins)."""
+        return min((a.first_year for a in self.agreements if a.first_year >= year), default=year + 1_000)
+
+    @cached_property
+    def event_years(self) -> dict[str, set[int]]:
+        """Kind -> the years with an event of that kind."""
+        years: dict[str, set[int]] = {kind: set() for kind in self.kinds}
+        for event in self.events:
+            for kind in event.kinds:
+                years[kind].update(event.years)
+        return years
+
+
+BUILTIN_HISTORY = Path(str(DATA / f"{BUILTIN_CASE}_history.yaml"))
+
+
+def load_history(path: str | Path | None, case: Case, state_variables: Iterable[str]) -> History:
+    """Load and check a history file against the case it replays: every series sets one of the model's state
+    variables, or a lever or parameter of the case, and the initial state gives the same variables as the case's."""
+    file = Path(path) if path is not None else BUILTIN_HISTORY
+    history, lines = _validate(History, file)
+    known = {
+        "state": set(state_variables),
+        "lever": set(case.levers),
+        "parameter": set(case.flat_parameters()),
+    }
+    for name, series in history.series.items():
+        if series.sets is None:
+            continue
+        for what, target in series.sets.model_dump(exclude_none=True).items():
+            if target not in known[what]:
+                loc = ("series", name, "sets", what)
+                raise InputError(file, f"no {what} called '{target}' in the case", ".".join(loc), _line(lines, loc))
+    missing = set(case.initial) - set(history.initial)
+    extra = set(history.initial) - set(case.initial)
+    if missing or extra:
+        problem = f"missing {sorted(missing)}" if missing else f"not state variables: {sorted(extra)}"
+        raise InputError(file, f"'initial' must give every state variable once: {problem}", "initial")
+    return history
