@@ -16,6 +16,7 @@ from typing import Any
 
 from . import bargaining, report
 from .analysis import narrate, trace_future
+from .analysis.backtest import Backtest, backtest_history
 from .analysis.findings import SOBOL_BASE, Findings, analyse
 from .bargaining import Negotiation, Settings, fit, read_deu3, read_stakeholders, score_deu3
 from .case import (
@@ -25,11 +26,13 @@ from .case import (
     Policy,
     builtin_policy_names,
     load_case,
+    load_history,
     load_policy,
     validate_file,
 )
 from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
 from .model import STATE_VARIABLES
+from .report.charts import write_whole
 from .store import check_new_folder, load_run, save_run
 
 REPORT_FILE = "report.html"
@@ -38,6 +41,7 @@ MAX_SOBOL_BASE = 2**14
 DEFAULT_SEED = 1953  # the year of the Mutual Defense Treaty; any fixed number would do
 MAX_YEARS = 200
 MAX_WORKERS = 256
+MAX_BACKTEST_FUTURES = 100_000  # a replay keeps ten yearly series per future: about 0.3 GB at this size
 MAX_NEGOTIATION_ROUNDS = 100  # longest expected utility path a table may ask for
 MEMORY_SHARE = 0.5  # refuse runs whose arrays would need more than this share of the machine's memory
 
@@ -125,6 +129,25 @@ def run(
 ) -> Ensemble:
     """Check the request and simulate it (see `prepare` for the arguments)."""
     return simulate_ensemble(prepare(case, policies, futures, years, seed, workers, paths))
+
+
+def backtest(
+    case: str | Path | Case = BUILTIN_CASE,
+    history: str | Path | None = None,
+    futures: int = 5_000,
+    seed: int = DEFAULT_SEED,
+) -> Backtest:
+    """Replay the case's recorded history (the built-in one by default) and score the model against the events."""
+    loaded = case if isinstance(case, Case) else load_case(case)
+    if not 1 <= futures <= MAX_BACKTEST_FUTURES:
+        problem = f"--futures must be from 1 to {MAX_BACKTEST_FUTURES:,}, got {futures}"
+        raise InputError("command line", problem, key="--futures")
+    return backtest_history(loaded, load_history(history, loaded, STATE_VARIABLES), futures, seed)
+
+
+def write_backtest_csv(result: Backtest, path: str | Path) -> Path:
+    """The yearly bands as a long CSV table (`year, variable, mean, p05, p50, p95`), written whole or not at all."""
+    return write_whole(Path(path), result.bands.to_csv(index=False).encode(), key="--csv")
 
 
 check_output = check_new_folder

@@ -257,6 +257,60 @@ def _print_scores(format: Format) -> None:
         out.print(t)
 
 
+@app.command("backtest")
+def backtest_command(
+    case: Annotated[str, typer.Option(help="built-in case name or path to a case YAML file")] = BUILTIN_CASE,
+    history: Annotated[
+        Path | None, typer.Option(help="history YAML file (default: the built-in US–ROK history, 1953–2025)")
+    ] = None,
+    futures: Annotated[int, typer.Option(help="futures to replay")] = 5_000,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = api.DEFAULT_SEED,
+    csv: Annotated[Path | None, typer.Option(help="CSV file for the yearly bands with their percentiles")] = None,
+    format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """Replay the recorded past with the recorded drivers held, and score the model's yearly hazards against the
+    events that happened, next to a constant base rate."""
+    try:
+        result = api.backtest(case, history, futures, seed)
+        written = api.write_backtest_csv(result, csv) if csv is not None else None
+    except InputError as exc:
+        raise fail(exc) from None
+    if format is Format.json:
+        out.print_json(json.dumps(result.as_json()))
+    else:
+        _print_backtest(result)
+    if written is not None:
+        err.print(f"Yearly bands: {written}", highlight=False)
+
+
+def _print_backtest(result: api.Backtest) -> None:
+    years = result.replay.calendar_years
+    t = Table(
+        title=f"Backtest, {years[0]}–{years[-1]}: {len(result.replay.experiments):,} replayed futures against "
+        "the recorded events (lower Brier is better; base = the window's share of event years)",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("event", "years scored", "event years", "Brier model", "Brier base", "AUC", "verdict"):
+        t.add_column(column, justify="left" if column in ("event", "verdict") else "right", no_wrap=True)
+    kinds = result.replay.history.kinds
+    for kind, row in result.as_json()["events"].items():
+        better = row["brier_model"] < row["brier_base"]
+        ranks = row["auc"] is not None and row["auc"] > 0.5
+        verdict = (
+            "[green]model better[/]" if better and ranks else "[red]base rate better[/]" if not better else "mixed"
+        )
+        t.add_row(
+            kind.replace("_", " "),
+            f"{kinds[kind].first_year}–{kinds[kind].last_year}",
+            str(row["n_event_years"]),
+            f"{row['brier_model']:.4f}",
+            f"{row['brier_base']:.4f}",
+            "–" if row["auc"] is None else f"{row['auc']:.2f}",
+            verdict,
+        )
+    out.print(t)
+
+
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="case or policy YAML file")]) -> None:
     """Check a case or policy file and say what is wrong, with the key and line."""

@@ -1,0 +1,186 @@
+"""Replays of the past: the model run through a case's recorded history, for the backtest.
+
+Each year, what history recorded is held at its recorded value (see case.history): who governed, the Special
+Measures Agreements' renewal years, and every series that sets a state variable (troops, payments, DPRK warheads and
+missile launches, US wars elsewhere, OPCON, nuclear consultation, trade with China; no war and no treaty notice), a
+lever (the demands on record) or a parameter (the troop-floor law). A recorded cut of troops by the case's drawdown
+threshold or more is that year's drawdown. Everything unrecorded is simulated as in a run: deep-uncertainty
+parameters are sampled from the case (with the history's unknown initial values as extra ranges), and the yearly
+random events are drawn. Since recorded variables are reset to what happened, each year's hazards are the model's
+forecast given the recorded past; the ROK's nuclear status, credibility, public support, friction and exercises
+evolve as the model says, and are what the backtest checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..case import Case, History, Policy, Quantity
+from ..case.schema import ORIENTATIONS
+from ..model import LeverPlan, initial_state, step
+from ..model.context import dprk_threat
+from ..model.state import NUCLEAR_EXPLORING, Array, Levers, Params, State
+from .design import sample
+from .ensemble import parameter_values
+from .streams import Streams
+
+# The yearly series a replay keeps for every future (float32, futures × years).
+SERIES: tuple[str, ...] = (
+    "credibility",
+    "public_support",
+    "nuclear_hazard",  # yearly probability that the ROK climbs a rung of the nuclear ladder
+    "drawdown_hazard",  # yearly probability that Washington orders a troop cut
+    "termination_hazard",  # yearly probability of treaty notice
+    "gray_zone_hazard",  # yearly probability of a gray-zone incident
+    "war_hazard",  # yearly probability of war, directly or by an incident's escalation
+    "nuclear_activity",  # 1 while the ROK is exploring or pursuing nuclear weapons (or armed)
+    "cost_dispute",  # 1 in a year a renewal leaves a disputed share of the US demand unmet
+    "exercise_suspension",  # 1 in a year exercise tempo is at or below the history's suspension threshold
+)
+INITIAL_GROUP = "initial"  # parameter group of the history's uncertain initial values in the experiments table
+HISTORY_PACKAGE = Policy(
+    name="history",
+    title="As it happened",
+    source="the case's recorded history",
+    description="No package: recorded levers hold; the rest follow each government's defaults.",
+    start_year=1953,
+    institutionalisation="executive",
+)
+
+
+@dataclass(frozen=True)
+class _RecordedYear:
+    """What history fixes in one year (implements model.step.Recorded)."""
+
+    state: dict[str, float]
+    lever_values: dict[str, float]
+    payment_reference: float
+    cut: bool | None  # a recorded drawdown this year; None if troops are not recorded
+    warheads_scale: Array | float
+
+    def pin(self, state: State) -> State:
+        futures = state.credibility.shape
+        values = {name: np.full(futures, v) for name, v in self.state.items()}
+        if "dprk_warheads" in values:
+            values["dprk_threat"] = dprk_threat(values["dprk_warheads"], {"dprk.warheads_scale": self.warheads_scale})
+        return state.replace(**values)
+
+    def levers(self, levers: Levers) -> Levers:
+        return {**levers, **self.lever_values}
+
+    def reference(self, simulated: Array) -> Array:
+        return np.full_like(simulated, self.payment_reference)
+
+    def drawdown(self, simulated: Array) -> Array:
+        return simulated if self.cut is None else np.full_like(simulated, self.cut)
+
+
+def recorded_years(history: History, case: Case, params: Params) -> dict[int, tuple[_RecordedYear, dict[str, float]]]:
+    """For each replayed year: what history fixes, and the parameters it sets (to override the sampled ones)."""
+    sets = {name: s for name, s in history.series.items() if s.sets is not None}
+    payments = [v for p in history.series["cost_share"].points if (v := p.value) is not None and v > 0]
+    troops = history.series["troops"]
+    cut = case.thresholds["drawdown_cut"].value
+    out = {}
+    for year in range(history.first_year + 1, history.last_year + 1):
+        state = {
+            f"{side}_{'transactional' if side == 'us' else 'progressive'}": float(
+                ORIENTATIONS[side].index(history.orientation(side, year))
+            )
+            for side in ("us", "rok")
+        }
+        state["sma_renewal_year"] = float(history.sma_renewal_year(year))
+        levers, fixed = {}, {}
+        for series in sets.values():
+            value = series.value_in(year)
+            if value is None:
+                continue
+            assert series.sets is not None
+            if series.sets.state:
+                state[series.sets.state] = value
+            elif series.sets.lever:
+                levers[series.sets.lever] = value
+            else:
+                fixed[str(series.sets.parameter)] = value
+        if "dprk_provocation" in state:
+            state["dprk_provocation"] = min(state["dprk_provocation"], 1.0)
+        last_payment = history.series["cost_share"].value_in(year - 1)
+        reference = last_payment if last_payment else payments[0] * history.series["cost_share"].scale
+        now, before = troops.value_in(year), troops.value_in(year - 1)
+        was_cut = None if now is None or before is None else bool(now <= before * (1.0 - cut))
+        out[year] = (_RecordedYear(state, levers, reference, was_cut, params["dprk.warheads_scale"]), fixed)
+    return out
+
+
+def replay_case(case: Case, history: History) -> Case:
+    """The case started from the history's first year: its initial state, with the unknown initial values as
+    extra deep-uncertainty parameters (group 'initial') sampled with the rest."""
+    initial = {
+        name: Quantity(
+            value=p.value if p.value is not None else sum(p.range or (0.0, 0.0)) / 2,
+            unit=p.unit,
+            meaning=p.meaning,
+            source=p.source,
+        )
+        for name, p in history.initial.items()
+    }
+    uncertain = {name: p for name, p in history.initial.items() if p.is_uncertain}
+    calendar = case.calendar.model_copy(update={"start_year": history.first_year})
+    return case.model_copy(
+        update={"calendar": calendar, "initial": initial, "parameters": {**case.parameters, INITIAL_GROUP: uncertain}}
+    )
+
+
+@dataclass
+class Replay:
+    """Futures of the past: the experiments (parameters and unknown initial values) and yearly series."""
+
+    case: Case  # as replayed, from the history's first year
+    history: History
+    seed: int
+    experiments: pd.DataFrame
+    series: dict[str, np.ndarray]  # name -> (futures, years) float32
+
+    @property
+    def calendar_years(self) -> np.ndarray:
+        return np.arange(self.history.first_year + 1, self.history.last_year + 1)
+
+
+def replay(case: Case, history: History, futures: int, seed: int) -> Replay:
+    """Replay `futures` sampled futures of the case through its recorded history."""
+    start = replay_case(case, history)
+    experiments = sample(start, futures, seed)
+    params: Params = parameter_values(start, experiments)
+    plan = LeverPlan.compile(start, HISTORY_PACKAGE)
+    streams = Streams(seed, np.arange(futures))
+    state = initial_state(start, futures)
+    state = state.replace(
+        **{
+            name: np.asarray(params[f"{INITIAL_GROUP}.{name}"], dtype=np.float64)
+            for name, p in history.initial.items()
+            if p.is_uncertain
+        }
+    )
+    suspended = history.thresholds["exercise_suspended"].value
+    years = recorded_years(history, start, params)
+    series = {name: np.empty((futures, len(years)), dtype=np.float32) for name in SERIES}
+    for t, (year, (recorded, recorded_params)) in enumerate(years.items()):
+        state, ev = step(state, start, plan, {**params, **recorded_params}, streams.for_year(year), year, recorded)
+        now = {
+            "credibility": state.credibility,
+            "public_support": state.public_support,
+            "nuclear_hazard": ev["nuclear_hazard"],
+            "drawdown_hazard": ev["drawdown_hazard"],
+            "termination_hazard": ev["notice_hazard"],
+            "gray_zone_hazard": ev["incident_hazard"],
+            "war_hazard": ev["war_hazard"],
+            "nuclear_activity": state.nuclear_status >= NUCLEAR_EXPLORING,
+            "cost_dispute": ev["cost_dispute"],
+            "exercise_suspension": state.exercises <= suspended,
+        }
+        for name in SERIES:
+            series[name][:, t] = now[name]
+    return Replay(start, history, seed, experiments, series)
