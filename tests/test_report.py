@@ -14,7 +14,17 @@ from playwright.sync_api import sync_playwright
 from alliance_futures.case import load_case
 
 CHROMIUM = Path("/usr/bin/chromium")
-SECTIONS = ("comparison", "over-time", "discovery", "sensitivity", "matrix", "signposts", "narratives", "appendix")
+SECTIONS = (
+    "comparison",
+    "over-time",
+    "discovery",
+    "sensitivity",
+    "matrix",
+    "signposts",
+    "narratives",
+    "backtest",
+    "appendix",
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +60,7 @@ def test_report_renders_every_section_offline_without_console_errors(page):
         assert page.locator(f"nav a[href='#{section}']").count() == 1
     assert problems == []  # no console errors or warnings, and no request leaves the file
     # charts are inline SVG with drawn marks: the timeline, three fan charts, Sobol bars and paired differences
-    for section, charts in (("over-time", 4), ("sensitivity", 1), ("comparison", 1)):
+    for section, charts in (("over-time", 4), ("sensitivity", 1), ("comparison", 1), ("backtest", 2)):
         svgs = page.locator(f"section#{section} .chart svg")
         assert svgs.count() == charts
         assert svgs.first.bounding_box()["height"] > 100
@@ -78,6 +88,20 @@ def test_report_numbers_are_the_runs(page, default_report):
     ):
         named = title.split(": ", 1)[1]
         assert story.splitlines()[-1].startswith(f"By 2046: {named}.")
+
+
+def test_report_backtest_is_the_backtest_commands(page):
+    """The report's backtest (2,000 futures, the run's seed) scores what `alliance-futures backtest` scores."""
+    page, _ = page
+    result = cli("backtest", "--futures", 2000, "--seed", 1953, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    expected = json.loads(result.stdout)["events"]
+    rows = page.locator("#backtest-table tr")
+    assert rows.count() == 1 + len(expected)
+    for i, (kind, score) in enumerate(expected.items(), start=1):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        assert cells[0] == kind.replace("_", " ")
+        assert cells[4] == f"{score['brier_model']:.4f}" and cells[5] == f"{score['brier_base']:.4f}"
 
 
 def test_report_file_is_self_contained(default_report):

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from . import api, bargaining, report
 from .analysis import NAMED_FUTURES
+from .analysis.backtest import verdict
 from .analysis.outcomes import SUMMARY_KEYS, row_label
 from .case import BUILTIN_CASE, InputError
 
@@ -294,11 +295,8 @@ def _print_backtest(result: api.Backtest) -> None:
         t.add_column(column, justify="left" if column in ("event", "verdict") else "right", no_wrap=True)
     kinds = result.replay.history.kinds
     for kind, row in result.as_json()["events"].items():
-        better = row["brier_model"] < row["brier_base"]
-        ranks = row["auc"] is not None and row["auc"] > 0.5
-        verdict = (
-            "[green]model better[/]" if better and ranks else "[red]base rate better[/]" if not better else "mixed"
-        )
+        said = verdict(row)
+        colour = {"model better": "green", "base rate better": "red"}.get(said, "default")
         t.add_row(
             kind.replace("_", " "),
             f"{kinds[kind].first_year}–{kinds[kind].last_year}",
@@ -306,7 +304,7 @@ def _print_backtest(result: api.Backtest) -> None:
             f"{row['brier_model']:.4f}",
             f"{row['brier_base']:.4f}",
             "–" if row["auc"] is None else f"{row['auc']:.2f}",
-            verdict,
+            f"[{colour}]{said}[/]",
         )
     out.print(t)
 

@@ -94,6 +94,14 @@ def scores(events: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def verdict(row: dict[str, Any]) -> str:
+    """'model better' (lower Brier score and AUC above 0.5), 'base rate better' (Brier score not lower), or
+    'mixed'."""
+    if row["brier_model"] >= row["brier_base"]:
+        return "base rate better"
+    return "model better" if row["auc"] is not None and row["auc"] > 0.5 else "mixed"
+
+
 @dataclass
 class Backtest:
     """A replay, its yearly bands and its scores against the recorded events."""

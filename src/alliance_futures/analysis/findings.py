@@ -1,5 +1,6 @@
 """Everything the report and the service show about an ensemble, computed in one call: the comparison, outcomes over
-time, scenario discovery, Sobol indices, the alternative futures matrix, signposts and example narratives."""
+time, scenario discovery, Sobol indices, the alternative futures matrix, signposts, example narratives, and the
+backtest of the case's model against the recorded past."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..case import InputError
+from ..case import InputError, load_history
 from ..engine import Ensemble
+from ..model import STATE_VARIABLES
+from .backtest import Backtest, backtest_history
 from .compare import GRAVITY, indicators, paired_differences, regret, satisficing
 from .discovery import Box, drivers, prim_box
 from .matrix import FuturesMatrix, check_drivers, futures_matrix, top_drivers
@@ -24,6 +27,7 @@ DISCOVER = ("rupture", "nuclear_pursuit", "war", FUTURE_PREFIX + "hollowed_allia
 SOBOL_OUTPUTS = ("rupture", "nuclear_pursuit", "war", "drawdown")
 FAN_VARIABLES = ("credibility", "public_support", "troops")
 DEFAULT_THRESHOLDS: Mapping[str, float] = {"war": 0, "nuclear_pursuit": 0, "rupture": 0}
+BACKTEST_FUTURES = 2_000  # replayed futures for the report's backtest section, under a second
 SOBOL_BASE = 512  # SALib's N for the report: 62,464 futures for 122 parameters, a few seconds
 EXAMPLES = 3  # narratives of the typical future of the gravest named futures that occur
 
@@ -45,6 +49,7 @@ class Findings:
     matrix: FuturesMatrix
     watch_list: pd.DataFrame
     examples: list[tuple[int, str, str]]  # future, named future, narrative
+    backtest: Backtest
 
 
 def analyse(
@@ -102,4 +107,10 @@ def analyse(
         matrix=matrix,
         watch_list=watch,
         examples=examples,
+        backtest=backtest_history(
+            ensemble.case,
+            load_history(None, ensemble.case, STATE_VARIABLES),
+            BACKTEST_FUTURES,
+            ensemble.seed,
+        ),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import altair as alt
@@ -14,7 +14,7 @@ import vl_convert
 
 from ..analysis.outcomes import outcome_label
 from ..bargaining import Negotiation
-from ..case import InputError
+from ..case import History, InputError
 
 RENDERERS = {
     ".svg": lambda spec: vl_convert.vegalite_to_svg(spec).encode(),
@@ -155,4 +155,39 @@ def paired_dots(paired: pd.DataFrame, keys: Sequence[str]) -> alt.FacetChart:
         alt.layer(rule, dot, zero, data=data)
         .properties(width=230, height=alt.Step(16))
         .facet(facet=alt.Facet("outcome:N", title=None, sort=[outcome_label(k) for k in keys]), columns=2)
+    )
+
+
+def backtest_events(bands: pd.DataFrame, events: pd.DataFrame, history: History) -> alt.FacetChart:
+    """For each kind of recorded event: the model's forecast over the scored years (mean, 90% band over futures)
+    with the years the event happened marked red."""
+    frames = []
+    for kind, spec in history.kinds.items():
+        scored = events[events["kind"] == kind][["year", "happened"]]
+        forecast = bands[bands["variable"] == spec.forecast].merge(scored, on="year")
+        frames.append(forecast.assign(kind=f"{kind.replace('_', ' ')} ({spec.forecast.replace('_', ' ')})"))
+    data = pd.concat(frames, ignore_index=True)
+    x = alt.X("year:Q", axis=alt.Axis(format="d"), title=None)
+    band = alt.Chart().mark_area(opacity=0.2).encode(x=x, y=alt.Y("p05:Q", title="probability"), y2="p95:Q")
+    happened = alt.Chart().mark_rule(color="#d62728", opacity=0.6).encode(x=x).transform_filter("datum.happened")
+    mean = alt.Chart().mark_line(color="black").encode(x=x, y="mean:Q", tooltip=["year", "mean", "happened"])
+    return (
+        alt.layer(band, happened, mean, data=data)
+        .properties(width=250, height=110)
+        .facet(facet=alt.Facet("kind:N", title=None), columns=2)
+        .resolve_scale(x="independent", y="independent")
+    )
+
+
+def backtest_series(bands: pd.DataFrame, titles: Mapping[str, str]) -> alt.FacetChart:
+    """Replayed yearly series with their 90% bands over futures, one panel each."""
+    data = bands[bands["variable"].isin(list(titles))].assign(variable=lambda d: d["variable"].map(titles))
+    x = alt.X("year:Q", axis=alt.Axis(format="d"), title=None)
+    band = alt.Chart().mark_area(opacity=0.25).encode(x=x, y=alt.Y("p05:Q", title=None), y2="p95:Q")
+    mean = alt.Chart().mark_line(color="black").encode(x=x, y="mean:Q")
+    return (
+        alt.layer(band, mean, data=data)
+        .properties(width=250, height=110)
+        .facet(facet=alt.Facet("variable:N", title=None), columns=2)
+        .resolve_scale(y="independent")
     )

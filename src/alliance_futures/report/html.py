@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from ..analysis import FUTURE_PREFIX, NAMED_FUTURES
+from ..analysis.backtest import Backtest, verdict
 from ..analysis.compare import GRAVITY
 from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
@@ -25,6 +26,7 @@ SECTIONS = (
     ("matrix", "2×2 matrix"),
     ("signposts", "Signposts"),
     ("narratives", "Example futures"),
+    ("backtest", "Backtest"),
     ("appendix", "Assumptions"),
 )
 CHARTED = ("rupture", "nuclear_pursuit", "war", "drawdown")  # outcomes drawn over time and as paired differences
@@ -33,6 +35,13 @@ BAD = {"rupture", "drawdown", "nuclear_pursuit", "gray_zone_incident", "war", "n
     FUTURE_PREFIX + k for k in GRAVITY
 }
 GOOD = {FUTURE_PREFIX + "transformed_alliance", FUTURE_PREFIX + "managed_continuity"}
+VERDICT_TONE = {"model better": "down", "base rate better": "up"}  # the colours of a good and a bad change
+BACKTEST_SERIES = {
+    "credibility": "credibility of the US commitment",
+    "public_support": "public support for nuclear weapons",
+    "termination_hazard": "treaty-notice hazard",
+    "war_hazard": "war hazard",
+}
 FAN_TITLES = {
     "credibility": "Credibility of the US commitment (share)",
     "public_support": "South Koreans wanting their own nuclear weapons (share)",
@@ -184,6 +193,38 @@ def _signposts(findings: Findings, ensemble: Ensemble) -> list[dict[str, str]]:
     return out
 
 
+def _backtest(result: Backtest) -> dict[str, Any]:
+    """The score table and charts of the backtest section."""
+    history = result.replay.history
+    years = result.replay.calendar_years
+    rows = []
+    for kind, row in result.as_json()["events"].items():
+        spec = history.kinds[kind]
+        rows.append(
+            {
+                "kind": kind.replace("_", " "),
+                "meaning": spec.meaning,
+                "window": f"{spec.first_year}–{spec.last_year}",
+                "years": ", ".join(
+                    str(y) for y in sorted(history.event_years[kind]) if spec.first_year <= y <= spec.last_year
+                ),
+                "brier_model": f"{row['brier_model']:.4f}",
+                "brier_base": f"{row['brier_base']:.4f}",
+                "auc": "–" if row["auc"] is None else f"{row['auc']:.2f}",
+                "verdict": verdict(row),
+                "tone": VERDICT_TONE.get(verdict(row), ""),
+            }
+        )
+    return {
+        "futures_text": f"{len(result.replay.experiments):,}",
+        "first_year": int(years[0]),
+        "last_year": int(years[-1]),
+        "scores": rows,
+        "events_svg": charts.svg(charts.backtest_events(result.bands, result.events, history)),
+        "series_svg": charts.svg(charts.backtest_series(result.bands, BACKTEST_SERIES)),
+    }
+
+
 def _appendix(ensemble: Ensemble) -> dict[str, Any]:
     case = ensemble.case
     parameters = []
@@ -274,6 +315,7 @@ def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], driv
         "examples": [
             {"future": f, "title": NAMED_FUTURES[name], "narrative": story} for f, name, story in findings.examples
         ],
+        "backtest": _backtest(findings.backtest),
         "appendix": _appendix(ensemble),
     }
     return _templates.get_template("report.html.j2").render(context)
