@@ -5,7 +5,7 @@ The flow is case → design → engine → analysis → report; `api` has the fu
 
 from . import analysis
 from .analysis import narrate, outcome_tables, outcomes, summarize, tell, trace_future
-from .api import explain, findings, negotiate, prepare, report_run, run, save, validate, write_report
+from .api import backtest, explain, findings, negotiate, prepare, report_run, run, save, validate, write_report
 from .case import InputError, builtin_policy_names, load_case, load_policy
 from .engine import Ensemble, run_ensemble, simulate
 from .store import load_run
@@ -14,6 +14,7 @@ __all__ = [
     "Ensemble",
     "InputError",
     "analysis",
+    "backtest",
     "builtin_policy_names",
     "explain",
     "findings",

@@ -3,9 +3,10 @@
 Between renewals the ROK payment rises by the agreement's escalator (12th SMA, 2026–30: CPI-linked, capped at 5% a
 year). Washington's ask is the start-year payment, grown by the escalator, times the year's demand lever (a
 transactional administration asked about five-fold in 2019 and spoke of USD 10 bn a year in 2024). A renewal falls
-due when the agreement expires, or early when a transactional administration reopens it (the one-year 10th SMA of
-2019). A renewal is settled by the stakeholder bargaining engine, in every future at once: the weighted median
-(`bargaining.models.stakeholder_median`) of six stakeholders whose positions are set by who governs. The US
+due when the agreement expires, or early when a transactional administration reopens one in force (the one-year
+10th SMA of 2019; before the first SMA, in a replay of the past, there is none). A renewal is settled by the
+stakeholder bargaining engine, in every future at once: the weighted median (`bargaining.models.stakeholder_median`)
+of six stakeholders whose positions are set by who governs. The US
 president asks the demand; the US negotiators their own ask; Congress, the National Assembly and the ROK public
 defend the current payment; the ROK president offers a share of the gap that is larger for conservative governments
 and grows with abandonment fear (1 − credibility). The weighted median is the payment no weighted majority of them
