@@ -157,6 +157,9 @@ def test_bad_history_files_get_a_clear_answer(tmp_path, case):
     def unknown_kind(d):
         d["events"][0]["kinds"] = ["coup"]
 
+    def no_troops(d):
+        del d["series"]["troops"]
+
     with pytest.raises(InputError, match="no state called 'troopz'") as e:
         load_history(_history_with(tmp_path, unknown_variable), case, STATE_VARIABLES)
     assert e.value.key == "series.troops.sets.state" and e.value.line
@@ -165,6 +168,8 @@ def test_bad_history_files_get_a_clear_answer(tmp_path, case):
     assert e.value.key == "events.0.source"
     with pytest.raises(InputError, match="kind 'coup'"):
         load_history(_history_with(tmp_path, unknown_kind), case, STATE_VARIABLES)
+    with pytest.raises(InputError, match=r"'series' must include \['troops'\]"):
+        load_history(_history_with(tmp_path, no_troops), case, STATE_VARIABLES)
 
 
 def test_backtest_command_prints_scores_and_writes_the_csv(tmp_path):

@@ -113,6 +113,9 @@ class History(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> History:
+        for section, needed in (("series", {"troops", "cost_share"}), ("thresholds", {"exercise_suspended"})):
+            if missing := needed - set(getattr(self, section)):
+                raise ValueError(f"'{section}' must include {sorted(missing)} (the replay reads them)")
         if self.last_year <= self.first_year:
             raise ValueError(f"'last_year' ({self.last_year}) must come after 'first_year' ({self.first_year})")
         for side, terms in self.administrations.items():
