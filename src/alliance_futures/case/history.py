@@ -116,6 +116,8 @@ class History(Strict):
         for section, needed in (("series", {"troops", "cost_share"}), ("thresholds", {"exercise_suspended"})):
             if missing := needed - set(getattr(self, section)):
                 raise ValueError(f"'{section}' must include {sorted(missing)} (the replay reads them)")
+        if not any(p.value for p in self.series["cost_share"].points):
+            raise ValueError("'series.cost_share' must record at least one payment above 0 (the demands' yardstick)")
         if self.last_year <= self.first_year:
             raise ValueError(f"'last_year' ({self.last_year}) must come after 'first_year' ({self.first_year})")
         for side, terms in self.administrations.items():

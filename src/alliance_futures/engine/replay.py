@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case, History, Policy, Quantity
-from ..case.schema import ORIENTATIONS
 from ..model import LeverPlan, initial_state, step
 from ..model.context import dprk_threat
 from ..model.state import NUCLEAR_EXPLORING, Array, Levers, Params, State
@@ -87,10 +86,8 @@ def recorded_years(history: History, case: Case, params: Params) -> dict[int, tu
     out = {}
     for year in range(history.first_year + 1, history.last_year + 1):
         state = {
-            f"{side}_{'transactional' if side == 'us' else 'progressive'}": float(
-                ORIENTATIONS[side].index(history.orientation(side, year))
-            )
-            for side in ("us", "rok")
+            "us_transactional": float(history.orientation("us", year) == "transactional"),
+            "rok_progressive": float(history.orientation("rok", year) == "progressive"),
         }
         state["sma_renewal_year"] = float(history.sma_renewal_year(year))
         levers, fixed = {}, {}
