@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import yaml
 
 from alliance_futures.case import load_policy
 from alliance_futures.model import LeverPlan
@@ -31,3 +32,11 @@ def cli(*args, cwd=None):
         env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
         timeout=300,
     )
+
+
+def write_edited(source, target, edit):
+    """A copy of the YAML file `source` at `target`, with `edit` applied to its parsed data."""
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    edit(data)
+    target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return target

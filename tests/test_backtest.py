@@ -8,8 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
-from helpers import cli
+from helpers import cli, write_edited
 
 from alliance_futures.analysis.backtest import auc, backtest_history, brier, scores
 from alliance_futures.case import InputError, load_history
@@ -140,11 +139,7 @@ def test_backtest_scores_every_kind_over_its_window(case, history):
 
 
 def _history_with(tmp_path, change):
-    data = yaml.safe_load(BUILTIN_HISTORY.read_text(encoding="utf-8"))
-    change(data)
-    path = tmp_path / "history.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+    return write_edited(BUILTIN_HISTORY, tmp_path / "history.yaml", change)
 
 
 def test_bad_history_files_get_a_clear_answer(tmp_path, case):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import write_edited
 
 from alliance_futures.case import InputError, builtin_policy_names, load_case, load_policy, validate_file
 from alliance_futures.case.loader import DATA
@@ -55,11 +56,7 @@ def test_parameter_ranges_lie_inside_what_the_model_allows(case):
 
 def write_case(tmp_path, edit):
     """A copy of the built-in case with one edit applied to its parsed data."""
-    data = yaml.safe_load(BUILTIN.read_text(encoding="utf-8"))
-    edit(data)
-    path = tmp_path / "case.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+    return write_edited(BUILTIN, tmp_path / "case.yaml", edit)
 
 
 def line_of(path, text):

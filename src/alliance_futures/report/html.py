@@ -200,6 +200,7 @@ def _backtest(result: Backtest) -> dict[str, Any]:
     rows = []
     for kind, row in result.as_json()["events"].items():
         spec = history.kinds[kind]
+        said = verdict(row)
         rows.append(
             {
                 "kind": kind.replace("_", " "),
@@ -211,8 +212,8 @@ def _backtest(result: Backtest) -> dict[str, Any]:
                 "brier_model": f"{row['brier_model']:.4f}",
                 "brier_base": f"{row['brier_base']:.4f}",
                 "auc": "–" if row["auc"] is None else f"{row['auc']:.2f}",
-                "verdict": verdict(row),
-                "tone": VERDICT_TONE.get(verdict(row), ""),
+                "verdict": said,
+                "tone": VERDICT_TONE.get(said, ""),
             }
         )
     return {
