@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from . import bargaining, report
 from .analysis import narrate, trace_future
 from .analysis.backtest import Backtest, backtest_history
 from .analysis.findings import SOBOL_BASE, Findings, analyse
-from .bargaining import Negotiation, Settings, fit, read_deu3, read_stakeholders, score_deu3
+from .bargaining import Negotiation, Settings, Stakeholders, fit, read_deu3, read_stakeholders, score_deu3
 from .case import (
     BUILTIN_CASE,
     Case,
@@ -28,6 +29,7 @@ from .case import (
     load_case,
     load_history,
     load_policy,
+    override_parameters,
     validate_file,
 )
 from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
@@ -77,9 +79,13 @@ def prepare(
     seed: int = DEFAULT_SEED,
     workers: int = 1,
     paths: bool = True,
+    overrides: Mapping[str, float | Sequence[float]] | None = None,
 ) -> RunSpec:
-    """Load and check everything a run needs; raise InputError with a clear message if anything is off."""
+    """Load and check everything a run needs; raise InputError with a clear message if anything is off.
+    `overrides` fixes parameters ('group.name') at a value or narrows their range (see `override_parameters`)."""
     loaded = case if isinstance(case, Case) else load_case(case)
+    if overrides:
+        loaded = override_parameters(loaded, overrides)
     for name, value, lo, hi in (
         ("--futures", futures, 1, None),
         ("--years", years, 1, MAX_YEARS),
@@ -178,12 +184,20 @@ def validate(path: str | Path) -> str:
     return validate_file(path)
 
 
-def negotiate(table: str | Path, rounds: int | None = None) -> Negotiation:
-    """Every bargaining model's forecast for one stakeholder table, with settings fitted on the DEU III training half,
-    and the expected utility model's path over `rounds` rounds (default: the fitted number)."""
+def negotiate(table: str | Path | Stakeholders, rounds: int | None = None) -> Negotiation:
+    """Every bargaining model's forecast for one stakeholder table (a file, a built-in name or a checked table),
+    with settings fitted on the DEU III training half, and the expected utility model's path over `rounds` rounds
+    (default: the fitted number)."""
     if rounds is not None and not 1 <= rounds <= MAX_NEGOTIATION_ROUNDS:
         raise InputError("command line", f"expected 1 to {MAX_NEGOTIATION_ROUNDS} rounds, got {rounds}", key="--rounds")
-    return bargaining.negotiate(read_stakeholders(table), fit(read_deu3()), rounds)
+    stakeholders = table if isinstance(table, Stakeholders) else read_stakeholders(table)
+    return bargaining.negotiate(stakeholders, fitted_settings(), rounds)
+
+
+@cache
+def fitted_settings() -> Settings:
+    """The bargaining settings fitted on the DEU III training half, computed once per process."""
+    return fit(read_deu3())
 
 
 def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], Settings]:
@@ -228,14 +242,21 @@ def write_report(
     if not Path(path).parent.is_dir():  # write_whole checks too, but only after the slow analysis
         raise InputError(path, "the folder does not exist", key="--output")
     found = findings(ensemble, baseline, drivers, thresholds, sobol_base)
+    return write_findings_report(found, ensemble, path, repeat_command(ensemble), sobol_base, drivers is not None)
+
+
+def write_findings_report(
+    found: Findings, ensemble: Ensemble, path: str | Path, command: str, sobol_base: int, drivers_chosen: bool = False
+) -> Path:
+    """Write the report of findings already computed; `command` is how a reader repeats the run."""
     meta = {
         "title": ensemble.case.title,
         "version": version("alliance-futures"),
         "seed": ensemble.seed,
-        "command": repeat_command(ensemble),
+        "command": command,
         "sobol_base": sobol_base,
     }
-    html = report.render(found, ensemble, meta, drivers_chosen=drivers is not None)
+    html = report.render(found, ensemble, meta, drivers_chosen=drivers_chosen)
     return report.write_report(html, path)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import json
 import math
 import time
@@ -33,6 +34,9 @@ out = Console()
 err = Console(stderr=True)
 
 DEFAULT_OUTPUT = Path("alliance-futures-output")
+DEFAULT_DATA = Path("alliance-futures-data")
+TOKEN_ENV = "ALLIANCE_FUTURES_TOKEN"
+MIN_TOKEN = 16  # characters: a guessable token protects nothing
 
 
 class Format(StrEnum):
@@ -307,6 +311,49 @@ def _print_backtest(result: api.Backtest) -> None:
             f"[{colour}]{said}[/]",
         )
     out.print(t)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on; any but loopback needs a token")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    data_dir: Annotated[Path, typer.Option(help="folder for the runs and their catalogue (kept across restarts)")] = (
+        DEFAULT_DATA
+    ),
+    token: Annotated[
+        str | None, typer.Option(envvar=TOKEN_ENV, help=f"every request must carry it (or set {TOKEN_ENV})")
+    ] = None,
+) -> None:
+    """Serve the web dashboard and the HTTP API (OpenAPI documentation at /docs)."""
+    import uvicorn
+
+    from .service import create_app
+
+    try:
+        if token is not None and len(token) < MIN_TOKEN:
+            raise InputError("command line", f"a token needs at least {MIN_TOKEN} characters", key="--token")
+        if token is None and not _loopback(host):
+            raise InputError(
+                "command line",
+                f"refusing to listen on {host} without a token: anyone who can reach it could run and read "
+                f"simulations; give --token or set {TOKEN_ENV}, or listen on 127.0.0.1",
+                key="--host",
+            )
+        service = create_app(data_dir, token)
+    except InputError as exc:
+        raise fail(exc) from None
+    link = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    err.print(f"Dashboard: {link}  (API documentation: /docs; stop with Ctrl+C)", highlight=False)
+    uvicorn.run(service, host=host, port=port, log_level="warning")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any address
 
 
 @app.command()

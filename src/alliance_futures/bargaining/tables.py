@@ -45,7 +45,7 @@ def _column(header: str) -> str:
     return ALIASES.get(key, key)
 
 
-def _number(path: Path, row: int, key: str, value: Any) -> float:
+def _number(path: str | Path, row: int, key: str, value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -87,6 +87,12 @@ def read_stakeholders(path: str | Path) -> Stakeholders:
     else:
         with p.open(encoding="utf-8", newline="") as f:
             rows = [{_column(k): v for k, v in r.items() if k} for r in csv.DictReader(f)]
+    return stakeholders_from_rows(rows, meta, p)
+
+
+def stakeholders_from_rows(rows: list[dict[str, Any]], meta: dict[str, Any], p: str | Path) -> Stakeholders:
+    """Check stakeholder rows (name, capability, position, salience[, group]) and the table's issue, scale and
+    status quo in `meta`; errors name `p`, the source of the rows, and the row."""
     if len(rows) < 2:
         raise InputError(p, f"a negotiation needs at least two stakeholders, got {len(rows)}")
     for i, row in enumerate(rows, start=1):
@@ -115,7 +121,7 @@ def read_stakeholders(path: str | Path) -> Stakeholders:
     sq = meta.get("status_quo")
     status_quo = np.nan if sq is None else _number(p, 0, "status_quo", sq)
     return Stakeholders(
-        issue=str(meta.get("issue", p.stem)),
+        issue=str(meta.get("issue", Path(p).stem)),
         names=tuple(str(r["name"]) for r in rows),
         capability=capability,
         position=position,

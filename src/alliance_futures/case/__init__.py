@@ -7,6 +7,7 @@ from .loader import (
     builtin_policy_names,
     load_case,
     load_policy,
+    override_parameters,
     validate_file,
 )
 from .schema import Case, Lever, LeverSetting, Parameter, Policy, Quantity
@@ -25,5 +26,6 @@ __all__ = [
     "load_case",
     "load_history",
     "load_policy",
+    "override_parameters",
     "validate_file",
 ]

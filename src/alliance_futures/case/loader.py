@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .schema import Case, Policy
+from .schema import Case, Parameter, Policy
 
 DATA = resources.files("alliance_futures") / "case" / "data"
 BUILTIN_CASE = "us_rok"
@@ -165,6 +166,31 @@ def load_policy(name_or_file: str | Path, case: Case) -> Policy:
             loc = ("levers", side, name)
             raise InputError(path, problem, key=".".join(loc), line=_line(lines, loc))
     return policy
+
+
+def override_parameters(
+    case: Case, overrides: Mapping[str, float | Sequence[float]], source: str = "overrides"
+) -> Case:
+    """The case with some parameters ('group.name') fixed at a value or sampled from a narrower range [low, high],
+    each inside the parameter's allowed range; every other parameter as it was."""
+    known = case.flat_parameters()
+    groups = {group: dict(members) for group, members in case.parameters.items()}
+    for name, new in overrides.items():
+        old = known.get(name)
+        if old is None:
+            raise InputError(
+                source,
+                f"unknown parameter (expected 'group.name' as in the case, e.g. '{next(iter(known))}')",
+                key=name,
+            )
+        update = {"value": new, "range": None} if isinstance(new, int | float) else {"value": None, "range": new}
+        try:
+            changed = Parameter.model_validate({**old.model_dump(), **update})
+        except ValidationError as exc:
+            raise InputError(source, exc.errors()[0]["msg"].removeprefix("Value error, "), key=name) from None
+        group, member = name.split(".", 1)
+        groups[group][member] = changed
+    return case.model_copy(update={"parameters": groups})
 
 
 def validate_file(path: str | Path) -> str:

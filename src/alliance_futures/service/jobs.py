@@ -1,0 +1,83 @@
+"""Submitted runs, simulated one at a time in a background thread (the machine's cores go to the engine, not to
+several runs fighting for them): simulate, save, analyse, then write the views and the report into the run's folder.
+Progress is kept in memory for the progress stream and written to the catalogue at each phase."""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .. import api
+from ..case import InputError
+from ..report.charts import write_whole
+from ..store import Catalogue
+from .views import views
+
+VIEWS_FILE = "views.json"
+log = logging.getLogger("alliance_futures.service")
+
+
+@dataclass
+class Job:
+    run_id: str
+    spec: api.RunSpec
+    baseline: str
+    sobol_base: int
+    command: str
+
+
+class Runner:
+    """A queue of jobs and the thread that works through it."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self._jobs: queue.Queue[Job | None] = queue.Queue()
+        self._done: dict[str, int] = {}  # futures × packages simulated so far, by run
+        self._thread = threading.Thread(target=self._work, name="alliance-futures-runner", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: Job, request: dict[str, Any]) -> None:
+        self.catalogue.add(job.run_id, request, total=job.spec.futures * len(job.spec.policies))
+        self._jobs.put(job)
+
+    def done(self, run_id: str) -> int | None:
+        """Futures simulated so far, if the run is simulating now."""
+        return self._done.get(run_id)
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                self._run(job)
+            except InputError as exc:
+                self.catalogue.update(job.run_id, status="failed", error=str(exc))
+            except Exception as exc:  # a run's failure is data: it must not stop the runner or the server
+                log.exception("run %s failed", job.run_id)
+                self.catalogue.update(job.run_id, status="failed", error=f"{type(exc).__name__}: {exc}")
+            finally:
+                self._done.pop(job.run_id, None)
+
+    def _run(self, job: Job) -> None:
+        run_id, catalogue = job.run_id, self.catalogue
+        catalogue.update(run_id, status="running", phase="simulating")
+        self._done[run_id] = 0
+
+        def advance(n: int) -> None:
+            self._done[run_id] += n
+
+        ensemble = api.simulate_ensemble(job.spec, progress=advance)
+        catalogue.update(run_id, phase="saving", done=self._done[run_id])
+        folder = catalogue.path(run_id)
+        summary = api.save(ensemble, folder)
+        catalogue.update(run_id, phase="analysing")
+        found = api.findings(ensemble, job.baseline, sobol_base=job.sobol_base)
+        write_whole(folder / VIEWS_FILE, json.dumps(views(found, ensemble)).encode(), key=VIEWS_FILE)
+        api.write_findings_report(found, ensemble, folder / api.REPORT_FILE, job.command, job.sobol_base)
+        catalogue.update(run_id, status="finished", phase="finished", summary=summary)

@@ -1,0 +1,77 @@
+"""What the service accepts and answers, as pydantic models: they check requests (a bad one gets a 422 naming the
+field) and document the API in its OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import api
+from ..case import BUILTIN_CASE
+
+MAX_FUTURES = 100_000
+# futures × years × packages of one request: about 0.5 GB of yearly paths and a minute of simulation and analysis
+MAX_CELLS = 4_000_000
+RUN_ID = r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$"
+
+Override = float | Annotated[list[float], Field(min_length=2, max_length=2)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class RunRequest(Strict):
+    """A run to simulate: the case, the packages compared, the size of the ensemble, and assumptions changed."""
+
+    case: str = Field(BUILTIN_CASE, description="a built-in case (see GET /api/cases)")
+    packages: list[str] | None = Field(
+        None, min_length=1, max_length=20, description="built-in policy packages (default: all of them)"
+    )
+    futures: int = Field(2_000, ge=1, le=MAX_FUTURES, description="futures per package")
+    years: int = Field(20, ge=1, le=api.MAX_YEARS, description="years to simulate")
+    seed: int = Field(api.DEFAULT_SEED, ge=0, le=2**63 - 1, description="the same seed gives the same results")
+    baseline: str | None = Field(
+        None, description="package the others are compared with (default: current_course if chosen, else the first)"
+    )
+    sobol_base: int = Field(
+        api.SOBOL_BASE, ge=2, le=api.MAX_SOBOL_BASE, description="Sobol design base N, a power of two"
+    )
+    overrides: dict[str, Override] = Field(
+        default_factory=dict,
+        max_length=500,
+        description="parameter 'group.name' → a fixed value, or [low, high] to sample from; inside its allowed range",
+    )
+
+
+class RunStatus(BaseModel):
+    id: str
+    status: Literal["queued", "running", "finished", "failed"]
+    phase: str | None
+    done: int | None = Field(description="futures × packages simulated so far")
+    total: int | None
+    created: str
+    finished: str | None
+    request: dict[str, Any]
+    summary: dict[str, Any] | None
+    error: str | None
+
+
+class Stakeholder(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    capability: float = Field(ge=0)
+    position: float
+    salience: float = Field(ge=0, le=100)
+    group: str | None = Field(None, max_length=200)
+
+
+class NegotiationRequest(Strict):
+    """A built-in stakeholder table by name, or a table given inline."""
+
+    table: str | None = Field(None, description="a built-in table (see GET /api/negotiations/tables)")
+    issue: str = Field("negotiation", max_length=200)
+    scale: tuple[float, float] | None = None
+    status_quo: float | None = None
+    stakeholders: list[Stakeholder] | None = Field(None, min_length=2, max_length=200)
+    rounds: int | None = Field(None, ge=1, le=api.MAX_NEGOTIATION_ROUNDS)

@@ -1,0 +1,275 @@
+"""The web service through its HTTP API: what it lists, a run from submission to results, bad input, the token."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import httpx
+import pandas as pd
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from helpers import Server, cli
+
+from alliance_futures import api
+from alliance_futures.service import create_app
+from alliance_futures.service.schemas import MAX_CELLS
+
+SMALL = {"futures": 150, "packages": ["current_course", "reciprocal_strengthening"], "sobol_base": 8, "seed": 7}
+
+
+def stream_events(client, run_id):
+    """The run's progress stream as (event, data) pairs, as they come."""
+    name = None
+    with client.stream("GET", f"/api/runs/{run_id}/progress") as stream:
+        for line in stream.iter_lines():
+            if line.startswith("event: "):
+                name = line.removeprefix("event: ")
+            elif line.startswith("data: "):
+                yield name, json.loads(line.removeprefix("data: "))
+
+
+def events(client, run_id):
+    """The run's progress stream, read to its end."""
+    return list(stream_events(client, run_id))
+
+
+def finish(client, request):
+    response = client.post("/api/runs", json=request)
+    assert response.status_code == 202, response.text
+    run_id = response.json()["id"]
+    return run_id, events(client, run_id)
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    data = tmp_path_factory.mktemp("service")
+    with TestClient(create_app(data)) as client:
+        run_id, stream = finish(client, SMALL)
+        yield client, data, run_id, stream
+
+
+def test_lists_cases_packages_and_parameters_with_their_provenance(service):
+    client, *_ = service
+    assert [c["name"] for c in client.get("/api/cases").json()] == ["us_rok"]
+    parameters = client.get("/api/cases/us_rok/parameters").json()
+    assert len(parameters) > 100
+    for p in parameters:
+        assert p["unit"] and p["meaning"] and p["source"]
+        assert p["allowed"][0] <= (p["value"] if p["value"] is not None else p["range"][0]) <= p["allowed"][1]
+    packages = {p["name"]: p for p in client.get("/api/packages").json()}
+    assert set(packages) == set(api.builtin_policy_names())
+    settings = packages["reciprocal_strengthening"]["levers"]
+    assert settings and all(s["source"] and s["unit"] and s["meaning"] for s in settings)
+    assert all(lever["source"] for lever in client.get("/api/cases/us_rok/levers").json())
+    assert client.get("/api/cases/elsewhere/parameters").status_code == 404
+
+
+def test_progress_runs_from_simulating_to_finished_and_ends(service):
+    _, _, _, stream = service
+    kinds = [name for name, _ in stream]
+    assert kinds[-1] == "end" and set(kinds[:-1]) == {"progress"}
+    phases = [data["phase"] for name, data in stream if name == "progress"]
+    assert phases[0] in ("queued", "simulating") and phases[-1] == "finished"
+    last = stream[-1][1]
+    assert last["status"] == "finished" and last["done"] == last["total"] == 150 * 2
+
+
+def test_comparison_is_the_saved_runs_summary_and_its_final_states(service):
+    client, data, run_id, _ = service
+    status = client.get(f"/api/runs/{run_id}").json()
+    comparison = client.get(f"/api/runs/{run_id}/views/comparison").json()
+    saved = json.loads((data / "runs" / run_id / "run.json").read_text())
+    assert comparison["summary"] == status["summary"] == saved["summary"]
+    final = pd.read_parquet(io.BytesIO(client.get(f"/api/runs/{run_id}/files/final.parquet").content))
+    for package, group in final.groupby("package"):
+        assert comparison["summary"]["packages"][package]["war"]["p"] == pytest.approx(group["war"].mean())
+    history = {r["id"]: r for r in client.get("/api/runs").json()}
+    assert history[run_id]["status"] == "finished" and history[run_id]["request"]["futures"] == 150
+
+
+def test_every_view_is_there_with_its_charts(service):
+    client, _, run_id, _ = service
+    discovery = client.get(f"/api/runs/{run_id}/views/discovery").json()
+    assert [b["outcome"] for b in discovery][:3] == ["rupture", "nuclear_pursuit", "war"]
+    sensitivity = client.get(f"/api/runs/{run_id}/views/sensitivity").json()
+    assert sensitivity["chart"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert {r["output"] for r in sensitivity["rows"]} == {"rupture", "nuclear_pursuit", "war", "drawdown"}
+    matrix = client.get(f"/api/runs/{run_id}/views/matrix").json()
+    assert sum(q["probability"] for q in matrix["quadrants"]) == pytest.approx(1)
+    backtest = client.get(f"/api/runs/{run_id}/views/backtest").json()
+    assert set(backtest["scores"]) >= {"troop_cut", "rok_nuclear"}
+    examples = client.get(f"/api/runs/{run_id}/views/examples").json()
+    assert examples and all(e["narrative"] for e in examples)
+    assert client.get(f"/api/runs/{run_id}/views/nonsense").status_code == 422
+
+
+def test_series_filtered_by_named_future_counts_those_futures(service):
+    client, _, run_id, _ = service
+    listed = client.get(f"/api/runs/{run_id}/futures", params={"named_future": "rupture", "limit": 1000}).json()
+    assert listed["count"] == len(listed["futures"]) > 0
+    assert {f["named_future"] for f in listed["futures"]} == {"rupture"}
+    assert all(f["rupture"] for f in listed["futures"])
+    bands = client.get(f"/api/runs/{run_id}/series", params={"variable": "troops", "named_future": "rupture"}).json()
+    baseline = [b for b in bands if b["package"] == "current_course"]
+    assert len(baseline) == 20 and {b["futures"] for b in baseline} == {listed["count"]}
+    assert all(b["p05"] <= b["p50"] <= b["p95"] for b in bands)
+    everyone = client.get(f"/api/runs/{run_id}/series", params={"variable": "troops"}).json()
+    assert {b["futures"] for b in everyone} == {150}
+
+
+def test_narrative_is_the_explain_commands(service):
+    client, data, run_id, _ = service
+    told = client.get(f"/api/runs/{run_id}/futures/12/narrative", params={"package": "reciprocal_strengthening"})
+    assert told.json()["narrative"] == api.explain(data / "runs" / run_id, 12, "reciprocal_strengthening")
+    assert client.get(f"/api/runs/{run_id}/futures/150/narrative").status_code == 422
+    assert client.get(f"/api/runs/{run_id}/futures/1/narrative", params={"package": "other"}).status_code == 422
+
+
+def test_report_and_tables_download(service):
+    client, data, run_id, _ = service
+    report = client.get(f"/api/runs/{run_id}/report")
+    assert report.status_code == 200 and "Scenario discovery" in report.text
+    assert "POST /api/runs" in report.text  # how a reader repeats the run
+    yearly = pd.read_parquet(io.BytesIO(client.get(f"/api/runs/{run_id}/files/yearly.parquet").content))
+    pd.testing.assert_frame_equal(yearly, pd.read_parquet(data / "runs" / run_id / "yearly.parquet"))
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"),
+    [
+        ({"futures": 0}, "futures", "greater than or equal to 1"),
+        ({"futures": 100_000, "years": 200}, "futures", "request too large"),
+        ({"packages": ["current_course", "no_such"]}, "packages", "unknown package 'no_such'"),
+        ({"packages": ["current_course", "current_course"]}, "packages", "once"),
+        ({"packages": []}, "packages", "at least 1"),
+        ({"overrides": {"politics.us_switch_probability": 2}}, "overrides", "must lie inside 'allowed'"),
+        ({"overrides": {"politics.no_such": 0.5}}, "overrides", "unknown parameter"),
+        ({"overrides": {"politics.us_switch_probability": [0.6, 0.2]}}, "overrides", "low < high"),
+        ({"sobol_base": 100}, "sobol_base", "power of two"),
+        ({"baseline": "division_of_labour"}, "baseline", "one of the chosen packages"),
+        ({"case": "elsewhere"}, "case", "no built-in case"),
+        ({"colour": "red"}, "colour", "Extra inputs"),
+    ],
+)
+def test_bad_requests_get_a_422_naming_the_field(service, change, field, reason):
+    client, *_ = service
+    before = len(client.get("/api/runs").json())
+    response = client.post("/api/runs", json=SMALL | change)
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert field in detail["loc"] and reason in detail["msg"]
+    assert len(client.get("/api/runs").json()) == before  # nothing queued
+
+
+def test_the_size_limit_is_futures_by_years_by_packages(service):
+    client, *_ = service
+    just_over = {"futures": MAX_CELLS // 20 + 1, "years": 20, "packages": ["current_course"]}
+    assert client.post("/api/runs", json=just_over).status_code == 422
+
+
+def test_unknown_and_unfinished_runs(service):
+    client, *_ = service
+    assert client.get("/api/runs/20000101-000000-abcdef").status_code == 404
+    assert client.get("/api/runs/../etc/views/comparison").status_code == 404
+    assert client.get("/api/runs/not-an-id").status_code == 422
+
+
+def test_overrides_reach_the_simulated_case(tmp_path):
+    with TestClient(create_app(tmp_path)) as client:
+        run_id, stream = finish(
+            client,
+            SMALL
+            | {
+                "futures": 40,
+                "overrides": {"politics.us_switch_probability": 0.9, "context.overstretch_end": [0.2, 0.3]},
+            },
+        )
+        assert stream[-1][1]["status"] == "finished", stream[-1]
+        case = yaml.safe_load((tmp_path / "runs" / run_id / "case.yaml").read_text())
+        assert case["parameters"]["politics"]["us_switch_probability"]["value"] == 0.9
+        assert case["parameters"]["context"]["overstretch_end"]["range"] == [0.2, 0.3]
+        experiments = pd.read_parquet(tmp_path / "runs" / run_id / "experiments.parquet")
+        assert "politics.us_switch_probability" not in experiments  # fixed, no longer sampled
+        assert experiments["context.overstretch_end"].between(0.2, 0.3).all()
+
+
+def test_a_failing_run_is_marked_failed_and_the_service_goes_on(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("analysis broke")
+
+    monkeypatch.setattr(api, "findings", broken)
+    with TestClient(create_app(tmp_path)) as client:
+        run_id, stream = finish(client, SMALL | {"futures": 20})
+        assert stream[-1][1]["status"] == "failed" and "analysis broke" in stream[-1][1]["error"]
+        assert client.get(f"/api/runs/{run_id}/views/comparison").status_code == 409
+        assert client.get("/api/cases").status_code == 200
+
+
+def test_negotiation_is_the_apis(service):
+    client, *_ = service
+    assert client.get("/api/negotiations/tables").json() == ["us-rok-sma", "us-rok-posture"]
+    answer = client.post("/api/negotiations", json={"table": "us-rok-sma"}).json()
+    assert answer["forecasts"] == pytest.approx(api.negotiate("us-rok-sma").forecasts)
+    inline = {
+        "issue": "toy",
+        "stakeholders": [
+            {"name": "a", "capability": 1, "position": 0, "salience": 1},
+            {"name": "b", "capability": 3, "position": 100, "salience": 1},
+        ],
+    }
+    assert client.post("/api/negotiations", json=inline).json()["forecasts"]["weighted_median"] == 100
+    bad = inline | {"stakeholders": [inline["stakeholders"][0] | {"capability": -1}, inline["stakeholders"][1]]}
+    assert client.post("/api/negotiations", json=bad).status_code == 422
+    assert client.post("/api/negotiations", json={}).status_code == 422
+
+
+def test_with_a_token_every_request_must_carry_it(tmp_path):
+    token = "s3cret-token-for-tests"
+    with TestClient(create_app(tmp_path, token)) as client:
+        assert client.get("/api/cases").status_code == 401
+        assert client.get("/").status_code == 401
+        assert client.get("/api/cases", headers={"Authorization": "Bearer wrong-token-for-tests"}).status_code == 401
+        assert client.get("/api/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        opened = client.get("/", params={"token": token})
+        assert opened.status_code == 200
+        assert client.get("/api/cases").status_code == 200  # the cookie the dashboard link set
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--host", "0.0.0.0"], "refusing to listen on 0.0.0.0 without a token"),
+        (["--host", "example.org"], "without a token"),
+        (["--token", "short"], "at least 16 characters"),
+    ],
+)
+def test_serve_refuses_to_expose_the_service_without_a_token(args, message, tmp_path):
+    result = cli("serve", "--data-dir", tmp_path, *args)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_killed_server_restarts_with_earlier_runs_intact_and_the_interrupted_one_marked(tmp_path):
+    with Server(tmp_path) as server:
+        client = httpx.Client(base_url=server.url, timeout=60)
+        done, stream = finish(client, SMALL | {"futures": 30})
+        assert stream[-1][1]["status"] == "finished"
+        comparison = client.get(f"/api/runs/{done}/views/comparison").json()
+        big = {"futures": 20_000, "packages": ["current_course", "transactional_pressure"], "years": 30}
+        interrupted = client.post("/api/runs", json=big).json()["id"]
+        next(data for _, data in stream_events(client, interrupted) if data["phase"] == "analysing")
+        assert (tmp_path / "runs" / interrupted / "final.parquet").is_file()  # saved, not yet analysed
+        server.kill()
+    assert (tmp_path / "runs" / done).is_dir()
+    with Server(tmp_path) as server:
+        client = httpx.Client(base_url=server.url, timeout=60)
+        history = {r["id"]: r for r in client.get("/api/runs").json()}
+        assert history[done]["status"] == "finished"
+        assert client.get(f"/api/runs/{done}/views/comparison").json() == comparison
+        assert history[interrupted]["status"] == "failed" and "server stopped" in history[interrupted]["error"]
+        assert client.get(f"/api/runs/{interrupted}/views/comparison").status_code == 409
+        assert not (tmp_path / "runs" / interrupted).exists()
+        assert not list((tmp_path / "runs").glob(".*partial*"))  # nothing half-written is left
+        _, stream = finish(client, SMALL | {"futures": 30})  # and it runs new work
+        assert stream[-1][1]["status"] == "finished"
