@@ -75,6 +75,11 @@ def _package(title: str = "package") -> alt.Color:
     return alt.Color("package:N", title=title, legend=alt.Legend(orient="bottom", columns=3))
 
 
+def _hover(x: alt.X, y: str, fields: Sequence[str | alt.Tooltip]) -> alt.Chart:
+    """Invisible points that show their values on hover in an interactive view (and nothing in print)."""
+    return alt.Chart().mark_point(opacity=0, size=80).encode(x=x, y=y, tooltip=list(fields))
+
+
 def outcomes_over_time(timeline: pd.DataFrame, keys: Sequence[str]) -> alt.FacetChart:
     """Each outcome's probability by year (the share of futures in which it has happened), one line per package,
     its 95% interval shaded."""
@@ -90,8 +95,9 @@ def outcomes_over_time(timeline: pd.DataFrame, keys: Sequence[str]) -> alt.Facet
         .mark_line()
         .encode(x=x, y=alt.Y("p:Q", title="share of futures", axis=alt.Axis(format="%")), color=_package())
     )
+    hover = _hover(x, "p:Q", ["package", "outcome", "year", alt.Tooltip("p:Q", format=".1%"), "lo:Q", "hi:Q"])
     return (
-        alt.layer(band, line, data=data)
+        alt.layer(band, line, hover, data=data)
         .properties(width=260, height=170)
         .facet(facet=alt.Facet("outcome:N", title=None, sort=[outcome_label(k) for k in keys]), columns=2)
         .resolve_scale(y="independent")
@@ -186,7 +192,7 @@ def backtest_series(bands: pd.DataFrame, titles: Mapping[str, str]) -> alt.Facet
     band = alt.Chart().mark_area(opacity=0.25).encode(x=x, y=alt.Y("p05:Q", title=None), y2="p95:Q")
     mean = alt.Chart().mark_line(color="black").encode(x=x, y="mean:Q")
     return (
-        alt.layer(band, mean, data=data)
+        alt.layer(band, mean, _hover(x, "mean:Q", ["variable", "year", "mean", "p05", "p95"]), data=data)
         .properties(width=250, height=110)
         .facet(facet=alt.Facet("variable:N", title=None), columns=2)
         .resolve_scale(y="independent")

@@ -244,6 +244,11 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
         stored = json.loads((finished(run_id) / VIEWS_FILE).read_text(encoding="utf-8"))
         return stored[view.value]
 
+    @app.get("/api/runs/{run_id}/variables", tags=["results"])
+    def variables(run_id: RunId) -> list[str]:
+        """The state variables the run recorded every year (for /series)."""
+        return recorded_variables(finished(run_id))
+
     @app.get("/api/runs/{run_id}/series", tags=["results"])
     def series(
         run_id: RunId,

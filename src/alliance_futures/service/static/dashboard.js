@@ -1,0 +1,431 @@
+// The alliance-futures dashboard: every number comes from the service's API (documented at /docs).
+
+
+const page = document.getElementById("page");
+const SHOW_FINISHED_MS = 800; // the full progress bar stays in view this long before the results open
+const percent = (p) => (p == null ? "–" : `${(100 * p).toFixed(1)}%`);
+const number = (x, digits = 3) => (x == null ? "–" : Number(x).toPrecision(digits));
+
+// h("p", {class: "x"}, "text", child): an element with attributes (on* as listeners) and children (text is escaped)
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value == null || value === false) continue;
+    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child != null) el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+async function call(path, options = {}) {
+  const response = await fetch(path, { headers: { "Content-Type": "application/json" }, ...options });
+  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
+  if (!response.ok) throw Object.assign(new Error(explain(body)), { status: response.status, body });
+  return body;
+}
+
+// FastAPI's 422 detail: [{loc, msg}] → "field: reason" lines
+function explain(body) {
+  if (Array.isArray(body?.detail)) {
+    return body.detail.map((d) => `${d.loc.filter((p) => p !== "body").join(".")}: ${d.msg}`).join("\n");
+  }
+  return body?.detail ?? String(body);
+}
+
+function table(columns, rows, onclick) {
+  return h(
+    "table",
+    {},
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", {}, c.label)))),
+    h(
+      "tbody",
+      {},
+      rows.map((row) =>
+        h(
+          "tr",
+          onclick ? { class: "clickable", tabindex: 0, onclick: () => onclick(row) } : {},
+          columns.map((c) => h("td", c.title ? { title: c.title(row) } : {}, c.value(row))),
+        ),
+      ),
+    ),
+  );
+}
+
+function chart(spec) {
+  const el = h("div", { class: "chart" });
+  vegaEmbed(el, spec, { actions: false, tooltip: true }).catch((e) => el.append(h("p", { class: "error" }, e.message)));
+  return el;
+}
+
+const section = (title, ...children) => h("section", { id: title.toLowerCase().replaceAll(" ", "-") }, h("h2", {}, title), children);
+
+// --- New run ------------------------------------------------------------------------------------------------------
+
+async function newRun() {
+  const [packages, parameters] = await Promise.all([call("/api/packages"), call("/api/cases/us_rok/parameters")]);
+  const chosen = new Set(packages.map((p) => p.name));
+  const overrides = {};
+  const sizes = { futures: 2000, years: 20, seed: 1953 };
+
+  const packageList = packages.map((p) =>
+    h(
+      "label",
+      { class: "package" },
+      h("input", { type: "checkbox", name: p.name, checked: true, onchange: (e) => (e.target.checked ? chosen.add(p.name) : chosen.delete(p.name)) }),
+      h("b", {}, p.title),
+      h("span", { class: "meaning" }, p.description),
+      h("span", { class: "source" }, `Source: ${p.source}`),
+    ),
+  );
+  const size = (key, label, min, max) =>
+    h("label", {}, label, h("input", { type: "number", name: key, value: sizes[key], min, max, onchange: (e) => (sizes[key] = Number(e.target.value)) }));
+
+  const groups = {};
+  for (const p of parameters) (groups[p.name.split(".")[0]] ??= []).push(p);
+  const sliders = Object.entries(groups).map(([group, members]) =>
+    h("details", {}, h("summary", {}, `${group} (${members.length})`), members.map((p) => slider(p, overrides))),
+  );
+  const message = h("pre", { class: "error", id: "run-error" });
+  const progress = h("div", { id: "run-progress", hidden: true }, h("progress", { max: 1, value: 0 }), h("span", { class: "phase" }));
+
+  async function start() {
+    message.textContent = "";
+    const body = { ...sizes, packages: [...chosen], overrides };
+    try {
+      const run = await call("/api/runs", { method: "POST", body: JSON.stringify(body) });
+      follow(run.id, progress, message);
+    } catch (e) {
+      message.textContent = e.message;
+    }
+  }
+
+  page.replaceChildren(
+    h("h1", {}, "New run"),
+    section("Policy packages", h("div", { class: "packages" }, packageList)),
+    section("Ensemble", h("div", { class: "sizes" }, size("futures", "futures per package", 1, 100000), size("years", "years", 1, 200), size("seed", "seed", 0))),
+    section(
+      "Assumptions",
+      h("p", {}, "Each parameter is sampled over its range in every future unless you move its slider, which fixes it at that value (inside the range the model allows)."),
+      sliders,
+    ),
+    h("button", { id: "start", onclick: start }, "Run"),
+    progress,
+    message,
+  );
+}
+
+function slider(p, overrides) {
+  const [lo, hi] = p.allowed;
+  const initial = p.value ?? (p.range[0] + p.range[1]) / 2;
+  const usual = p.range ? `sampled from ${number(p.range[0])} to ${number(p.range[1])}` : `fixed at ${number(p.value)}`;
+  const shown = h("output", {}, usual);
+  const input = h("input", {
+    type: "range",
+    name: p.name,
+    min: lo,
+    max: hi,
+    step: (hi - lo) / 1000,
+    value: initial,
+    "aria-label": p.name,
+    oninput: (e) => {
+      overrides[p.name] = Number(e.target.value);
+      shown.textContent = `set to ${number(overrides[p.name])} (usually ${usual})`;
+      row.classList.add("changed");
+    },
+  });
+  const reset = h("button", {
+    class: "reset",
+    type: "button",
+    onclick: () => {
+      delete overrides[p.name];
+      input.value = initial;
+      shown.textContent = usual;
+      row.classList.remove("changed");
+    },
+  }, "reset");
+  const row = h(
+    "div",
+    { class: "parameter" },
+    h("div", {}, h("code", {}, p.name), " ", shown, " ", h("span", { class: "unit" }, p.unit), reset),
+    input,
+    h("div", { class: "meaning" }, p.meaning),
+    h("div", { class: "source" }, `Source: ${p.source}`),
+  );
+  return row;
+}
+
+// Follow a run's server-sent progress events; open its results when it finishes.
+function follow(id, box, message) {
+  box.hidden = false;
+  const bar = box.querySelector("progress");
+  const phase = box.querySelector(".phase");
+  const events = new EventSource(`/api/runs/${id}/progress`);
+  events.addEventListener("progress", (e) => {
+    const s = JSON.parse(e.data);
+    bar.max = s.total || 1;
+    bar.value = s.done || 0;
+    phase.textContent = ` ${s.phase}: ${(s.done || 0).toLocaleString()} of ${(s.total || 0).toLocaleString()} futures simulated`;
+  });
+  events.addEventListener("end", (e) => {
+    events.close();
+    const s = JSON.parse(e.data);
+    if (s.status === "finished") {
+      bar.value = bar.max;
+      phase.textContent = " finished: opening the results";
+      setTimeout(() => (location.hash = `#/runs/${id}`), SHOW_FINISHED_MS);
+    } else {
+      message.textContent = `The run failed: ${s.error}`;
+    }
+  });
+}
+
+// --- Results ------------------------------------------------------------------------------------------------------
+
+async function results(id) {
+  const run = await call(`/api/runs/${id}`);
+  if (run.status !== "finished") {
+    const progress = h("div", { id: "run-progress" }, h("progress", { max: 1, value: 0 }), h("span", { class: "phase" }));
+    const message = h("pre", { class: "error" }, run.error ?? "");
+    page.replaceChildren(h("h1", {}, `Run ${id}`), h("p", {}, `This run is ${run.status}.`), progress, message);
+    if (run.status !== "failed") follow(id, progress, message);
+    return;
+  }
+  const view = (name) => call(`/api/runs/${id}/views/${name}`);
+  const [comparison, timeline, discovery, sensitivity, matrix, signposts, examples, backtest, variables] = await Promise.all(
+    ["comparison", "timeline", "discovery", "sensitivity", "matrix", "signposts", "examples", "backtest"].map(view).concat(call(`/api/runs/${id}/variables`)),
+  );
+  const r = run.request;
+  const narrative = h("pre", { class: "narrative", id: "narrative" }, "Click a future in the list to read its story.");
+  page.replaceChildren(
+    h("h1", {}, `Run ${id}`),
+    h(
+      "p",
+      { class: "meta" },
+      `${r.futures.toLocaleString()} futures × ${r.packages.length} packages × ${r.years} years, seed ${r.seed}; baseline ${r.baseline}. `,
+      h("a", { href: `/api/runs/${id}/report`, target: "_blank" }, "HTML report"),
+      " · Parquet: ",
+      ["experiments", "final", "yearly"].map((t) => [h("a", { href: `/api/runs/${id}/files/${t}.parquet` }, t), " "]),
+    ),
+    section("Comparison", comparisonTable(comparison)),
+    section("Over time", chart(timeline.chart)),
+    section("Explore futures", explorer(id, comparison, variables, narrative)),
+    section("Scenario discovery", discovery.map(box)),
+    section("Sensitivity", chart(sensitivity.chart)),
+    section("Matrix", matrixTable(matrix)),
+    section(
+      "Signposts",
+      table(
+        [
+          { label: "signpost", value: (s) => s.signpost, title: (s) => s.meaning },
+          { label: "seen", value: (s) => percent(s.seen) },
+          { label: "points to", value: (s) => comparison.named_futures[s.points_to] ?? "–" },
+          { label: "points away from", value: (s) => comparison.named_futures[s.points_away_from] ?? "–" },
+          { label: "strength", value: (s) => number(s.strength) },
+        ],
+        signposts,
+      ),
+    ),
+    section("Example futures", examples.map((e) => h("div", {}, h("h3", {}, `${e.title} (future ${e.future})`), h("pre", { class: "narrative" }, e.narrative)))),
+    section(
+      "Backtest",
+      table(
+        [
+          { label: "event", value: ([k]) => k.replaceAll("_", " "), title: ([, s]) => s.meaning },
+          { label: "Brier model", value: ([, s]) => s.brier_model.toFixed(4) },
+          { label: "Brier base", value: ([, s]) => s.brier_base.toFixed(4) },
+          { label: "AUC", value: ([, s]) => (s.auc == null ? "–" : s.auc.toFixed(2)) },
+          { label: "verdict", value: ([, s]) => s.verdict },
+        ],
+        Object.entries(backtest.scores),
+      ),
+      chart(backtest.events_chart),
+      chart(backtest.series_chart),
+    ),
+  );
+}
+
+function comparisonTable(c) {
+  const keys = [...Object.keys(c.named_futures).map((k) => `future:${k}`), ...Object.keys(c.summary.packages[c.packages[0]]).filter((k) => !k.startsWith("future:"))];
+  const label = (k) => (k.startsWith("future:") ? `named future: ${c.named_futures[k.slice(7)]}` : k.replaceAll("_", " "));
+  return table(
+    [{ label: "outcome", value: (k) => label(k) }].concat(
+      c.packages.map((p) => ({
+        label: p.replaceAll("_", " "),
+        value: (k) => percent(c.summary.packages[p][k].p),
+        title: (k) => `${p}, ${label(k)}: ${percent(c.summary.packages[p][k].p)}, 95% interval ${percent(c.summary.packages[p][k].lo)}–${percent(c.summary.packages[p][k].hi)}`,
+      })),
+    ),
+    keys,
+  );
+}
+
+// A variable's bands over time and the list of futures, both filtered by named future; click a future to read it.
+function explorer(id, comparison, variables, narrative) {
+  const state = { variable: variables.includes("credibility") ? "credibility" : variables[0], named: "", package: comparison.baseline };
+  const plot = h("div", { id: "series" });
+  const list = h("div", { id: "futures" });
+  const select = (name, options, onchange) =>
+    h("select", { name, onchange: (e) => { state[name] = e.target.value; onchange(); } }, options.map(([v, l]) => h("option", { value: v, selected: v === state[name] }, l)));
+  const query = (extra) => new URLSearchParams({ ...extra, ...(state.named ? { named_future: state.named } : {}) });
+
+  async function draw() {
+    const bands = await call(`/api/runs/${id}/series?${query({ variable: state.variable })}`);
+    const x = { field: "year", type: "quantitative", axis: { format: "d" }, title: null };
+    const color = { field: "package", type: "nominal", legend: { orient: "bottom" } };
+    plot.replaceChildren(
+      bands.length === 0
+        ? h("p", {}, "No future ends this way.")
+        : chart({
+            $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+            data: { values: bands },
+            width: 560,
+            height: 240,
+            layer: [
+              { mark: { type: "area", opacity: 0.15 }, encoding: { x, y: { field: "p05", type: "quantitative", title: state.variable }, y2: { field: "p95" }, color } },
+              { mark: "line", encoding: { x, y: { field: "p50", type: "quantitative" }, color } },
+              {
+                mark: { type: "point", opacity: 0, size: 80 },
+                encoding: { x, y: { field: "p50", type: "quantitative" }, tooltip: ["package", "year", "p05", "p50", "p95", "mean", "futures"].map((f) => ({ field: f, type: f === "package" ? "nominal" : "quantitative" })) },
+              },
+            ],
+          }),
+    );
+  }
+  async function listFutures() {
+    const found = await call(`/api/runs/${id}/futures?${query({ package: state.package, limit: 25 })}`);
+    list.replaceChildren(
+      h("p", {}, `${found.count.toLocaleString()} futures of ${found.package}${state.named ? ` end as “${comparison.named_futures[state.named]}”` : ""}; the first ${found.futures.length}:`),
+      table(
+        [
+          { label: "future", value: (f) => f.future },
+          { label: "named future", value: (f) => comparison.named_futures[f.named_future] },
+          { label: "outcomes", value: (f) => ["rupture", "drawdown", "nuclear_pursuit", "war", "nuclear_use"].filter((k) => f[k]).join(", ").replaceAll("_", " ") || "none" },
+        ],
+        found.futures,
+        async (f) => {
+          narrative.textContent = "…";
+          const told = await call(`/api/runs/${id}/futures/${f.future}/narrative?package=${state.package}`);
+          narrative.textContent = told.narrative;
+        },
+      ),
+    );
+  }
+  const refresh = () => Promise.all([draw(), listFutures()]);
+  refresh();
+  return h(
+    "div",
+    {},
+    h(
+      "div",
+      { class: "controls" },
+      h("label", {}, "variable ", select("variable", variables.map((v) => [v, v.replaceAll("_", " ")]), draw)),
+      h("label", {}, "named future ", select("named", [["", "all futures"], ...Object.entries(comparison.named_futures)], refresh)),
+      h("label", {}, "package ", select("package", comparison.packages.map((p) => [p, p.replaceAll("_", " ")]), listFutures)),
+    ),
+    plot,
+    h("div", { class: "pair" }, list, narrative),
+  );
+}
+
+function box(b) {
+  return h(
+    "div",
+    { class: "box" },
+    h("h3", {}, b.title),
+    h("p", {}, b.sentence),
+    table(
+      [
+        { label: "driver", value: ([name]) => name, title: ([name]) => b.meanings[name] },
+        { label: "from", value: ([, [lo]]) => number(lo) },
+        { label: "to", value: ([, [, hi]]) => number(hi) },
+      ],
+      Object.entries(b.limits),
+    ),
+    h("p", { class: "meta" }, `coverage ${percent(b.coverage)}, density ${percent(b.density)}, mass ${percent(b.mass)}, base rate ${percent(b.base_rate)}`),
+  );
+}
+
+function matrixTable(m) {
+  const cell = (high0, high1) => {
+    const q = m.quadrants.find((q) => q.high[0] === high0 && q.high[1] === high1);
+    const top = Object.entries(q.rates).sort((a, b) => b[1] - a[1]).slice(0, 3);
+    return h("td", { title: q.narrative }, h("b", {}, percent(q.probability)), h("br"), top.map(([k, v]) => [`${k.replaceAll("_", " ")} ${percent(v)}`, h("br")]));
+  };
+  return h(
+    "table",
+    { class: "matrix" },
+    h("tr", {}, h("th"), h("th", {}, m.sides[1][0]), h("th", {}, m.sides[1][1])),
+    [true, false].map((high0, i) => h("tr", {}, h("th", {}, m.sides[0][i]), cell(high0, true), cell(high0, false))),
+  );
+}
+
+// --- Run history and negotiation ----------------------------------------------------------------------------------
+
+async function history() {
+  const runs = await call("/api/runs");
+  page.replaceChildren(
+    h("h1", {}, "Run history"),
+    runs.length === 0
+      ? h("p", {}, "No runs yet.")
+      : table(
+          [
+            { label: "run", value: (r) => h("a", { href: `#/runs/${r.id}` }, r.id) },
+            { label: "status", value: (r) => r.status, title: (r) => r.error ?? r.phase ?? "" },
+            { label: "packages", value: (r) => r.request.packages.join(", ").replaceAll("_", " ") },
+            { label: "futures", value: (r) => r.request.futures.toLocaleString() },
+            { label: "years", value: (r) => r.request.years },
+            { label: "seed", value: (r) => r.request.seed },
+            { label: "changed assumptions", value: (r) => Object.keys(r.request.overrides).join(", ") || "none" },
+            { label: "submitted (UTC)", value: (r) => r.created.slice(0, 19).replace("T", " ") },
+          ],
+          runs,
+        ),
+  );
+}
+
+async function negotiation() {
+  const tables = await call("/api/negotiations/tables");
+  const out = h("div", { id: "negotiation" });
+  async function forecast(name) {
+    const n = await call("/api/negotiations", { method: "POST", body: JSON.stringify({ table: name }) });
+    out.replaceChildren(
+      h("h2", {}, n.issue),
+      table([{ label: "model", value: ([m]) => m.replaceAll("_", " ") }, { label: "forecast", value: ([, v]) => v.toFixed(2) }], Object.entries(n.forecasts)),
+      h("h3", {}, "Expected utility model, round by round"),
+      table(
+        [
+          { label: "round", value: (r) => r.round },
+          { label: "weighted median", value: (r) => r.weighted_median.toFixed(2) },
+          { label: "weighted mean", value: (r) => r.weighted_mean.toFixed(2) },
+          { label: "moves", value: (r) => r.moves.filter((m) => m.from.toFixed(1) !== m.to.toFixed(1)).map((m) => `${m.stakeholder} → ${m.toward}: ${m.from.toFixed(1)} → ${m.to.toFixed(1)}`).join("; ") },
+        ],
+        n.rounds,
+      ),
+    );
+  }
+  page.replaceChildren(
+    h("h1", {}, "Negotiation forecast"),
+    h("label", {}, "stakeholder table ", h("select", { onchange: (e) => forecast(e.target.value) }, tables.map((t) => h("option", { value: t }, t)))),
+    out,
+  );
+  forecast(tables[0]);
+}
+
+// --- Routing ------------------------------------------------------------------------------------------------------
+
+async function route() {
+  const [, where, id] = location.hash.split("/");
+  try {
+    if (where === "runs" && id) await results(id);
+    else if (where === "history") await history();
+    else if (where === "negotiate") await negotiation();
+    else await newRun();
+  } catch (e) {
+    page.replaceChildren(h("p", { class: "error" }, e.message));
+  }
+}
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,116 @@
+"""The dashboard end to end: `alliance-futures serve` in its own process, driven in Debian's headless Chromium by
+Playwright as an analyst uses it: choose packages, move a slider, run, watch the progress, explore the results."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from helpers import Server
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+SLIDER = "politics.us_switch_probability"
+
+
+@pytest.fixture(scope="module")
+def browser_page(tmp_path_factory):
+    assert CHROMIUM.exists(), "install Debian's chromium (apt-get install chromium); .ci/run does"
+    with Server(tmp_path_factory.mktemp("dashboard")) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("request", lambda r: None if r.url.startswith(server.url) else problems.append(f"request {r.url}"))
+        yield server, page, problems
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def finished_run(browser_page):
+    """A small ensemble run from the page: two packages unticked, one slider moved, 120 futures."""
+    server, page, _ = browser_page
+    page.goto(server.url + "/")
+    page.get_by_label("futures per package").fill("120")
+    page.get_by_label("futures per package").dispatch_event("change")
+    for name in ("division_of_labour", "structural_adherence", "transactional_pressure", "deep_nuclear_consultation"):
+        page.locator(f"input[type=checkbox][name={name}]").uncheck()
+    page.locator("summary", has_text="politics").click()
+    slider = page.locator(f"input[name='{SLIDER}']")
+    slider.evaluate("(el) => { el.value = 0.8; el.dispatchEvent(new Event('input')); }")
+    expect(page.locator(".parameter.changed")).to_have_count(1)
+    page.locator("#start").click()
+    bar = page.locator("#run-progress progress")
+    expect(bar).to_be_visible()
+    expect(page.locator("#run-progress .phase")).to_contain_text("finished", timeout=120_000)
+    assert bar.evaluate("(el) => el.value === el.max && el.max === 240")  # 120 futures × 2 packages
+    page.wait_for_url(re.compile(r"#/runs/"), timeout=10_000)
+    run_id = page.url.split("#/runs/")[1]
+    expect(page.locator("#comparison table")).to_be_visible()
+    return run_id
+
+
+def test_the_run_is_what_the_page_asked_for(browser_page, finished_run):
+    server, _, problems = browser_page
+    run = httpx.get(f"{server.url}/api/runs/{finished_run}").json()
+    assert run["status"] == "finished"
+    assert run["request"]["packages"] == ["current_course", "reciprocal_strengthening"]
+    assert run["request"]["futures"] == 120
+    assert run["request"]["overrides"] == {SLIDER: pytest.approx(0.8)}
+    assert problems == []
+
+
+def test_results_render_the_runs_numbers_with_intervals_on_hover(browser_page, finished_run):
+    server, page, problems = browser_page
+    summary = httpx.get(f"{server.url}/api/runs/{finished_run}").json()["summary"]["packages"]
+    war = page.locator("#comparison tr", has_text="war").filter(has_not_text="named").first
+    cell = war.locator("td").nth(1)
+    p = summary["current_course"]["war"]
+    assert cell.inner_text() == f"{100 * p['p']:.1f}%"
+    assert f"95% interval {100 * p['lo']:.1f}%–{100 * p['hi']:.1f}%" in cell.get_attribute("title")
+    for section in ("over-time", "sensitivity", "backtest"):  # Vega charts drawn in the page
+        expect(page.locator(f"#{section} .chart canvas, #{section} .chart svg").first).to_be_visible()
+    expect(page.locator("#scenario-discovery .box")).to_have_count(4)
+    expect(page.locator("#matrix td")).to_have_count(4)
+    assert problems == []
+
+
+def test_filtering_by_named_future_and_reading_a_futures_narrative(browser_page, finished_run):
+    server, page, problems = browser_page
+    page.locator("select[name=named]").select_option("rupture")
+    listed = httpx.get(
+        f"{server.url}/api/runs/{finished_run}/futures", params={"named_future": "rupture", "limit": 1000}
+    ).json()
+    expect(page.locator("#futures p")).to_contain_text(f"{listed['count']} futures of current_course end as")
+    rows = page.locator("#futures tr.clickable")
+    expect(rows).to_have_count(min(25, listed["count"]))
+    assert set(rows.locator("td:nth-child(2)").all_inner_texts()) == {"Rupture"}
+    future = int(rows.first.locator("td").first.inner_text())
+    rows.first.click()
+    told = httpx.get(f"{server.url}/api/runs/{finished_run}/futures/{future}/narrative").json()["narrative"]
+    expect(page.locator("#narrative")).to_have_text(told)
+    assert problems == []
+
+
+def test_run_history_lists_the_run(browser_page, finished_run):
+    _, page, problems = browser_page
+    page.locator("nav a", has_text="Run history").click()
+    row = page.locator("tr", has_text=finished_run)
+    expect(row).to_contain_text("finished")
+    expect(row).to_contain_text(SLIDER)
+    row.locator("a").click()
+    expect(page.locator("#comparison table")).to_be_visible()
+    assert problems == []
+
+
+def test_a_bad_request_shows_the_field_and_reason(browser_page):
+    server, page, problems = browser_page
+    page.goto(server.url + "/#/new")
+    page.get_by_label("futures per package").fill("0")
+    page.get_by_label("futures per package").dispatch_event("change")
+    page.locator("#start").click()
+    expect(page.locator("#run-error")).to_contain_text("futures: Input should be greater than or equal to 1")
+    assert [p for p in problems if "422" not in p] == []  # the browser logs the refused request, nothing else
