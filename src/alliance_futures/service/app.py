@@ -31,7 +31,7 @@ from ..bargaining import BUILTIN_TABLES, Stakeholders, stakeholders_from_rows
 from ..case import BUILTIN_CASE, Case, InputError, builtin_policy_names, load_case, load_policy
 from ..store import Catalogue, recorded_variables, yearly_bands
 from .jobs import VIEWS_FILE, Job, Runner
-from .schemas import MAX_CELLS, RUN_ID, NegotiationRequest, RunRequest, RunStatus
+from .schemas import MAX_CELLS, MAX_FUTURES, RUN_ID, NegotiationRequest, RunRequest, RunStatus
 from .views import VIEWS, plain
 
 TOKEN_COOKIE = "alliance_futures_token"
@@ -73,7 +73,6 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
         app.state.runner = Runner(catalogue)
         yield
         app.state.runner.stop()
-        catalogue.close()
 
     app = FastAPI(
         title="alliance-futures",
@@ -269,7 +268,7 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
         run_id: RunId,
         package: Annotated[str | None, Query(description="default: the run's baseline")] = None,
         named_future: Annotated[str | None, Query(description="only futures that end as this")] = None,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_FUTURES)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_LISTED_FUTURES)] = 100,
     ) -> dict[str, Any]:
         """Futures of one package with their named future and outcomes, and how many match."""

@@ -15,6 +15,7 @@ from .. import api
 from ..case import InputError
 from ..report.charts import write_whole
 from ..store import Catalogue
+from ..store.catalogue import INTERRUPTED
 from .views import views
 
 VIEWS_FILE = "views.json"
@@ -49,8 +50,13 @@ class Runner:
         return self._done.get(run_id)
 
     def stop(self) -> None:
+        """Take no more jobs and mark the queued ones failed. The run in progress is not waited for: the thread ends
+        with the process, and the next start marks that run failed (`Catalogue.recover`)."""
+        while not self._jobs.empty():
+            job = self._jobs.get_nowait()
+            if job is not None:
+                self.catalogue.update(job.run_id, status="failed", error=INTERRUPTED)
         self._jobs.put(None)
-        self._thread.join()
 
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:

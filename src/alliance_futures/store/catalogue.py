@@ -118,10 +118,6 @@ class Catalogue:
         finally:
             cursor.close()
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
