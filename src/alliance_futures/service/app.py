@@ -22,15 +22,17 @@ from typing import Annotated, Any
 import vl_convert
 from fastapi import FastAPI, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import api
-from ..analysis import NAMED_FUTURES, OUTCOMES
+from ..analysis import NAMED_FUTURES
 from ..bargaining import BUILTIN_TABLES, Stakeholders, stakeholders_from_rows
 from ..case import BUILTIN_CASE, Case, InputError, builtin_policy_names, load_case, load_policy
-from ..store import Catalogue, recorded_variables, yearly_bands
-from .jobs import VIEWS_FILE, Job, Runner
+from ..store import Catalogue
+from .jobs import Job, Runner
+from .results import ALL, Served, ServedRuns, view_bytes
 from .schemas import MAX_CELLS, MAX_FUTURES, RUN_ID, NegotiationRequest, RunRequest, RunStatus
 from .views import VIEWS, plain
 
@@ -41,7 +43,7 @@ MAX_LISTED_FUTURES = 1_000
 
 RunId = Annotated[str, PathParam(pattern=RUN_ID, description="a run's id, as POST /api/runs returned it")]
 View = StrEnum("View", {name: name for name in VIEWS})  # type: ignore[misc]
-Table = StrEnum("Table", {name: name for name in ("experiments", "final", "yearly")})  # type: ignore[misc]
+Table = StrEnum("Table", {name: name for name in ("experiments", "final", "yearly", "bands")})  # type: ignore[misc]
 
 
 def unprocessable(field: str | list[str | int], reason: str) -> HTTPException:
@@ -66,6 +68,13 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
     token, a `token` query parameter (which also sets a cookie, so a browser opening the dashboard link stays in),
     or that cookie."""
     catalogue = Catalogue(data_dir)
+    in_memory = ServedRuns()
+
+    async def served(run_id: str) -> Served:
+        """A finished run's bands and outcomes; read in a worker thread the first time, from memory after."""
+        folder = finished(run_id)
+        run = in_memory.cached(folder)
+        return run if run is not None else await run_in_threadpool(in_memory.get, folder)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -111,10 +120,14 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
             record["done"] = live
         return record
 
+    finished_requests: dict[str, dict[str, Any]] = {}  # a finished run never changes: its request, read once
+
     def finished(run_id: str) -> Path:
-        record = status_of(run_id)
-        if record["status"] != "finished":
-            raise HTTPException(409, detail=f"run '{run_id}' is {record['status']}: its results are not available")
+        if run_id not in finished_requests:
+            record = status_of(run_id)
+            if record["status"] != "finished":
+                raise HTTPException(409, detail=f"run '{run_id}' is {record['status']}: its results are not available")
+            finished_requests[run_id] = record["request"]
         return catalogue.path(run_id)
 
     # --- the dashboard -------------------------------------------------------------------------------------------
@@ -236,58 +249,55 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
 
         return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
-    @app.get("/api/runs/{run_id}/views/{view}", tags=["results"])
-    def run_view(run_id: RunId, view: View) -> Any:
+    @app.get("/api/runs/{run_id}/views/{view}", tags=["results"], response_class=JSONResponse)
+    async def run_view(run_id: RunId, view: View) -> Response:
         """One of the report's views as JSON: comparison, timeline, discovery (PRIM boxes), sensitivity (Sobol
         indices), matrix (2×2), signposts, examples (narratives) or backtest. Charts are Vega-Lite specifications."""
-        stored = json.loads((finished(run_id) / VIEWS_FILE).read_text(encoding="utf-8"))
-        return stored[view.value]
+        return Response(view_bytes(finished(run_id), view.value), media_type="application/json")
 
     @app.get("/api/runs/{run_id}/variables", tags=["results"])
-    def variables(run_id: RunId) -> list[str]:
+    async def variables(run_id: RunId) -> list[str]:
         """The state variables the run recorded every year (for /series)."""
-        return recorded_variables(finished(run_id))
+        return (await served(run_id)).variables
 
-    @app.get("/api/runs/{run_id}/series", tags=["results"])
-    def series(
+    def named(named_future: str | None) -> str:
+        if named_future is not None and named_future not in NAMED_FUTURES:
+            raise unprocessable(["query", "named_future"], f"expected one of {', '.join(NAMED_FUTURES)}")
+        return named_future or ALL
+
+    @app.get("/api/runs/{run_id}/series", tags=["results"], response_class=JSONResponse)
+    async def series(
         run_id: RunId,
         variable: Annotated[str, Query(description="a recorded state variable, e.g. credibility")] = "credibility",
         named_future: Annotated[str | None, Query(description="only futures that end as this named future")] = None,
-    ) -> list[dict[str, Any]]:
-        """Per package and year, the mean and 5th, 50th and 95th percentiles of a variable over the futures."""
-        folder = finished(run_id)
-        if named_future is not None and named_future not in NAMED_FUTURES:
-            raise unprocessable(["query", "named_future"], f"expected one of {', '.join(NAMED_FUTURES)}")
-        if variable not in recorded_variables(folder):
-            known = ", ".join(recorded_variables(folder))
+    ) -> Response:
+        """Per package and year: how many futures, and the mean and 5th, 50th and 95th percentiles of a variable
+        over them (none when no future ends as the named future)."""
+        run = await served(run_id)
+        if variable not in run.variables:
+            known = ", ".join(run.variables)
             raise unprocessable(["query", "variable"], f"not a recorded variable (recorded: {known})")
-        return plain(yearly_bands(catalogue, folder, variable, named_future).to_dict(orient="records"))
+        return Response(run.bands.get((variable, named(named_future)), b"[]"), media_type="application/json")
 
-    @app.get("/api/runs/{run_id}/futures", tags=["results"])
-    def futures(
+    @app.get("/api/runs/{run_id}/futures", tags=["results"], response_class=JSONResponse)
+    async def futures(
         run_id: RunId,
         package: Annotated[str | None, Query(description="default: the run's baseline")] = None,
         named_future: Annotated[str | None, Query(description="only futures that end as this")] = None,
         offset: Annotated[int, Query(ge=0, le=MAX_FUTURES)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_LISTED_FUTURES)] = 100,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Futures of one package with their named future and outcomes, and how many match."""
-        folder = finished(run_id)
-        chosen = package_of(run_id, package)
-        if named_future is not None and named_future not in NAMED_FUTURES:
-            raise unprocessable(["query", "named_future"], f"expected one of {', '.join(NAMED_FUTURES)}")
-        where = "package = ?" + (" AND named_future = ?" if named_future else "")
-        args = [str(folder / "final.parquet"), chosen, *([named_future] if named_future else [])]
-        count = int(catalogue.query(f"SELECT count(*) AS n FROM read_parquet(?) WHERE {where}", args)["n"].iloc[0])
-        columns = ", ".join(["future", "named_future", *OUTCOMES])
-        rows = catalogue.query(
-            f"SELECT {columns} FROM read_parquet(?) WHERE {where} ORDER BY future LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        )
-        return {"package": chosen, "count": count, "futures": rows.to_dict(orient="records")}
+        table = (await served(run_id)).outcomes
+        chosen, wanted = package_of(run_id, package), named(named_future)
+        matching = table[(table["package"] == chosen) & ((table["named_future"] == wanted) if wanted else True)]
+        page = matching.iloc[offset : offset + limit].drop(columns="package")
+        rows = page.to_json(orient="records")
+        body = f'{{"package": {json.dumps(chosen)}, "count": {len(matching)}, "futures": {rows}}}'
+        return Response(body.encode(), media_type="application/json")
 
     def package_of(run_id: str, package: str | None) -> str:
-        request = status_of(run_id)["request"]
+        request = finished_requests[run_id]
         chosen = package or request["baseline"]
         if chosen not in request["packages"]:
             raise unprocessable(["query", "package"], f"the run has no package '{chosen}'")
@@ -298,7 +308,7 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
         """One future told as a dated narrative (re-simulated exactly from the run's seed)."""
         folder = finished(run_id)
         chosen = package_of(run_id, package)
-        futures_run = status_of(run_id)["request"]["futures"]
+        futures_run = finished_requests[run_id]["futures"]
         if not 0 <= future < futures_run:
             raise unprocessable(["path", "future"], f"expected 0 to {futures_run - 1}, got {future}")
         return {"future": future, "package": chosen, "narrative": api.explain(folder, future, chosen)}
@@ -306,7 +316,7 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
     @app.get("/api/runs/{run_id}/files/{table}.parquet", tags=["results"], response_class=FileResponse)
     def download(run_id: RunId, table: Table) -> FileResponse:
         """A result table: experiments (sampled parameters per future), final (state and outcomes per package and
-        future) or yearly (state per package, future and year)."""
+        future), yearly (state per package, future and year) or bands (yearly percentiles per named future)."""
         path = finished(run_id) / f"{table.value}.parquet"
         return FileResponse(path, media_type="application/vnd.apache.parquet", filename=f"{run_id}-{path.name}")
 

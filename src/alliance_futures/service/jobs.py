@@ -1,10 +1,9 @@
 """Submitted runs, simulated one at a time in a background thread (the machine's cores go to the engine, not to
-several runs fighting for them): simulate, save, analyse, then write the views and the report into the run's folder.
-Progress is kept in memory for the progress stream and written to the catalogue at each phase."""
+several runs fighting for them): simulate, save, analyse, then write the views, the bands and the report into the
+run's folder. Progress is kept in memory for the progress stream and written to the catalogue at each phase."""
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
@@ -13,12 +12,10 @@ from typing import Any
 
 from .. import api
 from ..case import InputError
-from ..report.charts import write_whole
 from ..store import Catalogue
 from ..store.catalogue import INTERRUPTED
-from .views import views
+from .results import write_results
 
-VIEWS_FILE = "views.json"
 log = logging.getLogger("alliance_futures.service")
 
 
@@ -84,6 +81,6 @@ class Runner:
         summary = api.save(ensemble, folder)
         catalogue.update(run_id, phase="analysing")
         found = api.findings(ensemble, job.baseline, sobol_base=job.sobol_base)
-        write_whole(folder / VIEWS_FILE, json.dumps(views(found, ensemble)).encode(), key=VIEWS_FILE)
+        write_results(found, ensemble, folder, catalogue)
         api.write_findings_report(found, ensemble, folder / api.REPORT_FILE, job.command, job.sobol_base)
         catalogue.update(run_id, status="finished", phase="finished", summary=summary)

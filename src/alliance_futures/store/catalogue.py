@@ -2,7 +2,7 @@
 (see `runs`), and queries over those folders' Parquet tables.
 
     DATA/catalogue.duckdb   one row per submitted run: its request, status, progress, summary or error
-    DATA/runs/ID/           the run as `save_run` writes it, then the service's views and report
+    DATA/runs/ID/           the run as `save_run` writes it, then `bands.parquet` (below), the views and report
 
 A run is `queued`, then `running` (phase: simulating, saving, analysing), then `finished` or `failed`. The status is
 the truth: a run is `finished` only after every file is written. A server stopped mid-run leaves the run `running`;
@@ -21,11 +21,11 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-import pyarrow.parquet as pq
 
 from ..case import InputError
 
 CATALOGUE_FILE = "catalogue.duckdb"
+BANDS_FILE = "bands.parquet"
 INTERRUPTED = "the server stopped before the run finished; submit it again"
 FIELDS = ("id", "status", "phase", "done", "total", "created", "finished", "request", "summary", "error")
 JSON_FIELDS = ("request", "summary")
@@ -110,7 +110,7 @@ class Catalogue:
         return out
 
     def query(self, sql: str, args: Sequence[Any] = ()) -> pd.DataFrame:
-        """A read-only query over the runs' Parquet files (on its own cursor, so queries run side by side)."""
+        """A query over the runs' Parquet files (on its own cursor, so queries run side by side)."""
         with self._lock:
             cursor = self._db.cursor()
         try:
@@ -123,23 +123,24 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def recorded_variables(run_dir: Path) -> list[str]:
-    """The state variables a saved run recorded every year."""
-    return [c for c in pq.read_schema(run_dir / "yearly.parquet").names if c not in ("package", "future", "year")]
-
-
-def yearly_bands(catalogue: Catalogue, run_dir: Path, variable: str, named_future: str | None) -> pd.DataFrame:
-    """Per package and year, the 5th, 50th and 95th percentiles and the mean of one recorded variable over the
-    futures of a saved run, optionally only those that end as one named future (a column of `final.parquet`).
-    Raises KeyError if the run recorded no such variable."""
-    if variable not in recorded_variables(run_dir):
-        raise KeyError(variable)
-    where = "WHERE f.named_future = ?" if named_future else ""
-    return catalogue.query(
-        f"""SELECT y.package, y.year, count(*) AS futures, avg(y."{variable}") AS mean,
-                   quantile_cont(y."{variable}", 0.05) AS p05, quantile_cont(y."{variable}", 0.5) AS p50,
-                   quantile_cont(y."{variable}", 0.95) AS p95
-            FROM read_parquet(?) y JOIN read_parquet(?) f USING (package, future) {where}
-            GROUP BY y.package, y.year ORDER BY y.package, y.year""",
-        [str(run_dir / "yearly.parquet"), str(run_dir / "final.parquet"), *([named_future] if named_future else [])],
+def write_bands(catalogue: Catalogue, run_dir: Path) -> Path:
+    """Per recorded variable, package and year, the futures' count, mean and 5th, 50th and 95th percentiles, over all
+    futures (named_future null) and over those ending as each named future: `bands.parquet` in a saved run's folder,
+    written whole or not at all."""
+    target = run_dir / BANDS_FILE
+    partial = run_dir / f".{BANDS_FILE}.partial"
+    yearly, final = (str(run_dir / name).replace("'", "''") for name in ("yearly.parquet", "final.parquet"))
+    catalogue.query(
+        f"""COPY (
+            WITH long AS (UNPIVOT read_parquet('{yearly}') ON COLUMNS(* EXCLUDE (package, future, year))
+                          INTO NAME variable VALUE value)
+            SELECT variable, f.named_future, l.package, l.year, count(*) AS futures, avg(value) AS mean,
+                   quantile_cont(value, 0.05) AS p05, quantile_cont(value, 0.5) AS p50,
+                   quantile_cont(value, 0.95) AS p95
+            FROM long l JOIN read_parquet('{final}') f USING (package, future)
+            GROUP BY GROUPING SETS ((variable, l.package, l.year), (variable, f.named_future, l.package, l.year))
+            ORDER BY variable, f.named_future, l.package, l.year
+        ) TO '{str(partial).replace("'", "''")}' (FORMAT parquet)"""
     )
+    partial.replace(target)
+    return target
