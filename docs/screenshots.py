@@ -1,11 +1,13 @@
 """Screenshots for the docs, taken in Debian's headless Chromium by Playwright.
 
 python docs/screenshots.py report RUN/report.html docs/report-first-screen.png
+python docs/screenshots.py dashboard FUTURES docs/     # serves a new data folder, runs FUTURES futures from the page
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -24,8 +26,46 @@ def first_screen(page_file: Path, out: Path) -> None:
         browser.close()
 
 
+def dashboard(futures: int, out: Path) -> None:
+    """The dashboard's pages as an analyst meets them: a new run with a slider moved, the results
+    (comparison, then futures filtered by a named future with one narrative open) and the run history."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from helpers import Server  # the tests' way of starting the server
+
+    with tempfile.TemporaryDirectory() as data, Server(data) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport=VIEWPORT)
+        page.goto(server.url + "/")
+        page.get_by_label("futures per package").fill(str(futures))
+        page.get_by_label("futures per package").dispatch_event("change")
+        page.locator("summary", has_text="proliferation").click()
+        page.locator("input[type=range]").first.evaluate(
+            "(el) => { el.value = 0.8; el.dispatchEvent(new Event('input')); }"
+        )
+        page.locator("#start").scroll_into_view_if_needed()
+        page.locator("details").nth(2).scroll_into_view_if_needed()
+        page.screenshot(path=str(out / "dashboard-new-run.png"))
+        page.locator("#start").click()
+        page.wait_for_url("**#/runs/*", timeout=600_000)
+        page.locator("#comparison table").wait_for()
+        page.screenshot(path=str(out / "dashboard-results.png"))
+        page.locator("select[name=named]").select_option("hollowed_alliance")
+        page.locator("#futures tr.clickable").nth(1).click()
+        page.wait_for_function("document.querySelector('#narrative').textContent.startsWith('Future')")
+        page.locator("#explore-futures").scroll_into_view_if_needed()
+        page.locator("#explore-futures").screenshot(path=str(out / "dashboard-explore.png"))
+        page.goto(server.url + "/#/history")
+        page.locator("h1", has_text="Run history").wait_for()
+        page.locator("main table").wait_for()
+        page.screenshot(path=str(out / "dashboard-history.png"))
+        browser.close()
+
+
 if __name__ == "__main__":
-    kind, source, target = sys.argv[1:4]
-    if kind != "report":
-        sys.exit(f"unknown kind '{kind}' (known: report)")
-    first_screen(Path(source), Path(target))
+    kind = sys.argv[1]
+    if kind == "report":
+        first_screen(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif kind == "dashboard":
+        dashboard(int(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        sys.exit(f"unknown kind '{kind}' (known: report, dashboard)")
