@@ -11,7 +11,7 @@ import json
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -68,13 +68,6 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
     token, a `token` query parameter (which also sets a cookie, so a browser opening the dashboard link stays in),
     or that cookie."""
     catalogue = Catalogue(data_dir)
-    in_memory = ServedRuns()
-
-    async def served(run_id: str) -> Served:
-        """A finished run's bands and outcomes; read in a worker thread the first time, from memory after."""
-        folder = finished(run_id)
-        run = in_memory.cached(folder)
-        return run if run is not None else await run_in_threadpool(in_memory.get, folder)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -129,6 +122,14 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
                 raise HTTPException(409, detail=f"run '{run_id}' is {record['status']}: its results are not available")
             finished_requests[run_id] = record["request"]
         return catalogue.path(run_id)
+
+    in_memory = ServedRuns()
+
+    async def served(run_id: str) -> Served:
+        """A finished run's bands and outcomes; read in a worker thread the first time, from memory after."""
+        folder = finished(run_id)
+        run = in_memory.cached(folder)
+        return run if run is not None else await run_in_threadpool(in_memory.get, folder)
 
     # --- the dashboard -------------------------------------------------------------------------------------------
 
@@ -186,9 +187,9 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
     @app.post("/api/runs", status_code=202, tags=["runs"])
     def submit(request: RunRequest) -> RunStatus:
         """Check a run and queue it; follow it at /api/runs/{id}/progress."""
-        case = case_named(request.case) if request.case == BUILTIN_CASE else None
-        if case is None:
+        if request.case != BUILTIN_CASE:
             raise unprocessable("case", f"no built-in case '{request.case}' (built-in: {BUILTIN_CASE})")
+        case = builtin_case()
         known = builtin_policy_names()
         chosen = request.packages or known
         for i, name in enumerate(chosen):
@@ -214,7 +215,7 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
             where = str(exc.key or "request")  # an override's name, or the command line's option for the same field
             field: list[str | int] = ["overrides", where] if exc.file == "overrides" else [where.lstrip("-")]
             raise unprocessable(field, exc.detail) from None
-        run_id = f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+        run_id = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
         body = request.model_dump(mode="json") | {"packages": chosen, "baseline": baseline}
         command = f"POST /api/runs {json.dumps(body)}"
         app.state.runner.submit(Job(run_id, spec, baseline, request.sobol_base, command), body)
