@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from helpers import Server, cli
+from helpers import Server, cli, free_port
 
 from alliance_futures import api
 from alliance_futures.service import create_app
@@ -273,3 +273,9 @@ def test_a_killed_server_restarts_with_earlier_runs_intact_and_the_interrupted_o
         assert not list((tmp_path / "runs").glob(".*partial*"))  # nothing half-written is left
         _, stream = finish(client, SMALL | {"futures": 30})  # and it runs new work
         assert stream[-1][1]["status"] == "finished"
+
+
+def test_a_data_folder_in_use_by_another_server_is_refused(tmp_path):
+    with Server(tmp_path):
+        result = cli("serve", "--data-dir", tmp_path, "--port", free_port())
+    assert result.returncode == 2 and "in use by another server" in result.stderr and "Traceback" not in result.stderr
