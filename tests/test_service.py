@@ -169,7 +169,7 @@ def test_the_size_limit_is_futures_by_years_by_packages(service):
     assert client.post("/api/runs", json=just_over).status_code == 422
 
 
-def test_unknown_and_unfinished_runs(service):
+def test_unknown_runs_and_malformed_ids(service):
     client, *_ = service
     assert client.get("/api/runs/20000101-000000-abcdef").status_code == 404
     assert client.get("/api/runs/../etc/views/comparison").status_code == 404
