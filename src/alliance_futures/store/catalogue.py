@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from ..case import InputError
+from .runs import unfinished_saves
 
 CATALOGUE_FILE = "catalogue.duckdb"
 BANDS_FILE = "bands.parquet"
@@ -60,7 +61,7 @@ class Catalogue:
             self._db.execute(mark, [INTERRUPTED, _now()])
         for run_id in stale:
             shutil.rmtree(self.path(run_id), ignore_errors=True)
-        for partial in self.runs_dir.glob(".*.partial-*"):
+        for partial in unfinished_saves(self.runs_dir):
             shutil.rmtree(partial, ignore_errors=True)
         return stale
 

@@ -30,6 +30,12 @@ from ..engine import Ensemble
 from ..model import STATE_VARIABLES
 
 RUN_FILE = "run.json"
+PARTIAL = ".partial-"  # a run being saved is the folder .NAME.partial-PID until it is complete
+
+
+def unfinished_saves(parent: Path) -> list[Path]:
+    """Folders that saves interrupted by a crash or a kill left in `parent`."""
+    return sorted(parent.glob(f".*{PARTIAL}*"))
 
 
 def _dump_yaml(model: Case | Policy, path: Path) -> None:
@@ -54,7 +60,7 @@ def check_new_folder(directory: str | Path) -> Path:
 def save_run(ensemble: Ensemble, directory: str | Path) -> dict[str, Any]:
     """Save an ensemble to a new folder; return its summary (as in run.json)."""
     target = check_new_folder(directory)
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    partial = target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
     (partial / "policies").mkdir(parents=True)
     _dump_yaml(ensemble.case, partial / "case.yaml")
