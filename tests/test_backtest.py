@@ -14,7 +14,7 @@ from alliance_futures.analysis.backtest import auc, backtest_history, brier, sco
 from alliance_futures.case import InputError, load_history
 from alliance_futures.case.history import BUILTIN_HISTORY
 from alliance_futures.engine.replay import SERIES, recorded_years, replay, replay_case
-from alliance_futures.model import STATE_VARIABLES
+from alliance_futures.model import STATE_VARIABLES, initial_state
 
 KINDS = {"troop_cut", "rok_nuclear", "cost_dispute", "exercise_suspension", "fatal_incident"}
 
@@ -77,6 +77,14 @@ def test_replay_holds_recorded_drivers(case, history):
     assert years[2020][1] == {"posture.troop_floor": 28500.0}
     assert "decoupling" not in years[2020][0].state  # unrecorded: simulated
     assert years[1985][0].payment_reference == pytest.approx(0.1073)  # before the first SMA: its first payment
+    assert years[1961][0].floors == {"nuclear_status": 0.0} and years[1962][0].floors == {"nuclear_status": 1.0}
+
+
+def test_a_recorded_floor_raises_the_state_and_keeps_what_lies_above(case, history):
+    start = replay_case(case, history)
+    recorded, _ = recorded_years(history, start, {"dprk.warheads_scale": 60.0})[1962]
+    state = initial_state(start, 3).replace(nuclear_status=np.array([0.0, 1.0, 3.0]))
+    np.testing.assert_array_equal(recorded.pin(state).nuclear_status, [1.0, 1.0, 3.0])
 
 
 def test_replay_is_deterministic_and_seeded(case, history):
@@ -155,6 +163,9 @@ def test_bad_history_files_get_a_clear_answer(tmp_path, case):
     def no_troops(d):
         del d["series"]["troops"]
 
+    def floor_on_a_lever(d):
+        d["series"]["us_demand"]["sets"]["at_least"] = True
+
     with pytest.raises(InputError, match="no state called 'troopz'") as e:
         load_history(_history_with(tmp_path, unknown_variable), case, STATE_VARIABLES)
     assert e.value.key == "series.troops.sets.state" and e.value.line
@@ -165,6 +176,9 @@ def test_bad_history_files_get_a_clear_answer(tmp_path, case):
         load_history(_history_with(tmp_path, unknown_kind), case, STATE_VARIABLES)
     with pytest.raises(InputError, match=r"'series' must include \['troops'\]"):
         load_history(_history_with(tmp_path, no_troops), case, STATE_VARIABLES)
+    with pytest.raises(InputError, match="'at_least' applies to a state variable only") as e:
+        load_history(_history_with(tmp_path, floor_on_a_lever), case, STATE_VARIABLES)
+    assert e.value.key == "series.us_demand.sets"
 
 
 def test_backtest_command_prints_scores_and_writes_the_csv(tmp_path):

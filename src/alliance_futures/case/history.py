@@ -45,16 +45,21 @@ class Point(Sourced):
 
 
 class Sets(Strict):
-    """What a series holds at its recorded value in a replay: one state variable, lever or parameter."""
+    """What a series holds at its recorded value in a replay: one state variable, lever or parameter. With
+    `at_least`, the record is a floor under a state variable that the model may carry higher (a capability that
+    was in place, whatever else happened)."""
 
     state: str | None = None
     lever: str | None = None
     parameter: str | None = None
+    at_least: bool = False
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Sets:
         if sum(x is not None for x in (self.state, self.lever, self.parameter)) != 1:
             raise ValueError("give exactly one of 'state', 'lever' or 'parameter'")
+        if self.at_least and self.state is None:
+            raise ValueError("'at_least' applies to a state variable only")
         return self
 
 
@@ -167,7 +172,7 @@ def load_history(path: str | Path | None, case: Case, state_variables: Iterable[
     for name, series in history.series.items():
         if series.sets is None:
             continue
-        for what, target in series.sets.model_dump(exclude_none=True).items():
+        for what, target in series.sets.model_dump(include=set(known), exclude_none=True).items():
             if target not in known[what]:
                 loc = ("series", name, "sets", what)
                 raise InputError(file, f"no {what} called '{target}' in the case", ".".join(loc), _line(lines, loc))

@@ -55,6 +55,7 @@ class _RecordedYear:
     """What history fixes in one year (implements model.step.Recorded)."""
 
     state: dict[str, float]
+    floors: dict[str, float]  # state variables recorded as a minimum (`sets.at_least`)
     lever_values: dict[str, float]
     payment_reference: float
     cut: bool | None  # a recorded drawdown this year; None if troops are not recorded
@@ -63,6 +64,7 @@ class _RecordedYear:
     def pin(self, state: State) -> State:
         futures = state.credibility.shape
         values = {name: np.full(futures, v) for name, v in self.state.items()}
+        values |= {name: np.maximum(getattr(state, name), v) for name, v in self.floors.items()}
         if "dprk_warheads" in values:
             values["dprk_threat"] = dprk_threat(values["dprk_warheads"], {"dprk.warheads_scale": self.warheads_scale})
         return state.replace(**values)
@@ -90,14 +92,14 @@ def recorded_years(history: History, case: Case, params: Params) -> dict[int, tu
             "rok_progressive": float(history.orientation("rok", year) == "progressive"),
         }
         state["sma_renewal_year"] = float(history.sma_renewal_year(year))
-        levers, fixed = {}, {}
+        floors, levers, fixed = {}, {}, {}
         for series in sets.values():
             value = series.value_in(year)
             if value is None:
                 continue
             assert series.sets is not None
             if series.sets.state:
-                state[series.sets.state] = value
+                (floors if series.sets.at_least else state)[series.sets.state] = value
             elif series.sets.lever:
                 levers[series.sets.lever] = value
             else:
@@ -108,7 +110,7 @@ def recorded_years(history: History, case: Case, params: Params) -> dict[int, tu
         reference = last_payment if last_payment else payments[0] * history.series["cost_share"].scale
         now, before = troops.value_in(year), troops.value_in(year - 1)
         was_cut = None if now is None or before is None else bool(now <= before * (1.0 - cut))
-        out[year] = (_RecordedYear(state, levers, reference, was_cut, params["dprk.warheads_scale"]), fixed)
+        out[year] = (_RecordedYear(state, floors, levers, reference, was_cut, params["dprk.warheads_scale"]), fixed)
     return out
 
 
