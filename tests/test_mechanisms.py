@@ -111,6 +111,18 @@ def test_drawdown_hazard_rises_with_transactional_us_and_friction_and_falls_with
         assert h[1] > h[0], variable
 
 
+def test_a_cut_lowers_the_next_cut_hazard_until_its_memory_fades(case, params, state):
+    levers = levers_for(case, state)
+    remembered = force_posture.remember_cut(with_values(state, cut_memory=[0.5, 0.5]), params, np.array([True, False]))
+    assert list(remembered.cut_memory) == [1.0, 0.5 * params["posture.cut_memory"]]
+    hazards = [force_posture.drawdown_hazard(state, params, levers)[0]]
+    for _ in range(6):
+        hazards.append(force_posture.drawdown_hazard(remembered, params, levers)[0])
+        remembered = force_posture.remember_cut(remembered, params, np.array([False, False]))
+    before, after_cut, *recovering = hazards
+    assert after_cut < before and all(np.diff([after_cut, *recovering]) > 0) and recovering[-1] < before
+
+
 def test_legislated_floor_holds_back_cuts(case, params, state):
     levers = levers_for(case, state)
     draw = const(force_posture.drawdown_hazard(state, params, levers)[0] * 0.99)

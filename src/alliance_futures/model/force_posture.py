@@ -6,8 +6,9 @@ integration climbs or falls one rung at a time (consultation → joint planning 
 yearly hazard that rises with a transactional administration, drawdown pressure, friction and low US value of the
 alliance (about four cut episodes 1955–2025: 1969–71, 1977, 1990–92, 2004), held back by the legislated floor
 (FY2026 NDAA: no funds below 28,500, waivable), plus any scheduled drawdown a package sets (seed 002's division of
-labour; seed 003's "minor adjustments to the footprint"). Sources: seed 000 (exercises as signals, gray-zone plans,
-missile defence, nuclear planning); Lanoszka 2018; us-rok-facts.md §2.
+labour; seed 003's "minor adjustments to the footprint"). A cut sets the new posture: the hazard falls after one and
+recovers as its memory fades, so that cuts come as episodes years apart, not as a run of yearly cuts. Sources: seed
+000 (exercises as signals, gray-zone plans, missile defence, nuclear planning); Lanoszka 2018; us-rok-facts.md §2.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def drawdown_hazard(state: State, p: Params, levers: Levers) -> Array:
         + p["posture.drawdown_friction"] * state.friction
         - p["posture.drawdown_value"] * state.us_value
         + p["posture.drawdown_overstretch"] * state.us_overstretch
+        - p["posture.drawdown_refractory"] * state.cut_memory
     )
 
 
@@ -65,3 +67,8 @@ def troops(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, 
         "scheduled_cut": scheduled < after_cut,
         "troops_cut": state.troops - withdrawn,
     }
+
+
+def remember_cut(state: State, p: Params, drawdown: Array) -> State:
+    """The memory of the last unilateral cut: 1 in its year, then kept at the share `posture.cut_memory` a year."""
+    return state.replace(cut_memory=np.where(drawdown, 1.0, state.cut_memory * p["posture.cut_memory"]))

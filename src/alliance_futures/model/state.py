@@ -42,6 +42,7 @@ class State:
     reversed_rok: Array
     credibility: Array  # Seoul's belief that the US would defend it, in [0, 1]
     troops: Array  # USFK personnel
+    cut_memory: Array  # 1 in the year of a unilateral troop cut, fading each year after (force_posture.remember_cut)
     cost_share: Array  # ROK payment under the Special Measures Agreement, KRW trillion per year
     us_demand: Array  # what Washington asks, KRW trillion per year
     sma_renewal_year: Array  # year the next Special Measures Agreement takes effect
@@ -90,7 +91,16 @@ STATE_VARIABLES: tuple[str, ...] = tuple(f.name for f in fields(State))
 
 # Variables set from the case's calendar, or that start at zero in every future.
 _FROM_CALENDAR = {"us_transactional", "rok_progressive", "rok_next_election"}
-_START_AT_ZERO = {"reversed_us", "reversed_rok", "war", "nuclear_use", "incidents", "us_net_cost", "dprk_threat"}
+_START_AT_ZERO = {
+    "reversed_us",
+    "reversed_rok",
+    "cut_memory",
+    "war",
+    "nuclear_use",
+    "incidents",
+    "us_net_cost",
+    "dprk_threat",
+}
 _DERIVED_AT_START = {
     "peak_nuclear_status": "nuclear_status",
     "us_demand": "cost_share",

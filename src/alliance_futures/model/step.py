@@ -101,6 +101,7 @@ def step(
     s = recorded.pin(s)
     events |= ev
     drawdown = events["drawdown"] = recorded.drawdown(events["drawdown"])  # unilateral cuts; a scheduled one is agreed
+    s = force_posture.remember_cut(s, p, drawdown)
     s, ev = command.advance(s, p, levers, draw, year)
     events |= ev
     s = credibility.update(s, p, levers, drawdown)
