@@ -1,11 +1,14 @@
 """Alliance value and the security dilemma: each side's net value of the alliance.
 
-US: strategic value (containing the DPRK threat, the ROK's regional role in the competition with China, trilateral
-cooperation) minus the net stationing cost not covered by Seoul's payment, minus entrapment in an ROK nuclear
-programme, overstretch elsewhere and the discount a transactional administration puts on commitments abroad.
+US: strategic value (containing the DPRK threat and the China–Russia–DPRK axis behind it, the ROK's regional role in
+the competition with China, trilateral cooperation) minus the net stationing cost not covered by Seoul's payment,
+minus entrapment in an ROK nuclear programme, overstretch elsewhere and the discount a transactional administration
+puts on commitments abroad.
 ROK: the security benefit (credibility times threat) minus autonomy costs (US-led wartime command), entrapment
 (pressure to side against China times trade dependence), the payment burden and friction. Abandonment fear is
-1 − credibility (used in `proliferation`). Sources: Snyder 1984; Morrow 1991; Cha 1999; seed 000; seed 002.
+1 − credibility (used in `proliferation`). An alliance is worth what the threat it meets is worth, and declines as that
+threat recedes (Walt 1987; Walt 1997, "Why alliances endure or collapse"). Sources: Snyder 1984; Morrow 1991; Cha
+1999; seed 000; seed 002; seed 003 (the axis).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ def evaluate(state: State, p: Params, reference: Array) -> State:
     us_value = (
         p["value.us_baseline"]
         + p["value.us_containment"] * state.dprk_threat
+        + p["value.us_axis"] * state.axis_cohesion
         + p["value.us_regional_role"] * state.regional_role
         + p["value.us_trilateral"] * state.trilateral
         - p["value.us_net_cost"] * net_cost_share(state, p)
