@@ -92,7 +92,9 @@ def recorded_years(history: History, case: Case, params: Params) -> dict[int, tu
             "rok_progressive": float(history.orientation("rok", year) == "progressive"),
         }
         state["sma_renewal_year"] = float(history.sma_renewal_year(year))
-        floors, levers, fixed = {}, {}, {}
+        floors: dict[str, float] = {}
+        levers: dict[str, float] = {}
+        fixed: dict[str, float] = {}
         for series in sets.values():
             value = series.value_in(year)
             if value is None:
