@@ -189,7 +189,7 @@ def test_regional_role_draws_coercion_in_proportion_to_trade(case, params, state
 def test_alliance_values_follow_their_drivers(params, state):
     us = alliance_value.evaluate(with_values(state, regional_role=[0.0, 1.0]), params, REF).us_value
     assert us[1] > us[0]
-    # A receding axis (the end of the Cold War) lowers US value, and with it raises the troop-cut hazard.
+    # A receding axis (the end of the Cold War) lowers US value by its weight; the ROK's value does not move.
     axis = alliance_value.evaluate(with_values(state, axis_cohesion=[0.6, 0.05]), params, REF)
     assert axis.us_value[0] - axis.us_value[1] == pytest.approx(0.55 * params["value.us_axis"])
     assert axis.rok_value[0] == axis.rok_value[1]
