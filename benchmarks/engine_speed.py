@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from alliance_futures.case import load_case, load_policy
+from alliance_futures import load_case, load_policy
 from alliance_futures.engine import make_executor, run_ensemble
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliance_futures.case import load_case, load_policy
+from alliance_futures import load_case, load_policy
 from alliance_futures.model import initial_state
 from alliance_futures.model.context import dprk_threat
 

@@ -12,8 +12,10 @@ import urllib.request
 import numpy as np
 import yaml
 
-from alliance_futures.case import load_policy
-from alliance_futures.model import LeverPlan
+from alliance_futures import load_policy
+from alliance_futures.model import LeverPlan, Year
+
+REF = 1.5192  # the start-year payment: the reference payment in the case's first simulated year
 
 
 def with_values(state, **columns):
@@ -24,6 +26,17 @@ def with_values(state, **columns):
 def levers_for(case, state, year=2027, policy=None):
     plan = LeverPlan.compile(case, policy or load_policy("current_course", case))
     return plan.values(state, year)
+
+
+def year_of(case, params, state, *, year=2027, draw=None, levers=None, events=None, policy=None, reference=REF):
+    """What the mechanisms see in `year` (model.Year): the current course's levers unless `levers` are given,
+    draws of 0.5 unless `draw` is given, and the events so far."""
+    plan = LeverPlan.compile(case, policy or load_policy("current_course", case))
+    n = len(state.credibility)
+    y = Year(year, case, plan, params, draw or (lambda name: np.full(n, 0.5)), state, events=dict(events or {}))
+    y.levers = dict(levers) if levers is not None else plan.values(state, year)
+    y.reference = reference
+    return y
 
 
 def cli(*args, cwd=None):

@@ -9,7 +9,8 @@ import pytest
 import yaml
 from helpers import write_edited
 
-from alliance_futures.case import InputError, builtin_policy_names, load_case, load_policy, validate_file
+from alliance_futures import InputError, builtin_policy_names, load_case, load_policy
+from alliance_futures import validate as validate_file
 from alliance_futures.case.loader import DATA
 
 BUILTIN = Path(str(DATA / "us_rok.yaml"))

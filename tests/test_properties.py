@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alliance_futures.case import builtin_policy_names, load_case, load_policy
+from alliance_futures import builtin_policy_names, load_case, load_policy
 from alliance_futures.engine import simulate
 
 CASE = load_case()

@@ -11,7 +11,7 @@ import pytest
 from helpers import cli
 from playwright.sync_api import sync_playwright
 
-from alliance_futures.case import load_case
+from alliance_futures import load_case
 
 CHROMIUM = Path("/usr/bin/chromium")
 SECTIONS = (

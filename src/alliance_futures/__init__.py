@@ -5,10 +5,22 @@ The flow is case → design → engine → analysis → report; `api` has the fu
 
 from . import analysis
 from .analysis import narrate, outcome_tables, outcomes, summarize, tell, trace_future
-from .api import backtest, explain, findings, negotiate, prepare, report_run, run, save, validate, write_report
-from .case import InputError, builtin_policy_names, load_case, load_policy
+from .api import (
+    backtest,
+    explain,
+    findings,
+    load_case,
+    load_run,
+    negotiate,
+    prepare,
+    report_run,
+    run,
+    save,
+    validate,
+    write_report,
+)
+from .case import InputError, builtin_policy_names, load_policy
 from .engine import Ensemble, run_ensemble, simulate
-from .store import load_run
 
 __all__ = [
     "Ensemble",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import bargaining, report
-from .analysis import narrate, trace_future
+from .analysis import REQUIREMENTS, narrate, trace_future
 from .analysis.backtest import Backtest, backtest_history
 from .analysis.findings import SOBOL_BASE, Findings, analyse
 from .bargaining import Negotiation, Settings, Stakeholders, fit, read_deu3, read_stakeholders, score_deu3
@@ -26,16 +26,17 @@ from .case import (
     InputError,
     Policy,
     builtin_policy_names,
-    load_case,
     load_history,
     load_policy,
     override_parameters,
     validate_file,
 )
+from .case import load_case as load_case_file
 from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
 from .model import STATE_VARIABLES
 from .report.charts import write_whole
-from .store import check_new_folder, load_run, save_run
+from .store import Run, check_new_folder, save_run
+from .store import load_run as load_run_folder
 
 REPORT_FILE = "report.html"
 MAX_SOBOL_BASE = 2**14
@@ -59,6 +60,16 @@ class RunSpec:
     seed: int
     workers: int
     paths: bool
+
+
+def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
+    """A built-in case by name, or a case file, checked against what the model and the analysis read."""
+    return load_case_file(name_or_file, REQUIREMENTS)
+
+
+def load_run(directory: str | Path) -> Run:
+    """A run saved by `save` or `alliance-futures run`, its case checked as `load_case` checks one."""
+    return load_run_folder(directory, REQUIREMENTS)
 
 
 def _memory_bytes() -> int:
@@ -181,7 +192,7 @@ def explain(run_dir: str | Path, future: int, package: str | None = None) -> str
 
 
 def validate(path: str | Path) -> str:
-    return validate_file(path)
+    return validate_file(path, REQUIREMENTS)
 
 
 def negotiate(table: str | Path | Stakeholders, rounds: int | None = None) -> Negotiation:

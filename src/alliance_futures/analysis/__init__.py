@@ -1,6 +1,10 @@
 """Analysis of ensembles: outcomes, named futures, probabilities, robust comparison, scenario discovery, EMA Workbench
 interoperability, outcomes over time, signposts, the alternative futures matrix and narratives."""
 
+from ..case import Requirements
+from ..model import REQUIREMENTS as MODEL_REQUIREMENTS
+from . import outcomes as _outcomes
+from . import signposts as _signposts
 from .compare import paired_differences, regret, satisficing
 from .discovery import Box, drivers, prim_box
 from .interop import ema_model, save_ema, to_ema
@@ -20,10 +24,15 @@ from .sensitivity import model_sobol, sobol
 from .signposts import signposts
 from .timeline import fan, timeline, typical_future
 
+# What a case must give the model and the analysis: the model's parameters, initial state and levers, and the
+# thresholds that turn paths into outcomes, named futures and signposts.
+REQUIREMENTS = MODEL_REQUIREMENTS | Requirements.of(thresholds=(*_outcomes.THRESHOLDS, *_signposts.THRESHOLDS))
+
 __all__ = [
     "FUTURE_PREFIX",
     "NAMED_FUTURES",
     "OUTCOMES",
+    "REQUIREMENTS",
     "Box",
     "FuturesMatrix",
     "drivers",

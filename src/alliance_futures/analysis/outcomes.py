@@ -36,6 +36,14 @@ NAMED_FUTURES = {
     "transformed_alliance": "Transformed alliance",
     "managed_continuity": "Managed continuity",
 }
+THRESHOLDS = (  # the case's thresholds this module reads
+    "drawdown_cut",
+    "rupture_troops",
+    "hollowed_credibility",
+    "hollowed_troop_cut",
+    "transformed_credibility",
+    "regional_role_expanded",
+)
 FUTURE_PREFIX = "future:"
 SUMMARY_KEYS = tuple(FUTURE_PREFIX + k for k in NAMED_FUTURES) + OUTCOMES  # the rows of a comparison, in order
 CONFIDENCE = 0.95
@@ -57,7 +65,7 @@ def row_label(key: str) -> str:
 
 def outcomes(final: Mapping[str, np.ndarray], case: Case) -> pd.DataFrame:
     """One row per future: the outcome flags, the US net cost and the named future."""
-    th = {k: q.value for k, q in case.thresholds.items()}
+    th = {k: case.thresholds[k].value for k in THRESHOLDS}
     start_troops = case.initial["troops"].value
     troops, opcon = final["troops"], final["opcon"]
     cut = 1.0 - troops / start_troops

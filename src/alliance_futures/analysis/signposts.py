@@ -21,6 +21,7 @@ from .outcomes import CONFIDENCE, outcomes
 from .timeline import outcomes_in_year, yearly_paths
 
 DECISIVE = ("war", "rupture", "nuclear_pursuit")  # futures already decided when the watch window ends
+THRESHOLDS = ("signpost_years",)  # the case's thresholds this module reads
 CONTINUITY = 0.5  # added to every cell of a 2×2 count table with an empty cell (Haldane 1956)
 
 

@@ -4,6 +4,7 @@ from .history import History, load_history
 from .loader import (
     BUILTIN_CASE,
     InputError,
+    Requirements,
     builtin_policy_names,
     load_case,
     load_policy,
@@ -22,6 +23,7 @@ __all__ = [
     "Parameter",
     "Policy",
     "Quantity",
+    "Requirements",
     "builtin_policy_names",
     "load_case",
     "load_history",

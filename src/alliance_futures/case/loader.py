@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from functools import cache
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +16,36 @@ from .schema import Case, Parameter, Policy
 DATA = resources.files("alliance_futures") / "case" / "data"
 BUILTIN_CASE = "us_rok"
 M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What a model reads from a case, section by section: a case must give exactly these names (a missing one
+    would stop the model; an extra one is most likely a misspelling). The model's mechanisms declare them
+    (`model.REQUIREMENTS`), and the analysis adds the thresholds it reads."""
+
+    parameters: frozenset[str] = frozenset()
+    initial: frozenset[str] = frozenset()
+    levers: frozenset[str] = frozenset()
+    thresholds: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls,
+        parameters: Iterable[str] = (),
+        initial: Iterable[str] = (),
+        levers: Iterable[str] = (),
+        thresholds: Iterable[str] = (),
+    ) -> Requirements:
+        return cls(frozenset(parameters), frozenset(initial), frozenset(levers), frozenset(thresholds))
+
+    def __or__(self, other: Requirements) -> Requirements:
+        return Requirements(
+            self.parameters | other.parameters,
+            self.initial | other.initial,
+            self.levers | other.levers,
+            self.thresholds | other.thresholds,
+        )
 
 
 class InputError(Exception):
@@ -99,22 +129,21 @@ def resolve_case_path(name_or_file: str | Path) -> Path:
     return builtin
 
 
-def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
-    """Load and check a case: the schema, then that it defines the same parameters, state and levers as the
-    built-in case (the model needs every one of them; an extra one is most likely a misspelling)."""
+def load_case(name_or_file: str | Path, requires: Requirements) -> Case:
+    """Load and check a case: the schema, then that each section gives exactly the names the model reads
+    (`requires`)."""
     path = resolve_case_path(name_or_file)
     case, lines = _validate(Case, path)
-    reference = case if path == resolve_case_path(BUILTIN_CASE) else _builtin_case()
-    for section, ours, theirs in (
-        ("parameters", case.flat_parameters(), reference.flat_parameters()),
-        ("initial", case.initial, reference.initial),
-        ("levers", case.levers, reference.levers),
-        ("thresholds", case.thresholds, reference.thresholds),
+    for section, ours, needed in (
+        ("parameters", case.flat_parameters().keys(), requires.parameters),
+        ("initial", case.initial.keys(), requires.initial),
+        ("levers", case.levers.keys(), requires.levers),
+        ("thresholds", case.thresholds.keys(), requires.thresholds),
     ):
-        for key in ours.keys() - theirs.keys():
+        for key in sorted(ours - needed):
             loc = (section, *key.split("."))
             raise InputError(path, "unknown key: the model does not use it", key=".".join(loc), line=_line(lines, loc))
-        for key in sorted(theirs.keys() - ours.keys()):
+        for key in sorted(needed - ours):
             raise InputError(
                 path,
                 f"missing key: the model needs '{key}' under '{section}'",
@@ -122,12 +151,6 @@ def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
                 line=_line(lines, (section,)),
             )
     return case
-
-
-@cache
-def _builtin_case() -> Case:
-    """The built-in case, read once: the reference every other case is checked against."""
-    return load_case(BUILTIN_CASE)
 
 
 def builtin_policy_names() -> list[str]:
@@ -193,13 +216,14 @@ def override_parameters(
     return case.model_copy(update={"parameters": groups})
 
 
-def validate_file(path: str | Path) -> str:
-    """Check a case or a policy file (told apart by its keys); return a one-line summary."""
+def validate_file(path: str | Path, requires: Requirements) -> str:
+    """Check a case or a policy file (told apart by its keys) against what the model reads; return a one-line
+    summary."""
     p = Path(path)
     data, _ = _read_yaml(p)
     if isinstance(data, dict) and "institutionalisation" in data:
-        policy = load_policy(p, load_case())
+        policy = load_policy(p, load_case(BUILTIN_CASE, requires))
         return f"{p}: valid policy package '{policy.name}' setting {len(policy.settings())} lever(s)"
-    case = load_case(p)
+    case = load_case(p, requires)
     n_uncertain = sum(q.is_uncertain for q in case.flat_parameters().values())
     return f"{p}: valid case '{case.name}' with {len(case.flat_parameters())} parameters ({n_uncertain} uncertain)"

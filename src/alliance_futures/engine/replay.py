@@ -21,7 +21,7 @@ import pandas as pd
 from ..case import Case, History, Policy, Quantity
 from ..model import LeverPlan, initial_state, step
 from ..model.context import dprk_threat
-from ..model.state import NUCLEAR_EXPLORING, Array, Levers, Params, State
+from ..model.state import NUCLEAR_EXPLORING, Array, Events, Levers, Params, State
 from .design import sample
 from .ensemble import parameter_values
 from .streams import Streams
@@ -75,8 +75,10 @@ class _RecordedYear:
     def reference(self, simulated: Array) -> Array:
         return np.full_like(simulated, self.payment_reference)
 
-    def drawdown(self, simulated: Array) -> Array:
-        return simulated if self.cut is None else np.full_like(simulated, self.cut)
+    def events(self, events: Events) -> Events:
+        if self.cut is None or "drawdown" not in events:
+            return events
+        return {**events, "drawdown": np.full_like(events["drawdown"], self.cut)}
 
 
 def recorded_years(history: History, case: Case, params: Params) -> dict[int, tuple[_RecordedYear, dict[str, float]]]:

@@ -1,7 +1,18 @@
-"""The alliance model: state, one module per mechanism, and the yearly step."""
+"""The alliance model: state, one module per mechanism, and the yearly step.
 
+Every mechanism module declares the parameters (`PARAMETERS`) and levers (`LEVERS`) it reads; together with the
+initial state they make `REQUIREMENTS`, what a case must give the model, no more and no less.
+"""
+
+from ..case import Requirements
 from .levers import LeverPlan
-from .state import STATE_VARIABLES, State, initial_state
-from .step import step
+from .state import INITIAL_VARIABLES, STATE_VARIABLES, State, Year, initial_state
+from .step import MODULES, step
 
-__all__ = ["STATE_VARIABLES", "LeverPlan", "State", "initial_state", "step"]
+REQUIREMENTS = Requirements.of(
+    parameters=(name for module in MODULES for name in module.PARAMETERS),
+    initial=INITIAL_VARIABLES,
+    levers=(name for module in MODULES for name in module.LEVERS),
+)
+
+__all__ = ["REQUIREMENTS", "STATE_VARIABLES", "LeverPlan", "State", "Year", "initial_state", "step"]

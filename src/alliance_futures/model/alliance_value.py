@@ -16,7 +16,30 @@ from __future__ import annotations
 import numpy as np
 
 from .common import clip01
-from .state import NUCLEAR_EXPLORING, OPCON_ROK_LED, Array, Params, State
+from .state import NUCLEAR_EXPLORING, OPCON_ROK_LED, Array, Events, Params, State, Year
+
+PARAMETERS = (
+    "value.stationing_cost",
+    "value.usd_per_trillion_krw",
+    "value.us_baseline",
+    "value.us_containment",
+    "value.us_axis",
+    "value.us_regional_role",
+    "value.us_trilateral",
+    "value.us_net_cost",
+    "value.us_entrapment",
+    "value.us_overstretch",
+    "value.us_transactional_discount",
+    "value.rok_baseline",
+    "value.rok_security",
+    "value.rok_autonomy",
+    "value.rok_entrapment",
+    "value.rok_payment",
+    "value.rok_friction",
+    "posture.troop_reference",
+    "regional.trade_reference",
+)
+LEVERS: tuple[str, ...] = ()
 
 
 def us_stationing_cost(state: State, p: Params) -> Array:
@@ -34,8 +57,9 @@ def net_cost_share(state: State, p: Params) -> Array:
     return np.where(cost > 0.0, clip01(1.0 - rok_payment_usd(state, p) / np.maximum(cost, 1e-300)), 0.0)
 
 
-def evaluate(state: State, p: Params, reference: Array) -> State:
-    """Both sides' net value; `reference` is this year's `burden_sharing.reference_payment`."""
+def evaluate(state: State, y: Year) -> tuple[State, Events]:
+    """Both sides' net value; the payment burden is measured against the year's reference payment."""
+    p, reference = y.p, y.reference
     us_value = (
         p["value.us_baseline"]
         + p["value.us_containment"] * state.dprk_threat
@@ -55,4 +79,10 @@ def evaluate(state: State, p: Params, reference: Array) -> State:
         - p["value.rok_payment"] * state.cost_share / reference
         - p["value.rok_friction"] * state.friction
     )
-    return state.replace(us_value=us_value, rok_value=rok_value)
+    return state.replace(us_value=us_value, rok_value=rok_value), {}
+
+
+def account(state: State, y: Year) -> tuple[State, Events]:
+    """Add the year's US stationing cost net of Seoul's payment to the running total."""
+    net_cost = us_stationing_cost(state, y.p) - rok_payment_usd(state, y.p)
+    return state.replace(us_net_cost=state.us_net_cost + net_cost), {}

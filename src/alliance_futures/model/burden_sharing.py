@@ -22,7 +22,27 @@ import numpy as np
 
 from ..bargaining.models import stakeholder_median
 from .common import clip01, draw_if
-from .state import TREATY_TERMINATED, Array, Draw, Events, Levers, Params, State
+from .state import TREATY_TERMINATED, Array, Events, Params, State, Year
+
+PARAMETERS = (
+    "burden.sma_escalation",
+    "burden.sma_term_years",
+    "burden.reopen_ratio",
+    "burden.reopen_probability",
+    "burden.offer_conservative",
+    "burden.offer_progressive",
+    "burden.offer_fear",
+    "burden.agencies_ask",
+    "burden.weight_president_transactional",
+    "burden.weight_president_internationalist",
+    "burden.weight_agencies",
+    "burden.weight_congress",
+    "burden.weight_rok_president",
+    "burden.weight_assembly",
+    "burden.weight_public",
+    "burden.dispute_threshold",
+)
+LEVERS = ("cost_demand_multiplier",)
 
 
 def reference_payment(start_payment: float, p: Params, years_since_start: int) -> Array:
@@ -55,9 +75,10 @@ def settle(state: State, p: Params, payment: Array, demand: Array) -> Array:
     return stakeholder_median(positions, weights)
 
 
-def renew(state: State, p: Params, levers: Levers, draw: Draw, year: int, reference: Array) -> tuple[State, Events]:
-    """Escalate the payment, set the demand, and settle a renewal if one falls due. `reference` is this year's
-    `reference_payment`."""
+def renew(state: State, y: Year) -> tuple[State, Events]:
+    """Escalate the payment, set the demand against the year's reference payment, and settle a renewal if one
+    falls due."""
+    p, levers, draw, year, reference = y.p, y.levers, y.draw, y.year, y.reference
     payment = state.cost_share * (1.0 + p["burden.sma_escalation"])
     demand = np.maximum(reference * levers["cost_demand_multiplier"], payment)
     may_reopen = (demand > payment * p["burden.reopen_ratio"]) & (state.sma_renewal_year > year) & (payment > 0.0)

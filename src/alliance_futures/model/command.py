@@ -14,10 +14,14 @@ from __future__ import annotations
 import numpy as np
 
 from .common import draw_if
-from .state import OPCON_ROK_LED, OPCON_TRANSITION, Draw, Events, Levers, Params, State
+from .state import OPCON_ROK_LED, OPCON_TRANSITION, Events, State, Year
+
+PARAMETERS = ("command.capability_ready_year", "command.transfer_hazard")
+LEVERS = ("opcon_push", "division_of_labour")
 
 
-def advance(state: State, p: Params, levers: Levers, draw: Draw, year: int) -> tuple[State, Events]:
+def advance(state: State, y: Year) -> tuple[State, Events]:
+    p, levers, draw, year = y.p, y.levers, y.draw, y.year
     ready = year >= p["command.capability_ready_year"]
     hazard = p["command.transfer_hazard"] * levers["opcon_push"] * ready
     eligible = (state.opcon == OPCON_TRANSITION) & (hazard > 0.0)

@@ -14,7 +14,24 @@ from __future__ import annotations
 import numpy as np
 
 from .common import clip01
-from .state import Array, Draw, Events, Levers, Params, State
+from .state import Array, Events, Params, State, Year
+
+PARAMETERS = (
+    "dprk.provocation_base",
+    "dprk.provocation_axis",
+    "dprk.provocation_engagement",
+    "dprk.provocation_noise",
+    "dprk.warhead_growth",
+    "dprk.warheads_scale",
+    "dprk.icbm_maturation",
+    "context.overstretch_onset",
+    "context.overstretch_end",
+    "context.axis_drift",
+    "context.axis_noise",
+    "context.trade_drift",
+    "context.trade_diversion",
+)
+LEVERS = ("inter_korean_engagement", "engagement_support")
 
 
 def dprk_threat(warheads: Array, p: Params) -> Array:
@@ -22,8 +39,9 @@ def dprk_threat(warheads: Array, p: Params) -> Array:
     return -np.expm1(-warheads / p["dprk.warheads_scale"])
 
 
-def advance(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, Events]:
+def advance(state: State, y: Year) -> tuple[State, Events]:
     """One year of the context drivers."""
+    p, levers, draw = y.p, y.levers, y.draw
     engagement = levers["inter_korean_engagement"] * levers["engagement_support"] * state.diplomatic_coordination
     provocation = clip01(
         p["dprk.provocation_base"]

@@ -14,7 +14,29 @@ from __future__ import annotations
 import numpy as np
 
 from .common import clip01, logistic, toward
-from .state import INTEGRATION_LEVELS, Array, Levers, Params, State
+from .state import INTEGRATION_LEVELS, Array, Events, Params, State, Year
+
+PARAMETERS = (
+    "credibility.troop_scale",
+    "posture.troop_reference",
+    "credibility.missile_defense_offset",
+    "credibility.intercept",
+    "credibility.troops",
+    "credibility.exercises",
+    "credibility.nuclear_integration",
+    "credibility.gray_zone_plans",
+    "credibility.coordination",
+    "credibility.consultation",
+    "credibility.nuclear_guarantee",
+    "credibility.decoupling",
+    "credibility.overstretch",
+    "credibility.transactional",
+    "credibility.friction",
+    "credibility.treaty_notice",
+    "credibility.memory",
+    "credibility.drawdown_shock",
+)
+LEVERS = ("leader_consultation",)
 
 
 def troop_index(troops: Array, p: Params) -> Array:
@@ -23,7 +45,8 @@ def troop_index(troops: Array, p: Params) -> Array:
     return np.log1p(troops / scale) / np.log1p(p["posture.troop_reference"] / scale)
 
 
-def target(state: State, p: Params, levers: Levers) -> Array:
+def target(state: State, y: Year) -> Array:
+    p, levers = y.p, y.levers
     exposed = state.decoupling * (1.0 - p["credibility.missile_defense_offset"] * state.missile_defense)
     return logistic(
         p["credibility.intercept"]
@@ -42,6 +65,7 @@ def target(state: State, p: Params, levers: Levers) -> Array:
     )
 
 
-def update(state: State, p: Params, levers: Levers, drawdown: Array) -> State:
-    adjusted = toward(state.credibility, target(state, p, levers), p["credibility.memory"])
-    return state.replace(credibility=clip01(adjusted - p["credibility.drawdown_shock"] * drawdown * adjusted))
+def update(state: State, y: Year) -> tuple[State, Events]:
+    p, drawdown = y.p, y.events["drawdown"]
+    adjusted = toward(state.credibility, target(state, y), p["credibility.memory"])
+    return state.replace(credibility=clip01(adjusted - p["credibility.drawdown_shock"] * drawdown * adjusted)), {}

@@ -17,7 +17,31 @@ import numpy as np
 
 from .common import draw_if, yearly_probability
 from .credibility import troop_index
-from .state import Array, Draw, Events, Levers, Params, State
+from .state import Array, Events, Params, State, Year
+
+PARAMETERS = (
+    "deterrence.rok_conventional",
+    "deterrence.us_conventional",
+    "credibility.troop_scale",
+    "posture.troop_reference",
+    "deterrence.incident_base",
+    "deterrence.incident_maturity",
+    "deterrence.incident_provocation",
+    "deterrence.incident_axis",
+    "deterrence.incident_overstretch",
+    "deterrence.incident_credibility",
+    "deterrence.incident_plans",
+    "deterrence.war_base",
+    "deterrence.war_maturity",
+    "deterrence.war_overstretch",
+    "deterrence.war_credibility",
+    "deterrence.war_conventional",
+    "deterrence.war_third_party",
+    "deterrence.escalation",
+    "deterrence.armistice_channel",
+    "deterrence.nuclear_use_given_war",
+)
+LEVERS = ("armistice_adherence",)
 
 
 def conventional_balance(state: State, p: Params) -> Array:
@@ -27,7 +51,8 @@ def conventional_balance(state: State, p: Params) -> Array:
     )
 
 
-def incident_rate(state: State, p: Params) -> Array:
+def incident_rate(state: State, y: Year) -> Array:
+    p = y.p
     return p["deterrence.incident_base"] * np.exp(
         p["deterrence.incident_maturity"] * state.dprk_threat
         + p["deterrence.incident_provocation"] * state.dprk_provocation
@@ -38,7 +63,8 @@ def incident_rate(state: State, p: Params) -> Array:
     )
 
 
-def war_rate(state: State, p: Params) -> Array:
+def war_rate(state: State, y: Year) -> Array:
+    p = y.p
     return p["deterrence.war_base"] * np.exp(
         p["deterrence.war_maturity"] * state.dprk_threat
         + p["deterrence.war_overstretch"] * state.us_overstretch
@@ -48,10 +74,11 @@ def war_rate(state: State, p: Params) -> Array:
     )
 
 
-def advance(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, Events]:
+def advance(state: State, y: Year) -> tuple[State, Events]:
+    p, levers, draw = y.p, y.levers, y.draw
     at_peace = state.war == 0.0
-    incident_hazard = yearly_probability(incident_rate(state, p))
-    war_hazard = yearly_probability(war_rate(state, p))
+    incident_hazard = yearly_probability(incident_rate(state, y))
+    war_hazard = yearly_probability(war_rate(state, y))
     incident = at_peace & (draw("incident") < incident_hazard)
     escalation = p["deterrence.escalation"] * (1.0 - p["deterrence.armistice_channel"] * levers["armistice_adherence"])
     escalated = incident & (draw_if(draw, "escalation", incident) < escalation)

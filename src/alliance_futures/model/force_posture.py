@@ -16,11 +16,41 @@ from __future__ import annotations
 import numpy as np
 
 from .common import draw_if, logistic, toward
-from .state import INTEGRATION_LEVELS, TREATY_TERMINATED, Array, Draw, Events, Levers, Params, State
+from .state import INTEGRATION_LEVELS, TREATY_TERMINATED, Array, Events, State, Year
+
+PARAMETERS = (
+    "posture.overstretch_exercise_cut",
+    "posture.integration_step_up",
+    "posture.integration_step_down",
+    "posture.readiness_rate",
+    "posture.planning_rate",
+    "posture.missile_defense_rate",
+    "posture.drawdown_intercept",
+    "posture.drawdown_transactional",
+    "posture.drawdown_pressure",
+    "posture.drawdown_friction",
+    "posture.drawdown_value",
+    "posture.drawdown_overstretch",
+    "posture.drawdown_refractory",
+    "posture.cut_fraction",
+    "posture.troop_floor",
+    "posture.floor_strength",
+    "posture.cut_memory",
+)
+LEVERS = (
+    "exercise_tempo",
+    "nuclear_integration_target",
+    "gray_zone_planning",
+    "missile_defense_investment",
+    "diplomatic_coordination",
+    "drawdown_pressure",
+    "troop_target",
+)
 
 
-def settings(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, Events]:
+def settings(state: State, y: Year) -> tuple[State, Events]:
     """Exercises, readiness, plans, missile defence, nuclear integration and coordination for this year."""
+    p, levers, draw = y.p, y.levers, y.draw
     exercises = levers["exercise_tempo"] * (1.0 - p["posture.overstretch_exercise_cut"] * state.us_overstretch)
     target = np.clip(np.round(levers["nuclear_integration_target"]), 0.0, INTEGRATION_LEVELS)
     below, above = target > state.nuclear_integration, target < state.nuclear_integration
@@ -39,8 +69,9 @@ def settings(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State
     return new, {"integration_up": up, "integration_down": down}
 
 
-def drawdown_hazard(state: State, p: Params, levers: Levers) -> Array:
+def drawdown_hazard(state: State, y: Year) -> Array:
     """Yearly probability that Washington orders a troop cut, before the legislated floor."""
+    p, levers = y.p, y.levers
     return logistic(
         p["posture.drawdown_intercept"]
         + p["posture.drawdown_transactional"] * state.us_transactional
@@ -52,11 +83,12 @@ def drawdown_hazard(state: State, p: Params, levers: Levers) -> Array:
     )
 
 
-def troops(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, Events]:
+def troops(state: State, y: Year) -> tuple[State, Events]:
     """Troop cuts: hazard-driven cuts, scheduled drawdowns, and withdrawal once the treaty has ended."""
+    p, levers, draw = y.p, y.levers, y.draw
     cut_to = state.troops * (1.0 - p["posture.cut_fraction"])
     below_floor = cut_to < p["posture.troop_floor"]
-    hazard = drawdown_hazard(state, p, levers) * np.where(below_floor, 1.0 - p["posture.floor_strength"], 1.0)
+    hazard = drawdown_hazard(state, y) * np.where(below_floor, 1.0 - p["posture.floor_strength"], 1.0)
     cut = (draw("drawdown") < hazard) & (state.troops > 0.0)
     after_cut = np.where(cut, cut_to, state.troops)
     scheduled = np.minimum(after_cut, levers["troop_target"])
@@ -69,6 +101,7 @@ def troops(state: State, p: Params, levers: Levers, draw: Draw) -> tuple[State, 
     }
 
 
-def remember_cut(state: State, p: Params, drawdown: Array) -> State:
+def remember_cut(state: State, y: Year) -> tuple[State, Events]:
     """The memory of the last unilateral cut: 1 in its year, then kept at the share `posture.cut_memory` a year."""
-    return state.replace(cut_memory=np.where(drawdown, 1.0, state.cut_memory * p["posture.cut_memory"]))
+    drawdown = y.events["drawdown"]
+    return state.replace(cut_memory=np.where(drawdown, 1.0, state.cut_memory * y.p["posture.cut_memory"])), {}

@@ -11,10 +11,23 @@ from __future__ import annotations
 import numpy as np
 
 from .common import clip01
-from .state import NUCLEAR_PURSUING, Array, Params, State
+from .state import NUCLEAR_PURSUING, Events, State, Year
+
+PARAMETERS = (
+    "friction.discord",
+    "friction.unmet_demand",
+    "friction.bypass",
+    "friction.drawdown",
+    "friction.nuclear_pursuit",
+    "friction.axis_wedge",
+    "friction.wedge_above",
+    "friction.decay",
+)
+LEVERS: tuple[str, ...] = ()
 
 
-def update(state: State, p: Params, unmet_demand: Array, drawdown: Array) -> State:
+def update(state: State, y: Year) -> tuple[State, Events]:
+    p, unmet_demand, drawdown = y.p, y.events["unmet_demand"], y.events["drawdown"]
     discord = state.us_transactional * state.rok_progressive
     inputs = (
         p["friction.discord"] * discord
@@ -24,4 +37,4 @@ def update(state: State, p: Params, unmet_demand: Array, drawdown: Array) -> Sta
         + p["friction.nuclear_pursuit"] * (state.nuclear_status >= NUCLEAR_PURSUING)
         + p["friction.axis_wedge"] * state.axis_cohesion * np.maximum(state.friction - p["friction.wedge_above"], 0.0)
     )
-    return state.replace(friction=clip01(state.friction * (1.0 - p["friction.decay"]) + inputs))
+    return state.replace(friction=clip01(state.friction * (1.0 - p["friction.decay"]) + inputs)), {}

@@ -12,15 +12,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..case import Case
 from .common import draw_if
-from .levers import LeverPlan
-from .state import Draw, Events, Params, State
+from .state import Events, State, Year
+
+PARAMETERS = (
+    "politics.rok_early_election_hazard",
+    "politics.us_switch_probability",
+    "politics.rok_switch_probability",
+    "politics.reversal_executive",
+    "politics.reversal_joint_statement",
+    "politics.reversal_law",
+    "politics.same_orientation_reversal_factor",
+)
+LEVERS: tuple[str, ...] = ()
 
 
-def elections(state: State, case: Case, p: Params, draw: Draw, year: int) -> tuple[State, Events]:
+def elections(state: State, y: Year) -> tuple[State, Events]:
     """Hold the elections due this year; return the new state and the election events."""
-    cal = case.calendar
+    cal, p, draw, year = y.case.calendar, y.p, y.draw, y.year
     us_new = year >= cal.us_inauguration_first and (year - cal.us_inauguration_first) % cal.us_term_years == 0
     us_new_admin = np.full(state.credibility.shape, us_new)
     scheduled = state.rok_next_election == year
@@ -43,11 +52,10 @@ def elections(state: State, case: Case, p: Params, draw: Draw, year: int) -> tup
     return new, events
 
 
-def reverse_packages(
-    state: State, plan: LeverPlan, p: Params, draw: Draw, year: int, events: Events
-) -> tuple[State, Events]:
+def reverse_packages(state: State, y: Year) -> tuple[State, Events]:
     """A new administration undoes the package's levers on its side with a probability set by how deeply the
     package is institutionalised; once undone, the package stays undone in that future."""
+    plan, p, draw, year, events = y.plan, y.p, y.draw, y.year, y.events
     out: Events = {}
     changes: Events = {}
     for side in ("us", "rok"):

@@ -23,15 +23,35 @@ from .state import (
     NUCLEAR_LATENT,
     NUCLEAR_PURSUING,
     Array,
-    Draw,
     Events,
-    Levers,
-    Params,
     State,
+    Year,
 )
 
+PARAMETERS = (
+    "proliferation.support_intercept",
+    "proliferation.support_threat",
+    "proliferation.support_abandonment",
+    "proliferation.support_entrapment",
+    "proliferation.support_integration",
+    "proliferation.support_consultation",
+    "proliferation.support_rate",
+    "proliferation.advance_intercept",
+    "proliferation.advance_abandonment",
+    "proliferation.advance_support",
+    "proliferation.advance_threat",
+    "proliferation.advance_drawdown",
+    "proliferation.advance_integration",
+    "proliferation.sanction_exposure",
+    "proliferation.weapon_hazard",
+    "proliferation.reverse_exploring",
+    "proliferation.reverse_pursuing",
+)
+LEVERS = ("leader_consultation",)
 
-def support_target(state: State, p: Params, levers: Levers) -> Array:
+
+def support_target(state: State, y: Year) -> Array:
+    p, levers = y.p, y.levers
     return logistic(
         p["proliferation.support_intercept"]
         + p["proliferation.support_threat"] * state.dprk_threat
@@ -42,8 +62,9 @@ def support_target(state: State, p: Params, levers: Levers) -> Array:
     )
 
 
-def advance_hazard(state: State, p: Params, drawdown: Array) -> Array:
+def advance_hazard(state: State, y: Year) -> Array:
     """Yearly probability of climbing one rung of the ladder (below 'armed', where the pursuit hazard applies)."""
+    p, drawdown = y.p, y.events["drawdown"]
     return logistic(
         p["proliferation.advance_intercept"]
         + p["proliferation.advance_abandonment"] * (1.0 - state.credibility)
@@ -55,11 +76,12 @@ def advance_hazard(state: State, p: Params, drawdown: Array) -> Array:
     )
 
 
-def advance(state: State, p: Params, levers: Levers, draw: Draw, drawdown: Array) -> tuple[State, Events]:
-    support = clip01(toward(state.public_support, support_target(state, p, levers), p["proliferation.support_rate"]))
+def advance(state: State, y: Year) -> tuple[State, Events]:
+    p, draw = y.p, y.draw
+    support = clip01(toward(state.public_support, support_target(state, y), p["proliferation.support_rate"]))
     state = state.replace(public_support=support)
     status = state.nuclear_status
-    climb = np.where(status == NUCLEAR_PURSUING, p["proliferation.weapon_hazard"], advance_hazard(state, p, drawdown))
+    climb = np.where(status == NUCLEAR_PURSUING, p["proliferation.weapon_hazard"], advance_hazard(state, y))
     up = (status < NUCLEAR_ARMED) & (draw("nuclear_advance") < climb)
     reversal = np.select(
         [status == NUCLEAR_EXPLORING, status == NUCLEAR_PURSUING],

@@ -12,11 +12,24 @@ from __future__ import annotations
 import numpy as np
 
 from .common import clip01, toward
-from .state import Events, Levers, Params, State
+from .state import Events, State, Year
+
+PARAMETERS = (
+    "regional.coercion_restraint",
+    "regional.role_rate",
+    "regional.trilateral_rate",
+    "regional.trade_reference",
+    "regional.coercion_per_role",
+    "regional.coercion_per_missile_defense",
+    "regional.coercion_per_trilateral",
+    "regional.coercion_decay",
+)
+LEVERS = ("regional_role_effort", "trilateral_effort")
 
 
-def advance(before: State, state: State, p: Params, levers: Levers) -> tuple[State, Events]:
-    """`before` is last year's state, so that this year's steps (missile defence included) draw coercion."""
+def advance(state: State, y: Year) -> tuple[State, Events]:
+    """The year's steps (missile defence included) draw coercion, measured from the state as the year began."""
+    before, p, levers = y.start, y.p, y.levers
     role = toward(
         state.regional_role,
         levers["regional_role_effort"] * (1.0 - p["regional.coercion_restraint"] * state.prc_coercion),

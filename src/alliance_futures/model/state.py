@@ -7,13 +7,16 @@ arrays that the engine can slice, stack and store without special cases.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..case import Case
+
+if TYPE_CHECKING:
+    from .levers import LeverPlan
 
 Array = NDArray[np.float64]
 Params = Mapping[str, Any]  # 'group.name' -> float, or an array with one value per future
@@ -85,6 +88,26 @@ class State:
 
     def as_dict(self) -> dict[str, Array]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(slots=True)
+class Year:
+    """What every mechanism reads besides the state: one shape for every call in `step`,
+    `mechanism(state, year) -> (state, events)`.
+
+    `start` is the state as the year began; `levers` are filled in once the year's governments have set them;
+    `events` collects what has happened so far this year; `reference` is the year's yardstick payment
+    (`burden_sharing.reference_payment`)."""
+
+    year: int  # calendar year
+    case: Case
+    plan: LeverPlan
+    p: Params
+    draw: Draw
+    start: State
+    levers: Levers = field(default_factory=dict)
+    events: Events = field(default_factory=dict)
+    reference: Array | float = 0.0
 
 
 STATE_VARIABLES: tuple[str, ...] = tuple(f.name for f in fields(State))

@@ -6,12 +6,13 @@ cut; command structure changes; credibility and the public's nuclear views adjus
 friction accumulates; and the treaty may be ended.
 
 A replay of the past (engine.replay) passes what history recorded for the year: it holds recorded variables at their
-recorded values after each mechanism that moves them, sets recorded levers, and takes the recorded troop cuts as the
-year's drawdowns. A simulation of the future records nothing (`SIMULATED`).
+recorded values after each mechanism, sets recorded levers, and takes the recorded troop cuts as the year's
+drawdowns. A simulation of the future records nothing (`SIMULATED`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from ..case import Case
@@ -30,7 +31,7 @@ from . import (
     termination,
 )
 from .levers import LeverPlan
-from .state import Array, Draw, Events, Levers, Params, State
+from .state import Array, Draw, Events, Levers, Params, State, Year
 
 
 class Recorded(Protocol):
@@ -48,8 +49,8 @@ class Recorded(Protocol):
         """The yardstick payment for demands and the payment burden."""
         ...
 
-    def drawdown(self, simulated: Array) -> Array:
-        """The year's unilateral troop cuts."""
+    def events(self, events: Events) -> Events:
+        """The year's events with recorded ones (the troop cuts) as they happened."""
         ...
 
 
@@ -65,52 +66,66 @@ class _Simulated:
     def reference(self, simulated: Array) -> Array:
         return simulated
 
-    def drawdown(self, simulated: Array) -> Array:
-        return simulated
+    def events(self, events: Events) -> Events:
+        return events
 
 
 SIMULATED: Recorded = _Simulated()
+
+Mechanism = Callable[[State, Year], tuple[State, Events]]
+
+# The year's mechanisms after the governments have set their levers, in order.
+SEQUENCE: tuple[Mechanism, ...] = (
+    context.advance,
+    force_posture.settings,
+    regional.advance,
+    burden_sharing.renew,
+    alliance_value.evaluate,
+    force_posture.troops,
+    force_posture.remember_cut,
+    command.advance,
+    credibility.update,
+    proliferation.advance,
+    deterrence.advance,
+    friction.update,
+    termination.advance,
+    alliance_value.account,
+)
+# Mechanisms that run before the levers are set: who governs, and whether they keep the package.
+POLITICS: tuple[Mechanism, ...] = (politics.elections, politics.reverse_packages)
+MODULES = (
+    politics,
+    context,
+    force_posture,
+    regional,
+    burden_sharing,
+    alliance_value,
+    command,
+    credibility,
+    proliferation,
+    deterrence,
+    friction,
+    termination,
+)
 
 
 def step(
     state: State, case: Case, plan: LeverPlan, p: Params, draw: Draw, year: int, recorded: Recorded = SIMULATED
 ) -> tuple[State, Events]:
     """Advance every future by one year; return the new state and the year's events (for narratives) with the
-    hazards behind them."""
-    before = state
-    s, events = politics.elections(state, case, p, draw, year)
-    s = recorded.pin(s)
-    s, ev = politics.reverse_packages(s, plan, p, draw, year, events)
-    events |= ev
-    levers = recorded.levers(plan.values(s, year))
-    reference = recorded.reference(
+    hazards behind them. Every mechanism is called as `mechanism(state, y)` and returns the new state and its
+    events; what history recorded is held after each one."""
+    y = Year(year, case, plan, p, draw, state)
+    for mechanism in POLITICS:
+        state, events = mechanism(state, y)
+        state = recorded.pin(state)
+        y.events |= events
+    y.levers = recorded.levers(plan.values(state, year))
+    y.reference = recorded.reference(
         burden_sharing.reference_payment(case.initial["cost_share"].value, p, year - case.calendar.start_year)
     )
-    s, ev = context.advance(s, p, levers, draw)
-    s = recorded.pin(s)
-    events |= ev
-    s, ev = force_posture.settings(s, p, levers, draw)
-    events |= ev
-    s, ev = regional.advance(before, s, p, levers)
-    events |= ev
-    s, ev = burden_sharing.renew(s, p, levers, draw, year, reference)
-    s = recorded.pin(s)
-    events |= ev
-    s = alliance_value.evaluate(s, p, reference)
-    s, ev = force_posture.troops(s, p, levers, draw)
-    s = recorded.pin(s)
-    events |= ev
-    drawdown = events["drawdown"] = recorded.drawdown(events["drawdown"])  # unilateral cuts; a scheduled one is agreed
-    s = force_posture.remember_cut(s, p, drawdown)
-    s, ev = command.advance(s, p, levers, draw, year)
-    events |= ev
-    s = credibility.update(s, p, levers, drawdown)
-    s, ev = proliferation.advance(s, p, levers, draw, drawdown)
-    events |= ev
-    s, ev = deterrence.advance(s, p, levers, draw)
-    events |= ev
-    s = friction.update(s, p, events["unmet_demand"], drawdown)
-    s, ev = termination.advance(s, p, draw)
-    events |= ev
-    net_cost = alliance_value.us_stationing_cost(s, p) - alliance_value.rok_payment_usd(s, p)
-    return s.replace(us_net_cost=s.us_net_cost + net_cost), events
+    for mechanism in SEQUENCE:
+        state, events = mechanism(state, y)
+        state = recorded.pin(state)
+        y.events |= recorded.events(events)
+    return state, y.events

@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from .state import NUCLEAR_PURSUING, TREATY_NOTICE, TREATY_TERMINATED, Array, Draw, Events, Params, State
+from .state import NUCLEAR_PURSUING, TREATY_NOTICE, TREATY_TERMINATED, Array, Events, State, Year
+
+PARAMETERS = (
+    "termination.base_hazard",
+    "termination.value_slope",
+    "termination.value_reference",
+    "termination.pursuit_shock",
+    "termination.overstretch_shock",
+)
+LEVERS: tuple[str, ...] = ()
 
 
-def notice_hazard(state: State, p: Params) -> Array:
+def notice_hazard(state: State, y: Year) -> Array:
+    p = y.p
     weakest = np.minimum(state.us_value, state.rok_value)
     hazard = p["termination.base_hazard"] * np.exp(
         p["termination.value_slope"] * np.maximum(p["termination.value_reference"] - weakest, 0.0)
@@ -24,10 +34,10 @@ def notice_hazard(state: State, p: Params) -> Array:
     return np.minimum(hazard, 1.0)
 
 
-def advance(state: State, p: Params, draw: Draw) -> tuple[State, Events]:
+def advance(state: State, y: Year) -> tuple[State, Events]:
     takes_effect = state.treaty_status == TREATY_NOTICE
-    hazard = notice_hazard(state, p)
-    notice = (state.treaty_status == 0.0) & (state.war == 0.0) & (draw("treaty_notice") < hazard)
+    hazard = notice_hazard(state, y)
+    notice = (state.treaty_status == 0.0) & (state.war == 0.0) & (y.draw("treaty_notice") < hazard)
     status = np.where(takes_effect, TREATY_TERMINATED, np.where(notice, TREATY_NOTICE, state.treaty_status))
     return state.replace(treaty_status=status), {
         "notice_hazard": hazard,

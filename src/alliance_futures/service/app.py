@@ -29,7 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import api
 from ..analysis import NAMED_FUTURES
 from ..bargaining import BUILTIN_TABLES, Stakeholders, stakeholders_from_rows
-from ..case import BUILTIN_CASE, Case, InputError, builtin_policy_names, load_case, load_policy
+from ..case import BUILTIN_CASE, Case, InputError, builtin_policy_names, load_policy
 from ..store import Catalogue
 from .jobs import Job, Runner
 from .results import ALL, Served, ServedRuns, view_bytes
@@ -60,7 +60,7 @@ def vega_bundle() -> str:
 
 @cache
 def builtin_case() -> Case:
-    return load_case(BUILTIN_CASE)
+    return api.load_case(BUILTIN_CASE)
 
 
 def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:

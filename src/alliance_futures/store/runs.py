@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from ..analysis import outcome_tables, summarize
-from ..case import Case, InputError, Policy, load_case, load_policy
+from ..case import Case, InputError, Policy, Requirements, load_case, load_policy
 from ..engine import Ensemble
 from ..model import STATE_VARIABLES
 
@@ -146,13 +146,14 @@ class Run:
         )
 
 
-def load_run(directory: str | Path) -> Run:
+def load_run(directory: str | Path, requires: Requirements) -> Run:
+    """A saved run, its case checked against `requires` (what the model and the analysis read)."""
     path = Path(directory)
     run_file = path / RUN_FILE
     if not run_file.is_file():
         raise InputError(path, f"not a saved run (no {RUN_FILE}); give the folder that `alliance-futures run` wrote")
     info = json.loads(run_file.read_text(encoding="utf-8"))
-    case = load_case(path / "case.yaml")
+    case = load_case(path / "case.yaml", requires)
     policies = {name: load_policy(path / "policies" / f"{name}.yaml", case) for name in info["packages"]}
     experiments = pd.read_parquet(path / "experiments.parquet")
     return Run(path, info, case, policies, experiments)
