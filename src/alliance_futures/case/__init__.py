@@ -11,10 +11,12 @@ from .loader import (
     override_parameters,
     validate_file,
 )
-from .schema import Case, Lever, LeverSetting, Parameter, Policy, Quantity
+from .schema import Adoption, BaseRate, Case, Lever, LeverSetting, Parameter, Policy, Quantity
 
 __all__ = [
     "BUILTIN_CASE",
+    "Adoption",
+    "BaseRate",
     "Case",
     "History",
     "InputError",

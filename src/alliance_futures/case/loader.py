@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .schema import Case, Parameter, Policy
+from .schema import ORIENTATIONS, Case, Parameter, Policy
 
 DATA = resources.files("alliance_futures") / "case" / "data"
 BUILTIN_CASE = "us_rok"
@@ -28,6 +28,8 @@ class Requirements:
     initial: frozenset[str] = frozenset()
     levers: frozenset[str] = frozenset()
     thresholds: frozenset[str] = frozenset()
+    base_rates: frozenset[str] = frozenset()
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # switch -> its forms, in the model's order
 
     @classmethod
     def of(
@@ -36,8 +38,17 @@ class Requirements:
         initial: Iterable[str] = (),
         levers: Iterable[str] = (),
         thresholds: Iterable[str] = (),
+        base_rates: Iterable[str] = (),
+        choices: Mapping[str, tuple[str, ...]] | None = None,
     ) -> Requirements:
-        return cls(frozenset(parameters), frozenset(initial), frozenset(levers), frozenset(thresholds))
+        return cls(
+            frozenset(parameters),
+            frozenset(initial),
+            frozenset(levers),
+            frozenset(thresholds),
+            frozenset(base_rates),
+            dict(choices or {}),
+        )
 
     def __or__(self, other: Requirements) -> Requirements:
         return Requirements(
@@ -45,6 +56,8 @@ class Requirements:
             self.initial | other.initial,
             self.levers | other.levers,
             self.thresholds | other.thresholds,
+            self.base_rates | other.base_rates,
+            {**self.choices, **other.choices},
         )
 
 
@@ -139,6 +152,7 @@ def load_case(name_or_file: str | Path, requires: Requirements) -> Case:
         ("initial", case.initial.keys(), requires.initial),
         ("levers", case.levers.keys(), requires.levers),
         ("thresholds", case.thresholds.keys(), requires.thresholds),
+        ("base_rates", case.base_rates.keys(), requires.base_rates),
     ):
         for key in sorted(ours - needed):
             loc = (section, *key.split("."))
@@ -149,6 +163,18 @@ def load_case(name_or_file: str | Path, requires: Requirements) -> Case:
                 f"missing key: the model needs '{key}' under '{section}'",
                 key=section,
                 line=_line(lines, (section,)),
+            )
+    parameters = case.flat_parameters()
+    for name, forms in requires.choices.items():
+        given = tuple(parameters[name].choices or ())
+        if given != forms:
+            loc = ("parameters", *name.split("."), "choices")
+            raise InputError(
+                path,
+                f"expected the choices {list(forms)} in this order (the model reads a switch by position), got "
+                f"{list(given)}",
+                key=".".join(loc),
+                line=_line(lines, loc),
             )
     return case
 
@@ -174,6 +200,16 @@ def load_policy(name_or_file: str | Path, case: Case) -> Policy:
     """Load a policy package and check every lever against the case: known, on its side, inside its bounds."""
     path = resolve_policy_path(name_or_file)
     policy, lines = _validate(Policy, path)
+    for side, levers in policy.levers.items():
+        if levers and (policy.adoption is None or getattr(policy.adoption, side) is None):
+            kinds = " and ".join(ORIENTATIONS[side])
+            raise InputError(
+                path,
+                f"a package that sets {side.upper()} levers must say how likely {kinds} governments are to adopt it "
+                f"(for example adoption: {{{side}: {{{': 0.5, '.join(ORIENTATIONS[side])}: 0.5}}, source: ...}})",
+                key=f"adoption.{side}",
+                line=_line(lines, ("adoption",) if ("adoption",) in lines else ("levers", side)),
+            )
     for side, levers in policy.levers.items():
         for name, setting in levers.items():
             lever = case.levers.get(name)
@@ -207,6 +243,8 @@ def override_parameters(
                 key=name,
             )
         update = {"value": new, "range": None} if isinstance(new, int | float) else {"value": None, "range": new}
+        if old.choices is not None and not isinstance(new, int | float):
+            raise InputError(source, f"a switch is fixed to one of its choices, 0 to {len(old.choices) - 1}", key=name)
         try:
             changed = Parameter.model_validate({**old.model_dump(), **update})
         except ValidationError as exc:

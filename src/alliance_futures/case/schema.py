@@ -1,15 +1,17 @@
 """Schemas of case and policy files.
 
 A *case* holds everything the model needs that is not code: the calendar, the initial state, every model parameter
-(a value or an uncertainty range, with unit, meaning and source), the policy levers with their defaults under each
-kind of government, and the thresholds that turn a simulated path into outcomes and named futures. A *policy* sets
-levers from a start year, may hold only while a given orientation governs, and carries an institutionalisation
-level that tells how easily the next administration undoes it.
+(a value, an uncertainty range, or a structural switch between alternative forms, with unit, meaning and source), the
+policy levers with their defaults under each kind of government, the thresholds that turn a simulated path into
+outcomes and named futures, and the observed base rates the model's start-year hazards are checked against. A
+*policy* sets levers from a start year, says how likely each kind of government is to adopt it, may hold only while a
+given orientation governs, and seeks an institutionalisation level that must be enacted to bind and that tells how
+easily the next administration undoes it.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,17 +37,44 @@ class Documented(Strict):
 
 
 class Parameter(Documented):
-    """A model parameter: a fixed value, or a deep-uncertainty range sampled once per future."""
+    """A model parameter: a fixed value, a deep-uncertainty range sampled once per future, or a structural switch:
+    `choices` names the alternative forms the literature proposes (each with its source), numbered 0, 1 … in order;
+    one is drawn per future with equal chances, or `value` fixes one."""
 
     value: float | None = None
     range: tuple[float, float] | None = None
-    distribution: Literal["uniform", "loguniform"] = "uniform"
+    distribution: Literal["uniform", "loguniform", "categorical"] = "uniform"
+    choices: dict[str, str] | None = Field(default=None, description="alternative form -> its source")
     allowed: tuple[float, float] = Field(description="values the model accepts, for overrides and checks")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _switch_defaults(cls, data: Any) -> Any:
+        """A switch given only its `choices` is drawn from all of them."""
+        if isinstance(data, dict) and isinstance(data.get("choices"), dict):
+            k = len(data["choices"])
+            data = {"distribution": "categorical", "allowed": [0, k - 1], **data}
+            if data.get("value") is None and data.get("range") is None:
+                data["range"] = [0, k]
+        return data
 
     @model_validator(mode="after")
     def _one_of_value_or_range(self) -> Parameter:
         if (self.value is None) == (self.range is None):
             raise ValueError("give exactly one of 'value' or 'range'")
+        if (self.choices is not None) != (self.distribution == "categorical"):
+            raise ValueError("a 'categorical' parameter is a switch: give its 'choices' (and only then)")
+        if self.choices is not None:
+            k = len(self.choices)
+            if k < 2:
+                raise ValueError("a switch needs at least two 'choices'")
+            if tuple(self.allowed) != (0, k - 1):
+                raise ValueError(f"a switch of {k} choices allows 0 to {k - 1}, got {list(self.allowed)}")
+            if self.range is not None and tuple(self.range) != (0, k):
+                raise ValueError(f"a switch is drawn from all {k} choices or fixed to one of 0 to {k - 1}")
+            if self.value is not None and not (self.value == int(self.value) and 0 <= self.value < k):
+                raise ValueError(f"a switch is fixed by the number of its choice (0 to {k - 1}), got {self.value}")
+            return self
         lo, hi = self.allowed
         if lo > hi:
             raise ValueError(f"'allowed' must be [low, high], got [{lo}, {hi}]")
@@ -70,6 +99,21 @@ class Quantity(Documented):
     """A documented single number: an initial condition or an outcome threshold."""
 
     value: float
+
+
+class BaseRate(Documented):
+    """An observed rate with its interval, which the model's start-year hazard at the central values of the ranges
+    must fall within (`alliance-futures calibrate`)."""
+
+    value: float = Field(ge=0, le=1)
+    low: float = Field(ge=0, le=1)
+    high: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BaseRate:
+        if not self.low <= self.value <= self.high:
+            raise ValueError(f"need low <= value <= high, got {self.low}, {self.value}, {self.high}")
+        return self
 
 
 class Lever(Documented):
@@ -139,6 +183,7 @@ class Case(Strict):
     parameters: dict[str, dict[str, Parameter]]
     levers: dict[str, Lever]
     thresholds: dict[str, Quantity]
+    base_rates: dict[str, BaseRate] = Field(default_factory=dict)
     signposts: dict[str, Signpost] = Field(default_factory=dict)
 
     def flat_parameters(self) -> dict[str, Parameter]:
@@ -159,13 +204,41 @@ class Conditions(Strict):
     rok: Literal["conservative", "progressive"] | None = None
 
 
+class Adoption(Strict):
+    """How likely each kind of government is to take a package up, side by side (orientation -> probability), with
+    the reasoning or source behind the numbers."""
+
+    us: dict[str, float] | None = None
+    rok: dict[str, float] | None = None
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _orientations(self) -> Adoption:
+        for side in ORIENTATIONS:
+            chances = getattr(self, side)
+            if chances is None:
+                continue
+            if set(chances) != set(ORIENTATIONS[side]):
+                raise ValueError(f"'{side}' must give exactly {sorted(ORIENTATIONS[side])}, got {sorted(chances)}")
+            for orientation, chance in chances.items():
+                if not 0 <= chance <= 1:
+                    raise ValueError(f"'{side}.{orientation}' is a probability (0 to 1), got {chance}")
+        return self
+
+    def chance(self, side: str) -> tuple[float, float]:
+        """(first orientation's chance, second's) of adopting the package on `side`."""
+        chances = getattr(self, side) or {}
+        return chances.get(ORIENTATIONS[side][0], 0.0), chances.get(ORIENTATIONS[side][1], 0.0)
+
+
 class Policy(Strict):
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str
     source: str = Field(min_length=1)
     description: str
     start_year: int = Field(ge=1953, le=2100)
-    institutionalisation: Institutionalisation
+    institutionalisation: Institutionalisation = Field(description="the level the package seeks; it binds once enacted")
+    adoption: Adoption | None = None
     conditions: Conditions = Field(default_factory=Conditions)
     levers: dict[Side, dict[str, float | LeverSetting]] = Field(default_factory=dict)
 

@@ -29,9 +29,12 @@ def uncertain_parameters(case: Case) -> dict[str, tuple[float, float, str]]:
 
 
 def scale(unit: np.ndarray, low: float, high: float, distribution: str) -> np.ndarray:
-    """Map points of [0, 1) onto a parameter's range, uniformly or log-uniformly."""
+    """Map points of [0, 1) onto a parameter's range, uniformly or log-uniformly; a switch's range [0, k) onto the
+    numbers of its k choices, each with an equal share of the cube."""
     if distribution == "loguniform":
         return np.exp(np.log(low) + unit * (np.log(high) - np.log(low)))
+    if distribution == "categorical":
+        return np.minimum(np.floor(unit * high), high - 1.0)
     return low + unit * (high - low)
 
 
