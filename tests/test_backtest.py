@@ -67,12 +67,15 @@ def test_sma_renewals_fall_due_in_each_agreements_first_year(history):
 
 def test_replay_holds_recorded_drivers(case, history):
     start = replay_case(case, history)
-    params = {"dprk.warheads_scale": 60.0}
+    params = {"dprk.warheads_scale": 60.0, "posture.signal_cut": 0.16}
     years = recorded_years(history, start, params)
     nixon, _ = years[1970]
     assert nixon.state["us_transactional"] == 1.0 and nixon.state["us_overstretch"] == 1.0
-    assert nixon.state["troops"] == 66531 and nixon.cut is False
-    assert years[1971][0].cut is True  # the 7th Infantry Division: 66,531 to 43,000
+    assert nixon.state["troops"] == 66531 and nixon.cut_share == 0.0
+    seventh = years[1971][0]  # the 7th Infantry Division: 66,531 to 43,000
+    assert seventh.cut_share == pytest.approx(1 - 43000 / 66531)
+    events = seventh.events({"drawdown": np.zeros(2, dtype=bool), "abandonment_signal": np.zeros(2)})
+    assert events["drawdown"].all() and np.allclose(events["abandonment_signal"], seventh.cut_share / 0.16)
     assert years[2019][0].lever_values == {"cost_demand_multiplier": 5.0}
     assert years[2020][1] == {"posture.troop_floor": 28500.0}
     assert "decoupling" not in years[2020][0].state  # unrecorded: simulated
@@ -82,7 +85,7 @@ def test_replay_holds_recorded_drivers(case, history):
 
 def test_a_recorded_floor_raises_the_state_and_keeps_what_lies_above(case, history):
     start = replay_case(case, history)
-    recorded, _ = recorded_years(history, start, {"dprk.warheads_scale": 60.0})[1962]
+    recorded, _ = recorded_years(history, start, {"dprk.warheads_scale": 60.0, "posture.signal_cut": 0.16})[1962]
     state = initial_state(start, 3).replace(nuclear_status=np.array([0.0, 1.0, 3.0]))
     np.testing.assert_array_equal(recorded.pin(state).nuclear_status, [1.0, 1.0, 3.0])
 

@@ -50,6 +50,9 @@ def test_every_number_has_unit_meaning_and_provenance(case):
 
 def test_parameter_ranges_lie_inside_what_the_model_allows(case):
     for name, p in case.flat_parameters().items():
+        if p.choices:  # a switch: drawn from its choices 0 … k-1, its range [0, k) by construction
+            assert p.range == (0, len(p.choices)) and p.allowed == (0, len(p.choices) - 1), name
+            continue
         lo, hi = p.allowed
         values = p.range if p.range is not None else (p.value, p.value)
         assert lo <= values[0] <= values[1] <= hi, name
@@ -148,6 +151,11 @@ def write_policy(tmp_path, levers, **extra):
         "description": "d",
         "start_year": 2027,
         "institutionalisation": "executive",
+        "adoption": {
+            "us": {"internationalist": 0.5, "transactional": 0.5},
+            "rok": {"conservative": 0.5, "progressive": 0.5},
+            "source": "a test",
+        },
         "levers": levers,
         **extra,
     }
@@ -179,3 +187,14 @@ def test_bad_condition_and_institutionalisation(tmp_path, case):
 def test_validate_tells_cases_from_policies(tmp_path):
     assert "valid case 'us_rok'" in validate_file(BUILTIN)
     assert "valid policy package 'mine'" in validate_file(write_policy(tmp_path, {"us": {"exercise_tempo": 0.5}}))
+
+
+def test_a_package_must_say_who_would_adopt_it(tmp_path):
+    path = write_policy(
+        tmp_path,
+        {"rok": {"opcon_push": 1.0}},
+        adoption={"us": {"internationalist": 1.0, "transactional": 0.0}, "source": "a test"},
+    )
+    with pytest.raises(InputError, match="must say how likely conservative and progressive governments") as info:
+        load_policy(path, load_case())
+    assert info.value.key == "adoption.rok" and info.value.line

@@ -87,7 +87,8 @@ def test_validate_accepts_a_good_file_and_names_the_problem_in_a_bad_one(tmp_pat
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "name: bad\ntitle: t\nsource: analyst judgement here\ndescription: d\nstart_year: 2027\n"
-        "institutionalisation: executive\nlevers:\n  us:\n    exercise_tempo: 7\n",
+        "institutionalisation: executive\nlevers:\n  us:\n    exercise_tempo: 7\n"
+        "adoption: {us: {internationalist: 0.5, transactional: 0.5}, source: a test}\n",
         encoding="utf-8",
     )
     result = cli("validate", bad)
@@ -145,6 +146,7 @@ def test_run_with_a_user_case_and_a_user_policy(tmp_path):
     policy.write_text(
         "name: full_exercises\ntitle: Full exercises\nsource: analyst judgement for a test run\n"
         "description: d\nstart_year: 2027\ninstitutionalisation: law\nconditions: {rok: conservative}\n"
+        "adoption: {us: {internationalist: 1.0, transactional: 1.0}, source: a test}\n"
         "levers:\n  us:\n    exercise_tempo: 1.0\n",
         encoding="utf-8",
     )

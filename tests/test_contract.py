@@ -88,3 +88,14 @@ def test_a_case_must_give_exactly_what_the_model_declares(tmp_path):
     missing = write_edited(BUILTIN, tmp_path / "missing.yaml", lambda d: d["parameters"]["credibility"].pop("memory"))
     with pytest.raises(InputError, match=r"missing key: the model needs 'credibility\.memory'"):
         load_case(missing)
+
+
+def test_a_switch_must_list_its_forms_in_the_order_the_model_reads_them(tmp_path):
+    def swap(d):
+        forms = d["parameters"]["credibility"]["troop_signal"]["choices"]
+        d["parameters"]["credibility"]["troop_signal"]["choices"] = dict(reversed(list(forms.items())))
+
+    swapped = write_edited(BUILTIN, tmp_path / "swapped.yaml", swap)
+    with pytest.raises(InputError, match=r"expected the choices \['tripwire', 'balance'\] in this order") as err:
+        load_case(swapped)
+    assert err.value.key == "parameters.credibility.troop_signal.choices" and err.value.line

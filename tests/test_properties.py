@@ -1,4 +1,5 @@
-"""Property tests: for any parameters inside their ranges, every state variable stays in its bounds."""
+"""Property tests: for any parameters inside their ranges (a switch at any of its forms), every state variable stays
+in its bounds."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from alliance_futures import builtin_policy_names, load_case, load_policy
 from alliance_futures.engine import simulate
 
 CASE = load_case()
-UNCERTAIN = {n: p.range for n, p in CASE.flat_parameters().items() if p.range is not None}
+SWITCHES = {n: len(p.choices) for n, p in CASE.flat_parameters().items() if p.choices and p.range is not None}
+UNCERTAIN = {n: p.range for n, p in CASE.flat_parameters().items() if p.range is not None and n not in SWITCHES}
 FIXED = {n: p.value for n, p in CASE.flat_parameters().items() if p.range is None}
 POLICIES = {n: load_policy(n, CASE) for n in builtin_policy_names()}
 UNIT = (
@@ -20,7 +22,6 @@ UNIT = (
     "gray_zone_plans",
     "missile_defense",
     "diplomatic_coordination",
-    "regional_role",
     "trilateral",
     "public_support",
     "friction",
@@ -33,16 +34,18 @@ UNIT = (
 FLAGS = (
     "us_transactional",
     "rok_progressive",
-    "reversed_us",
-    "reversed_rok",
+    "adopted_us",
+    "adopted_rok",
     "division_of_labour",
     "us_overstretch",
     "war",
+    "abandoned",
     "nuclear_use",
 )
 
 corners = st.fixed_dictionaries(
     {name: st.one_of(st.just(lo), st.just(hi), st.floats(lo, hi)) for name, (lo, hi) in UNCERTAIN.items()}
+    | {name: st.integers(0, k - 1).map(float) for name, k in SWITCHES.items()}
 )
 
 
@@ -60,6 +63,15 @@ def test_state_stays_in_bounds(values, policy, seed):
     assert set(np.unique(final["nuclear_status"])) <= {0.0, 1.0, 2.0, 3.0, 4.0}
     assert np.all(final["peak_nuclear_status"] >= final["nuclear_status"])
     assert set(np.unique(final["nuclear_integration"])) <= {0.0, 1.0, 2.0, 3.0}
+    assert set(np.unique(final["regional_role"])) <= {0.0, 1.0, 2.0, 3.0}
+    for side in ("us", "rok"):
+        in_force = final[f"in_force_{side}"]
+        assert np.all((in_force >= 0) & (in_force <= 25) & (in_force == np.round(in_force)))
+        assert np.all(final[f"adopted_{side}"][in_force > 0] == 1.0)  # in force only while adopted
+    ceiling = params["rok.burden_ceiling"]
+    assert np.all((final["rok_defense_burden"] >= 0) & (final["rok_defense_burden"] <= np.maximum(ceiling, 0.024)))
+    assert np.all(final["rok_strength"] >= 0)
+    assert np.all(final["abandoned"] <= final["war"]) and np.all(final["treaty_status"][final["abandoned"] == 1] == 2)
     assert set(np.unique(final["opcon"])) <= {0.0, 1.0, 2.0}
     assert set(np.unique(final["treaty_status"])) <= {0.0, 1.0, 2.0}
     assert np.all(final["cost_share"] >= 0) and np.all(final["dprk_warheads"] > 0)

@@ -18,6 +18,8 @@ from typing import Any
 from . import bargaining, report
 from .analysis import REQUIREMENTS, narrate, trace_future
 from .analysis.backtest import Backtest, backtest_history
+from .analysis.calibration import DEFAULT_FUTURES as CALIBRATION_FUTURES
+from .analysis.calibration import calibrate as calibrate_case
 from .analysis.findings import SOBOL_BASE, Findings, analyse
 from .bargaining import Negotiation, Settings, Stakeholders, fit, read_deu3, read_stakeholders, score_deu3
 from .case import (
@@ -45,6 +47,7 @@ DEFAULT_SEED = 1953  # the year of the Mutual Defense Treaty; any fixed number w
 MAX_YEARS = 200
 MAX_WORKERS = 256
 MAX_BACKTEST_FUTURES = 100_000  # a replay keeps ten yearly series per future: about 0.3 GB at this size
+MAX_CALIBRATION_FUTURES = 1_000_000  # two short simulations of this many futures; a few seconds at 4,000
 MAX_NEGOTIATION_ROUNDS = 100  # longest expected utility path a table may ask for
 MEMORY_SHARE = 0.5  # refuse runs whose arrays would need more than this share of the machine's memory
 
@@ -189,6 +192,24 @@ def explain(run_dir: str | Path, future: int, package: str | None = None) -> str
     paths = trace_future(saved.case, policy, saved.experiments, future, saved.info["years"], saved.info["seed"])
     header = f"Future {future} under '{policy.title}' ({saved.case.title}, seed {saved.info['seed']})"
     return header + "\n" + narrate(saved.case, policy, paths, saved.info["first_year"])
+
+
+def calibrate(
+    case: str | Path | Case = BUILTIN_CASE, futures: int = CALIBRATION_FUTURES, seed: int = DEFAULT_SEED
+) -> dict[str, Any]:
+    """The model's start-year hazards under the current course beside the case's base rates:
+    `{"hazards": {NAME: {"central", "p05", "p95", "base_rate", "base_low", "base_high", "unit", "source",
+    "within"}}}` (see `analysis.calibration`)."""
+    loaded = case if isinstance(case, Case) else load_case(case)
+    if not 100 <= futures <= MAX_CALIBRATION_FUTURES:
+        raise InputError("command line", f"--futures must be from 100 to {MAX_CALIBRATION_FUTURES:,}", key="--futures")
+    table = calibrate_case(loaded, load_policy("current_course", loaded), futures, seed)
+    rows = table.to_dict(orient="index")
+    return {
+        "hazards": {
+            str(name): {k: v.item() if hasattr(v, "item") else v for k, v in row.items()} for name, row in rows.items()
+        }
+    }
 
 
 def validate(path: str | Path) -> str:

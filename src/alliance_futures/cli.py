@@ -49,7 +49,9 @@ def fail(exc: InputError) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _print_table(summary: dict[str, Any], futures: int, years: int, first_year: int) -> None:
+def comparison_table(summary: dict[str, Any], futures: int, years: int, first_year: int) -> Table:
+    """The table `run` prints: each package's probability of each named future and outcome, and the mean US net
+    cost, each with its 95% interval (docs/readme_table.py prints the README's copy with it)."""
     packages = list(summary["packages"])
     table = Table(
         title=f"Percent of {futures:,} futures per package, {first_year}–{first_year + years - 1} (95% interval)",
@@ -68,7 +70,7 @@ def _print_table(summary: dict[str, Any], futures: int, years: int, first_year: 
     table.add_row(
         "US net cost, USD bn (mean)", *(f"{c['mean']:.1f} [dim]({c['lo']:.1f}–{c['hi']:.1f})[/]" for c in costs)
     )
-    out.print(table)
+    return table
 
 
 @app.command()
@@ -111,7 +113,7 @@ def run(
     if format is Format.json:
         out.print_json(json.dumps(summary))
         return
-    _print_table(summary, futures, years, int(ensemble.calendar_years[0]))
+    out.print(comparison_table(summary, futures, years, int(ensemble.calendar_years[0])))
     err.print(f"Saved to {target}  (explain a future: alliance-futures explain {target} 0)", highlight=False)
     if written is not None:
         err.print(f"Report: {written}", highlight=False)
@@ -311,6 +313,47 @@ def _print_backtest(result: api.Backtest) -> None:
             f"[{colour}]{said}[/]",
         )
     out.print(t)
+
+
+@app.command()
+def calibrate(
+    case: Annotated[str, typer.Option(help="built-in case name or path to a case YAML file")] = BUILTIN_CASE,
+    futures: Annotated[int, typer.Option(help="futures at the central values and over the ranges")] = (
+        api.CALIBRATION_FUTURES
+    ),
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = api.DEFAULT_SEED,
+    format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """Print the model's start-year hazards under the current course, at the central values of the ranges and over
+    them, beside the case's base rates."""
+    try:
+        result = api.calibrate(case, futures, seed)
+    except InputError as exc:
+        raise fail(exc) from None
+    if format is Format.json:
+        out.print_json(json.dumps(result))
+        return
+    t = Table(
+        title="Start-year hazards under the current course beside the base rates (sources: --format json)",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("hazard", "central", "over the ranges (5–95%)", "base rate (interval)", "unit", "central within"):
+        t.add_column(column, justify="right" if column[0] in "cob" else "left", no_wrap=column != "unit")
+    for name, row in result["hazards"].items():
+        t.add_row(
+            name.replace("_", " "),
+            _rate(row["central"]),
+            f"{_rate(row['p05'])}–{_rate(row['p95'])}",
+            f"{_rate(row['base_rate'])} ({_rate(row['base_low'])}–{_rate(row['base_high'])})",
+            row["unit"],
+            "[green]yes[/]" if row["within"] else "[red]no[/]",
+        )
+    out.print(t)
+
+
+def _rate(value: float) -> str:
+    """A probability as a percentage with enough digits to read a small one."""
+    return f"{100 * value:.2f}%" if value < 0.1 else f"{100 * value:.1f}%"
 
 
 @app.command()

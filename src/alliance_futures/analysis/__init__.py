@@ -3,6 +3,7 @@ interoperability, outcomes over time, signposts, the alternative futures matrix 
 
 from ..case import Requirements
 from ..model import REQUIREMENTS as MODEL_REQUIREMENTS
+from . import calibration as _calibration
 from . import outcomes as _outcomes
 from . import signposts as _signposts
 from .compare import paired_differences, regret, satisficing
@@ -24,9 +25,12 @@ from .sensitivity import model_sobol, sobol
 from .signposts import signposts
 from .timeline import fan, timeline, typical_future
 
-# What a case must give the model and the analysis: the model's parameters, initial state and levers, and the
-# thresholds that turn paths into outcomes, named futures and signposts.
-REQUIREMENTS = MODEL_REQUIREMENTS | Requirements.of(thresholds=(*_outcomes.THRESHOLDS, *_signposts.THRESHOLDS))
+# What a case must give the model and the analysis: the model's parameters, initial state and levers, the thresholds
+# that turn paths into outcomes, named futures and signposts, and the base rates the model is calibrated against.
+REQUIREMENTS = MODEL_REQUIREMENTS | Requirements.of(
+    thresholds=(*_outcomes.THRESHOLDS, *_signposts.THRESHOLDS, *_calibration.THRESHOLDS),
+    base_rates=_calibration.BASE_RATES,
+)
 
 __all__ = [
     "FUTURE_PREFIX",

@@ -89,7 +89,7 @@ def evaluate_future(
     the random stream (the future's index in our engine: the same stream and values give our engine's future)."""
     experiments = pd.DataFrame({name: [float(v)] for name, v in values.items()})
     paths = simulate(case, policies[package], parameter_values(case, experiments), np.array([stream]), years, seed)
-    table = outcome_table(paths.final, case)
+    table = outcome_table(paths.final, case, years)
     result = {k: float(table[k].iloc[0]) for k in OUTCOMES}
     result["us_net_cost"] = float(table["us_net_cost"].iloc[0])
     result["severity"] = float(severity(table).iloc[0])

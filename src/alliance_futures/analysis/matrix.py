@@ -107,7 +107,7 @@ def futures_matrix(ensemble: Ensemble, package: str, chosen: Sequence[str]) -> F
     pair = (chosen[0], chosen[1])
     splits = (split_point(ensemble, pair[0]), split_point(ensemble, pair[1]))
     high = [x[name].to_numpy() >= split for name, split in zip(pair, splits, strict=True)]
-    named = outcomes(ensemble.final[package], ensemble.case)["named_future"].to_numpy()
+    named = outcomes(ensemble.final[package], ensemble.case, ensemble.years)["named_future"].to_numpy()
     quadrants = []
     for h0 in (True, False):
         for h1 in (True, False):

@@ -32,9 +32,16 @@ AFTER_PAYMENTS = {
     "nuclear_reversed": "US pressure halts the ROK nuclear programme",
     "incident": "a deadly gray-zone incident with the DPRK",
     "war_onset": "war breaks out on the peninsula",
+    "abandoned": "Washington does not come to the ROK's defence, and the alliance is broken",
     "nuclear_use": "nuclear weapons are used",
     "treaty_notice": "notice is given to end the Mutual Defense Treaty",
     "termination": "the Mutual Defense Treaty ends; US forces leave",
+}
+REGIONAL = {
+    0.0: "Seoul gives up its commitments beyond the peninsula",
+    1.0: "Seoul's regional role is declaratory again",
+    2.0: "Seoul takes on operational commitments beyond the peninsula (maritime capacity building, logistics support)",
+    3.0: "Seoul makes formal regional commitments (a Quad-plus seat, agreed strategic flexibility of US forces)",
 }
 INTEGRATION = {
     0.0: "nuclear consultation lapses",
@@ -75,8 +82,12 @@ def _year_lines(
         early = "early " if happened("rok_early_election") else ""
         lines.append(f"a {ROK[at['rok_progressive']]} ROK president wins the {early}election")
     for side, who in (("us", "Washington"), ("rok", "Seoul")):
-        if happened(f"{side}_reversed"):
+        if happened(f"{side}_undone"):
             lines.append(f"{who}'s new government abandons the '{policy.title}' package")
+        if happened(f"{side}_adopted"):
+            lines.append(f"{who} takes up the '{policy.title}' package")
+        if happened(f"{side}_enacted"):
+            lines.append(f"{who}'s part of the package takes effect ({policy.institutionalisation.replace('_', ' ')})")
     lines += [text for event, text in BEFORE_PAYMENTS.items() if happened(event)]
     if happened("sma_renewal"):
         dispute = ", a bitter dispute" if happened("cost_dispute") else ""
@@ -88,6 +99,8 @@ def _year_lines(
         lines.append(f"Washington withdraws {troops_before - at['troops']:,.0f} troops (USFK now {at['troops']:,.0f})")
     if first_scheduled_cut:
         lines.append("a scheduled drawdown of US ground forces begins")
+    if happened("regional_up") or happened("regional_down"):
+        lines.append(REGIONAL[at["regional_role"]])
     if happened("integration_up") or happened("integration_down"):
         lines.append(f"nuclear integration: {INTEGRATION[at['nuclear_integration']]}")
     if happened("nuclear_up"):
@@ -112,7 +125,7 @@ def narrate(case: Case, policy: Policy, paths: Paths, first_year: int) -> str:
             sentence = "; ".join(lines)
             out.append(f"{first_year + t}: {sentence[0].upper()}{sentence[1:]}.")
     last = first_year + len(paths.events) - 1
-    named = outcomes(paths.final, case)["named_future"].iloc[0]
+    named = outcomes(paths.final, case, len(paths.events))["named_future"].iloc[0]
     f = paths.final
     out.append(
         f"By {last}: {NAMED_FUTURES[named]}. Credibility {f['credibility'][0]:.2f}, {f['troops'][0]:,.0f} US troops, "

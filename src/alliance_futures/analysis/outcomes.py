@@ -22,8 +22,9 @@ OUTCOMES = (
     "rupture",
     "drawdown",
     "nuclear_pursuit",
-    "gray_zone_incident",
+    "frequent_incidents",
     "war",
+    "war_without_us",
     "nuclear_use",
     "opcon_transfer",
     "regional_role_expanded",
@@ -43,6 +44,7 @@ THRESHOLDS = (  # the case's thresholds this module reads
     "hollowed_troop_cut",
     "transformed_credibility",
     "regional_role_expanded",
+    "frequent_incidents",
 )
 FUTURE_PREFIX = "future:"
 SUMMARY_KEYS = tuple(FUTURE_PREFIX + k for k in NAMED_FUTURES) + OUTCOMES  # the rows of a comparison, in order
@@ -63,20 +65,24 @@ def row_label(key: str) -> str:
     return outcome_label(key)
 
 
-def outcomes(final: Mapping[str, np.ndarray], case: Case) -> pd.DataFrame:
-    """One row per future: the outcome flags, the US net cost and the named future."""
+def outcomes(final: Mapping[str, np.ndarray], case: Case, years: int) -> pd.DataFrame:
+    """One row per future: the outcome flags, the US net cost and the named future, from the state after `years`
+    simulated years."""
     th = {k: case.thresholds[k].value for k in THRESHOLDS}
     start_troops = case.initial["troops"].value
     troops, opcon = final["troops"], final["opcon"]
     cut = 1.0 - troops / start_troops
+    in_force = final["treaty_status"] == 0.0
+    war = final["war"] == 1.0
     flags = {
-        "rupture": (final["treaty_status"] > 0) | ((troops < th["rupture_troops"]) & (opcon == OPCON_ROK_LED)),
+        "rupture": ~in_force | ((troops < th["rupture_troops"]) & (opcon == OPCON_ROK_LED)),
         "drawdown": cut >= th["drawdown_cut"],
         "nuclear_pursuit": final["peak_nuclear_status"] >= NUCLEAR_PURSUING,
-        "gray_zone_incident": final["incidents"] > 0,
-        "war": final["war"] == 1.0,
+        "frequent_incidents": final["incidents"] >= th["frequent_incidents"] * years,
+        "war": war,
+        "war_without_us": war & (final["abandoned"] == 1.0),
         "nuclear_use": final["nuclear_use"] == 1.0,
-        "opcon_transfer": opcon == OPCON_ROK_LED,
+        "opcon_transfer": (opcon == OPCON_ROK_LED) & in_force,
         "regional_role_expanded": final["regional_role"] >= th["regional_role_expanded"],
     }
     credibility = final["credibility"]
@@ -133,7 +139,7 @@ def mean_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> dict[st
 
 def outcome_tables(ensemble: Ensemble) -> dict[str, pd.DataFrame]:
     """Package -> its outcomes table (see `outcomes`)."""
-    return {name: outcomes(final, ensemble.case) for name, final in ensemble.final.items()}
+    return {name: outcomes(final, ensemble.case, ensemble.years) for name, final in ensemble.final.items()}
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:

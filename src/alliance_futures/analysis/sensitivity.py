@@ -71,7 +71,7 @@ def model_sobol(
         params = parameter_values(case, experiments)
         base_point = np.arange(len(unit)) // (len(names) + 2)  # SALib's row layout without second order
         paths = simulate(case, policy, params, base_point, years, seed)
-        table = outcome_table(paths.final, case)
+        table = outcome_table(paths.final, case, years)
         return {k: table[k].to_numpy(dtype=float) for k in outputs}
 
     return sobol(names, evaluate, base, seed)

@@ -88,7 +88,7 @@ def signposts(ensemble: Ensemble, package: str, window: int | None = None) -> tu
             )
     early = outcomes_in_year(ensemble, package, years - 1)
     open_futures = ~early[list(DECISIVE)].any(axis=1).to_numpy()
-    named = outcomes(ensemble.final[package], case)["named_future"][open_futures]
+    named = outcomes(ensemble.final[package], case, ensemble.years)["named_future"][open_futures]
     seen = pd.DataFrame(
         {
             name: s.seen(yearly[s.variable][open_futures, :years].astype(np.float64)).any(axis=1)

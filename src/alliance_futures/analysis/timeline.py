@@ -35,7 +35,7 @@ def state_in_year(yearly: Mapping[str, np.ndarray], t: int) -> dict[str, np.ndar
 
 def outcomes_in_year(ensemble: Ensemble, package: str, t: int) -> pd.DataFrame:
     """The outcomes table (see `outcomes`) with each future read at the end of year index `t`."""
-    return outcomes(state_in_year(yearly_paths(ensemble, package), t), ensemble.case)
+    return outcomes(state_in_year(yearly_paths(ensemble, package), t), ensemble.case, t + 1)
 
 
 def timeline(ensemble: Ensemble) -> pd.DataFrame:

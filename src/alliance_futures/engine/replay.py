@@ -58,7 +58,9 @@ class _RecordedYear:
     floors: dict[str, float]  # state variables recorded as a minimum (`sets.at_least`)
     lever_values: dict[str, float]
     payment_reference: float
-    cut: bool | None  # a recorded drawdown this year; None if troops are not recorded
+    cut_share: float | None  # share of troops the record shows withdrawn this year; None if troops are not recorded
+    cut_threshold: float  # a cut at least this large is a drawdown (the case's `drawdown_cut`)
+    signal_cut: Array | float  # cut share that sends one unit of abandonment signal (`posture.signal_cut`)
     warheads_scale: Array | float
 
     def pin(self, state: State) -> State:
@@ -76,9 +78,15 @@ class _RecordedYear:
         return np.full_like(simulated, self.payment_reference)
 
     def events(self, events: Events) -> Events:
-        if self.cut is None or "drawdown" not in events:
+        """The recorded cut replaces the simulated ones, as a cut Washington announced (the record does not say how
+        each was negotiated, so every recorded cut sends its full signal)."""
+        if self.cut_share is None or "drawdown" not in events:
             return events
-        return {**events, "drawdown": np.full_like(events["drawdown"], self.cut)}
+        recorded = {
+            "drawdown": np.full_like(events["drawdown"], self.cut_share >= self.cut_threshold),
+            "abandonment_signal": np.full_like(events["abandonment_signal"], self.cut_share) / self.signal_cut,
+        }
+        return {**events, **recorded}
 
 
 def recorded_years(history: History, case: Case, params: Params) -> dict[int, tuple[_RecordedYear, dict[str, float]]]:
@@ -113,8 +121,20 @@ def recorded_years(history: History, case: Case, params: Params) -> dict[int, tu
         last_payment = history.series["cost_share"].value_in(year - 1)
         reference = last_payment if last_payment else payments[0] * history.series["cost_share"].scale
         now, before = troops.value_in(year), troops.value_in(year - 1)
-        was_cut = None if now is None or before is None else bool(now <= before * (1.0 - cut))
-        out[year] = (_RecordedYear(state, floors, levers, reference, was_cut, params["dprk.warheads_scale"]), fixed)
+        share = None if now is None or not before else max(1.0 - now / before, 0.0)
+        out[year] = (
+            _RecordedYear(
+                state,
+                floors,
+                levers,
+                reference,
+                share,
+                cut,
+                params["posture.signal_cut"],
+                params["dprk.warheads_scale"],
+            ),
+            fixed,
+        )
     return out
 
 

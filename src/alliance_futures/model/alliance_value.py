@@ -2,8 +2,8 @@
 
 US: strategic value (containing the DPRK threat and the China–Russia–DPRK axis behind it, the ROK's regional role in
 the competition with China, trilateral cooperation) minus the net stationing cost not covered by Seoul's payment,
-minus entrapment in an ROK nuclear programme, overstretch elsewhere and the discount a transactional administration
-puts on commitments abroad.
+minus entrapment in an ROK nuclear programme, the strain of a war elsewhere on the commitment (less under a division
+of labour: `context.overstretch_strain`) and the discount a transactional administration puts on commitments abroad.
 ROK: the security benefit (credibility times threat) minus autonomy costs (US-led wartime command), entrapment
 (pressure to side against China times trade dependence), the payment burden and friction. Abandonment fear is
 1 − credibility (used in `proliferation`). An alliance is worth what the threat it meets is worth, and declines as that
@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from .common import clip01
-from .state import NUCLEAR_EXPLORING, OPCON_ROK_LED, Array, Events, Params, State, Year
+from .context import overstretch_strain
+from .state import NUCLEAR_EXPLORING, OPCON_ROK_LED, REGIONAL_LEVELS, Array, Events, Params, State, Year
 
 PARAMETERS = (
     "value.stationing_cost",
@@ -38,6 +39,7 @@ PARAMETERS = (
     "value.rok_friction",
     "posture.troop_reference",
     "regional.trade_reference",
+    "context.overstretch_relief",
 )
 LEVERS: tuple[str, ...] = ()
 
@@ -64,11 +66,11 @@ def evaluate(state: State, y: Year) -> tuple[State, Events]:
         p["value.us_baseline"]
         + p["value.us_containment"] * state.dprk_threat
         + p["value.us_axis"] * state.axis_cohesion
-        + p["value.us_regional_role"] * state.regional_role
+        + p["value.us_regional_role"] * state.regional_role / REGIONAL_LEVELS
         + p["value.us_trilateral"] * state.trilateral
         - p["value.us_net_cost"] * net_cost_share(state, p)
         - p["value.us_entrapment"] * (state.nuclear_status >= NUCLEAR_EXPLORING)
-        - p["value.us_overstretch"] * state.us_overstretch
+        - p["value.us_overstretch"] * overstretch_strain(state, p)
         - p["value.us_transactional_discount"] * state.us_transactional
     )
     rok_value = (
@@ -76,7 +78,8 @@ def evaluate(state: State, y: Year) -> tuple[State, Events]:
         + p["value.rok_security"] * state.credibility * state.dprk_threat
         - p["value.rok_autonomy"] * (1.0 - state.opcon / OPCON_ROK_LED) * state.rok_progressive
         - p["value.rok_entrapment"] * state.prc_coercion * state.trade_china_share / p["regional.trade_reference"]
-        - p["value.rok_payment"] * state.cost_share / reference
+        - p["value.rok_payment"]
+        * np.divide(state.cost_share, reference, out=np.zeros_like(state.cost_share), where=reference > 0.0)
         - p["value.rok_friction"] * state.friction
     )
     return state.replace(us_value=us_value, rok_value=rok_value), {}

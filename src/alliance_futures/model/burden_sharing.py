@@ -1,7 +1,10 @@
 """Burden sharing under the Special Measures Agreement (SMA).
 
 Between renewals the ROK payment rises by the agreement's escalator (12th SMA, 2026–30: CPI-linked, capped at 5% a
-year). Washington's ask is the start-year payment, grown by the escalator, times the year's demand lever (a
+year). The payment pays for the forces: it funds USFK's Korean employees, logistics contracts and construction (US
+Department of Defense statement on the lapsed SMA, 2 June 2020), so when troops leave it falls with them
+(`follow_forces`; part of it, construction and fixed installations, does not scale), and what Washington asks is the
+start-year payment, grown by the escalator and scaled to the forces now present, times the year's demand lever (a
 transactional administration asked about five-fold in 2019 and spoke of USD 10 bn a year in 2024). A renewal falls
 due when the agreement expires, or early when a transactional administration reopens one in force (the one-year
 10th SMA of 2019; before the first SMA, in a replay of the past, there is none). A renewal is settled by the
@@ -12,8 +15,9 @@ defend the current payment; the ROK president offers a share of the gap that is 
 and grows with abandonment fear (1 − credibility). The weighted median is the payment no weighted majority of them
 would move, so a ratified agreement does not split the difference with an extreme opening demand (the five-fold
 demand of 2019 ended in +13.9%). The demand left unmet is a dispute when it is large, feeding friction and troop-cut
-risk. Payments stop when the treaty ends. Sources: Black 1948 (the median); Olson & Zeckhauser 1966; Sandler 1993;
-Blankenship 2023; us-rok-facts.md §1; docs/bargaining.md.
+risk. No agreement is renegotiated while war is fought; payments stop when the treaty ends. Sources: Black 1948 (the
+median); Olson & Zeckhauser 1966; Sandler 1993; Blankenship 2023; docs/bargaining.md; the case's sources for the
+agreements' terms.
 """
 
 from __future__ import annotations
@@ -41,14 +45,17 @@ PARAMETERS = (
     "burden.weight_assembly",
     "burden.weight_public",
     "burden.dispute_threshold",
+    "burden.payment_follows_troops",
 )
 LEVERS = ("cost_demand_multiplier",)
 
 
-def reference_payment(start_payment: float, p: Params, years_since_start: int) -> Array:
-    """The start-year payment (the case's initial `cost_share`) grown by the escalator: the yardstick for demands
-    and for the payment's burden."""
-    return start_payment * (1.0 + p["burden.sma_escalation"]) ** years_since_start
+def reference_payment(state: State, y: Year) -> Array:
+    """The start-year payment (the case's initial `cost_share`) grown by the escalator and scaled to the troops now
+    present: the yardstick for demands and for the payment's burden."""
+    initial = y.case.initial
+    grown = initial["cost_share"].value * (1.0 + y.p["burden.sma_escalation"]) ** (y.year - y.case.calendar.start_year)
+    return grown * state.troops / initial["troops"].value
 
 
 def settle(state: State, p: Params, payment: Array, demand: Array) -> Array:
@@ -84,9 +91,11 @@ def renew(state: State, y: Year) -> tuple[State, Events]:
     may_reopen = (demand > payment * p["burden.reopen_ratio"]) & (state.sma_renewal_year > year) & (payment > 0.0)
     reopen = may_reopen & (draw_if(draw, "sma_reopen", may_reopen) < p["burden.reopen_probability"])
     in_force = state.treaty_status < TREATY_TERMINATED
-    renewal = ((state.sma_renewal_year <= year) | reopen) & in_force
+    renewal = ((state.sma_renewal_year <= year) | reopen) & in_force & (state.war == 0.0)
     settled = settle(state, p, payment, demand)
-    unmet = np.where(renewal, np.maximum(demand - settled, 0.0) / demand, 0.0)
+    unmet = np.divide(
+        np.maximum(demand - settled, 0.0), demand, out=np.zeros_like(demand), where=renewal & (demand > 0.0)
+    )
     new = state.replace(
         cost_share=np.where(renewal, settled, np.where(in_force, payment, 0.0)),
         us_demand=demand,
@@ -98,3 +107,10 @@ def renew(state: State, y: Year) -> tuple[State, Events]:
         "unmet_demand": unmet,
         "cost_dispute": unmet > p["burden.dispute_threshold"],
     }
+
+
+def follow_forces(state: State, y: Year) -> tuple[State, Events]:
+    """The payment falls with the troops it pays for: by the share `burden.payment_follows_troops` of the share of
+    troops that left this year."""
+    left = y.events["troops_cut"] / np.maximum(state.troops + y.events["troops_cut"], 1.0)
+    return state.replace(cost_share=state.cost_share * (1.0 - y.p["burden.payment_follows_troops"] * left)), {}

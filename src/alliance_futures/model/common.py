@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
 
 from .state import Array, Draw
 
@@ -26,7 +29,7 @@ def toward(current: Array, target: Array | float, speed: Array | float) -> Array
     return current + speed * (target - current)
 
 
-def draw_if(draw: Draw, stream: str, needed: Array) -> Array | float:
+def draw_if(draw: Draw, stream: str, needed: NDArray[Any]) -> Array | float:
     """Draw a stream only if some future needs it this year; 1.0 (no event) otherwise. Draws are addressed, not
     sequential (see engine.streams), so skipping one changes no other number."""
     return draw(stream) if needed.any() else 1.0

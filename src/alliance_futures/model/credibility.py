@@ -1,12 +1,21 @@
 """Credibility: Seoul's belief that the United States would defend it, nuclear umbrella included.
 
 Credibility moves part of the way each year toward a target, a logistic function of costly signals (Schelling 1966;
-Fearon 1997: tying hands and sinking costs): troops in theatre with diminishing returns (Lanoszka 2018: in-theatre
-conventional forces drive assurance), combined exercises through CFC readiness, nuclear integration, gray-zone
-plans, missile defence against decoupling, coordinated diplomacy and leader-level consultation (seed 001), and the
-division of labour's explicit nuclear guarantee (seed 002). It falls with decoupling (seed 000), US overstretch
-(seed 002), a transactional administration (seed 000), friction, and treaty notice. A troop cut is an immediate
-shock on top of the slower adjustment.
+Fearon 1997: tying hands and sinking costs): troops in theatre, combined exercises through CFC readiness, nuclear
+integration, gray-zone plans, missile defence against decoupling, coordinated diplomacy, leader-level consultation
+(seed 001), and the explicit nuclear guarantee of a division of labour (seed 002). It falls with decoupling
+(seed 000), the strain of a US war elsewhere (seed 002), a transactional administration (seed 000), friction, and
+treaty notice. A troop cut is an immediate shock in proportion to the abandonment signal it sends (`force_posture`).
+
+Where the literature disagrees, the case's ranges span the positions, zero or the opposite sign included: a nuclear
+guarantee that replaces in-theatre forces may read as reassurance (seed 002) or as the erosion of the commitment
+(Lanoszka 2018); nuclear integration may add to credibility (seeds 000, 001) or add little beyond the alliance itself
+(Fuhrmann & Sechser 2014, *AJPS* 58(4)); homeland missile defence may offset decoupling (seed 000) or, as Europeans
+feared of the Strategic Defense Initiative, signal a United States that can stand aside. How troops signal is a
+structural switch (`credibility.troop_signal`): as a *tripwire*, a small force signals nearly as much as a large one
+(Schelling 1966), concave in numbers; as a share of the *balance*, the signal is in proportion to the forces
+(Reiter & Poast 2021, *TNSR* 4(3): only forces that change the local balance deter; Lanoszka 2018: conventional
+forces able to defend the ally are what assures it).
 """
 
 from __future__ import annotations
@@ -14,9 +23,12 @@ from __future__ import annotations
 import numpy as np
 
 from .common import clip01, logistic, toward
+from .context import overstretch_strain
 from .state import INTEGRATION_LEVELS, Array, Events, Params, State, Year
 
+TROOP_SIGNAL = ("tripwire", "balance")  # the forms of `credibility.troop_signal`, in the case's order
 PARAMETERS = (
+    "credibility.troop_signal",
     "credibility.troop_scale",
     "posture.troop_reference",
     "credibility.missile_defense_offset",
@@ -35,14 +47,18 @@ PARAMETERS = (
     "credibility.treaty_notice",
     "credibility.memory",
     "credibility.drawdown_shock",
+    "context.overstretch_relief",
 )
 LEVERS = ("leader_consultation",)
+CHOICES = {"credibility.troop_signal": TROOP_SIGNAL}
 
 
 def troop_index(troops: Array, p: Params) -> Array:
-    """0 with no troops, 1 at the reference level, concave in between (diminishing returns)."""
-    scale = p["credibility.troop_scale"]
-    return np.log1p(troops / scale) / np.log1p(p["posture.troop_reference"] / scale)
+    """0 with no troops, 1 at the reference level: concave in between for a tripwire (diminishing returns from
+    `credibility.troop_scale`), in proportion to the forces for the balance."""
+    scale, reference = p["credibility.troop_scale"], p["posture.troop_reference"]
+    tripwire = np.log1p(troops / scale) / np.log1p(reference / scale)
+    return np.where(p["credibility.troop_signal"] == TROOP_SIGNAL.index("balance"), troops / reference, tripwire)
 
 
 def target(state: State, y: Year) -> Array:
@@ -58,7 +74,7 @@ def target(state: State, y: Year) -> Array:
         + p["credibility.consultation"] * levers["leader_consultation"]
         + p["credibility.nuclear_guarantee"] * state.division_of_labour
         - p["credibility.decoupling"] * exposed
-        - p["credibility.overstretch"] * state.us_overstretch
+        - p["credibility.overstretch"] * overstretch_strain(state, p)
         - p["credibility.transactional"] * state.us_transactional
         - p["credibility.friction"] * state.friction
         - p["credibility.treaty_notice"] * (state.treaty_status > 0.0)
@@ -66,6 +82,8 @@ def target(state: State, y: Year) -> Array:
 
 
 def update(state: State, y: Year) -> tuple[State, Events]:
-    p, drawdown = y.p, y.events["drawdown"]
+    p, signal = y.p, y.events["abandonment_signal"]
     adjusted = toward(state.credibility, target(state, y), p["credibility.memory"])
-    return state.replace(credibility=clip01(adjusted - p["credibility.drawdown_shock"] * drawdown * adjusted)), {}
+    shock = np.minimum(p["credibility.drawdown_shock"] * signal, 1.0)
+    credibility = np.where(state.abandoned == 1.0, 0.0, clip01(adjusted - shock * adjusted))
+    return state.replace(credibility=credibility), {}

@@ -1,5 +1,6 @@
 """Alliance friction: what accumulates from cost-sharing disputes, discordant governments, talks that bypass Seoul,
-unilateral troop cuts and an ROK nuclear programme, and decays when nothing feeds it.
+troop cuts (in proportion to the abandonment signal they send) and an ROK nuclear programme, and decays when nothing
+feeds it.
 
 A discordant pairing (transactional US with progressive ROK, like Trump–Moon) adds friction each year (seed 003:
 "discordant policies"); the China–Russia–DPRK axis widens fissures once friction is already high (seed 003:
@@ -27,13 +28,13 @@ LEVERS: tuple[str, ...] = ()
 
 
 def update(state: State, y: Year) -> tuple[State, Events]:
-    p, unmet_demand, drawdown = y.p, y.events["unmet_demand"], y.events["drawdown"]
+    p, unmet_demand, signal = y.p, y.events["unmet_demand"], y.events["abandonment_signal"]
     discord = state.us_transactional * state.rok_progressive
     inputs = (
         p["friction.discord"] * discord
         + p["friction.unmet_demand"] * unmet_demand
         + p["friction.bypass"] * (1.0 - state.diplomatic_coordination)
-        + p["friction.drawdown"] * drawdown
+        + p["friction.drawdown"] * signal
         + p["friction.nuclear_pursuit"] * (state.nuclear_status >= NUCLEAR_PURSUING)
         + p["friction.axis_wedge"] * state.axis_cohesion * np.maximum(state.friction - p["friction.wedge_above"], 0.0)
     )

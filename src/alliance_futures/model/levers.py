@@ -1,7 +1,8 @@
 """Policy levers: what each government does by default, and what a policy package sets instead.
 
-A package sets levers from a start year, ramping from the default to its value; it holds only while the governments
-named in its conditions are in office and until an administration undoes it (see `politics.reverse_packages`).
+A package sets levers once it is in force on their side (taken up and enacted, see `politics.decide_packages`),
+ramping from the default to its value over its years in force; it holds only while the governments named in its
+conditions are in office.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ class LeverPlan:
     defaults: dict[str, tuple[float, float]]  # lever -> (first orientation's default, second's)
     settings: dict[str, LeverSetting]
     conditions: dict[str, float]  # side -> orientation flag that must hold
-    institutionalisation: str
+    institutionalisation: str  # the level the package seeks
     first_start: dict[str, int | None]  # side -> first year the package sets one of its levers (None: no lever)
+    adoption: dict[str, tuple[float, float]]  # side -> chance that each orientation (first, second) adopts it
 
     @classmethod
     def compile(cls, case: Case, policy: Policy) -> LeverPlan:
@@ -47,7 +49,8 @@ class LeverPlan:
             s: min((x.start_year for n, x in settings.items() if side[n] == s and x.start_year), default=None)
             for s in ORIENTATIONS
         }
-        return cls(side, defaults, settings, conditions, policy.institutionalisation, first_start)
+        adoption = {s: policy.adoption.chance(s) if policy.adoption else (0.0, 0.0) for s in ORIENTATIONS}
+        return cls(side, defaults, settings, conditions, policy.institutionalisation, first_start, adoption)
 
     def values(self, state: State, year: int) -> dict[str, Array | float]:
         """Every lever's value in each future for this year (one number where it is the same in every future)."""
@@ -56,7 +59,7 @@ class LeverPlan:
         holds = np.ones_like(state.credibility, dtype=bool)
         for s, wanted in self.conditions.items():
             holds &= flags[s] == wanted
-        reversed_side = {"us": state.reversed_us, "rok": state.reversed_rok}
+        in_force = {"us": state.in_force_us, "rok": state.in_force_rok}
         out: dict[str, Array | float] = {}
         for name, (first, second) in self.defaults.items():
             default = first if first == second else np.where(second_governs[self.side[name]], second, first)
@@ -64,7 +67,7 @@ class LeverPlan:
             if setting is None or setting.start_year is None or year < setting.start_year:
                 out[name] = default
                 continue
-            ramp = min(1.0, (year - setting.start_year + 1) / setting.ramp_years)
-            active = holds & (reversed_side[self.side[name]] == 0.0)
-            out[name] = np.where(active, default + ramp * (setting.value - default), default)
+            years = np.minimum(in_force[self.side[name]], year - setting.start_year + 1)
+            ramp = np.minimum(1.0, years / setting.ramp_years)
+            out[name] = np.where(holds & (years > 0), default + ramp * (setting.value - default), default)
         return out

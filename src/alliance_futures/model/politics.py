@@ -1,11 +1,19 @@
-"""Politics and the pendulum: elections, the orientation of each government, and the durability of policy.
+"""Politics and the pendulum: elections, the orientation of each government, and whether governments take up a
+policy package, enact it and keep it.
 
 US presidents take office every four years and ROK presidents serve one five-year term, with a small yearly chance
 of an early ROK election (presidents were removed in 2017 and 2025). At each election the orientation switches with
-a probability calibrated to party changes (US about 6 in 10, ROK about 7 in 10 presidential elections in recent
-decades). A new administration may undo its predecessor's package; the chance falls as the package is
-institutionalised (executive choice > joint statement > law or treaty), and is lower when the new administration
-shares its predecessor's orientation. Sources: seed 003 (the pendulum); model.md; us-rok-facts.md §6.
+a probability calibrated to party changes at presidential elections.
+
+A package is not imposed on whoever governs. In its start year, and again whenever a new administration takes office
+on a side, the government in office decides: it takes the package up with the chance the policy file gives for its
+orientation. A package already in force is kept by a government that would adopt it; one that would not undoes it
+unless the package binds it: the chance that an unwilling government keeps a package rises with its
+institutionalisation (executive choice < joint statement < law or treaty). Binding has a price: an adopted package
+takes effect only once enacted at the level it seeks, at once by executive choice, with a yearly chance for a joint
+statement (a summit) or a law (passage and, for a treaty, ratification). Sources: seed 003 (the pendulum, "policy
+combinations that place stress on the alliance"); Leeds & Savun 2007 (alliance commitments are broken when their value
+to a member changes, less often when breaking them is costly); the case's sources for each number.
 """
 
 from __future__ import annotations
@@ -13,16 +21,16 @@ from __future__ import annotations
 import numpy as np
 
 from .common import draw_if
+from .levers import orientation_flag
 from .state import Events, State, Year
 
+LEVELS = ("executive", "joint_statement", "law")
 PARAMETERS = (
     "politics.rok_early_election_hazard",
     "politics.us_switch_probability",
     "politics.rok_switch_probability",
-    "politics.reversal_executive",
-    "politics.reversal_joint_statement",
-    "politics.reversal_law",
-    "politics.same_orientation_reversal_factor",
+    *(f"politics.persistence_{level}" for level in LEVELS),
+    *(f"politics.enactment_{level}" for level in LEVELS),
 )
 LEVERS: tuple[str, ...] = ()
 
@@ -52,22 +60,33 @@ def elections(state: State, y: Year) -> tuple[State, Events]:
     return new, events
 
 
-def reverse_packages(state: State, y: Year) -> tuple[State, Events]:
-    """A new administration undoes the package's levers on its side with a probability set by how deeply the
-    package is institutionalised; once undone, the package stays undone in that future."""
-    plan, p, draw, year, events = y.plan, y.p, y.draw, y.year, y.events
+def decide_packages(state: State, y: Year) -> tuple[State, Events]:
+    """Each side's government takes the package up, keeps it or undoes it when it decides (the start year, a new
+    administration), and an adopted package comes into force once enacted; `in_force_*` counts its years in force."""
+    plan, p, draw, year = y.plan, y.p, y.draw, y.year
+    level = plan.institutionalisation
+    persistence, enactment = p[f"politics.persistence_{level}"], p[f"politics.enactment_{level}"]
     out: Events = {}
-    changes: Events = {}
+    changes: dict[str, np.ndarray] = {}
     for side in ("us", "rok"):
         start = plan.first_start[side]
-        already = state.reversed_us if side == "us" else state.reversed_rok
-        if start is None or year <= start:
-            out[f"{side}_reversed"] = np.zeros(state.credibility.shape, dtype=bool)
+        adopted, in_force = getattr(state, f"adopted_{side}"), getattr(state, f"in_force_{side}")
+        if start is None or year < start:
+            for name in ("adopted", "undone", "enacted"):
+                out[f"{side}_{name}"] = np.zeros(state.credibility.shape, dtype=bool)
             continue
-        base = p[f"politics.reversal_{plan.institutionalisation}"]
-        prob = base * np.where(events[f"{side}_switched"], 1.0, p["politics.same_orientation_reversal_factor"])
-        exposed = events[f"{side}_new_admin"] & (already == 0.0)
-        undone = exposed & (draw_if(draw, f"{side}_reversal", exposed) < prob)
-        out[f"{side}_reversed"] = undone
-        changes[f"reversed_{side}"] = np.where(undone, 1.0, already)
+        first, second = plan.adoption[side]
+        willing = np.where(orientation_flag(state, side) == 1.0, second, first)
+        decides = y.events[f"{side}_new_admin"] | (year == start)
+        keep_or_adopt = np.where(in_force > 0, willing + (1.0 - willing) * persistence, willing)
+        yes = draw_if(draw, f"{side}_package", decides) < keep_or_adopt
+        now_adopted = np.where(decides, yes, adopted == 1.0)
+        still_in_force = now_adopted & (in_force > 0)
+        pending = now_adopted & (in_force == 0)
+        enacted = pending & (draw_if(draw, f"{side}_enactment", pending) < enactment)
+        changes[f"adopted_{side}"] = now_adopted.astype(np.float64)
+        changes[f"in_force_{side}"] = np.where(still_in_force | enacted, in_force + 1.0, 0.0)
+        out[f"{side}_adopted"] = decides & yes & (adopted == 0.0)
+        out[f"{side}_undone"] = decides & ~yes & (adopted == 1.0)
+        out[f"{side}_enacted"] = enacted
     return state.replace(**changes), out

@@ -1,14 +1,19 @@
 """Proliferation: South Korean public support for nuclear weapons and the ROK's nuclear status ladder.
 
-Public support moves toward a target that rises with the DPRK threat and abandonment fear (1 − credibility) and
-falls with nuclear integration and leader-level consultation (about 7 in 10 in favour in 2021–24 polls; seed 003:
-"the majority of South Koreans ... want their own nuclear weapons"). Sukin 2020 finds support can also rise with
-credibility through entrapment fear; that channel is the `support_entrapment` slope on PRC coercion. The status
-ladder (none → latent → exploring → pursuing → armed) climbs when low credibility, public support, threat and a troop
-cut outweigh sanction exposure and nuclear integration (Monteiro & Debs 2014; Park Chung-hee's programme after the
-1969 Nixon Doctrine and the 1971 withdrawal). US pressure can reverse early steps, more easily the earlier the step
-and only while the treaty holds (Gerzhoy 2015: leverage of the patron; every US-ally pursuit in Asia was reversed):
-easier to prevent than to stop.
+Public support moves toward a target that rises with the DPRK threat and falls with nuclear integration and
+leader-level consultation (about 7 in 10 in favour in a 2021 national poll; seed 003: "the majority of South Koreans
+... want their own nuclear weapons"). Whether doubt about the US commitment raises support is contested, so the slope
+on abandonment fear (1 − credibility) spans both signs: support falls as credibility rises in Son & Yim 2021
+(*Asian Survey* 61(6)), but rises with it in Sukin's survey experiments (2020, *JCR* 64(6): a more credible US
+guarantee raises fear that the ally will miscalculate), and Kim & Jeong 2025 find support high whatever the trust in
+extended deterrence. Nuclear integration's effect on support spans both signs for the same reason.
+
+The status ladder (none → latent → exploring → pursuing → armed) climbs when low credibility, public support, threat
+and the abandonment signal of a troop cut outweigh sanction exposure and nuclear integration (Monteiro & Debs 2014;
+Bleek & Lorber 2014, *JCR* 58(3): security guarantees reduce allies' proliferation; Park Chung-hee's programme after
+the 1969 Nixon Doctrine and the 1971 withdrawal). US pressure can reverse early steps, more easily the earlier the step
+and only while the treaty holds (Gerzhoy 2015: leverage of the patron; Lanoszka 2018: easier to prevent a programme
+than to stop one).
 """
 
 from __future__ import annotations
@@ -32,7 +37,6 @@ PARAMETERS = (
     "proliferation.support_intercept",
     "proliferation.support_threat",
     "proliferation.support_abandonment",
-    "proliferation.support_entrapment",
     "proliferation.support_integration",
     "proliferation.support_consultation",
     "proliferation.support_rate",
@@ -56,7 +60,6 @@ def support_target(state: State, y: Year) -> Array:
         p["proliferation.support_intercept"]
         + p["proliferation.support_threat"] * state.dprk_threat
         + p["proliferation.support_abandonment"] * (1.0 - state.credibility)
-        + p["proliferation.support_entrapment"] * state.prc_coercion
         - p["proliferation.support_integration"] * state.nuclear_integration / INTEGRATION_LEVELS
         - p["proliferation.support_consultation"] * levers["leader_consultation"]
     )
@@ -64,13 +67,13 @@ def support_target(state: State, y: Year) -> Array:
 
 def advance_hazard(state: State, y: Year) -> Array:
     """Yearly probability of climbing one rung of the ladder (below 'armed', where the pursuit hazard applies)."""
-    p, drawdown = y.p, y.events["drawdown"]
+    p, signal = y.p, y.events["abandonment_signal"]
     return logistic(
         p["proliferation.advance_intercept"]
         + p["proliferation.advance_abandonment"] * (1.0 - state.credibility)
         + p["proliferation.advance_support"] * state.public_support
         + p["proliferation.advance_threat"] * state.dprk_threat
-        + p["proliferation.advance_drawdown"] * drawdown
+        + p["proliferation.advance_drawdown"] * signal
         - p["proliferation.advance_integration"] * state.nuclear_integration / INTEGRATION_LEVELS
         - p["proliferation.sanction_exposure"]
     )

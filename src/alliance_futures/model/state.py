@@ -28,6 +28,10 @@ Events = dict[str, NDArray[Any]]  # this year: event name -> per future (yes/no)
 NUCLEAR_LATENT, NUCLEAR_EXPLORING, NUCLEAR_PURSUING, NUCLEAR_ARMED = 1.0, 2.0, 3.0, 4.0
 # Nuclear integration: none → consultation (NCG) → joint planning → NATO-like sharing.
 INTEGRATION_LEVELS = 3.0
+# Regional role: peninsula only → declaratory (Indo-Pacific strategy, trilateral drills) → operational (maritime
+# capacity building, logistics support for US operations beyond the peninsula) → formal (Quad-plus membership, agreed
+# strategic flexibility of US forces in Korea).
+REGIONAL_LEVELS = 3.0
 # Wartime operational control: US-led CFC → conditions-based transition → ROK-led Future-CFC.
 OPCON_TRANSITION, OPCON_ROK_LED = 1.0, 2.0
 # Mutual Defense Treaty: in force → notice given (Art. VI: one year) → terminated.
@@ -41,8 +45,10 @@ class State:
     us_transactional: Array  # 1: transactional US administration, 0: internationalist
     rok_progressive: Array  # 1: progressive ROK administration, 0: conservative
     rok_next_election: Array  # calendar year of the next ROK presidential election
-    reversed_us: Array  # 1 once a US administration has undone the package's US levers
-    reversed_rok: Array
+    adopted_us: Array  # 1 while the US government has taken up the package (enacted or not yet)
+    adopted_rok: Array
+    in_force_us: Array  # years the package's US levers have been in force (0: not in force)
+    in_force_rok: Array
     credibility: Array  # Seoul's belief that the US would defend it, in [0, 1]
     troops: Array  # USFK personnel
     cut_memory: Array  # 1 in the year of a unilateral troop cut, fading each year after (force_posture.remember_cut)
@@ -55,13 +61,15 @@ class State:
     gray_zone_plans: Array  # [0, 1]
     missile_defense: Array  # [0, 1]
     diplomatic_coordination: Array  # [0, 1]: 1 unified US–ROK position, 0 talks that bypass Seoul
-    regional_role: Array  # [0, 1]
+    regional_role: Array  # 0..3 (REGIONAL_LEVELS)
     trilateral: Array  # US–ROK–Japan cooperation in [0, 1]
     division_of_labour: Array  # commitment mode: 1 division of labour (1902 model), 0 unconditional
     opcon: Array  # 0 US-led CFC, 1 conditions-based transition, 2 ROK-led Future-CFC
     nuclear_status: Array  # 0..4
     peak_nuclear_status: Array  # highest status reached so far
     public_support: Array  # share of South Koreans who want their own nuclear weapons
+    rok_defense_burden: Array  # ROK defence spending, share of GDP
+    rok_strength: Array  # ROK conventional strength against the DPRK, 1 at the case's start
     friction: Array  # accumulated alliance friction in [0, 1]
     dprk_warheads: Array
     dprk_threat: Array  # [0, 1), from the warheads (context.dprk_threat); set each year before it is used
@@ -73,6 +81,7 @@ class State:
     trade_china_share: Array  # ROK exports going to China
     treaty_status: Array  # 0 in force, 1 notice given, 2 terminated
     war: Array  # 1 once war has broken out on the peninsula
+    abandoned: Array  # 1 if the US did not honour the commitment when war came
     nuclear_use: Array  # 1 once nuclear weapons have been used
     incidents: Array  # gray-zone incidents so far
     us_value: Array  # US net value of the alliance (alliance_value)
@@ -115,10 +124,13 @@ STATE_VARIABLES: tuple[str, ...] = tuple(f.name for f in fields(State))
 # Variables set from the case's calendar, or that start at zero in every future.
 _FROM_CALENDAR = {"us_transactional", "rok_progressive", "rok_next_election"}
 _START_AT_ZERO = {
-    "reversed_us",
-    "reversed_rok",
+    "adopted_us",
+    "adopted_rok",
+    "in_force_us",
+    "in_force_rok",
     "cut_memory",
     "war",
+    "abandoned",
     "nuclear_use",
     "incidents",
     "us_net_cost",

@@ -1,9 +1,9 @@
 """The yearly step: a pure function from this year's state to next year's, composing the mechanisms in order.
 
-Order within a year: elections are held and new administrations may undo packages; governments set their levers;
-the context moves; posture, regional role and burden sharing follow; each side values the alliance; troops may be
-cut; command structure changes; credibility and the public's nuclear views adjust; deterrence holds or fails;
-friction accumulates; and the treaty may be ended.
+Order within a year: elections are held, and governments take up, keep or undo the package; governments set their
+levers; the context moves; posture, regional role and burden sharing follow; each side values the alliance; troops
+may be cut and the payment follows them; command structure changes; credibility, the ROK's own defence effort and the
+public's nuclear views adjust; deterrence holds or fails; friction accumulates; and the treaty may be ended.
 
 A replay of the past (engine.replay) passes what history recorded for the year: it holds recorded variables at their
 recorded values after each mechanism, sets recorded levers, and takes the recorded troop cuts as the year's
@@ -28,6 +28,7 @@ from . import (
     politics,
     proliferation,
     regional,
+    rok_effort,
     termination,
 )
 from .levers import LeverPlan
@@ -82,9 +83,11 @@ SEQUENCE: tuple[Mechanism, ...] = (
     burden_sharing.renew,
     alliance_value.evaluate,
     force_posture.troops,
+    burden_sharing.follow_forces,
     force_posture.remember_cut,
     command.advance,
     credibility.update,
+    rok_effort.invest,
     proliferation.advance,
     deterrence.advance,
     friction.update,
@@ -92,7 +95,7 @@ SEQUENCE: tuple[Mechanism, ...] = (
     alliance_value.account,
 )
 # Mechanisms that run before the levers are set: who governs, and whether they keep the package.
-POLITICS: tuple[Mechanism, ...] = (politics.elections, politics.reverse_packages)
+POLITICS: tuple[Mechanism, ...] = (politics.elections, politics.decide_packages)
 MODULES = (
     politics,
     context,
@@ -102,6 +105,7 @@ MODULES = (
     alliance_value,
     command,
     credibility,
+    rok_effort,
     proliferation,
     deterrence,
     friction,
@@ -121,9 +125,7 @@ def step(
         state = recorded.pin(state)
         y.events |= events
     y.levers = recorded.levers(plan.values(state, year))
-    y.reference = recorded.reference(
-        burden_sharing.reference_payment(case.initial["cost_share"].value, p, year - case.calendar.start_year)
-    )
+    y.reference = recorded.reference(burden_sharing.reference_payment(state, y))
     for mechanism in SEQUENCE:
         state, events = mechanism(state, y)
         state = recorded.pin(state)

@@ -15,6 +15,7 @@ from ..analysis.compare import GRAVITY
 from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
 from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
+from ..case import Policy
 from ..engine import Ensemble
 from . import charts
 
@@ -31,7 +32,7 @@ SECTIONS = (
 )
 CHARTED = ("rupture", "nuclear_pursuit", "war", "drawdown")  # outcomes drawn over time and as paired differences
 # Shown red when a package makes them more likely, green when less (or the reverse for GOOD); the others uncoloured.
-BAD = {"rupture", "drawdown", "nuclear_pursuit", "gray_zone_incident", "war", "nuclear_use"} | {
+BAD = {"rupture", "nuclear_pursuit", "frequent_incidents", "war", "war_without_us", "nuclear_use"} | {
     FUTURE_PREFIX + k for k in GRAVITY
 }
 GOOD = {FUTURE_PREFIX + "transformed_alliance", FUTURE_PREFIX + "managed_continuity"}
@@ -226,15 +227,33 @@ def _backtest(result: Backtest) -> dict[str, Any]:
     }
 
 
+def _adoption_text(policy: Policy) -> str:
+    """' Seeks: law. Adopted by: US internationalist 0.2, transactional 0.5; … (reasoning).', or '' for a package
+    with no levers."""
+    if policy.adoption is None or not policy.settings():
+        return ""
+    chances = policy.adoption.model_dump(exclude={"source"})
+    sides = "; ".join(
+        f"{side.upper()} " + ", ".join(f"{k} {v:g}" for k, v in by.items()) for side, by in chances.items() if by
+    )
+    level = policy.institutionalisation.replace("_", " ")
+    return f" Seeks: {level}. Adopted by: {sides} ({policy.adoption.source})"
+
+
 def _appendix(ensemble: Ensemble) -> dict[str, Any]:
     case = ensemble.case
     parameters = []
     for name, p in case.flat_parameters().items():
-        if p.range is not None:
+        source = p.source
+        if p.choices is not None:
+            forms = list(p.choices)
+            value = " or ".join(forms) + " (each drawn equally)" if p.range is not None else forms[int(p.value or 0)]
+            source += " " + " ".join(f"{form}: {why}" for form, why in p.choices.items())
+        elif p.range is not None:
             value = f"{p.range[0]:g} to {p.range[1]:g}" + (" (log-uniform)" if p.distribution == "loguniform" else "")
         else:
             value = f"{p.value:g}"
-        parameters.append({"name": name, "value": value, "unit": p.unit, "meaning": p.meaning, "source": p.source})
+        parameters.append({"name": name, "value": value, "unit": p.unit, "meaning": p.meaning, "source": source})
 
     def rows(items: Mapping[str, Any], value: Any) -> list[dict[str, str]]:
         return [
@@ -247,6 +266,10 @@ def _appendix(ensemble: Ensemble) -> dict[str, Any]:
         {
             "title": "Thresholds of the outcomes and named futures",
             "rows": rows(case.thresholds, lambda q: f"{q.value:g}"),
+        },
+        {
+            "title": "Base rates the start-year hazards are checked against (alliance-futures calibrate)",
+            "rows": rows(case.base_rates, lambda q: f"{q.value:g} ({q.low:g}–{q.high:g})"),
         },
         {
             "title": "Levers: what each government does when no package sets them",
@@ -265,7 +288,7 @@ def _appendix(ensemble: Ensemble) -> dict[str, Any]:
             "name": name,
             "description": p.description,
             "levers": ", ".join(f"{k} {s.value:g}" for k, s in p.settings().items()) or "none (the defaults)",
-            "source": p.source,
+            "source": p.source + _adoption_text(p),
         }
         for name, p in ensemble.policies.items()
     ]
