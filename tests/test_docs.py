@@ -31,3 +31,29 @@ def test_analysis_page_runs_and_its_objects_are_what_it_says(capsys):
     assert len(namespace["ema_experiments"]) == 20
     assert set(namespace["ema_outcomes"]) >= {"rupture", "war", "us_net_cost", "severity"}
     assert namespace["outcomes"]["credibility_yearly"].shape == (6 * 2_000, 20)
+
+
+def test_the_readme_table_is_what_a_default_run_prints():
+    """docs/readme_table.py writes the README's table from a default run; the README must hold its output."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("readme_table", DOCS / "readme_table.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    readme = module.README.read_text(encoding="utf-8")
+    assert module.readme_table(readme) == module.default_table()
+
+
+def test_model_page_calibration_table_is_what_calibrate_prints():
+    """docs/model.md quotes `alliance-futures calibrate` (4,000 futures, seed 1953): its central column must be the
+    command's, as the command rounds it."""
+    from alliance_futures import api
+    from alliance_futures.cli import _rate
+
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    section = text[text.index("## Calibration") : text.index("## Outcomes and named futures")]
+    rows = [row for row in section.splitlines() if row.startswith("| ") and "%" in row][1:]  # after the header
+    quoted = [row.split("|")[2].strip() for row in rows]
+    hazards = api.calibrate(futures=4000, seed=api.DEFAULT_SEED)["hazards"]
+    assert quoted == [_rate(row["central"]) for row in hazards.values()]
