@@ -11,7 +11,7 @@ from helpers import write_edited
 
 from alliance_futures import InputError, builtin_policy_names, load_case, load_policy
 from alliance_futures import validate as validate_file
-from alliance_futures.case.loader import DATA
+from alliance_futures.case.loader import DATA, cited_keys, load_bibliography
 
 BUILTIN = Path(str(DATA / "us_rok.yaml"))
 PLACEHOLDERS = re.compile(r"^\s*(todo|tbd|n/?a|none|unknown|\?+|-)\s*$", re.IGNORECASE)
@@ -46,6 +46,40 @@ def test_every_number_has_unit_meaning_and_provenance(case):
         assert len(item.source) >= 15, f"{key}: source '{item.source}' is too thin to trace"
         if item.source.lower().startswith("analyst judgement"):
             assert len(item.source) > len("analyst judgement") + 10, f"{key}: a judgement needs its reasoning"
+
+
+def sources(case, policies):
+    """Every source text of the built-in case and packages, by where it is."""
+    out = {f"{k}": v.source for k, v in case.flat_parameters().items()}
+    out |= {f"{k}.{form}": why for k, v in case.flat_parameters().items() for form, why in (v.choices or {}).items()}
+    for section in ("initial", "levers", "thresholds", "base_rates", "signposts"):
+        out |= {f"{section}.{k}": v.source for k, v in getattr(case, section).items()}
+    out["calendar"] = case.calendar.source
+    for name, policy in policies.items():
+        out[f"policies.{name}"] = policy.source
+        if policy.adoption is not None:
+            out[f"policies.{name}.adoption"] = policy.adoption.source
+    return out
+
+
+def test_sources_cite_the_shipped_bibliography_and_nothing_unshipped(case, policies):
+    """Provenance a user can follow: every [@key] is in bibliography.yaml, every entry there is cited, and no
+    source points at the project's unshipped notes or an unchecked figure."""
+    bibliography = load_bibliography()
+    unshipped = re.compile(r"us-rok-facts|literature-and-base-rates|\bmodel\.md|\(check\)|[Ss]eeds? 00\d(?![^\[]*\[@)")
+    cited = set()
+    for where, text in sources(case, policies).items():
+        keys = cited_keys(text)
+        assert set(keys) <= set(bibliography), (
+            f"{where}: cites {set(keys) - set(bibliography)}, not in the bibliography"
+        )
+        assert not unshipped.search(text), f"{where}: '{text}' cites what the package does not ship"
+        cited |= set(keys)
+    history = (DATA / "us_rok_history.yaml").read_text(encoding="utf-8")
+    cited |= set(cited_keys(history))
+    assert set(bibliography) - cited == set(), "bibliography entries nobody cites"
+    for key, ref in bibliography.items():
+        assert ref.authors and ref.year and ref.title and ref.published, key
 
 
 def test_parameter_ranges_lie_inside_what_the_model_allows(case):

@@ -80,6 +80,11 @@ def test_report_numbers_are_the_runs(page, default_report):
     assert page.locator("#parameter-table tr").count() == 1 + len(case.flat_parameters())
     assert page.locator("#signpost-table tr").count() == 1 + len(case.signposts)
     assert page.locator("#policy-table tr").count() == 1 + 6
+    # every citation in a source links to its entry in the references, and every entry is cited
+    links = set(page.locator("#appendix td.text a[href^='#ref-']").evaluate_all("as => as.map(a => a.hash.slice(5))"))
+    entries = set(page.locator("#reference-table tr").evaluate_all("rs => rs.map(r => r.id.slice(4))"))
+    assert links == entries and {"seed002", "berkemeier2018", "atop5"} <= entries
+    assert "Molly Berkemeier and Matthew Fuhrmann (2018)" in page.locator("#ref-berkemeier2018").inner_text()
     # each example narrative ends with the named future it illustrates
     for story, title in zip(
         page.locator("section#narratives pre.story").all_inner_texts(),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,10 +13,13 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .schema import ORIENTATIONS, Case, Parameter, Policy
+from .schema import ORIENTATIONS, Case, Parameter, Policy, Reference
 
 DATA = resources.files("alliance_futures") / "case" / "data"
 BUILTIN_CASE = "us_rok"
+BIBLIOGRAPHY = Path(str(DATA / "bibliography.yaml"))
+CITATION = re.compile(r"@([a-z0-9_]+)")  # a key in a [@key] or [@key1; @key2] citation
+CITATIONS = re.compile(r"\[(@[a-z0-9_]+(?:; @[a-z0-9_]+)*)\]")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -265,3 +270,25 @@ def validate_file(path: str | Path, requires: Requirements) -> str:
     case = load_case(p, requires)
     n_uncertain = sum(q.is_uncertain for q in case.flat_parameters().values())
     return f"{p}: valid case '{case.name}' with {len(case.flat_parameters())} parameters ({n_uncertain} uncertain)"
+
+
+@cache
+def load_bibliography() -> dict[str, Reference]:
+    """The works the built-in case data cite, by key (case/data/bibliography.yaml)."""
+    data, lines = _read_yaml(BIBLIOGRAPHY)
+    if not isinstance(data, dict):
+        raise InputError(BIBLIOGRAPHY, "expected a mapping of keys to references", line=1)
+    out = {}
+    for key, entry in data.items():
+        try:
+            out[str(key)] = Reference.model_validate(entry)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = (str(key), *(str(p) for p in err["loc"]))
+            raise InputError(BIBLIOGRAPHY, err["msg"], key=".".join(loc), line=_line(lines, loc)) from None
+    return out
+
+
+def cited_keys(text: str) -> list[str]:
+    """The bibliography keys a source text cites, in order: '[@a; @b]' gives ['a', 'b']."""
+    return [key for group in CITATIONS.findall(text) for key in CITATION.findall(group)]

@@ -157,6 +157,29 @@ class Signpost(Documented):
         return values <= self.below
 
 
+class Reference(Strict):
+    """A work the case data cite as [@key]: who, when, what, where it appeared, and where it can be read."""
+
+    authors: str = Field(min_length=1)
+    year: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    published: str = Field(min_length=1)
+    url: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _year_as_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("year"), int):
+            data = {**data, "year": str(data["year"])}
+        return data
+
+    def cite(self) -> str:
+        """The reference in one line: authors (year), title, published. url"""
+        text = f"{self.authors} ({self.year}). {self.title}. {self.published}."
+        return text + (f" {self.url}" if self.url else "")
+
+
 class Calendar(Strict):
     start_year: int = Field(ge=1953, le=2100, description="year of the initial state; simulation starts after it")
     us_inauguration_first: int = Field(description="first year a newly elected US president takes office")

@@ -3,11 +3,13 @@ prints, built from the findings of `analysis.analyse` and the case as simulated.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from ..analysis import FUTURE_PREFIX, NAMED_FUTURES
 from ..analysis.backtest import Backtest, verdict
@@ -16,6 +18,8 @@ from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
 from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
 from ..case import Policy
+from ..case.loader import CITATION, CITATIONS, cited_keys, load_bibliography
+from ..case.schema import Documented
 from ..engine import Ensemble
 from . import charts
 
@@ -54,6 +58,21 @@ _templates = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
+
+
+def _cite(text: str) -> markupsafe.Markup:
+    """A source text, escaped, with each [@key] citation linked to its entry in the appendix's references (a key
+    the bibliography does not hold stays plain text)."""
+    known = load_bibliography()
+
+    def link(group: re.Match[str]) -> str:
+        keys = CITATION.findall(group.group(1))
+        return "[" + "; ".join(f'<a href="#ref-{k}">{k}</a>' if k in known else k for k in keys) + "]"
+
+    return markupsafe.Markup(CITATIONS.sub(link, str(markupsafe.escape(text))))
+
+
+_templates.filters["cite"] = _cite
 
 
 def _pct(x: float) -> str:
@@ -292,7 +311,24 @@ def _appendix(ensemble: Ensemble) -> dict[str, Any]:
         }
         for name, p in ensemble.policies.items()
     ]
-    return {"case_title": case.title, "parameters": parameters, "groups": groups, "policies": policies}
+    documented: list[Documented] = [
+        *case.initial.values(),
+        *case.thresholds.values(),
+        *case.base_rates.values(),
+        *case.levers.values(),
+        *case.signposts.values(),
+    ]
+    texts = [row["source"] for row in (*parameters, *policies)] + [item.source for item in documented]
+    bibliography = load_bibliography()
+    keys = sorted({key for text in texts for key in cited_keys(text) if key in bibliography})
+    references = [{"key": key, "text": bibliography[key].cite(), "url": bibliography[key].url} for key in keys]
+    return {
+        "case_title": case.title,
+        "parameters": parameters,
+        "groups": groups,
+        "policies": policies,
+        "references": references,
+    }
 
 
 def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], drivers_chosen: bool = False) -> str:
