@@ -147,6 +147,8 @@ def test_report_and_tables_download(service):
         ({"overrides": {"politics.us_switch_probability": 2}}, "overrides", "must lie inside 'allowed'"),
         ({"overrides": {"politics.no_such": 0.5}}, "overrides", "unknown parameter"),
         ({"overrides": {"politics.us_switch_probability": [0.6, 0.2]}}, "overrides", "low < high"),
+        ({"overrides": {"credibility.troop_signal": 0.5}}, "overrides", "the number of its choice (0 to 1)"),
+        ({"overrides": {"credibility.troop_signal": [0, 1]}}, "overrides", "fixed to one of its choices"),
         ({"sobol_base": 100}, "sobol_base", "power of two"),
         ({"baseline": "division_of_labour"}, "baseline", "one of the chosen packages"),
         ({"case": "elsewhere"}, "case", "no built-in case"),
@@ -183,7 +185,11 @@ def test_overrides_reach_the_simulated_case(tmp_path):
             SMALL
             | {
                 "futures": 40,
-                "overrides": {"politics.us_switch_probability": 0.9, "context.overstretch_end": [0.2, 0.3]},
+                "overrides": {
+                    "politics.us_switch_probability": 0.9,
+                    "context.overstretch_end": [0.2, 0.3],
+                    "credibility.troop_signal": 1,
+                },
             },
         )
         assert stream[-1][1]["status"] == "finished", stream[-1]
@@ -193,6 +199,8 @@ def test_overrides_reach_the_simulated_case(tmp_path):
         experiments = pd.read_parquet(tmp_path / "runs" / run_id / "experiments.parquet")
         assert "politics.us_switch_probability" not in experiments  # fixed, no longer sampled
         assert experiments["context.overstretch_end"].between(0.2, 0.3).all()
+        assert case["parameters"]["credibility"]["troop_signal"]["value"] == 1  # the balance form, fixed
+        assert "credibility.troop_signal" not in experiments
 
 
 def test_a_failing_run_is_marked_failed_and_the_service_goes_on(tmp_path, monkeypatch):

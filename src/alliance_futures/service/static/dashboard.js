@@ -119,20 +119,25 @@ async function newRun() {
 
 function slider(p, overrides) {
   const [lo, hi] = p.allowed;
-  const initial = p.value ?? (p.range[0] + p.range[1]) / 2;
-  const usual = p.range ? `sampled from ${number(p.range[0])} to ${number(p.range[1])}` : `fixed at ${number(p.value)}`;
+  // a structural switch moves between its forms (0, 1 …), named as the case names them
+  const forms = p.choices ? Object.keys(p.choices) : null;
+  const say = (v) => (forms ? forms[v] : number(v));
+  const initial = forms ? 0 : p.value ?? (p.range[0] + p.range[1]) / 2;
+  const usual = forms
+    ? (p.range ? `drawn from ${forms.join(" or ")}` : `fixed at ${forms[p.value]}`)
+    : p.range ? `sampled from ${number(p.range[0])} to ${number(p.range[1])}` : `fixed at ${number(p.value)}`;
   const shown = h("output", {}, usual);
   const input = h("input", {
     type: "range",
     name: p.name,
     min: lo,
     max: hi,
-    step: (hi - lo) / 1000,
+    step: forms ? 1 : (hi - lo) / 1000,
     value: initial,
     "aria-label": p.name,
     oninput: (e) => {
       overrides[p.name] = Number(e.target.value);
-      shown.textContent = `set to ${number(overrides[p.name])} (usually ${usual})`;
+      shown.textContent = `set to ${say(overrides[p.name])} (usually ${usual})`;
       row.classList.add("changed");
     },
   });
