@@ -24,7 +24,7 @@ from ..case import Case, Policy
 from ..engine import parameter_values, sample
 from ..engine.streams import Streams
 from ..model import LeverPlan, initial_state, step
-from ..model.state import NUCLEAR_EXPLORING, Events, State
+from ..model.state import NUCLEAR_EXPLORING, Array, Events, Levers, State
 from ..model.step import SIMULATED, Recorded
 
 THRESHOLDS = ("calibration_signal_cut", "calibration_window")  # the case's thresholds this module reads
@@ -45,24 +45,22 @@ class _ForcedCut:
     """The first year's record for the signal test: the cut made, and its abandonment signal sent, in every future."""
 
     troops: float
-    signal: float
+    signal: Array | float  # the cut's abandonment signal in each future (the share cut over `posture.signal_cut`)
 
     def pin(self, state: State) -> State:
         return state.replace(troops=np.minimum(state.troops, self.troops))
 
-    def levers(self, levers: Any) -> Any:
+    def levers(self, levers: Levers) -> Levers:
         return levers
 
-    def reference(self, simulated: Any) -> Any:
+    def reference(self, simulated: Array) -> Array:
         return simulated
 
     def events(self, events: Events) -> Events:
         if "abandonment_signal" not in events:
             return events
-        forced = {
-            "drawdown": np.ones_like(events["drawdown"]),
-            "abandonment_signal": np.full_like(events["abandonment_signal"], self.signal),
-        }
+        shape = events["abandonment_signal"].shape
+        forced = {"drawdown": np.ones(shape, dtype=bool), "abandonment_signal": np.broadcast_to(self.signal, shape)}
         return {**events, **forced}
 
 
@@ -91,7 +89,7 @@ def hazards(case: Case, policy: Policy, params: Mapping[str, Any], n: int, seed:
     out |= {name: np.broadcast_to(np.asarray(params[p], dtype=float), (n,)) for name, p in ELECTIONS.items()}
     share, window = case.thresholds["calibration_signal_cut"].value, int(case.thresholds["calibration_window"].value)
     troops = case.initial["troops"].value * (1.0 - share)
-    forced = _ForcedCut(troops, share / np.mean(np.asarray(params["posture.signal_cut"], dtype=float)))
+    forced = _ForcedCut(troops, share / np.asarray(params["posture.signal_cut"], dtype=float))
     final, _ = _simulate(case, policy, params, n, window, seed, forced)
     out["nuclear_move_after_signal"] = (final.peak_nuclear_status >= NUCLEAR_EXPLORING).astype(float)
     return out
