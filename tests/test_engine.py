@@ -112,3 +112,39 @@ def test_wilson_interval_against_known_values():
     lo, hi = wilson(10, 100)  # Wilson 1927; e.g. Newcombe 1998, Table I: 0.0552 to 0.1744
     assert lo == pytest.approx(0.0552, abs=5e-4) and hi == pytest.approx(0.1744, abs=5e-4)
     assert wilson(0, 50)[0] == 0.0 and wilson(50, 50)[1] == 1.0
+
+
+def test_replications_repeat_each_vector_on_streams_of_their_own(case, policies):
+    """N vectors × K replications: vector i's row K times (the design of N vectors), replication k of vector i on
+    stream i·K + k in every package, and the chunking does not matter even when chunks split a vector."""
+    chosen = [policies["current_course"], policies["transactional_pressure"]]
+    vectors, k = 60, 5
+    ensemble = run_ensemble(case, chosen, vectors * k, YEARS, seed=7, replications=k, chunk_size=7)
+    assert ensemble.vectors == vectors and ensemble.replications == k
+    design = sample(case, vectors, seed=7)
+    assert np.array_equal(ensemble.experiments.to_numpy()[::k], design.to_numpy())
+    assert (ensemble.experiments.groupby(np.arange(vectors * k) // k).nunique() == 1).all().all()
+    whole = run_ensemble(case, chosen, vectors * k, YEARS, seed=7, replications=k, chunk_size=vectors * k)
+    for key, value in arrays(whole).items():
+        assert np.array_equal(value, arrays(ensemble)[key]), key
+    # the replications of one vector differ by chance alone: same parameters, other elections
+    elections = ensemble.yearly["current_course"]["us_transactional"].reshape(vectors, k, YEARS)
+    assert (elections != elections[:, :1]).any(axis=(1, 2)).mean() > 0.5
+    # common random numbers: replication k of vector i sees the same elections under every package
+    assert np.array_equal(
+        ensemble.yearly["current_course"]["us_transactional"],
+        ensemble.yearly["transactional_pressure"]["us_transactional"],
+    )
+    # and it is the future a trace of stream i·K + k replays
+    future = 3 * k + 2
+    paths = trace_future(case, chosen[0], ensemble.experiments, future, YEARS, seed=7)
+    assert paths.final["credibility"][0] == ensemble.final["current_course"]["credibility"][future]
+    assert ensemble.per_vector(np.arange(vectors * k)).tolist() == [i * k + (k - 1) / 2 for i in range(vectors)]
+
+
+def test_one_replication_is_the_design_as_before(case, policies, reference):
+    chosen, ref = reference
+    assert ref.replications == 1 and ref.vectors == FUTURES
+    assert np.array_equal(ref.experiments.to_numpy(), sample(case, FUTURES, seed=7).to_numpy())
+    with pytest.raises(ValueError, match="multiple of replications"):
+        run_ensemble(case, chosen, 101, YEARS, seed=7, replications=10)

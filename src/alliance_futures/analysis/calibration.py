@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case, Policy
-from ..engine import parameter_values, sample
+from ..engine import parameter_values, replicate, sample
 from ..engine.streams import Streams
 from ..model import LeverPlan, initial_state, step
 from ..model.state import NUCLEAR_EXPLORING, Array, Events, Levers, State
@@ -120,7 +120,7 @@ def calibrate(case: Case, policy: Policy, futures: int = DEFAULT_FUTURES, seed: 
     params, n = central_parameters(case, max(futures // 4, 1))
     central = hazards(case, policy, params, n, seed)
     vectors = max(futures // REPLICATIONS, 1)
-    experiments = sample(case, vectors, seed).loc[np.repeat(np.arange(vectors), REPLICATIONS)].reset_index(drop=True)
+    experiments = replicate(sample(case, vectors, seed), REPLICATIONS)
     spread = hazards(case, policy, parameter_values(case, experiments), len(experiments), seed)
     rows = []
     for name, rate in case.base_rates.items():

@@ -15,9 +15,10 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from .outcomes import CONFIDENCE, FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES, wilson
+from .outcomes import CONFIDENCE, FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES, share_interval
 
 GRAVITY = ("hollowed_alliance", "rupture", "nuclear_south_korea", "war")  # bad named futures, least to most grave
+INDICATORS = (*OUTCOMES, *(FUTURE_PREFIX + k for k in NAMED_FUTURES), "us_net_cost")  # the columns of `indicators`
 
 
 def indicators(table: pd.DataFrame) -> pd.DataFrame:
@@ -29,11 +30,15 @@ def indicators(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def paired_differences(
-    tables: Mapping[str, pd.DataFrame], baseline: str = "current_course", confidence: float = CONFIDENCE
+    tables: Mapping[str, pd.DataFrame],
+    baseline: str = "current_course",
+    confidence: float = CONFIDENCE,
+    replications: int = 1,
 ) -> pd.DataFrame:
     """Each package minus the baseline, future by future: the mean difference of every outcome (in probability, or
-    USD bn for the net cost) with a normal interval from the spread of the paired differences. Rows: package and
-    outcome; columns: difference, lo, hi."""
+    USD bn for the net cost) with a normal interval from the spread of the paired differences, averaged first over
+    each parameter vector's `replications` futures (they share the vector, so they are not independent). Rows:
+    package and outcome; columns: difference, lo, hi."""
     if baseline not in tables:
         raise KeyError(f"baseline package '{baseline}' is not in the ensemble (packages: {', '.join(tables)})")
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
@@ -42,7 +47,7 @@ def paired_differences(
     for name, table in tables.items():
         if name == baseline:
             continue
-        d = indicators(table) - base
+        d = (indicators(table) - base).groupby(np.arange(len(base)) // replications).mean()
         mean, half = d.mean(), z * d.std(ddof=1) / np.sqrt(len(d))
         rows.append(
             pd.DataFrame(
@@ -78,10 +83,14 @@ def regret(tables: Mapping[str, pd.DataFrame], loss: str = "severity") -> pd.Dat
 
 
 def satisficing(
-    tables: Mapping[str, pd.DataFrame], thresholds: Mapping[str, float], confidence: float = CONFIDENCE
+    tables: Mapping[str, pd.DataFrame],
+    thresholds: Mapping[str, float],
+    confidence: float = CONFIDENCE,
+    replications: int = 1,
 ) -> pd.DataFrame:
     """Per package: the share of futures in which every outcome stays at or below its threshold (an outcome or
-    named future at 0 must not happen; 'us_net_cost' in USD bn), with a Wilson interval."""
+    named future at 0 must not happen; 'us_net_cost' in USD bn), with a Wilson interval on the effective number of
+    futures (`outcomes.share_interval`)."""
     if not thresholds:
         raise ValueError("give at least one threshold, e.g. {'war': 0, 'nuclear_pursuit': 0}")
     rows = {}
@@ -91,6 +100,6 @@ def satisficing(
         if unknown:
             raise KeyError(f"unknown outcome {unknown[0]!r} (expected one of {', '.join(values.columns)})")
         ok = np.logical_and.reduce([values[k].to_numpy() <= v for k, v in thresholds.items()])
-        lo, hi = wilson(int(ok.sum()), len(ok), confidence)
-        rows[name] = {"share": float(ok.mean()), "lo": lo, "hi": hi}
+        share = share_interval(ok, replications, confidence)
+        rows[name] = {"share": share["p"], "lo": share["lo"], "hi": share["hi"]}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("package")

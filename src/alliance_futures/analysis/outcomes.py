@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case
-from ..engine import Ensemble
+from ..engine import Ensemble, per_vector
 from ..model.state import NUCLEAR_PURSUING, OPCON_ROK_LED
 
 OUTCOMES = (
@@ -52,10 +52,10 @@ CONFIDENCE = 0.95
 
 
 def outcome_label(key: str) -> str:
-    """An outcome or 'future:NAME' in words: 'nuclear pursuit', 'hollowed alliance'."""
+    """An outcome or 'future:NAME' in words: 'nuclear pursuit', 'hollowed alliance', 'US net cost'."""
     if key.startswith(FUTURE_PREFIX):
         return NAMED_FUTURES[key.removeprefix(FUTURE_PREFIX)].lower()
-    return key.replace("_", " ")
+    return "US net cost" if key == "us_net_cost" else key.replace("_", " ")
 
 
 def row_label(key: str) -> str:
@@ -104,7 +104,7 @@ def outcomes(final: Mapping[str, np.ndarray], case: Case, years: int) -> pd.Data
     return table
 
 
-def wilson(successes: np.ndarray | int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
+def wilson(successes: float, n: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Wilson score interval for a proportion (Wilson 1927): well behaved near 0 and 1, unlike the normal one."""
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     p = float(successes) / n
@@ -115,25 +115,45 @@ def wilson(successes: np.ndarray | int, n: int, confidence: float = CONFIDENCE) 
     return lo, hi
 
 
-def probabilities(table: pd.DataFrame) -> dict[str, dict[str, float]]:
+def design_effect(values: np.ndarray, replications: int) -> float:
+    """How much the futures' clustering in parameter vectors inflates the variance of their mean (Kish 1965, *Survey
+    Sampling*, ch. 8): the variance estimated from per-vector means over the variance as if every future were an
+    independent draw; at least 1, and 1 with one future per vector."""
+    values = np.asarray(values, dtype=float)
+    if replications == 1 or len(values) < 2 * replications:
+        return 1.0
+    independent = values.var(ddof=1) / len(values)
+    means = per_vector(values, replications)
+    clustered = means.var(ddof=1) / len(means)
+    return max(1.0, clustered / independent) if independent > 0 else 1.0
+
+
+def share_interval(flags: np.ndarray, replications: int = 1, confidence: float = CONFIDENCE) -> dict[str, float]:
+    """A share of futures with its Wilson interval on the effective number of futures (the futures over the design
+    effect), so that replications of one parameter vector do not count as independent evidence."""
+    flags = np.asarray(flags, dtype=float)
+    p = float(flags.mean())
+    effective = len(flags) / design_effect(flags, replications)
+    lo, hi = wilson(p * effective, effective, confidence)
+    return {"p": p, "lo": lo, "hi": hi}
+
+
+def probabilities(table: pd.DataFrame, replications: int = 1) -> dict[str, dict[str, float]]:
     """Outcome and named-future probabilities with 95% intervals: {key: {'p', 'lo', 'hi'}}."""
-    n = len(table)
-    out: dict[str, dict[str, float]] = {}
-    counts = table["named_future"].value_counts()
-    for key in NAMED_FUTURES:
-        k = int(counts.get(key, 0))
-        lo, hi = wilson(k, n)
-        out[FUTURE_PREFIX + key] = {"p": k / n, "lo": lo, "hi": hi}
-    for key in OUTCOMES:
-        k = int(table[key].sum())
-        lo, hi = wilson(k, n)
-        out[key] = {"p": k / n, "lo": lo, "hi": hi}
+    out = {
+        FUTURE_PREFIX + key: share_interval((table["named_future"] == key).to_numpy(), replications)
+        for key in NAMED_FUTURES
+    }
+    out |= {key: share_interval(table[key].to_numpy(), replications) for key in OUTCOMES}
     return out
 
 
-def mean_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> dict[str, float]:
+def mean_interval(values: np.ndarray, replications: int = 1, confidence: float = CONFIDENCE) -> dict[str, float]:
+    """A mean over futures with a normal interval from the spread of the per-vector means (with one future per
+    vector, of the futures themselves)."""
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    mean, se = float(np.mean(values)), float(np.std(values, ddof=1) / np.sqrt(len(values)))
+    means = per_vector(values, replications)
+    mean, se = float(means.mean()), float(np.std(means, ddof=1) / np.sqrt(len(means)))
     return {"mean": mean, "lo": mean - z * se, "hi": mean + z * se}
 
 
@@ -142,10 +162,12 @@ def outcome_tables(ensemble: Ensemble) -> dict[str, pd.DataFrame]:
     return {name: outcomes(final, ensemble.case, ensemble.years) for name, final in ensemble.final.items()}
 
 
-def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+def summarize(tables: Mapping[str, pd.DataFrame], replications: int = 1) -> dict[str, Any]:
     """Per package: outcome and named-future probabilities, and the mean US net cost (USD billion over the
-    horizon), each with a 95% interval."""
+    horizon), each with a 95% interval that counts each parameter vector's `replications` futures as one cluster."""
     return {
-        "packages": {name: probabilities(t) for name, t in tables.items()},
-        "us_net_cost_usd_bn": {name: mean_interval(t["us_net_cost"].to_numpy()) for name, t in tables.items()},
+        "packages": {name: probabilities(t, replications) for name, t in tables.items()},
+        "us_net_cost_usd_bn": {
+            name: mean_interval(t["us_net_cost"].to_numpy(), replications) for name, t in tables.items()
+        },
     }

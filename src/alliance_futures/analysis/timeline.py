@@ -40,11 +40,12 @@ def outcomes_in_year(ensemble: Ensemble, package: str, t: int) -> pd.DataFrame:
 
 def timeline(ensemble: Ensemble) -> pd.DataFrame:
     """Per package, year and outcome (or 'future:NAME'): the share of futures in that state by the end of the year,
-    with its 95% Wilson interval. Columns: package, year, outcome, p, lo, hi."""
+    with its 95% Wilson interval (on the effective number of futures, `outcomes.share_interval`). Columns: package,
+    year, outcome, p, lo, hi."""
     rows = []
     for package in ensemble.policies:
         for t, year in enumerate(ensemble.calendar_years):
-            for key, c in probabilities(outcomes_in_year(ensemble, package, t)).items():
+            for key, c in probabilities(outcomes_in_year(ensemble, package, t), ensemble.replications).items():
                 rows.append({"package": package, "year": int(year), "outcome": key, **c})
     return pd.DataFrame(rows)
 

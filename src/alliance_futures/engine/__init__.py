@@ -1,6 +1,6 @@
 """The engine: random streams, sampling designs, executors and chunked ensemble runs."""
 
-from .design import sample, uncertain_parameters
+from .design import per_vector, replicate, sample, uncertain_parameters
 from .ensemble import RECORDED, Ensemble, Paths, parameter_values, run_ensemble, simulate
 from .executors import Executor, ProcessExecutor, SerialExecutor, make_executor
 from .streams import Streams
@@ -15,6 +15,8 @@ __all__ = [
     "Streams",
     "make_executor",
     "parameter_values",
+    "per_vector",
+    "replicate",
     "run_ensemble",
     "sample",
     "simulate",

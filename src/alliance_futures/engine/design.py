@@ -1,11 +1,12 @@
-"""Sampling designs over the case's deep-uncertainty parameters: one row per future, one column per parameter.
+"""Sampling designs over the case's deep-uncertainty parameters: one row per parameter vector, one column per
+parameter; `replicate` repeats each vector for the futures simulated from it.
 
 The default is a Latin hypercube (McKay, Beckman & Conover 1979): each parameter's range is cut into as many equal
-strata as there are futures, and each stratum is used once, in a random order of its own. Each column comes from its
+strata as there are vectors, and each stratum is used once, in a random order of its own. Each column comes from its
 own child of the seed's `SeedSequence`, so columns are drawn in parallel threads and the design does not depend on
 how many threads draw it. (SciPy's `qmc.LatinHypercube` gives the same kind of design but took 7 s for a million
-futures here, and SALib's `latin.sample` fills it one cell at a time in Python.) 'mc' draws each future's parameters
-from its own counter-based stream, so future *i* keeps its parameters whatever the number of futures.
+futures here, and SALib's `latin.sample` fills it one cell at a time in Python.) 'mc' draws each vector's parameters
+from its own counter-based stream, so vector *i* keeps its parameters whatever the number of vectors.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def latin_hypercube_column(n: int, seed: np.random.SeedSequence) -> np.ndarray:
 
 
 def sample(case: Case, futures: int, seed: int, design: Design = "lhs") -> pd.DataFrame:
-    """The experiments table: one row per future (index 'future'), one column per uncertain parameter."""
+    """The design: one row per parameter vector (index 'future', as with one future per vector), one column per
+    uncertain parameter."""
     bounds = uncertain_parameters(case)
     if design == "lhs":
         children = dict(zip(bounds, np.random.SeedSequence(seed).spawn(len(bounds)), strict=True))
@@ -64,3 +66,15 @@ def sample(case: Case, futures: int, seed: int, design: Design = "lhs") -> pd.Da
     table = pd.DataFrame(columns)
     table.index.name = "future"
     return table
+
+
+def replicate(vectors: pd.DataFrame, replications: int) -> pd.DataFrame:
+    """The experiments table of a design: each vector's row repeated `replications` times, indexed by future."""
+    table = vectors.iloc[np.repeat(np.arange(len(vectors)), replications)].reset_index(drop=True)
+    table.index.name = "future"
+    return table
+
+
+def per_vector(values: np.ndarray, replications: int) -> np.ndarray:
+    """The inverse of `replicate` for results: the mean of a per-future quantity over each vector's replications."""
+    return np.asarray(values, dtype=float).reshape(-1, replications).mean(axis=1)

@@ -1,8 +1,12 @@
 """Ensembles: many futures of one case under several policy packages, on common random numbers.
 
-Every package is simulated on the same sampled futures (the same rows of the experiments table) and the same
-random draws, so differences between packages are the policy's, not the sampling's. Futures are split into chunks
-that an executor runs anywhere; results are bit-identical whatever the chunk size, executor or worker count.
+A design of N parameter vectors × K replications: each vector (a row of the sampled design) is simulated K times,
+on K random streams, so that each vector has an outcome probability of its own, not one coin toss. Future f is
+replication f % K of vector f // K; the experiments table has one row per future (each vector's row repeated K
+times). Every package is simulated on the same futures and the same random draws (replication k of vector i uses
+the same streams in every package), so differences between packages are the policy's, not the sampling's. Futures
+are split into chunks that an executor runs anywhere; results are bit-identical whatever the chunk size, executor or
+worker count.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import pandas as pd
 
 from ..case import Case, Policy
 from ..model import STATE_VARIABLES, LeverPlan, initial_state, step
-from .design import Design, sample
+from .design import Design, per_vector, replicate, sample
 from .executors import Executor, SerialExecutor, shared_inputs
 from .streams import Streams
 
@@ -130,13 +134,24 @@ class Ensemble:
     seed: int
     years: int
     design: str
-    experiments: pd.DataFrame
+    experiments: pd.DataFrame  # one row per future: its vector's sampled parameters
     final: dict[str, dict[str, np.ndarray]]  # package -> variable -> per future
     yearly: dict[str, dict[str, np.ndarray]] | None  # package -> variable -> (futures, years)
+    replications: int = 1  # futures per parameter vector
 
     @property
     def futures(self) -> int:
+        """Simulated futures: parameter vectors × replications."""
         return len(self.experiments)
+
+    @property
+    def vectors(self) -> int:
+        """Sampled parameter vectors."""
+        return self.futures // self.replications
+
+    def per_vector(self, values: np.ndarray) -> np.ndarray:
+        """The mean of a per-future quantity over each vector's replications (a probability for a yes/no one)."""
+        return per_vector(values, self.replications)
 
     @property
     def calendar_years(self) -> np.ndarray:
@@ -155,12 +170,16 @@ def run_ensemble(
     design: Design = "lhs",
     record: bool = True,
     progress: Callable[[int], None] | None = None,
+    replications: int = 1,
 ) -> Ensemble:
-    """Simulate `futures` sampled futures of `case` under every package for `years` years.
+    """Simulate `futures` futures of `case` under every package for `years` years: `futures // replications`
+    sampled parameter vectors, each on `replications` random streams (`futures` must be a multiple of it).
 
     `progress` is called with the number of future-packages finished after each chunk.
     """
-    experiments = sample(case, futures, seed, design)
+    if replications < 1 or futures % replications:
+        raise ValueError(f"futures ({futures}) must be a positive multiple of replications ({replications})")
+    experiments = replicate(sample(case, futures // replications, seed, design), replications)
     params = parameter_values(case, experiments)
     bounds = [(s, min(s + chunk_size, futures)) for s in range(0, futures, chunk_size)]
     tasks = [_Task(case, policy, a, b, years, seed, record) for policy in policies for a, b in bounds]
@@ -180,4 +199,4 @@ def run_ensemble(
                 yearly[name][v][task.start : task.stop] = arr
         if progress is not None:
             progress(task.stop - task.start)
-    return Ensemble(case, {p.name: p for p in policies}, seed, years, design, experiments, final, yearly)
+    return Ensemble(case, {p.name: p for p in policies}, seed, years, design, experiments, final, yearly, replications)

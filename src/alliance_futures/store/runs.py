@@ -1,8 +1,10 @@
 """Runs on disk: one folder per run, written whole or not at all.
 
-    run.json            what was run (case, packages, futures, years, seed, design, version) and its summary
+    run.json            what was run (case, packages, futures, replications, years, seed, design, version) and its
+                        summary
     case.yaml           the case exactly as simulated; policies/NAME.yaml likewise
-    experiments.parquet one row per future: the sampled deep-uncertainty parameters
+    experiments.parquet one row per future: the sampled deep-uncertainty parameters of its vector (future f is
+                        replication f % K of vector f // K)
     final.parquet       one row per package and future: the state at the horizon, outcomes and named future
     yearly.parquet      one row per package, future and year: the recorded state variables
 
@@ -86,12 +88,13 @@ def save_run(ensemble: Ensemble, directory: str | Path) -> dict[str, Any]:
             frame.insert(2, "year", np.tile(years, ensemble.futures))
             frames.append(frame)
         pd.concat(frames, ignore_index=True).to_parquet(partial / "yearly.parquet")
-    summary = summarize(tables)
+    summary = summarize(tables, ensemble.replications)
     info = {
         "alliance_futures_version": version("alliance-futures"),
         "case": ensemble.case.name,
         "packages": list(ensemble.policies),
         "futures": ensemble.futures,
+        "replications": ensemble.replications,
         "years": ensemble.years,
         "first_year": int(ensemble.calendar_years[0]),
         "seed": ensemble.seed,
@@ -143,6 +146,7 @@ class Run:
             self.experiments,
             final,
             yearly,
+            self.info.get("replications", 1),  # runs saved before replications had one each
         )
 
 
