@@ -88,8 +88,12 @@ def test_discovery_on_a_real_ensemble_finds_a_box_with_the_outcome_concentrated(
     x = drivers(ensemble, "current_course")
     assert {"years_us_transactional", "years_rok_progressive"} <= set(x.columns)
     assert x["years_us_transactional"].between(0, 1).all()
-    box = prim_box(x, tables["current_course"]["drawdown"].to_numpy(), "drawdown")
+    assert len(x) == ensemble.vectors and ensemble.replications == af.api.DEFAULT_REPLICATIONS
+    chance = ensemble.per_vector(tables["current_course"]["drawdown"].to_numpy())  # regression PRIM on probabilities
+    box = prim_box(x, chance, "drawdown")
     assert box.limits and box.density > box.base_rate and box.coverage >= 0.5
+    assert box.base_rate == pytest.approx(tables["current_course"]["drawdown"].mean())
+    assert box.heldout_lift is not None and box.heldout_lift[1] <= box.heldout_lift[0] <= box.heldout_lift[2]
 
 
 def test_ema_workbench_runs_its_own_prim_on_our_exported_results(ensemble, tmp_path):
@@ -158,3 +162,33 @@ def test_our_model_runs_under_ema_workbenchs_own_evaluator_and_matches_our_engin
     # and the packages differ where they should: transactional pressure never costs Washington more on average
     net = pd.Series(results["us_net_cost"]).groupby(experiments["package"].to_numpy()).mean()
     assert net["transactional_pressure"] < net["current_course"]
+
+
+def test_replications_of_one_vector_count_as_one_cluster_in_intervals():
+    from alliance_futures.analysis.outcomes import design_effect, mean_interval, share_interval
+
+    k, vectors = 10, 400
+    rng = np.random.default_rng(1)
+    clustered = np.repeat(rng.random(vectors) < 0.3, k)  # each vector's futures all alike: K copies of one draw
+    independent = rng.random(vectors * k) < 0.3
+    assert design_effect(clustered, 1) == 1.0
+    assert design_effect(clustered, k) == pytest.approx(k, rel=0.01)  # as informative as `vectors` futures
+    assert design_effect(independent, k) == pytest.approx(1.0, abs=0.3)
+    wide, narrow = share_interval(clustered, k), share_interval(clustered, 1)
+    assert (wide["hi"] - wide["lo"]) / (narrow["hi"] - narrow["lo"]) == pytest.approx(np.sqrt(k), rel=0.05)
+    one_each = share_interval(clustered[::k])  # the vectors alone give the same interval
+    assert wide["lo"] == pytest.approx(one_each["lo"], abs=1e-3) and wide["hi"] == pytest.approx(
+        one_each["hi"], abs=1e-3
+    )
+    mean = mean_interval(clustered.astype(float), k)
+    assert mean["hi"] - mean["lo"] == pytest.approx(
+        2 * 1.959964 * clustered[::k].std(ddof=1) / np.sqrt(vectors), rel=1e-6
+    )
+    # paired differences: a difference alike in all of a vector's futures has the vectors' spread, not the futures'
+    tables = {"current_course": table(vectors * k), "other": table(vectors * k, war=clustered)}
+    by_vector = paired_differences(tables, replications=k).loc[("other", "war")]
+    by_future = paired_differences(tables).loc[("other", "war")]
+    assert by_vector["difference"] == by_future["difference"]
+    assert (by_vector["hi"] - by_vector["lo"]) / (by_future["hi"] - by_future["lo"]) == pytest.approx(
+        np.sqrt(k), rel=0.01
+    )

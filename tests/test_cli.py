@@ -102,6 +102,8 @@ def test_validate_accepts_a_good_file_and_names_the_problem_in_a_bad_one(tmp_pat
         (["run", "--policies", "no_such_package"], "no built-in policy package"),
         (["run", "--case", "missing.yaml"], "no such file"),
         (["run", "--futures", "0"], "--futures must be"),
+        (["run", "--futures", "105"], "--futures (105) must be a multiple of --replications (10)"),
+        (["run", "--replications", "0"], "--replications must be"),
         (["run", "--years", "1000"], "--years must be"),
         (["run", "--futures", "2000000000"], "request too large"),
         (["explain", "nowhere", "0"], "not a saved run"),

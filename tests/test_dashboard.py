@@ -58,7 +58,7 @@ def test_the_run_is_what_the_page_asked_for(browser_page, finished_run):
     run = httpx.get(f"{server.url}/api/runs/{finished_run}").json()
     assert run["status"] == "finished"
     assert run["request"]["packages"] == ["current_course", "reciprocal_strengthening"]
-    assert run["request"]["futures"] == 120
+    assert run["request"]["futures"] == 120 and run["request"]["replications"] == 10
     assert run["request"]["overrides"] == {SLIDER: pytest.approx(0.8)}
     assert problems == []
 
@@ -75,6 +75,28 @@ def test_results_render_the_runs_numbers_with_intervals_on_hover(browser_page, f
         expect(page.locator(f"#{section} .chart canvas, #{section} .chart svg").first).to_be_visible()
     expect(page.locator("#scenario-discovery .box")).to_have_count(4)
     expect(page.locator("#matrix td")).to_have_count(4)
+    assert problems == []
+
+
+def test_the_claims_table_shows_each_claim_the_run_can_test_and_where_it_fails(browser_page, finished_run):
+    server, page, problems = browser_page
+    view = httpx.get(f"{server.url}/api/runs/{finished_run}/views/claims").json()
+    tested = [c for c in view["claims"] if c["package"] == "reciprocal_strengthening"]
+    assert tested and len(tested) == len(view["claims"])  # the run has only current_course and reciprocal_strengthening
+    assert len(view["skipped"]) > 0  # the claims about packages the run left out are named, not dropped silently
+    rows = page.locator("#claims tr.clickable")
+    expect(rows).to_have_count(len(tested))
+    first = tested[0]
+    row = rows.filter(has_text=first["name"].replace("_", " "))
+    expect(row.locator("td").nth(5)).to_have_text(f"{100 * first['share_holds']:.1f}%")
+    assert row.locator("td").first.get_attribute("title") == (
+        first["fails_where"] or "holds or shows no difference everywhere"
+    )
+    row.click()
+    expect(page.locator("#claim-detail blockquote")).to_contain_text(first["sentence"])
+    expect(page.locator("#claim-detail p").first).to_have_text(
+        first["fails_where"] or "It holds or shows no difference in every parameter vector."
+    )
     assert problems == []
 
 

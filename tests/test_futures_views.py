@@ -3,13 +3,23 @@ consistency with the ensemble they read."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import alliance_futures as af
 from alliance_futures.analysis import NAMED_FUTURES, outcome_tables, probabilities
-from alliance_futures.analysis.matrix import futures_matrix, split_point, top_drivers
+from alliance_futures.analysis.discovery import future_drivers
+from alliance_futures.analysis.matrix import (
+    PERMUTATIONS,
+    futures_matrix,
+    mix_distance,
+    permuted,
+    split_point,
+    top_drivers,
+)
 from alliance_futures.analysis.signposts import likelihood_ratios, signposts, watch_list
 from alliance_futures.analysis.timeline import fan, timeline, typical_future
 from alliance_futures.case import InputError
@@ -91,7 +101,7 @@ def test_typical_future_is_the_member_nearest_the_mean_path(ensemble):
 def test_futures_matrix_splits_futures_into_four_quadrants(ensemble):
     m = futures_matrix(ensemble, "current_course", ["years_us_transactional", "years_rok_progressive"])
     assert sum(q.probability for q in m.quadrants) == pytest.approx(1.0)
-    x = af.analysis.drivers(ensemble, "current_course")
+    x = future_drivers(ensemble, "current_course")  # the matrix splits futures by their own path drivers
     both_high = ((x["years_us_transactional"] >= 0.5) & (x["years_rok_progressive"] >= 0.5)).mean()
     assert m.quadrants[0].high == (True, True) and m.quadrants[0].probability == pytest.approx(both_high)
     for q in m.quadrants:
@@ -105,6 +115,41 @@ def test_futures_matrix_splits_futures_into_four_quadrants(ensemble):
     assert 0.45 < high < 0.55
     with pytest.raises(InputError, match="unknown driver"):
         futures_matrix(ensemble, "current_course", ["nope", name])
+
+
+def test_a_quadrants_mix_distance_and_its_permutation_p_value():
+    named = np.array(["war", "rupture", "rupture", "war", "rupture", "rupture"])
+    # the whole: war 1/3, rupture 2/3; members 0 and 3: all war, so the distance is |1 - 1/3| (half of both gaps)
+    members = np.array([True, False, False, True, False, False])
+    assert mix_distance(named, members)[0] == pytest.approx(2 / 3)
+    assert mix_distance(named, np.ones(6, dtype=bool))[0] == pytest.approx(0.0)
+    assert mix_distance(named, np.zeros(6, dtype=bool))[0] == 0.0  # an empty quadrant
+    # permutations move whole parameter vectors: replications stay together
+    blocks = permuted(np.repeat([True, False, False], 2), 2, np.random.default_rng(0))
+    assert blocks.shape == (PERMUTATIONS, 6) and (blocks[:, ::2] == blocks[:, 1::2]).all()
+    assert set(blocks.sum(axis=1)) == {2}
+
+
+def test_matrix_quadrants_differ_from_the_whole_only_when_their_driver_matters(ensemble):
+    m = futures_matrix(ensemble, "current_course", ["years_us_transactional", "years_rok_progressive"])
+    for q in m.quadrants:
+        assert 0 <= q.difference <= 1 and 1 / (PERMUTATIONS + 1) <= q.p_value <= 1
+        assert q.contrast().startswith("differs" if q.p_value <= 0.05 else "not distinguishable")
+    # drivers that are pure noise (columns no mechanism read) separate nothing; one that is the outcome does
+    name, other = "termination.base_hazard", "politics.us_switch_probability"
+    lo, hi = ensemble.case.flat_parameters()[name].range
+    rng = np.random.default_rng(5)
+    noise = ensemble.experiments.copy()
+    for column in (name, other):
+        noise[column] = np.repeat(rng.uniform(*ensemble.case.flat_parameters()[column].range, ensemble.vectors), 10)
+    flat = futures_matrix(dataclasses.replace(ensemble, experiments=noise), "current_course", [name, other])
+    assert all(q.p_value > 0.01 for q in flat.quadrants)
+    named = outcome_tables(ensemble)["current_course"]["named_future"]
+    continuity = ensemble.per_vector((named == "managed_continuity").to_numpy())
+    ranked = pd.Series(continuity).rank(pct=True).to_numpy()  # half the vectors above the split: the likelier ones
+    oracle = noise.assign(**{name: np.repeat(lo + ranked * (hi - lo), ensemble.replications)})
+    sharp = futures_matrix(dataclasses.replace(ensemble, experiments=oracle), "current_course", [name, other])
+    assert all(q.p_value <= 0.01 for q in sharp.quadrants if q.high[0])
 
 
 def test_top_drivers_sum_total_indices_over_outputs():

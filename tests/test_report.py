@@ -16,6 +16,7 @@ from alliance_futures import load_case
 CHROMIUM = Path("/usr/bin/chromium")
 SECTIONS = (
     "comparison",
+    "claims",
     "over-time",
     "discovery",
     "sensitivity",
@@ -107,6 +108,30 @@ def test_report_backtest_is_the_backtest_commands(page):
         cells = rows.nth(i).locator("td").all_inner_texts()
         assert cells[0] == kind.replace("_", " ")
         assert cells[4] == f"{score['brier_model']:.4f}" and cells[5] == f"{score['brier_base']:.4f}"
+
+
+def test_report_claims_are_the_claims_commands(page, default_report):
+    """The report's claims table says what `alliance-futures claims RUN --format json` says of the same run: every
+    claim of the case, its shares, verdict and where it fails."""
+    page, _ = page
+    result = cli("claims", default_report, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    claims = json.loads(result.stdout)["claims"]
+    assert list(claims) == list(load_case().claims)  # the default run has every package: every claim is tested
+    rows = page.locator("#claims-table tr")
+    assert rows.count() == 1 + len(claims)
+    for i, (name, claim) in enumerate(claims.items(), start=1):
+        cells = rows.nth(i).locator(":scope > td")
+        assert cells.nth(0).inner_text() == name
+        assert cells.nth(4).inner_text() == claim["verdict"]
+        assert cells.nth(5).inner_text() == f"{claim['share_holds']:.0%}"
+        where = rows.nth(i).locator("details p").first.text_content()
+        assert where == (claim["fails_where"] or "It holds or shows no difference in every parameter vector.")
+    # each Sobol output says which of its top drivers can be told from zero; each quadrant how far its mix stands out
+    assert page.locator("#sobol-sentences li").count() == 4
+    assert page.locator("#matrix-grid .contrast").count() == 4
+    for text in page.locator("#matrix-grid .contrast").all_inner_texts():
+        assert re.match(r"Mix of futures: (not distinguishable from the whole|differs from the whole by)", text)
 
 
 def test_report_file_is_self_contained(default_report):

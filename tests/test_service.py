@@ -98,8 +98,12 @@ def test_every_view_is_there_with_its_charts(service):
     sensitivity = client.get(f"/api/runs/{run_id}/views/sensitivity").json()
     assert sensitivity["chart"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
     assert {r["output"] for r in sensitivity["rows"]} == {"rupture", "nuclear_pursuit", "war", "drawdown"}
+    assert len(sensitivity["told_apart"]) == 4
     matrix = client.get(f"/api/runs/{run_id}/views/matrix").json()
     assert sum(q["probability"] for q in matrix["quadrants"]) == pytest.approx(1)
+    assert all(0 < q["p_value"] <= 1 for q in matrix["quadrants"]) and len(matrix["contrasts"]) == 4
+    claims = client.get(f"/api/runs/{run_id}/views/claims").json()
+    assert {c["package"] for c in claims["claims"]} == {"reciprocal_strengthening"} and claims["skipped"]
     backtest = client.get(f"/api/runs/{run_id}/views/backtest").json()
     assert set(backtest["scores"]) >= {"troop_cut", "rok_nuclear"}
     examples = client.get(f"/api/runs/{run_id}/views/examples").json()
@@ -142,6 +146,8 @@ def test_report_and_tables_download(service):
     ("change", "field", "reason"),
     [
         ({"futures": 0}, "futures", "greater than or equal to 1"),
+        ({"futures": 155}, "futures", "must be a multiple of --replications (10)"),
+        ({"replications": 0}, "replications", "greater than or equal to 1"),
         ({"futures": 100_000, "years": 200}, "futures", "request too large"),
         ({"packages": ["current_course", "no_such"]}, "packages", "unknown package 'no_such'"),
         ({"packages": ["current_course", "current_course"]}, "packages", "once"),

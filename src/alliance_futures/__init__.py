@@ -7,6 +7,7 @@ from . import analysis
 from .analysis import narrate, outcome_tables, outcomes, summarize, tell, trace_future
 from .api import (
     backtest,
+    claims,
     explain,
     findings,
     load_case,
@@ -28,6 +29,7 @@ __all__ = [
     "analysis",
     "backtest",
     "builtin_policy_names",
+    "claims",
     "explain",
     "findings",
     "load_case",

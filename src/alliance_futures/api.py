@@ -2,7 +2,7 @@
 
 >>> import alliance_futures as af
 >>> ensemble = af.run(futures=2_000)           # the built-in case, all six packages
->>> af.summarize(af.outcome_tables(ensemble))  # probabilities with 95% intervals
+>>> af.summarize(af.outcome_tables(ensemble), ensemble.replications)  # probabilities with 95% intervals
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .analysis import REQUIREMENTS, narrate, trace_future
 from .analysis.backtest import Backtest, backtest_history
 from .analysis.calibration import DEFAULT_FUTURES as CALIBRATION_FUTURES
 from .analysis.calibration import calibrate as calibrate_case
+from .analysis.claims import assess_claims
 from .analysis.findings import SOBOL_BASE, Findings, analyse
 from .bargaining import Negotiation, Settings, Stakeholders, fit, read_deu3, read_stakeholders, score_deu3
 from .case import (
@@ -44,6 +45,8 @@ REPORT_FILE = "report.html"
 MAX_SOBOL_BASE = 2**14
 
 DEFAULT_SEED = 1953  # the year of the Mutual Defense Treaty; any fixed number would do
+DEFAULT_REPLICATIONS = 10  # futures per parameter vector (docs/analysis.md, "Replications": the measured trade-off)
+MAX_REPLICATIONS = 10_000
 MAX_YEARS = 200
 MAX_WORKERS = 256
 MAX_BACKTEST_FUTURES = 100_000  # a replay keeps ten yearly series per future: about 0.3 GB at this size
@@ -63,6 +66,7 @@ class RunSpec:
     seed: int
     workers: int
     paths: bool
+    replications: int = 1
 
 
 def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
@@ -94,9 +98,12 @@ def prepare(
     workers: int = 1,
     paths: bool = True,
     overrides: Mapping[str, float | Sequence[float]] | None = None,
+    replications: int = DEFAULT_REPLICATIONS,
 ) -> RunSpec:
     """Load and check everything a run needs; raise InputError with a clear message if anything is off.
-    `overrides` fixes parameters ('group.name') at a value or narrows their range (see `override_parameters`)."""
+    `futures` is the number of simulated futures: `futures // replications` sampled parameter vectors, each on
+    `replications` random streams. `overrides` fixes parameters ('group.name') at a value or narrows their range
+    (see `override_parameters`)."""
     loaded = case if isinstance(case, Case) else load_case(case)
     if overrides:
         loaded = override_parameters(loaded, overrides)
@@ -105,10 +112,18 @@ def prepare(
         ("--years", years, 1, MAX_YEARS),
         ("--workers", workers, 1, MAX_WORKERS),
         ("--seed", seed, 0, 2**63 - 1),
+        ("--replications", replications, 1, MAX_REPLICATIONS),
     ):
         if value < lo or (hi is not None and value > hi):
             bound = f"from {lo} to {hi}" if hi is not None else f"at least {lo}"
             raise InputError("command line", f"{name} must be {bound}, got {value}", key=name)
+    if futures % replications:
+        raise InputError(
+            "command line",
+            f"--futures ({futures:,}) must be a multiple of --replications ({replications}): the futures are "
+            f"parameter vectors × replications (for example {max(futures // replications, 1) * replications:,})",
+            key="--futures",
+        )
     chosen = [load_policy(p, loaded) for p in (policies or builtin_policy_names())]
     names = [p.name for p in chosen]
     if len(set(names)) != len(names):
@@ -122,7 +137,7 @@ def prepare(
             "use fewer futures or packages, or --no-paths to keep only final states",
             key="--futures",
         )
-    return RunSpec(loaded, chosen, futures, years, seed, workers, paths)
+    return RunSpec(loaded, chosen, futures, years, seed, workers, paths, replications)
 
 
 def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = None) -> Ensemble:
@@ -135,6 +150,7 @@ def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = No
         executor=make_executor(spec.workers),
         record=spec.paths,
         progress=progress,
+        replications=spec.replications,
     )
 
 
@@ -146,9 +162,10 @@ def run(
     seed: int = DEFAULT_SEED,
     workers: int = 1,
     paths: bool = True,
+    replications: int = DEFAULT_REPLICATIONS,
 ) -> Ensemble:
     """Check the request and simulate it (see `prepare` for the arguments)."""
-    return simulate_ensemble(prepare(case, policies, futures, years, seed, workers, paths))
+    return simulate_ensemble(prepare(case, policies, futures, years, seed, workers, paths, replications=replications))
 
 
 def backtest(
@@ -212,6 +229,17 @@ def calibrate(
     }
 
 
+def claims(run: str | Path | Ensemble) -> dict[str, Any]:
+    """Each claim of the case tested on a run (a saved run's folder or an ensemble): `{"claims": {ID: {"seed",
+    "package", "baseline", "outcome", "direction", "difference", "lo", "hi", "verdict", "share_holds",
+    "share_fails", "fails_where", …}}, "skipped": [why, …]}` (see `analysis.claims`)."""
+    ensemble = run if isinstance(run, Ensemble) else load_run(run).ensemble()
+    if not ensemble.case.claims:
+        raise InputError(ensemble.case.name, "the case has no claims: add a 'claims:' section", key="claims")
+    results, skipped = assess_claims(ensemble)
+    return {"claims": {r.name: r.as_json() for r in results}, "skipped": skipped}
+
+
 def validate(path: str | Path) -> str:
     return validate_file(path, REQUIREMENTS)
 
@@ -258,7 +286,7 @@ def repeat_command(ensemble: Ensemble) -> str:
     packages = " ".join(f"-p {name}" for name in ensemble.policies)
     return (
         f"alliance-futures run --case {ensemble.case.name} {packages} --futures {ensemble.futures} "
-        f"--years {ensemble.years} --seed {ensemble.seed} --report"
+        f"--replications {ensemble.replications} --years {ensemble.years} --seed {ensemble.seed} --report"
     )
 
 

@@ -21,7 +21,8 @@ from rich.table import Table
 from . import api, bargaining, report
 from .analysis import NAMED_FUTURES
 from .analysis.backtest import verdict
-from .analysis.outcomes import SUMMARY_KEYS, row_label
+from .analysis.claims import VERBS
+from .analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
 from .case import BUILTIN_CASE, InputError
 
 app = typer.Typer(
@@ -49,12 +50,14 @@ def fail(exc: InputError) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def comparison_table(summary: dict[str, Any], futures: int, years: int, first_year: int) -> Table:
+def comparison_table(summary: dict[str, Any], futures: int, years: int, first_year: int, replications: int) -> Table:
     """The table `run` prints: each package's probability of each named future and outcome, and the mean US net
     cost, each with its 95% interval (docs/readme_table.py prints the README's copy with it)."""
     packages = list(summary["packages"])
+    design = f" ({futures // replications:,} parameter vectors × {replications})" if replications > 1 else ""
     table = Table(
-        title=f"Percent of {futures:,} futures per package, {first_year}–{first_year + years - 1} (95% interval)",
+        title=f"Percent of {futures:,} futures{design} per package, {first_year}–{first_year + years - 1} "
+        "(95% interval)",
         box=box.SIMPLE_HEAD,
     )
     table.add_column("outcome", no_wrap=True)
@@ -80,7 +83,10 @@ def run(
         list[str] | None,
         typer.Option("--policies", "-p", help="policy package name or file (repeatable; default: all six)"),
     ] = None,
-    futures: Annotated[int, typer.Option(help="futures per package")] = 10_000,
+    futures: Annotated[int, typer.Option(help="futures per package: parameter vectors × replications")] = 10_000,
+    replications: Annotated[
+        int, typer.Option(help="futures per sampled parameter vector (each on its own random streams)")
+    ] = api.DEFAULT_REPLICATIONS,
     years: Annotated[int, typer.Option(help="years to simulate")] = 20,
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = api.DEFAULT_SEED,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
@@ -91,7 +97,7 @@ def run(
 ) -> None:
     """Simulate the case under each policy package and print the probability of each named future and outcome."""
     try:
-        spec = api.prepare(case, policies, futures, years, seed, workers, paths)
+        spec = api.prepare(case, policies, futures, years, seed, workers, paths, replications=replications)
         if report and not paths:
             raise InputError("command line", "--report needs the yearly paths; drop --no-paths", key="--report")
         target = output or DEFAULT_OUTPUT / f"run-{time.strftime('%Y%m%d-%H%M%S')}-seed{seed}"
@@ -113,7 +119,7 @@ def run(
     if format is Format.json:
         out.print_json(json.dumps(summary))
         return
-    out.print(comparison_table(summary, futures, years, int(ensemble.calendar_years[0])))
+    out.print(comparison_table(summary, futures, years, int(ensemble.calendar_years[0]), replications))
     err.print(f"Saved to {target}  (explain a future: alliance-futures explain {target} 0)", highlight=False)
     if written is not None:
         err.print(f"Report: {written}", highlight=False)
@@ -171,6 +177,53 @@ def report_command(
     except InputError as exc:
         raise fail(exc) from None
     out.print(f"Report: {written}", highlight=False)
+
+
+def claims_table(result: dict[str, Any]) -> Table:
+    """The table `claims` prints (docs/readme_table.py prints the README's copy with it)."""
+    t = Table(
+        title="The source articles' claims tested on the run: the paired difference (points of probability, or USD "
+        "bn) with its 95% interval, and the share of parameter vectors where each claim holds and fails",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("claim", "seed", "claimed effect", "against", "difference", "verdict", "holds", "fails"):
+        t.add_column(column, justify="right" if column in ("difference", "holds", "fails") else "left")
+    for name, c in result["claims"].items():
+        scale = 100 if c["unit"] == "probability" else 1
+        t.add_row(
+            name,
+            c["seed"],
+            f"{c['package'].replace('_', ' ')} {VERBS[c['direction']][0]} {outcome_label(c['outcome'])}",
+            c["baseline"].replace("_", " "),
+            f"{scale * c['difference']:+.1f} ± {scale * (c['hi'] - c['difference']):.1f}",
+            c["verdict"],
+            f"{c['share_holds']:.0%}",
+            f"{c['share_fails']:.0%}",
+        )
+    return t
+
+
+@app.command("claims")
+def claims_command(
+    run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="folder of a saved run")],
+    format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """Test each claim of the source articles on a saved run: the paired difference with its interval, the share of
+    parameter vectors where the claim holds, and where it fails."""
+    try:
+        with err.status("testing the claims"):
+            result = api.claims(run_dir)
+    except InputError as exc:
+        raise fail(exc) from None
+    if format is Format.json:
+        out.print_json(json.dumps(result))
+        return
+    out.print(claims_table(result))
+    for name, c in result["claims"].items():
+        if c["fails_where"]:
+            out.print(f"[bold]{name}[/]: {c['fails_where']}")
+    for note in result["skipped"]:
+        err.print(f"skipped {note}", highlight=False)
 
 
 @app.command()

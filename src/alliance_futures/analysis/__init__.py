@@ -1,11 +1,14 @@
-"""Analysis of ensembles: outcomes, named futures, probabilities, robust comparison, scenario discovery, EMA Workbench
-interoperability, outcomes over time, signposts, the alternative futures matrix and narratives."""
+"""Analysis of ensembles: outcomes, named futures, probabilities, robust comparison, the case's claims tested,
+scenario discovery, EMA Workbench interoperability, outcomes over time, signposts, the alternative futures matrix and
+narratives."""
 
 from ..case import Requirements
 from ..model import REQUIREMENTS as MODEL_REQUIREMENTS
 from . import calibration as _calibration
+from . import compare as _compare
 from . import outcomes as _outcomes
 from . import signposts as _signposts
+from .claims import ClaimResult, assess_claims
 from .compare import paired_differences, regret, satisficing
 from .discovery import Box, drivers, prim_box
 from .interop import ema_model, save_ema, to_ema
@@ -21,7 +24,7 @@ from .outcomes import (
     summarize,
     wilson,
 )
-from .sensitivity import model_sobol, sobol
+from .sensitivity import model_sobol, sobol, told_apart
 from .signposts import signposts
 from .timeline import fan, timeline, typical_future
 
@@ -30,6 +33,7 @@ from .timeline import fan, timeline, typical_future
 REQUIREMENTS = MODEL_REQUIREMENTS | Requirements.of(
     thresholds=(*_outcomes.THRESHOLDS, *_signposts.THRESHOLDS, *_calibration.THRESHOLDS),
     base_rates=_calibration.BASE_RATES,
+    outcomes=_compare.INDICATORS,
 )
 
 __all__ = [
@@ -38,7 +42,9 @@ __all__ = [
     "OUTCOMES",
     "REQUIREMENTS",
     "Box",
+    "ClaimResult",
     "FuturesMatrix",
+    "assess_claims",
     "drivers",
     "ema_model",
     "fan",
@@ -59,6 +65,7 @@ __all__ = [
     "tell",
     "timeline",
     "to_ema",
+    "told_apart",
     "top_drivers",
     "trace_future",
     "typical_future",

@@ -1,6 +1,6 @@
 """Everything the report and the service show about an ensemble, computed in one call: the comparison, outcomes over
-time, scenario discovery, Sobol indices, the alternative futures matrix, signposts, example narratives, and the
-backtest of the case's model against the recorded past."""
+time, the source articles' claims tested, scenario discovery, Sobol indices, the alternative futures matrix,
+signposts, example narratives, and the backtest of the case's model against the recorded past."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..case import InputError, load_history
 from ..engine import Ensemble
 from ..model import STATE_VARIABLES
 from .backtest import Backtest, backtest_history
+from .claims import ClaimResult, assess_claims
 from .compare import GRAVITY, indicators, paired_differences, regret, satisficing
 from .discovery import Box, drivers, prim_box
 from .matrix import FuturesMatrix, check_drivers, futures_matrix, top_drivers
@@ -29,6 +30,9 @@ FAN_VARIABLES = ("credibility", "public_support", "troops")
 DEFAULT_THRESHOLDS: Mapping[str, float] = {"war": 0, "nuclear_pursuit": 0, "rupture": 0}
 BACKTEST_FUTURES = 2_000  # replayed futures for the report's backtest section, under a second
 SOBOL_BASE = 512  # SALib's N for the report: 62,464 futures for 122 parameters, a few seconds
+# One future per Saltelli row: at a fixed budget, more base points narrow the intervals more than replications do
+# (benchmarks/replications_tradeoff.py; docs/analysis.md, "Replications")
+SOBOL_REPLICATIONS = 1
 EXAMPLES = 3  # narratives of the typical future of the gravest named futures that occur
 
 
@@ -44,6 +48,8 @@ class Findings:
     thresholds: dict[str, float]
     timeline: pd.DataFrame
     fans: dict[str, pd.DataFrame]
+    claims: list[ClaimResult]
+    claims_skipped: list[str]  # claims whose package or baseline the run lacks
     boxes: list[Box]
     sobol: pd.DataFrame
     matrix: FuturesMatrix
@@ -72,17 +78,25 @@ def analyse(
     tables = outcome_tables(ensemble)
     limits = dict(thresholds or DEFAULT_THRESHOLDS)
     try:
-        chosen_regret, chosen_satisficing = regret(tables), satisficing(tables, limits)
-        paired = paired_differences(tables, baseline) if len(tables) > 1 else pd.DataFrame()
+        k = ensemble.replications
+        chosen_regret, chosen_satisficing = regret(tables), satisficing(tables, limits, replications=k)
+        paired = paired_differences(tables, baseline, replications=k) if len(tables) > 1 else pd.DataFrame()
     except (KeyError, ValueError) as exc:
         raise InputError("command line", str(exc.args[0]), key="--satisfice") from None
     flags = indicators(tables[baseline])
     x = drivers(ensemble, baseline)
     if matrix_drivers is not None:
         check_drivers(x, matrix_drivers)  # before the slow steps
-    boxes = [prim_box(x, flags[k].to_numpy(dtype=bool), k) for k in DISCOVER]
+    claims, skipped = assess_claims(ensemble)
+    boxes = [prim_box(x, ensemble.per_vector(flags[k].to_numpy()), k, seed=ensemble.seed) for k in DISCOVER]
     sobol = model_sobol(
-        ensemble.case, ensemble.policies[baseline], SOBOL_OUTPUTS, ensemble.years, sobol_base, ensemble.seed
+        ensemble.case,
+        ensemble.policies[baseline],
+        SOBOL_OUTPUTS,
+        ensemble.years,
+        sobol_base,
+        ensemble.seed,
+        SOBOL_REPLICATIONS,
     )
     matrix = futures_matrix(ensemble, baseline, matrix_drivers or top_drivers(sobol))
     watch, _ = signposts(ensemble, baseline)
@@ -95,13 +109,15 @@ def analyse(
             examples.append((index, future, tell(ensemble, baseline, index)))
     return Findings(
         baseline=baseline,
-        summary=summarize(tables),
+        summary=summarize(tables, ensemble.replications),
         paired=paired,
         regret=chosen_regret,
         satisficing=chosen_satisficing,
         thresholds=limits,
         timeline=timeline(ensemble),
         fans={v: fan(ensemble, v) for v in FAN_VARIABLES},
+        claims=claims,
+        claims_skipped=skipped,
         boxes=boxes,
         sobol=sobol,
         matrix=matrix,

@@ -6,6 +6,12 @@ By default the drivers are the two parameters with the largest total Sobol indic
 included (the share of years under a transactional US or a progressive ROK government). Each driver is split at
 the middle of its range (the midpoint of a path driver's share, the median of a sampled parameter's distribution),
 each quadrant gets its share of futures, its named-future rates, and its most typical path told as a narrative.
+
+A matrix only helps if its quadrants differ. Each quadrant says how far its mix of named futures lies from the whole
+ensemble's (the total variation distance: half the sum of the absolute differences of the shares, in points), and
+whether that could be chance: the quadrant labels are permuted across parameter vectors (each vector's futures kept
+together) `PERMUTATIONS` times, and the p-value is the share of permutations that separate the quadrant as far. A
+quadrant whose p-value is above 0.05 is "not distinguishable from the whole".
 """
 
 from __future__ import annotations
@@ -19,12 +25,14 @@ import pandas as pd
 from ..case import InputError
 from ..engine import Ensemble, uncertain_parameters
 from ..engine.design import scale
-from .discovery import PATH_DRIVERS, drivers
+from .discovery import PATH_DRIVERS, future_drivers
 from .narrative import tell
 from .outcomes import FUTURE_PREFIX, NAMED_FUTURES, outcomes
 from .timeline import typical_future
 
 PATH_SPLIT = 0.5  # a path driver is 'high' when that government held office in at least half the years
+PERMUTATIONS = 500  # label permutations for each quadrant's p-value
+SIGNIFICANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,18 @@ class Quadrant:
     typical: int
     typical_future: str
     narrative: str
+    difference: float = 0.0  # total variation distance of its named-future mix from the whole's
+    p_value: float = 1.0  # chance of a difference as large under permuted quadrant labels
+
+    @property
+    def distinguishable(self) -> bool:
+        return self.p_value <= SIGNIFICANCE
+
+    def contrast(self) -> str:
+        """How the quadrant's mix of named futures stands against the whole, in words."""
+        if not self.distinguishable:
+            return f"not distinguishable from the whole ({100 * self.difference:.0f} points, p = {self.p_value:.2f})"
+        return f"differs from the whole by {100 * self.difference:.0f} points (p = {self.p_value:.3f})"
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,8 @@ class FuturesMatrix:
                 self.drivers[1]: self.side(1, q.high[1]),
                 "probability": q.probability,
                 **{FUTURE_PREFIX + k: v for k, v in q.rates.items()},
+                "difference": q.difference,
+                "p_value": q.p_value,
                 "typical_future": q.typical,
             }
             for q in self.quadrants
@@ -100,14 +122,32 @@ def check_drivers(x: pd.DataFrame, chosen: Sequence[str]) -> None:
             )
 
 
+def mix_distance(named: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Total variation distance between the named-future mix of the members and the whole's, for each row of a
+    (permutations × futures) boolean `members` (or one row)."""
+    members = np.atleast_2d(members)
+    counts = members.sum(axis=1)
+    whole = np.array([(named == k).mean() for k in NAMED_FUTURES])
+    shares = np.stack([(members & (named == k)).sum(axis=1) for k in NAMED_FUTURES], axis=1)
+    shares = np.divide(shares, counts[:, None], out=np.zeros(shares.shape), where=counts[:, None] > 0)
+    return np.where(counts > 0, np.abs(shares - whole).sum(axis=1) / 2, 0.0)  # an empty quadrant differs in nothing
+
+
+def permuted(members: np.ndarray, replications: int, rng: np.random.Generator) -> np.ndarray:
+    """`PERMUTATIONS` copies of a membership vector with its parameter vectors shuffled (replications together)."""
+    blocks = members.reshape(-1, replications)
+    return np.stack([blocks[rng.permutation(len(blocks))].ravel() for _ in range(PERMUTATIONS)])
+
+
 def futures_matrix(ensemble: Ensemble, package: str, chosen: Sequence[str]) -> FuturesMatrix:
     """Cross two drivers (uncertain parameters or path drivers) of one package's futures in a 2×2."""
-    x = drivers(ensemble, package)
+    x = future_drivers(ensemble, package)
     check_drivers(x, chosen)
     pair = (chosen[0], chosen[1])
     splits = (split_point(ensemble, pair[0]), split_point(ensemble, pair[1]))
     high = [x[name].to_numpy() >= split for name, split in zip(pair, splits, strict=True)]
     named = outcomes(ensemble.final[package], ensemble.case, ensemble.years)["named_future"].to_numpy()
+    rng = np.random.default_rng(ensemble.seed)
     quadrants = []
     for h0 in (True, False):
         for h1 in (True, False):
@@ -120,6 +160,9 @@ def futures_matrix(ensemble: Ensemble, package: str, chosen: Sequence[str]) -> F
                 story = tell(ensemble, package, typical)
             else:
                 modal, typical, story = "", -1, "No simulated future falls in this quadrant."
-            quadrants.append(Quadrant((h0, h1), count / len(named), rates, typical, modal, story))
+            difference = float(mix_distance(named, members)[0])
+            null = mix_distance(named, permuted(members, ensemble.replications, rng))
+            p_value = float((1 + (null >= difference).sum()) / (1 + PERMUTATIONS))
+            quadrants.append(Quadrant((h0, h1), count / len(named), rates, typical, modal, story, difference, p_value))
     labels = (driver_label(ensemble, pair[0]), driver_label(ensemble, pair[1]))
     return FuturesMatrix(package, pair, labels, splits, tuple(quadrants))

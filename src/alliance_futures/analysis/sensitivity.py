@@ -6,9 +6,10 @@ Physics Communications* 181(2)), the Saltelli design run through our engine in o
 unit cube onto their ranges (uniform or log-uniform, as the case says), and the indices decompose the variance of
 each outcome's indicator over futures. The rows SALib derives from one base point (A, the D mixed rows, B) share one
 random stream, so chance events are common to the points compared and the indices measure the parameters' effect,
-not noise (common random numbers; Kleijnen 2008, *Design and Analysis of Simulation Experiments*). Chance still
-leaves variance the parameters do not explain, so first orders sum to well under one; the bootstrap intervals say how
-far to trust each index.
+not noise (common random numbers; Kleijnen 2008, *Design and Analysis of Simulation Experiments*). With one future
+per row, chance still leaves variance the parameters do not explain, so first orders sum to well under one; with
+replications, each row's outcome is a probability over its futures and much of that noise averages out. The bootstrap
+intervals say how far to trust each index: one whose interval reaches zero cannot be told from no effect.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import pandas as pd
 from ..case import Case, Policy
 from ..engine import parameter_values, simulate, uncertain_parameters
 from ..engine.design import scale
+from .outcomes import outcome_label
 from .outcomes import outcomes as outcome_table
 
 DEFAULT_BASE = 1024  # SALib's N: the design has N × (parameters + 2) rows (a power of two keeps Sobol' balanced)
+LEADERS = 5  # the drivers per output that `told_apart` reads
 
 
 def sobol(
@@ -61,17 +64,42 @@ def model_sobol(
     years: int = 20,
     base: int = DEFAULT_BASE,
     seed: int = 0,
+    replications: int = 1,
 ) -> pd.DataFrame:
-    """Sobol indices of the model's outcomes over every uncertain parameter of the case, for one package."""
+    """Sobol indices of the model's outcomes over every uncertain parameter of the case, for one package. With
+    replications, each row of the design is simulated that many times (on streams shared by the rows of one base
+    point) and the indices decompose the variance of each outcome's probability, not of one coin toss."""
     bounds = uncertain_parameters(case)
     names = list(bounds)
 
     def evaluate(unit: np.ndarray) -> dict[str, np.ndarray]:
-        experiments = pd.DataFrame({n: scale(unit[:, i], *bounds[n]) for i, n in enumerate(names)})
+        rows = np.repeat(np.arange(len(unit)), replications)
+        experiments = pd.DataFrame({n: scale(unit[rows, i], *bounds[n]) for i, n in enumerate(names)})
         params = parameter_values(case, experiments)
-        base_point = np.arange(len(unit)) // (len(names) + 2)  # SALib's row layout without second order
-        paths = simulate(case, policy, params, base_point, years, seed)
+        base_point = rows // (len(names) + 2)  # SALib's row layout without second order
+        streams = base_point * replications + np.tile(np.arange(replications), len(unit))
+        paths = simulate(case, policy, params, streams, years, seed)
         table = outcome_table(paths.final, case, years)
-        return {k: table[k].to_numpy(dtype=float) for k in outputs}
+        return {k: table[k].to_numpy(dtype=float).reshape(len(unit), replications).mean(axis=1) for k in outputs}
 
     return sobol(names, evaluate, base, seed)
+
+
+def told_apart(indices: pd.DataFrame, top: int = LEADERS) -> list[str]:
+    """For each output, in a sentence, which of its `top` drivers by total index have an interval that excludes zero
+    (the rest cannot be told apart from no effect)."""
+    out = []
+    for output, table in indices.groupby(level="output", sort=False):
+        leaders = table.droplevel("output").nlargest(top, "ST")
+        clear = [str(p) for p, row in leaders.iterrows() if row["ST"] - row["ST_conf"] > 0]
+        what = outcome_label(str(output)).capitalize()
+        if not clear:
+            out.append(f"{what}: no parameter's total index can be told apart from zero at this base.")
+        elif len(clear) == len(leaders):
+            out.append(f"{what}: the top {len(leaders)} total indices all exclude zero ({', '.join(clear)}).")
+        else:
+            out.append(
+                f"{what}: of the top {len(leaders)}, the intervals of {', '.join(clear)} exclude zero; the others "
+                "cannot be told apart from zero."
+            )
+    return out

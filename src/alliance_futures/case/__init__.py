@@ -11,13 +11,14 @@ from .loader import (
     override_parameters,
     validate_file,
 )
-from .schema import Adoption, BaseRate, Case, Lever, LeverSetting, Parameter, Policy, Quantity
+from .schema import Adoption, BaseRate, Case, Claim, Lever, LeverSetting, Parameter, Policy, Quantity
 
 __all__ = [
     "BUILTIN_CASE",
     "Adoption",
     "BaseRate",
     "Case",
+    "Claim",
     "History",
     "InputError",
     "Lever",

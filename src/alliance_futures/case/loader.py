@@ -35,6 +35,7 @@ class Requirements:
     thresholds: frozenset[str] = frozenset()
     base_rates: frozenset[str] = frozenset()
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # switch -> its forms, in the model's order
+    outcomes: frozenset[str] = frozenset()  # what a claim may name as its outcome
 
     @classmethod
     def of(
@@ -45,6 +46,7 @@ class Requirements:
         thresholds: Iterable[str] = (),
         base_rates: Iterable[str] = (),
         choices: Mapping[str, tuple[str, ...]] | None = None,
+        outcomes: Iterable[str] = (),
     ) -> Requirements:
         return cls(
             frozenset(parameters),
@@ -53,6 +55,7 @@ class Requirements:
             frozenset(thresholds),
             frozenset(base_rates),
             dict(choices or {}),
+            frozenset(outcomes),
         )
 
     def __or__(self, other: Requirements) -> Requirements:
@@ -63,6 +66,7 @@ class Requirements:
             self.thresholds | other.thresholds,
             self.base_rates | other.base_rates,
             {**self.choices, **other.choices},
+            self.outcomes | other.outcomes,
         )
 
 
@@ -168,6 +172,15 @@ def load_case(name_or_file: str | Path, requires: Requirements) -> Case:
                 f"missing key: the model needs '{key}' under '{section}'",
                 key=section,
                 line=_line(lines, (section,)),
+            )
+    for name, claim in case.claims.items():
+        if requires.outcomes and claim.outcome not in requires.outcomes:
+            loc = ("claims", name, "outcome")
+            raise InputError(
+                path,
+                f"unknown outcome '{claim.outcome}' (expected one of {', '.join(sorted(requires.outcomes))})",
+                key=".".join(loc),
+                line=_line(lines, loc),
             )
     parameters = case.flat_parameters()
     for name, forms in requires.choices.items():

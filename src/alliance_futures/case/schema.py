@@ -180,6 +180,20 @@ class Reference(Strict):
         return text + (f" {self.url}" if self.url else "")
 
 
+class Claim(Strict):
+    """A source article's claim stated so that the runs can test it: the package that should move an outcome against
+    a baseline, and in which direction; the article (a bibliography key), the sentence the claim comes from, and the
+    mechanism it rests on (the model's parameters that carry it)."""
+
+    seed: str = Field(pattern=r"^[a-z0-9_]+$", description="bibliography key of the article, e.g. seed002")
+    sentence: str = Field(min_length=1, description="the article's words the claim rests on")
+    package: str = Field(pattern=r"^[a-z0-9_]+$")
+    baseline: str = Field("current_course", pattern=r"^[a-z0-9_]+$")
+    outcome: str = Field(min_length=1, description="an outcome, 'future:NAME' or 'us_net_cost'")
+    direction: Literal["lower", "higher"]
+    mechanism: str | None = Field(None, description="the parameters the claim relies on, and how")
+
+
 class Calendar(Strict):
     start_year: int = Field(ge=1953, le=2100, description="year of the initial state; simulation starts after it")
     us_inauguration_first: int = Field(description="first year a newly elected US president takes office")
@@ -208,6 +222,7 @@ class Case(Strict):
     thresholds: dict[str, Quantity]
     base_rates: dict[str, BaseRate] = Field(default_factory=dict)
     signposts: dict[str, Signpost] = Field(default_factory=dict)
+    claims: dict[str, Claim] = Field(default_factory=dict)
 
     def flat_parameters(self) -> dict[str, Parameter]:
         """Parameters keyed 'group.name', in file order."""

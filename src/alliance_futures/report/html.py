@@ -13,10 +13,12 @@ import markupsafe
 
 from ..analysis import FUTURE_PREFIX, NAMED_FUTURES
 from ..analysis.backtest import Backtest, verdict
+from ..analysis.claims import UNITS, VERBS
 from ..analysis.compare import GRAVITY
 from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
 from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
+from ..analysis.sensitivity import told_apart
 from ..case import Policy
 from ..case.loader import CITATION, CITATIONS, cited_keys, load_bibliography
 from ..case.schema import Documented
@@ -25,6 +27,7 @@ from . import charts
 
 SECTIONS = (
     ("comparison", "Comparison"),
+    ("claims", "Claims"),
     ("over-time", "Over time"),
     ("discovery", "Scenario discovery"),
     ("sensitivity", "Sensitivity"),
@@ -141,6 +144,30 @@ def _robustness(findings: Findings) -> list[dict[str, str]]:
     return out
 
 
+def _claims(findings: Findings) -> list[dict[str, str]]:
+    out = []
+    for r in findings.claims:
+        c = r.claim
+        scale, unit = (1.0, "USD bn") if c.outcome in UNITS else (100.0, "points")
+        out.append(
+            {
+                "name": r.name,
+                "seed": c.seed,
+                "sentence": c.sentence,
+                "effect": f"{c.package} {VERBS[c.direction][0]} {outcome_label(c.outcome)} against {c.baseline}",
+                "mechanism": c.mechanism or "",
+                "difference": f"{scale * r.difference:+.1f} {unit}",
+                "lo": f"{scale * r.lo:+.1f}",
+                "hi": f"{scale * r.hi:+.1f}",
+                "verdict": r.verdict,
+                "holds": f"{r.share_holds:.0%}",
+                "fails": f"{r.share_fails:.0%}",
+                "fails_where": r.fails_where() or "It holds or shows no difference in every parameter vector.",
+            }
+        )
+    return out
+
+
 def _boxes(findings: Findings, ensemble: Ensemble) -> list[dict[str, Any]]:
     out = []
     for box in findings.boxes:
@@ -161,6 +188,10 @@ def _boxes(findings: Findings, ensemble: Ensemble) -> list[dict[str, Any]]:
                 "density": f"{box.density:.0%}",
                 "base_rate": f"{box.base_rate:.0%}",
                 "mass": f"{box.mass:.0%}",
+                "lift": f"{box.lift:.1f}",
+                "heldout": "not checked"
+                if box.heldout_lift is None
+                else "{:.1f} ({:.1f}–{:.1f})".format(*box.heldout_lift),
             }
         )
     return out
@@ -187,6 +218,7 @@ def _matrix(findings: Findings, chosen: bool) -> dict[str, Any]:
                     "typical": q.typical,
                     "typical_future": NAMED_FUTURES.get(q.typical_future, "none"),
                     "narrative": q.narrative,
+                    "contrast": q.contrast(),
                 }
             )
         rows.append({"label": m.side(0, high0), "cells": row})
@@ -340,6 +372,9 @@ def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], driv
         "meta": {
             **meta,
             "futures_text": f"{ensemble.futures:,}",
+            "design_text": f"{ensemble.vectors:,} parameter vectors × {ensemble.replications} replications"
+            if ensemble.replications > 1
+            else f"{ensemble.vectors:,} parameter vectors, one future each",
             "first_year": int(years[0]),
             "last_year": int(years[-1]),
             "packages": list(ensemble.policies),
@@ -354,6 +389,8 @@ def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], driv
             for k, v in findings.thresholds.items()
         ),
         "robustness": _robustness(findings),
+        "claims": _claims(findings),
+        "claims_skipped": findings.claims_skipped,
         "charts": {
             "timeline": charts.svg(charts.outcomes_over_time(findings.timeline, CHARTED)),
             "sobol": charts.svg(charts.sobol_bars(findings.sobol)),
@@ -368,6 +405,7 @@ def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], driv
             "parameters": sobol_parameters,
             "base": sobol_base,
             "futures_text": f"{sobol_base * (sobol_parameters + 2):,}",
+            "sentences": told_apart(findings.sobol),
         },
         "matrix": _matrix(findings, drivers_chosen),
         "signpost_years": int(ensemble.case.thresholds["signpost_years"].value),

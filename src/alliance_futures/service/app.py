@@ -210,7 +210,15 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
         if request.sobol_base & (request.sobol_base - 1):
             raise unprocessable("sobol_base", f"must be a power of two, got {request.sobol_base}")
         try:
-            spec = api.prepare(case, chosen, request.futures, request.years, request.seed, overrides=request.overrides)
+            spec = api.prepare(
+                case,
+                chosen,
+                request.futures,
+                request.years,
+                request.seed,
+                overrides=request.overrides,
+                replications=request.replications,
+            )
         except InputError as exc:
             where = str(exc.key or "request")  # an override's name, or the command line's option for the same field
             field: list[str | int] = ["overrides", where] if exc.file == "overrides" else [where.lstrip("-")]
@@ -252,8 +260,9 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
 
     @app.get("/api/runs/{run_id}/views/{view}", tags=["results"], response_class=JSONResponse)
     async def run_view(run_id: RunId, view: View) -> Response:
-        """One of the report's views as JSON: comparison, timeline, discovery (PRIM boxes), sensitivity (Sobol
-        indices), matrix (2×2), signposts, examples (narratives) or backtest. Charts are Vega-Lite specifications."""
+        """One of the report's views as JSON: comparison, claims (the case's claims tested), timeline, discovery
+        (PRIM boxes), sensitivity (Sobol indices), matrix (2×2), signposts, examples (narratives) or backtest. Charts
+        are Vega-Lite specifications."""
         return Response(view_bytes(finished(run_id), view.value), media_type="application/json")
 
     @app.get("/api/runs/{run_id}/variables", tags=["results"])

@@ -29,7 +29,15 @@ class RunRequest(Strict):
     packages: list[str] | None = Field(
         None, min_length=1, max_length=20, description="built-in policy packages (default: all of them)"
     )
-    futures: int = Field(2_000, ge=1, le=MAX_FUTURES, description="futures per package")
+    futures: int = Field(
+        2_000, ge=1, le=MAX_FUTURES, description="futures per package: parameter vectors × replications"
+    )
+    replications: int = Field(
+        api.DEFAULT_REPLICATIONS,
+        ge=1,
+        le=api.MAX_REPLICATIONS,
+        description="futures per sampled parameter vector; futures must be a multiple of it",
+    )
     years: int = Field(20, ge=1, le=api.MAX_YEARS, description="years to simulate")
     seed: int = Field(api.DEFAULT_SEED, ge=0, le=2**63 - 1, description="the same seed gives the same results")
     baseline: str | None = Field(

@@ -15,11 +15,12 @@ from ..analysis.backtest import verdict
 from ..analysis.findings import Findings
 from ..analysis.matrix import driver_label
 from ..analysis.outcomes import outcome_label
+from ..analysis.sensitivity import told_apart
 from ..engine import Ensemble
 from ..report import charts
 from ..report.html import BACKTEST_SERIES, CHARTED
 
-VIEWS = ("comparison", "timeline", "discovery", "sensitivity", "matrix", "signposts", "examples", "backtest")
+VIEWS = ("comparison", "claims", "timeline", "discovery", "sensitivity", "matrix", "signposts", "examples", "backtest")
 
 
 def plain(value: Any) -> Any:
@@ -57,6 +58,10 @@ def views(found: Findings, ensemble: Ensemble) -> dict[str, Any]:
                 "thresholds": found.thresholds,
                 "named_futures": NAMED_FUTURES,
             },
+            "claims": {
+                "claims": [{"name": r.name, **r.as_json()} for r in found.claims],
+                "skipped": found.claims_skipped,
+            },
             "timeline": {
                 "rows": records(found.timeline),
                 "chart": charts.outcomes_over_time(found.timeline, CHARTED).to_dict(),
@@ -66,14 +71,21 @@ def views(found: Findings, ensemble: Ensemble) -> dict[str, Any]:
                     **dataclasses.asdict(box),
                     "title": outcome_label(box.outcome),
                     "sentence": box.sentence(),
+                    "lift": box.lift,
+                    "stands_out": box.stands_out,
                     "meanings": {name: labels[name] for name in box.limits},
                 }
                 for box in found.boxes
             ],
-            "sensitivity": {"rows": records(found.sobol), "chart": charts.sobol_bars(found.sobol).to_dict()},
+            "sensitivity": {
+                "rows": records(found.sobol),
+                "told_apart": told_apart(found.sobol),
+                "chart": charts.sobol_bars(found.sobol).to_dict(),
+            },
             "matrix": {
                 **dataclasses.asdict(matrix),
                 "sides": [[matrix.side(axis, high) for high in (True, False)] for axis in (0, 1)],
+                "contrasts": [q.contrast() for q in matrix.quadrants],
             },
             "signposts": [
                 {**row, "meaning": ensemble.case.signposts[row["signpost"]].meaning}

@@ -68,7 +68,7 @@ async function newRun() {
   const [packages, parameters] = await Promise.all([call("/api/packages"), call("/api/cases/us_rok/parameters")]);
   const chosen = new Set(packages.map((p) => p.name));
   const overrides = {};
-  const sizes = { futures: 2000, years: 20, seed: 1953 };
+  const sizes = { futures: 2000, replications: 10, years: 20, seed: 1953 };
 
   const packageList = packages.map((p) =>
     h(
@@ -105,7 +105,7 @@ async function newRun() {
   page.replaceChildren(
     h("h1", {}, "New run"),
     section("Policy packages", h("div", { class: "packages" }, packageList)),
-    section("Ensemble", h("div", { class: "sizes" }, size("futures", "futures per package", 1, 100000), size("years", "years", 1, 200), size("seed", "seed", 0))),
+    section("Ensemble", h("div", { class: "sizes" }, size("futures", "futures per package", 1, 100000), size("replications", "futures per parameter vector", 1, 10000), size("years", "years", 1, 200), size("seed", "seed", 0))),
     section(
       "Assumptions",
       h("p", {}, "Each parameter is sampled over its range in every future unless you move its slider, which fixes it at that value (inside the range the model allows)."),
@@ -199,8 +199,8 @@ async function results(id) {
     return;
   }
   const view = (name) => call(`/api/runs/${id}/views/${name}`);
-  const [comparison, timeline, discovery, sensitivity, matrix, signposts, examples, backtest, variables] = await Promise.all(
-    ["comparison", "timeline", "discovery", "sensitivity", "matrix", "signposts", "examples", "backtest"].map(view).concat(call(`/api/runs/${id}/variables`)),
+  const [comparison, claims, timeline, discovery, sensitivity, matrix, signposts, examples, backtest, variables] = await Promise.all(
+    ["comparison", "claims", "timeline", "discovery", "sensitivity", "matrix", "signposts", "examples", "backtest"].map(view).concat(call(`/api/runs/${id}/variables`)),
   );
   const r = run.request;
   const narrative = h("pre", { class: "narrative", id: "narrative" }, "Click a future in the list to read its story.");
@@ -209,16 +209,17 @@ async function results(id) {
     h(
       "p",
       { class: "meta" },
-      `${r.futures.toLocaleString()} futures × ${r.packages.length} packages × ${r.years} years, seed ${r.seed}; baseline ${r.baseline}. `,
+      `${r.futures.toLocaleString()} futures (${(r.futures / r.replications).toLocaleString()} parameter vectors × ${r.replications}) × ${r.packages.length} packages × ${r.years} years, seed ${r.seed}; baseline ${r.baseline}. `,
       h("a", { href: `/api/runs/${id}/report`, target: "_blank" }, "HTML report"),
       " · Parquet: ",
       ["experiments", "final", "yearly"].map((t) => [h("a", { href: `/api/runs/${id}/files/${t}.parquet` }, t), " "]),
     ),
     section("Comparison", comparisonTable(comparison)),
+    section("Claims", claimsTable(claims)),
     section("Over time", chart(timeline.chart)),
     section("Explore futures", explorer(id, comparison, variables, narrative)),
     section("Scenario discovery", discovery.map(box)),
-    section("Sensitivity", chart(sensitivity.chart)),
+    section("Sensitivity", h("ul", {}, sensitivity.told_apart.map((line) => h("li", {}, line))), chart(sensitivity.chart)),
     section("Matrix", matrixTable(matrix)),
     section(
       "Signposts",
@@ -335,6 +336,37 @@ function explorer(id, comparison, variables, narrative) {
   );
 }
 
+// Each source claim tested: hover a row for where it fails, click it to read that with the claim's own words.
+function claimsTable(c) {
+  const detail = h("div", { class: "claim-detail", id: "claim-detail" }, "Click a claim to read where it fails.");
+  const scale = (x) => (x.unit === "probability" ? 100 : 1);
+  const show = (x) =>
+    detail.replaceChildren(
+      h("h3", {}, x.name.replaceAll("_", " ")),
+      h("p", {}, x.fails_where || "It holds or shows no difference in every parameter vector."),
+      h("blockquote", {}, `“${x.sentence}” (${x.seed})`),
+      x.mechanism ? h("p", { class: "meta" }, `Mechanism: ${x.mechanism}`) : null,
+    );
+  return [
+    c.claims.length === 0 ? h("p", {}, "No claim of the case could be tested on this run.") : null,
+    table(
+      [
+        { label: "claim", value: (x) => x.name.replaceAll("_", " "), title: (x) => x.fails_where || "holds or shows no difference everywhere" },
+        { label: "seed", value: (x) => x.seed },
+        { label: "claimed effect", value: (x) => `${x.package} ${x.direction === "lower" ? "lowers" : "raises"} ${x.outcome} against ${x.baseline}`.replaceAll("_", " ") },
+        { label: "difference (95%)", value: (x) => `${(scale(x) * x.difference).toFixed(1)} (${(scale(x) * x.lo).toFixed(1)} to ${(scale(x) * x.hi).toFixed(1)})${x.unit === "probability" ? " pts" : ` ${x.unit}`}` },
+        { label: "verdict", value: (x) => x.verdict },
+        { label: "holds", value: (x) => percent(x.share_holds) },
+        { label: "fails", value: (x) => percent(x.share_fails) },
+      ],
+      c.claims,
+      show,
+    ),
+    c.skipped.map((note) => h("p", { class: "meta" }, `Skipped ${note}`)),
+    detail,
+  ];
+}
+
 function box(b) {
   return h(
     "div",
@@ -349,15 +381,21 @@ function box(b) {
       ],
       Object.entries(b.limits),
     ),
-    h("p", { class: "meta" }, `coverage ${percent(b.coverage)}, density ${percent(b.density)}, mass ${percent(b.mass)}, base rate ${percent(b.base_rate)}`),
+    h(
+      "p",
+      { class: "meta" },
+      `coverage ${percent(b.coverage)}, density ${percent(b.density)}, mass ${percent(b.mass)}, base rate ${percent(b.base_rate)}, lift ${number(b.lift, 2)}` +
+        (b.heldout_lift ? `; held-out lift ${number(b.heldout_lift[0], 2)} (${number(b.heldout_lift[1], 2)}–${number(b.heldout_lift[2], 2)})` : "; not checked on held-out vectors"),
+    ),
   );
 }
 
 function matrixTable(m) {
   const cell = (high0, high1) => {
-    const q = m.quadrants.find((q) => q.high[0] === high0 && q.high[1] === high1);
+    const i = m.quadrants.findIndex((q) => q.high[0] === high0 && q.high[1] === high1);
+    const q = m.quadrants[i];
     const top = Object.entries(q.rates).sort((a, b) => b[1] - a[1]).slice(0, 3);
-    return h("td", { title: q.narrative }, h("b", {}, percent(q.probability)), h("br"), top.map(([k, v]) => [`${k.replaceAll("_", " ")} ${percent(v)}`, h("br")]));
+    return h("td", { title: q.narrative }, h("b", {}, percent(q.probability)), h("br"), top.map(([k, v]) => [`${k.replaceAll("_", " ")} ${percent(v)}`, h("br")]), h("span", { class: "meta" }, `mix: ${m.contrasts[i]}`));
   };
   return h(
     "table",

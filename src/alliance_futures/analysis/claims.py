@@ -1,0 +1,154 @@
+"""The source articles' claims, tested across the futures instead of assumed.
+
+Each claim of the case (`claims:`) says that a package moves an outcome against a baseline, lower or higher. On
+common random numbers the effect is read future by future: the paired difference, with its interval, over all
+futures; then, parameter vector by parameter vector, the mean paired difference over the vector's replications. The
+share of vectors where it has the claimed sign is where the claim holds; the share where it has the opposite sign,
+where it fails; the rest show no difference. Where failures concentrate is found by PRIM on the failing vectors
+(`discovery.prim_box`, with its held-out check) and said in a sentence ("… it fails most where …", or "no region
+stands out"). The interval of the paired difference comes from the spread of the per-vector means, since a vector's
+replications share its parameters. With one future per vector the per-vector differences are single coin tosses, so
+the shares are rough; replications sharpen them (docs/analysis.md, "Replications").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..case import Claim
+from ..engine import Ensemble, per_vector
+from .compare import indicators
+from .discovery import Box, drivers, prim_box, rank_correlation
+from .outcomes import CONFIDENCE, mean_interval, outcome_label, outcome_tables
+
+VERBS = {"lower": ("lowers", "raises"), "higher": ("raises", "lowers")}
+UNITS = {"us_net_cost": "USD bn a year"}  # every other outcome is a probability
+ASSOCIATED = 2  # drivers named when failures spread without a region
+MIN_RHO = 0.1  # a driver whose rank correlation with failing is weaker than this is not named
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """What the runs say of one claim: the paired difference over all futures (lo, hi: its interval), and per
+    parameter vector the shares where it holds, fails, or shows no difference; where it fails most (a PRIM box on
+    the failing vectors)."""
+
+    name: str
+    claim: Claim
+    difference: float
+    lo: float
+    hi: float
+    share_holds: float
+    share_fails: float
+    vectors: int
+    failures: Box | None  # None when the claim fails in no vector
+    associated: tuple[tuple[str, float], ...] = ()  # drivers most rank-correlated with failing, and their rho
+
+    @property
+    def verdict(self) -> str:
+        """Over all futures: 'holds' or 'fails' when the paired difference's interval excludes zero on the claimed
+        or the opposite side, else 'not distinguishable from zero'."""
+        if self.lo > 0 or self.hi < 0:
+            wanted = -1.0 if self.claim.direction == "lower" else 1.0
+            return "holds" if wanted * self.difference > 0 else "fails"
+        return "not distinguishable from zero"
+
+    def fails_where(self) -> str:
+        """Where the claim fails, in a sentence; empty only when it holds in every vector. The region is PRIM's
+        densest readable box of failing vectors, with its check on held-out vectors; a box that does not pass the
+        check is named as a weak tendency, not as a region that stands out."""
+        if self.failures is None:
+            return ""
+        what = outcome_label(self.claim.outcome)
+        claimed, opposite = VERBS[self.claim.direction]
+        package, baseline = self.claim.package.replace("_", " "), self.claim.baseline.replace("_", " ")
+        head = (
+            f"{package} {claimed} {what} against {baseline} in {self.share_holds:.0%} of parameter vectors and "
+            f"{opposite} it in {self.share_fails:.0%}"
+        )
+        box = self.failures
+        leaning = ", ".join(
+            f"{'higher' if rho > 0 else 'lower'} {name} (rho {rho:+.2f})" for name, rho in self.associated
+        )
+        tendency = f"; they lean toward {leaning}" if leaning else ""
+        if not box.limits:
+            return f"{head}; the failures are spread across the space: no region stands out{tendency}."
+        if box.heldout_lift is None:  # a half of the vectors holds no failure, or no readable box
+            return f"{head}; too few vectors fail to check where: no region stands out{tendency}."
+        lift, lo, hi = box.heldout_lift
+        where = (
+            f"it fails most where {' and '.join(box.conditions())}: there {box.density:.0%} of vectors go against the "
+            f"claim (against {box.base_rate:.0%} overall, a lift of {box.lift:.1f}; on held-out vectors "
+            f"{lift:.1f}, {lo:.1f}–{hi:.1f})"
+        )
+        if box.stands_out:
+            return f"{head}; {where}."
+        return f"{head}; {where}, a weak tendency: no region stands out clearly{tendency}."
+
+    def as_json(self) -> dict[str, Any]:
+        c = self.claim
+        return {
+            "seed": c.seed,
+            "sentence": c.sentence,
+            "package": c.package,
+            "baseline": c.baseline,
+            "outcome": c.outcome,
+            "direction": c.direction,
+            "mechanism": c.mechanism,
+            "unit": UNITS.get(c.outcome, "probability"),
+            "difference": self.difference,
+            "lo": self.lo,
+            "hi": self.hi,
+            "verdict": self.verdict,
+            "share_holds": self.share_holds,
+            "share_fails": self.share_fails,
+            "vectors": self.vectors,
+            "fails_where": self.fails_where(),
+        }
+
+
+def assess_claim(
+    name: str,
+    claim: Claim,
+    x: pd.DataFrame,
+    per_future: np.ndarray,
+    replications: int,
+    seed: int = 0,
+    confidence: float = CONFIDENCE,
+) -> ClaimResult:
+    """Test one claim from the paired differences of its outcome, future by future (`per_future`, package minus
+    baseline, vector by vector with `replications` futures each), and the drivers per vector `x`."""
+    effect = mean_interval(per_future, replications, confidence)  # from the spread of the per-vector means
+    mean, lo, hi = effect["mean"], effect["lo"], effect["hi"]
+    vectors = per_vector(per_future, replications)
+    wanted = -1.0 if claim.direction == "lower" else 1.0
+    holds, fails = wanted * vectors > 0, wanted * vectors < 0
+    if not fails.any():
+        return ClaimResult(name, claim, mean, lo, hi, float(holds.mean()), 0.0, len(vectors), None)
+    failures = prim_box(x, fails, f"claim:{name}", seed=seed)
+    rho = rank_correlation(x, fails)
+    leaning = tuple((str(k), float(rho[k])) for k in rho.abs().nlargest(ASSOCIATED).index if abs(rho[k]) >= MIN_RHO)
+    return ClaimResult(
+        name, claim, mean, lo, hi, float(holds.mean()), float(fails.mean()), len(vectors), failures, leaning
+    )
+
+
+def assess_claims(ensemble: Ensemble) -> tuple[list[ClaimResult], list[str]]:
+    """Every claim of the ensemble's case whose package and baseline were run; and a note for each one skipped."""
+    tables = outcome_tables(ensemble)
+    results, skipped = [], []
+    for name, claim in ensemble.case.claims.items():
+        missing = [p for p in (claim.package, claim.baseline) if p not in tables]
+        if missing:
+            skipped.append(f"{name}: the run has no package {', '.join(missing)}")
+            continue
+        difference = (
+            indicators(tables[claim.package])[claim.outcome] - indicators(tables[claim.baseline])[claim.outcome]
+        )
+        x = drivers(ensemble, claim.baseline)
+        results.append(assess_claim(name, claim, x, difference.to_numpy(), ensemble.replications, ensemble.seed))
+    return results, skipped
