@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from helpers import cli, write_edited
 
-from alliance_futures.analysis.backtest import auc, backtest_history, brier, scores
+from alliance_futures.analysis import skill
+from alliance_futures.analysis.backtest import backtest_history, recorded_drivers, scores, verdict
+from alliance_futures.analysis.skill import auc, brier
 from alliance_futures.case import InputError, load_history
 from alliance_futures.case.history import BUILTIN_HISTORY
 from alliance_futures.engine.replay import SERIES, recorded_years, replay, replay_case
@@ -121,30 +123,106 @@ def test_auc_on_hand_made_cases():
     happened = np.array([False, False, True, True])
     assert auc(np.array([0.1, 0.2, 0.3, 0.4]), happened) == 1.0
     assert auc(np.array([0.4, 0.3, 0.2, 0.1]), happened) == 0.0
-    assert auc(np.full(4, 0.5), happened) == 0.5  # ties count half
+    assert auc(np.array([0.1, 0.5, 0.5, 0.9]), happened) == 0.875  # the tied pair counts half: 3.5 of 4 pairs
     assert auc(np.array([0.1, 0.3, 0.2, 0.4]), happened) == 0.75  # 3 of the 4 event/no-event pairs in order
-    assert auc(np.array([0.1, 0.2]), np.array([True, True])) is None
+    assert np.isnan(auc(np.array([0.1, 0.2]), np.array([True, True])))  # nothing to rank
+    assert np.isnan(auc(np.full(4, 0.3), happened))  # a forecast that never varies ranks nothing
+    rows = np.array([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]])
+    assert auc(rows, happened).tolist() == [1.0, 0.0]  # one AUC per row
 
 
-def test_scores_compare_with_the_windows_base_rate():
+def test_scores_compare_with_the_windows_base_rate_and_the_references(history):
+    years = np.arange(1960, 2000)
+    happened = np.isin(years, [1969, 1970, 1971, 1977, 1990, 1991])
     events = pd.DataFrame(
         {
-            "kind": ["cut"] * 4,
-            "year": [1, 2, 3, 4],
-            "forecast": [0.1, 0.1, 0.1, 0.7],
-            "happened": [False, False, False, True],
+            "kind": "troop_cut",
+            "year": years,
+            "forecast": np.where(happened, 0.6, 0.05),
+            "happened": happened,
+            "before": np.isin(years - 1, [1969, 1970, 1971, 1977, 1990, 1991]),
         }
     )
-    row = scores(events).loc["cut"]
-    assert row["base_rate"] == 0.25
-    assert row["brier_base"] == pytest.approx(0.25 * 0.75)  # a constant r scores r(1 - r)
-    assert row["brier_model"] == pytest.approx((3 * 0.01 + 0.09) / 4)
-    assert row["auc"] == 1.0 and row["n_event_years"] == 1 and row["n_years"] == 4
+    row = scores(events, recorded_drivers(history, years), history.kinds, seed=1)["troop_cut"]
+    rate = happened.mean()
+    assert row["base_rate"] == rate and row["n_event_years"] == 6 and row["n_years"] == 40
+    assert row["brier_base"] == pytest.approx(rate * (1 - rate))  # a constant r scores r(1 - r)
+    assert row["brier_model"] == pytest.approx(np.mean((events["forecast"] - happened) ** 2))
+    assert row["brier_skill"]["value"] == pytest.approx(1 - row["brier_model"] / row["brier_base"])
+    assert row["auc"] == 1.0 and row["auc_ci"] == [1.0, 1.0]
+    assert set(row["baselines"]) == {"base_rate", "persistence", "logistic"}
+    assert row["baselines"]["base_rate"]["auc"] is None  # a constant forecast ranks nothing
+    lo, hi = row["brier_model_ci"]
+    assert lo <= row["brier_model"] <= hi
+    assert row["verdict"] == "skill"  # a forecast that separates every year beats every reference
+    carried = scores(events, recorded_drivers(history, years), {"troop_cut": _carried(history)}, seed=1)["troop_cut"]
+    assert carried["carried_by"] == ["troops"] and carried["verdict"] == "no demonstrated skill"
+
+
+def _carried(history):
+    return history.kinds["troop_cut"].model_copy(update={"carried_by": ["troops"]})
+
+
+def test_verdicts_follow_the_intervals():
+    def row(base, *others, carried=()):
+        skills = [{"value": 0.0, "lo": lo, "hi": hi} for lo, hi in (base, *others)]
+        names = ["base_rate", "persistence", "logistic"][: len(skills)]
+        return {
+            "brier_skill": skills[0],
+            "carried_by": list(carried),
+            "baselines": {n: {"brier_skill": k} for n, k in zip(names, skills, strict=True)},
+        }
+
+    assert verdict(row((0.1, 0.3), (0.05, 0.2))) == "skill"
+    assert verdict(row((0.1, 0.3), (-0.05, 0.2))) == "no demonstrated skill"  # persistence is not beaten
+    assert verdict(row((-0.1, 0.3), (0.05, 0.2))) == "no demonstrated skill"
+    assert verdict(row((-0.3, -0.1), (0.05, 0.2))) == "worse than base rate"
+    assert verdict(row((0.1, 0.3), (0.05, 0.2), carried=["us_demand"])) == "no demonstrated skill"
+
+
+def test_block_resamples_keep_runs_of_consecutive_years():
+    rows = skill.block_resamples(23, seed=3, length=5, resamples=200)
+    assert rows.shape == (200, 23) and rows.min() >= 0 and rows.max() <= 22
+    steps = np.diff(rows, axis=1)[:, :4]  # the first block: five consecutive years
+    assert (steps == 1).all()
+    assert len(np.unique(rows[:, 0])) > 10  # blocks start anywhere
+
+
+def test_references_never_see_the_block_they_forecast():
+    n = 30
+    block = skill.blocks(n, 5)
+    happened = np.zeros(n, dtype=bool)
+    happened[10:15] = True  # all events in block 2, each after an event year except the first
+    before = np.roll(happened, 1)
+    p = skill.persistence(happened, before, block)
+    # block 2's own transitions are left out: outside it, one year followed an event year (15) and had none
+    assert p[11:15].tolist() == [(0 + 0.5) / (1 + 1)] * 4  # Jeffreys' prior: half an event, half a non-event
+    assert p[15] == pytest.approx((4 + 0.5) / (4 + 1))  # block 3 learns from block 2: four of four continued
+    # a driver that marks the event years, out of sample, ranks the held-out block's years with the training ones
+    x = pd.DataFrame({"signal": happened.astype(float) + np.linspace(0, 0.1, n), "noise": np.cos(np.arange(n))})
+    twice = np.concatenate([happened, happened])
+    q = skill.logistic(pd.concat([x, x], ignore_index=True), twice, skill.blocks(2 * n, 5))
+    assert auc(q, twice) > 0.9
+    only_one = skill.logistic(x, happened, block)  # block 2 held out: training years hold no event
+    assert only_one[10:15].tolist() == [0.0] * 5
+
+
+def test_skill_scores_against_a_copy_are_zero_and_worse_forecasts_score_below_zero():
+    rng = np.random.default_rng(0)
+    happened = rng.random(60) < 0.2
+    good = np.where(happened, 0.7, 0.1)
+    scored = skill.compare({"model": good, "copy": good, "flat": np.full(60, 0.5)}, happened, "model", seed=2)
+    assert scored["copy"]["brier_skill"] == {"value": 0.0, "lo": 0.0, "hi": 0.0}
+    flat = scored["flat"]["brier_skill"]
+    assert flat["value"] == pytest.approx(1 - brier(good, happened) / 0.25) and flat["lo"] > 0
+    assert scored["model"]["log_score"] < scored["flat"]["log_score"]
 
 
 def test_backtest_scores_every_kind_over_its_window(case, history):
     result = backtest_history(case, history, 300, 1953)
-    assert set(result.scores.index) == set(history.kinds)
+    assert set(result.scores) == set(history.kinds)
+    assert result.scores["cost_dispute"]["carried_by"] == ["us_demand", "cost_share"]
+    assert result.scores["cost_dispute"]["verdict"] != "skill"
     cut = result.events[result.events["kind"] == "troop_cut"]
     assert cut["year"].min() == 1957 and cut["year"].max() == 2025 and cut["happened"].sum() == 8
 
@@ -179,6 +257,12 @@ def test_bad_history_files_get_a_clear_answer(tmp_path, case):
         load_history(_history_with(tmp_path, unknown_kind), case, STATE_VARIABLES)
     with pytest.raises(InputError, match=r"'series' must include \['troops'\]"):
         load_history(_history_with(tmp_path, no_troops), case, STATE_VARIABLES)
+
+    def carried_by_nothing(d):
+        d["kinds"]["cost_dispute"]["carried_by"] = ["us_demands"]
+
+    with pytest.raises(InputError, match=r"kinds\.cost_dispute\.carried_by names no recorded series: us_demands"):
+        load_history(_history_with(tmp_path, carried_by_nothing), case, STATE_VARIABLES)
     with pytest.raises(InputError, match="'at_least' applies to a state variable only") as e:
         load_history(_history_with(tmp_path, floor_on_a_lever), case, STATE_VARIABLES)
     assert e.value.key == "series.us_demand.sets"
@@ -191,8 +275,13 @@ def test_backtest_command_prints_scores_and_writes_the_csv(tmp_path):
     result = json.loads(done.stdout)
     assert set(result["events"]) == KINDS
     for kind in result["events"].values():
-        assert {"brier_model", "brier_base", "auc", "n_event_years"} <= set(kind)
+        assert {"brier_model", "brier_base", "auc", "n_event_years", "brier_skill", "auc_ci", "baselines"} <= set(kind)
         assert 0.0 <= kind["brier_model"] <= 1.0 and kind["n_event_years"] >= 1
+        assert set(kind["baselines"]) == {"base_rate", "persistence", "logistic"}
+        assert all({"brier", "auc", "brier_skill"} <= set(b) for b in kind["baselines"].values())
+        assert kind["verdict"] in ("skill", "no demonstrated skill", "worse than base rate")
+        skill_ci = kind["brier_skill"]
+        assert skill_ci["lo"] <= skill_ci["value"] <= skill_ci["hi"]
     with target.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["year", "variable", "mean", "p05", "p50", "p95"]
@@ -202,6 +291,11 @@ def test_backtest_command_prints_scores_and_writes_the_csv(tmp_path):
 
     table = cli("backtest", "--futures", 300)
     assert table.returncode == 0 and "troop cut" in table.stdout and "Brier" in table.stdout
+    troop = next(line for line in table.stdout.splitlines() if line.strip().startswith("troop cut"))
+    shown = result["events"]["troop_cut"]  # another seed's futures would differ; the same seed and size agree
+    assert "skill" in troop and " to " in troop  # every score is printed with its interval
+    assert "cost dispute: carried by the recorded us_demand, cost_share" in table.stdout
+    del shown
 
 
 @pytest.mark.parametrize(

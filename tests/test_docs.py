@@ -59,3 +59,26 @@ def test_model_page_calibration_table_is_what_calibrate_prints():
     quoted = [row.split("|")[2].strip() for row in rows]
     hazards = api.calibrate(futures=4000, seed=api.DEFAULT_SEED)["hazards"]
     assert quoted == [_rate(row["central"]) for row in hazards.values()]
+
+
+def test_backtest_page_results_table_is_what_backtest_prints():
+    """docs/backtest.md quotes `alliance-futures backtest --format json` (5,000 futures, seed 1953): its results
+    table must be the command's, as rounded there."""
+    from alliance_futures import api
+
+    text = (DOCS / "backtest.md").read_text(encoding="utf-8")
+    marker = "<!-- backtest results: alliance-futures backtest --format json -->"
+    rows = [r for r in text[text.index(marker) :].splitlines()[3:] if r.startswith("| ")]
+    scores = api.backtest(futures=5_000, seed=api.DEFAULT_SEED).as_json()["events"]
+    assert [r.split("|")[1].strip() for r in rows] == list(scores)
+    for row in rows:
+        cells = [c.strip() for c in row.split("|")[1:-1]]
+        score = scores[cells[0]]
+        lo, hi = score["brier_model_ci"]
+        assert cells[1] == f"{score['brier_model']:.4f} ({lo:.4f}–{hi:.4f})", cells[0]
+        assert cells[2] == f"{score['brier_base']:.4f}"
+        assert cells[3:5] == [f"{score['baselines'][b]['brier']:.4f}" for b in ("persistence", "logistic")]
+        for cell, reference in zip(cells[5:8], ("base_rate", "persistence", "logistic"), strict=True):
+            k = score["baselines"][reference]["brier_skill"]
+            assert cell == f"{k['value']:+.2f} ({k['lo']:.2f} to {k['hi']:.2f})", (cells[0], reference)
+        assert cells[-1] == score["verdict"]

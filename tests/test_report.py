@@ -107,7 +107,14 @@ def test_report_backtest_is_the_backtest_commands(page):
     for i, (kind, score) in enumerate(expected.items(), start=1):
         cells = rows.nth(i).locator("td").all_inner_texts()
         assert cells[0] == kind.replace("_", " ")
-        assert cells[4] == f"{score['brier_model']:.4f}" and cells[5] == f"{score['brier_base']:.4f}"
+        lo, hi = score["brier_model_ci"]
+        assert (
+            cells[4] == f"{score['brier_model']:.4f} ({lo:.4f} to {hi:.4f})"
+            and cells[5] == f"{score['brier_base']:.4f}"
+        )
+        against = score["baselines"]["persistence"]["brier_skill"]
+        assert cells[7] == f"{against['value']:+.2f} ({against['lo']:.2f} to {against['hi']:.2f})"
+        assert cells[-1] == score["verdict"]
 
 
 def test_report_claims_are_the_claims_commands(page, default_report):

@@ -6,11 +6,13 @@ import dataclasses
 import ipaddress
 import json
 import math
+import os
+import sys
 import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich import box
@@ -20,7 +22,6 @@ from rich.table import Table
 
 from . import api, bargaining, report
 from .analysis import NAMED_FUTURES
-from .analysis.backtest import verdict
 from .analysis.claims import VERBS
 from .analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
 from .case import BUILTIN_CASE, InputError
@@ -31,8 +32,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+PIPED_WIDTH = 200  # columns when output goes to a file or a pipe: wide enough that no table column is cut
+
+
+def console(stream: TextIO) -> Console:
+    """A console for stdout or stderr, as wide as the terminal, or `PIPED_WIDTH` when not a terminal (unless
+    COLUMNS says otherwise)."""
+    piped = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(file=stream, width=PIPED_WIDTH if piped else None)
+
+
+out = console(sys.stdout)
+err = console(sys.stderr)
 
 DEFAULT_OUTPUT = Path("alliance-futures-output")
 DEFAULT_DATA = Path("alliance-futures-data")
@@ -343,29 +354,39 @@ def backtest_command(
         err.print(f"Yearly bands: {written}", highlight=False)
 
 
+def _interval(ci: list[float] | None, digits: int) -> str:
+    return "" if ci is None else f" ({ci[0]:.{digits}f} to {ci[1]:.{digits}f})"
+
+
 def _print_backtest(result: api.Backtest) -> None:
     years = result.replay.calendar_years
     t = Table(
-        title=f"Backtest, {years[0]}–{years[-1]}: {len(result.replay.experiments):,} replayed futures against "
-        "the recorded events (lower Brier is better; base = the window's share of event years)",
+        title=f"Backtest, {years[0]}–{years[-1]}: {len(result.replay.experiments):,} replayed futures against the "
+        "recorded events. Brier score (lower is better) and AUC with 95% block-bootstrap intervals; Brier skill "
+        "score of the model against each reference (above 0: the model is better)",
         box=box.SIMPLE_HEAD,
     )
-    for column in ("event", "years scored", "event years", "Brier model", "Brier base", "AUC", "verdict"):
-        t.add_column(column, justify="left" if column in ("event", "verdict") else "right", no_wrap=True)
+    references = ("base_rate", "persistence", "logistic")
+    columns = ("event", "event years", "Brier, model", *(f"skill vs {r.replace('_', ' ')}" for r in references))
+    for column in (*columns, "AUC", "verdict"):
+        t.add_column(column, justify="left" if column in ("event", "verdict") else "right")
     kinds = result.replay.history.kinds
     for kind, row in result.as_json()["events"].items():
-        said = verdict(row)
-        colour = {"model better": "green", "base rate better": "red"}.get(said, "default")
+        colour = {"skill": "green", "worse than base rate": "red"}.get(row["verdict"], "default")
+        skills = [row["baselines"][r]["brier_skill"] for r in references]
         t.add_row(
             kind.replace("_", " "),
-            f"{kinds[kind].first_year}–{kinds[kind].last_year}",
-            str(row["n_event_years"]),
-            f"{row['brier_model']:.4f}",
-            f"{row['brier_base']:.4f}",
-            "–" if row["auc"] is None else f"{row['auc']:.2f}",
-            f"[{colour}]{said}[/]",
+            f"{row['n_event_years']} of {row['n_years']} ({kinds[kind].first_year}–{kinds[kind].last_year})",
+            f"{row['brier_model']:.4f}" + _interval(row["brier_model_ci"], 4),
+            *("–" if s["value"] is None else f"{s['value']:+.2f}" + _interval([s["lo"], s["hi"]], 2) for s in skills),
+            "–" if row["auc"] is None else f"{row['auc']:.2f}" + _interval(row["auc_ci"], 2),
+            f"[{colour}]{row['verdict']}[/]",
         )
     out.print(t)
+    for kind, row in result.as_json()["events"].items():
+        if row["carried_by"]:
+            carried = ", ".join(row["carried_by"])
+            out.print(f"{kind.replace('_', ' ')}: carried by the recorded {carried}; its score is not a test of skill")
 
 
 @app.command()

@@ -3,27 +3,33 @@ against what happened.
 
 For each kind of event in the history (troop-cut episodes, ROK nuclear-weapons activity, cost-sharing disputes,
 exercise suspensions, fatal incidents) the forecast is the mean over futures of one of the replay's yearly series,
-and each year of the kind's window is a yes or no. The score is the Brier score (Brier 1950: mean squared error of a
-probability) and the area under the ROC curve (the chance that a year with the event got a higher forecast than a
-year without; Hanley & McNeil 1982), both from scikit-learn. The reference is a constant base rate: the share of
-event years in the same window (climatology, which already knows the window's answer, so it is a demanding
-reference). Nothing in the model is fitted to the history: its parameters are the case's, set from the literature
-and base rates for the present.
+and each year of the kind's window is a yes or no. The model is scored beside three references on the same years
+(`analysis.skill`): the window's base rate, persistence, and a logistic regression on the recorded drivers known at
+the start of the year (who governs that year, and every recorded series as it stood the year before), the last two
+fitted out of sample by leaving out blocks of years. Every score has a block-bootstrap interval over years. The
+verdict says "skill" only where the model's Brier skill score against every reference has an interval above zero and
+no recorded input carries the event (a kind's `carried_by`: the cost-sharing disputes restate the demands on record),
+"worse than base rate" where its interval against the base rate lies below zero, and "no demonstrated skill"
+otherwise. The model's parameters are the case's, set from the literature and base rates for the present, not
+fitted to these years (`docs/backtest.md` lists the structural changes made after seeing scores).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from ..case import Case, History
+from ..case.history import EventKind
 from ..engine.replay import SERIES, Replay, replay
+from . import skill
 
 BAND = (5, 50, 95)  # percentiles of each yearly band
+MODEL = "model"
 
 
 def bands(result: Replay) -> pd.DataFrame:
@@ -47,79 +53,111 @@ def bands(result: Replay) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def brier(forecast: np.ndarray, happened: np.ndarray) -> float:
-    """Mean squared difference between the forecast probability and what happened (0 or 1); lower is better."""
-    return float(brier_score_loss(happened.astype(int), forecast))
-
-
-def auc(forecast: np.ndarray, happened: np.ndarray) -> float | None:
-    """Area under the ROC curve; None when every year had the event, or none did (nothing to rank)."""
-    if happened.all() or not happened.any():
-        return None
-    return float(roc_auc_score(happened.astype(int), forecast))
-
-
 def event_table(result: Replay) -> pd.DataFrame:
-    """One row per kind and scored year: the model's forecast and whether the event happened."""
+    """One row per kind and scored year: the model's forecast, whether the event happened, and whether it happened
+    the year before."""
     mean = {name: result.series[name].mean(axis=0, dtype=np.float64) for name in SERIES}
     years = result.calendar_years
     rows = []
     for kind, spec in result.history.kinds.items():
         scored = (years >= spec.first_year) & (years <= spec.last_year)
-        happened = np.isin(years[scored], sorted(result.history.event_years[kind]))
+        recorded = sorted(result.history.event_years[kind])
         rows.append(
             pd.DataFrame(
-                {"kind": kind, "year": years[scored], "forecast": mean[spec.forecast][scored], "happened": happened}
+                {
+                    "kind": kind,
+                    "year": years[scored],
+                    "forecast": mean[spec.forecast][scored],
+                    "happened": np.isin(years[scored], recorded),
+                    "before": np.isin(years[scored] - 1, recorded),
+                }
             )
         )
     return pd.concat(rows, ignore_index=True)
 
 
-def scores(events: pd.DataFrame) -> pd.DataFrame:
-    """Per kind: the model's Brier score and AUC, the base rate's Brier score, and the counts behind them."""
-    rows = {}
+def recorded_drivers(history: History, years: np.ndarray) -> pd.DataFrame:
+    """What the record shows at the start of each year: who governs in Washington and Seoul that year, and every
+    recorded series that drives the model (a state, lever or parameter) as it stood the year before (NaN where the
+    record has no value). Rows: years."""
+    columns = {
+        "us_transactional": [float(history.orientation("us", y) == "transactional") for y in years],
+        "rok_progressive": [float(history.orientation("rok", y) == "progressive") for y in years],
+    }
+    for name, series in history.series.items():
+        if series.sets is not None:
+            columns[name] = [np.nan if (v := series.value_in(int(y) - 1)) is None else v for y in years]
+    return pd.DataFrame(columns, index=pd.Index(years, name="year"))
+
+
+def scores(
+    events: pd.DataFrame, drivers: pd.DataFrame, kinds: Mapping[str, EventKind], seed: int
+) -> dict[str, dict[str, Any]]:
+    """Per kind: the model's Brier score, log score and AUC with their intervals, each reference's, the model's
+    Brier skill score against each reference, the recorded series that carry the event, and the verdict (see the
+    module's docstring)."""
+    out = {}
     for kind, group in events.groupby("kind", sort=False):
-        forecast, happened = group["forecast"].to_numpy(), group["happened"].to_numpy()
+        happened = group["happened"].to_numpy()
+        block = skill.blocks(len(group))
         base_rate = float(happened.mean())
-        rows[kind] = {
-            "brier_model": brier(forecast, happened),
-            "brier_base": brier(np.full_like(forecast, base_rate), happened),
-            "auc": auc(forecast, happened),
+        forecasts = {
+            MODEL: group["forecast"].to_numpy(),
+            "base_rate": np.full(len(group), base_rate),
+            "persistence": skill.persistence(happened, group["before"].to_numpy(), block),
+            "logistic": skill.logistic(drivers.loc[group["year"]], happened, block),
+        }
+        scored = skill.compare(forecasts, happened, MODEL, seed)
+        model = scored.pop(MODEL)
+        row = {
+            "carried_by": list(kinds[str(kind)].carried_by),
+            "brier_model": model["brier"],
+            "brier_model_ci": model["brier_ci"],
+            "brier_base": scored["base_rate"]["brier"],
+            "brier_skill": scored["base_rate"]["brier_skill"],
+            "log_score_model": model["log_score"],
+            "log_score_model_ci": model["log_score_ci"],
+            "auc": model["auc"],
+            "auc_ci": model["auc_ci"],
             "n_event_years": int(happened.sum()),
             "n_years": len(group),
             "base_rate": base_rate,
+            "baselines": scored,
         }
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "kind"
-    return table
+        out[str(kind)] = row | {"verdict": verdict(row)}
+    return out
 
 
-def verdict(row: dict[str, Any]) -> str:
-    """'model better' (lower Brier score and AUC above 0.5), 'base rate better' (Brier score not lower), or
-    'mixed'."""
-    if row["brier_model"] >= row["brier_base"]:
-        return "base rate better"
-    return "model better" if row["auc"] is not None and row["auc"] > 0.5 else "mixed"
+def verdict(row: Mapping[str, Any]) -> str:
+    """'skill' where the model's Brier skill score has an interval above zero against every reference and no
+    recorded input carries the event; 'worse than base rate' where its interval against the base rate lies below
+    zero; else 'no demonstrated skill'."""
+    against = [b["brier_skill"] for b in row["baselines"].values()]
+    if row["brier_skill"]["hi"] is not None and row["brier_skill"]["hi"] < 0:
+        return "worse than base rate"
+    if not row["carried_by"] and all(s["lo"] is not None and s["lo"] > 0 for s in against):
+        return "skill"
+    return "no demonstrated skill"
 
 
 @dataclass
 class Backtest:
-    """A replay, its yearly bands and its scores against the recorded events."""
+    """A replay, its yearly bands, the scored years and the scores against the recorded events."""
 
     replay: Replay
     bands: pd.DataFrame
     events: pd.DataFrame
-    scores: pd.DataFrame
+    scores: dict[str, dict[str, Any]]
 
     def as_json(self) -> dict[str, dict[str, dict[str, Any]]]:
-        """`{"events": {kind: {"brier_model", "brier_base", "auc", "n_event_years", …}}}`; an AUC that cannot be
-        computed is None."""
-        table = self.scores.astype(object).where(self.scores.notna(), None)
-        return {"events": {str(kind): {str(k): v for k, v in row.items()} for kind, row in table.iterrows()}}
+        """`{"events": {kind: {"brier_model", "brier_base", "brier_skill", "auc", "auc_ci", "baselines", "verdict",
+        "n_event_years", …}}}`; a score that cannot be computed is None."""
+        return {"events": self.scores}
 
 
 def backtest_history(case: Case, history: History, futures: int, seed: int) -> Backtest:
     """Replay the case's history with `futures` sampled futures and score it against the recorded events."""
     result = replay(case, history, futures, seed)
     events = event_table(result)
-    return Backtest(result, bands(result), events, scores(events))
+    drivers = recorded_drivers(history, result.calendar_years)
+    return Backtest(result, bands(result), events, scores(events, drivers, history.kinds, seed))

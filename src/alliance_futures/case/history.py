@@ -100,6 +100,10 @@ class EventKind(Sourced):
     forecast: Literal[FORECASTS]  # type: ignore[valid-type]
     first_year: int
     last_year: int
+    carried_by: list[str] = Field(
+        default_factory=list,
+        description="recorded series that carry the event into the forecast (the backtest never calls it skill)",
+    )
 
 
 class History(Strict):
@@ -131,6 +135,9 @@ class History(Strict):
                     raise ValueError(f"{term.leader}: orientation must be one of {ORIENTATIONS[side]}")
             if [t.start for t in terms] != sorted(t.start for t in terms) or terms[0].start.year > self.first_year:
                 raise ValueError(f"administrations.{side} must be in order and begin by {self.first_year}")
+        for name, spec in self.kinds.items():
+            if unknown := [c for c in spec.carried_by if c not in self.series]:
+                raise ValueError(f"kinds.{name}.carried_by names no recorded series: {', '.join(unknown)}")
         for event in self.events:
             for kind in event.kinds:
                 if kind not in self.kinds:
@@ -150,6 +157,9 @@ class History(Strict):
     def event_years(self) -> dict[str, set[int]]:
         """Kind -> the years with an event of that kind."""
         years: dict[str, set[int]] = {kind: set() for kind in self.kinds}
+        for name, spec in self.kinds.items():
+            if unknown := [c for c in spec.carried_by if c not in self.series]:
+                raise ValueError(f"kinds.{name}.carried_by names no recorded series: {', '.join(unknown)}")
         for event in self.events:
             for kind in event.kinds:
                 years[kind].update(event.years)

@@ -12,13 +12,14 @@ import jinja2
 import markupsafe
 
 from ..analysis import FUTURE_PREFIX, NAMED_FUTURES
-from ..analysis.backtest import Backtest, verdict
+from ..analysis.backtest import Backtest
 from ..analysis.claims import UNITS, VERBS
 from ..analysis.compare import GRAVITY
 from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
 from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
 from ..analysis.sensitivity import told_apart
+from ..analysis.skill import BLOCK_YEARS
 from ..case import Policy
 from ..case.loader import CITATION, CITATIONS, cited_keys, load_bibliography
 from ..case.schema import Documented
@@ -43,7 +44,7 @@ BAD = {"rupture", "nuclear_pursuit", "frequent_incidents", "war", "war_without_u
     FUTURE_PREFIX + k for k in GRAVITY
 }
 GOOD = {FUTURE_PREFIX + "transformed_alliance", FUTURE_PREFIX + "managed_continuity"}
-VERDICT_TONE = {"model better": "down", "base rate better": "up"}  # the colours of a good and a bad change
+VERDICT_TONE = {"skill": "down", "worse than base rate": "up"}  # the colours of a good and a bad change
 BACKTEST_SERIES = {
     "credibility": "credibility of the US commitment",
     "public_support": "public support for nuclear weapons",
@@ -245,6 +246,13 @@ def _signposts(findings: Findings, ensemble: Ensemble) -> list[dict[str, str]]:
     return out
 
 
+def _with_interval(value: float | None, ci: list[float] | None, digits: int, sign: str = "") -> dict[str, str]:
+    if value is None:
+        return {"value": "–", "ci": ""}
+    interval = "" if ci is None else f"{ci[0]:.{digits}f} to {ci[1]:.{digits}f}"
+    return {"value": f"{value:{sign}.{digits}f}", "ci": interval}
+
+
 def _backtest(result: Backtest) -> dict[str, Any]:
     """The score table and charts of the backtest section."""
     history = result.replay.history
@@ -252,7 +260,6 @@ def _backtest(result: Backtest) -> dict[str, Any]:
     rows = []
     for kind, row in result.as_json()["events"].items():
         spec = history.kinds[kind]
-        said = verdict(row)
         rows.append(
             {
                 "kind": kind.replace("_", " "),
@@ -261,17 +268,25 @@ def _backtest(result: Backtest) -> dict[str, Any]:
                 "years": ", ".join(
                     str(y) for y in sorted(history.event_years[kind]) if spec.first_year <= y <= spec.last_year
                 ),
-                "brier_model": f"{row['brier_model']:.4f}",
+                "brier_model": _with_interval(row["brier_model"], row["brier_model_ci"], 4),
                 "brier_base": f"{row['brier_base']:.4f}",
-                "auc": "–" if row["auc"] is None else f"{row['auc']:.2f}",
-                "verdict": said,
-                "tone": VERDICT_TONE.get(said, ""),
+                "skills": [
+                    _with_interval(b["brier_skill"]["value"], [b["brier_skill"]["lo"], b["brier_skill"]["hi"]], 2, "+")
+                    for b in row["baselines"].values()
+                ],
+                "auc": _with_interval(row["auc"], row["auc_ci"], 2),
+                "carried_by": ", ".join(row["carried_by"]),
+                "verdict": row["verdict"],
+                "tone": VERDICT_TONE.get(row["verdict"], ""),
             }
         )
+    references = next(iter(result.scores.values()))["baselines"]
     return {
         "futures_text": f"{len(result.replay.experiments):,}",
         "first_year": int(years[0]),
         "last_year": int(years[-1]),
+        "references": [name.replace("_", " ") for name in references],
+        "block_years": BLOCK_YEARS,
         "scores": rows,
         "events_svg": charts.svg(charts.backtest_events(result.bands, result.events, history)),
         "series_svg": charts.svg(charts.backtest_series(result.bands, BACKTEST_SERIES)),

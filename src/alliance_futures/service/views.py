@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import NAMED_FUTURES
-from ..analysis.backtest import verdict
 from ..analysis.findings import Findings
 from ..analysis.matrix import driver_label
 from ..analysis.outcomes import outcome_label
@@ -97,7 +96,7 @@ def views(found: Findings, ensemble: Ensemble) -> dict[str, Any]:
             ],
             "backtest": {
                 "scores": {
-                    kind: {**row, "verdict": verdict(row), "meaning": history.kinds[kind].meaning}
+                    kind: {**row, "meaning": history.kinds[kind].meaning}
                     for kind, row in backtest.as_json()["events"].items()
                 },
                 "events_chart": charts.backtest_events(backtest.bands, backtest.events, history).to_dict(),

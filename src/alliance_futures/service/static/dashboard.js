@@ -240,10 +240,14 @@ async function results(id) {
       table(
         [
           { label: "event", value: ([k]) => k.replaceAll("_", " "), title: ([, s]) => s.meaning },
-          { label: "Brier model", value: ([, s]) => s.brier_model.toFixed(4) },
+          { label: "Brier model", value: ([, s]) => s.brier_model.toFixed(4), title: ([, s]) => `95% interval ${s.brier_model_ci.map((x) => x.toFixed(4)).join(" to ")}` },
           { label: "Brier base", value: ([, s]) => s.brier_base.toFixed(4) },
-          { label: "AUC", value: ([, s]) => (s.auc == null ? "–" : s.auc.toFixed(2)) },
-          { label: "verdict", value: ([, s]) => s.verdict },
+          ...["base_rate", "persistence", "logistic"].map((r) => ({
+            label: `skill vs ${r.replace("_", " ")}`,
+            value: ([, s]) => skillText(s.baselines[r].brier_skill),
+          })),
+          { label: "AUC", value: ([, s]) => (s.auc == null ? "–" : `${s.auc.toFixed(2)} (${s.auc_ci.map((x) => x.toFixed(2)).join("–")})`) },
+          { label: "verdict", value: ([, s]) => s.verdict, title: ([, s]) => (s.carried_by.length ? `carried by the recorded ${s.carried_by.join(", ")}: not a test of skill` : "") },
         ],
         Object.entries(backtest.scores),
       ),
@@ -252,6 +256,9 @@ async function results(id) {
     ),
   );
 }
+
+// A Brier skill score with its interval: "+0.19 (−0.12 to 0.54)"
+const skillText = (k) => (k.value == null ? "–" : `${k.value >= 0 ? "+" : ""}${k.value.toFixed(2)} (${k.lo.toFixed(2)} to ${k.hi.toFixed(2)})`);
 
 function comparisonTable(c) {
   const keys = [...Object.keys(c.named_futures).map((k) => `future:${k}`), ...Object.keys(c.summary.packages[c.packages[0]]).filter((k) => !k.startsWith("future:"))];
