@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import bargaining, report
-from .analysis import REQUIREMENTS, narrate, trace_future
+from .analysis import REQUIREMENTS, narrate, outcome_tables, trace_future
 from .analysis.backtest import Backtest, backtest_history
 from .analysis.calibration import DEFAULT_FUTURES as CALIBRATION_FUTURES
 from .analysis.calibration import calibrate as calibrate_case
@@ -236,7 +236,7 @@ def claims(run: str | Path | Ensemble) -> dict[str, Any]:
     ensemble = run if isinstance(run, Ensemble) else load_run(run).ensemble()
     if not ensemble.case.claims:
         raise InputError(ensemble.case.name, "the case has no claims: add a 'claims:' section", key="claims")
-    results, skipped = assess_claims(ensemble)
+    results, skipped = assess_claims(ensemble, outcome_tables(ensemble))
     return {"claims": {r.name: r.as_json() for r in results}, "skipped": skipped}
 
 

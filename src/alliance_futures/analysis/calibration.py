@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case, Policy
-from ..engine import parameter_values, replicate, sample
+from ..engine import parameter_values, per_vector, replicate, sample
 from ..engine.streams import Streams
 from ..model import LeverPlan, initial_state, step
 from ..model.state import NUCLEAR_EXPLORING, Array, Events, Levers, State
@@ -124,13 +124,13 @@ def calibrate(case: Case, policy: Policy, futures: int = DEFAULT_FUTURES, seed: 
     spread = hazards(case, policy, parameter_values(case, experiments), len(experiments), seed)
     rows = []
     for name, rate in case.base_rates.items():
-        per_vector = spread[name].reshape(vectors, REPLICATIONS).mean(axis=1)
+        vector_means = per_vector(spread[name], REPLICATIONS)
         rows.append(
             {
                 "hazard": name,
                 "central": float(np.mean(central[name])),
-                "p05": float(np.percentile(per_vector, 5)),
-                "p95": float(np.percentile(per_vector, 95)),
+                "p05": float(np.percentile(vector_means, 5)),
+                "p95": float(np.percentile(vector_means, 95)),
                 "base_rate": rate.value,
                 "base_low": rate.low,
                 "base_high": rate.high,

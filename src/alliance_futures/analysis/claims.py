@@ -13,6 +13,7 @@ the shares are rough; replications sharpen them (docs/analysis.md, "Replications
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from ..case import Claim
 from ..engine import Ensemble, per_vector
 from .compare import indicators
 from .discovery import Box, drivers, prim_box, rank_correlation
-from .outcomes import CONFIDENCE, mean_interval, outcome_label, outcome_tables
+from .outcomes import CONFIDENCE, mean_interval, outcome_label
 
 VERBS = {"lower": ("lowers", "raises"), "higher": ("raises", "lowers")}
 UNITS = {"us_net_cost": "USD bn a year"}  # every other outcome is a probability
@@ -137,18 +138,18 @@ def assess_claim(
     )
 
 
-def assess_claims(ensemble: Ensemble) -> tuple[list[ClaimResult], list[str]]:
-    """Every claim of the ensemble's case whose package and baseline were run; and a note for each one skipped."""
-    tables = outcome_tables(ensemble)
+def assess_claims(ensemble: Ensemble, tables: Mapping[str, pd.DataFrame]) -> tuple[list[ClaimResult], list[str]]:
+    """Every claim of the ensemble's case whose package and baseline were run (`tables`: the ensemble's
+    `outcome_tables`); and a note for each one skipped."""
+    flags = {name: indicators(table) for name, table in tables.items()}
+    baselines: dict[str, pd.DataFrame] = {}  # drivers per baseline package, read once
     results, skipped = [], []
     for name, claim in ensemble.case.claims.items():
         missing = [p for p in (claim.package, claim.baseline) if p not in tables]
         if missing:
             skipped.append(f"{name}: the run has no package {', '.join(missing)}")
             continue
-        difference = (
-            indicators(tables[claim.package])[claim.outcome] - indicators(tables[claim.baseline])[claim.outcome]
-        )
-        x = drivers(ensemble, claim.baseline)
+        difference = flags[claim.package][claim.outcome] - flags[claim.baseline][claim.outcome]
+        x = baselines.setdefault(claim.baseline, drivers(ensemble, claim.baseline))
         results.append(assess_claim(name, claim, x, difference.to_numpy(), ensemble.replications, ensemble.seed))
     return results, skipped

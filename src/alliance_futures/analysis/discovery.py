@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..engine import Ensemble
 from .interop import ema
-from .outcomes import outcome_label
+from .outcomes import CONFIDENCE, outcome_label
 
 PATH_DRIVERS = {
     "years_us_transactional": ("us_transactional", "share of years with a transactional US administration"),
@@ -42,7 +42,6 @@ MIN_COVERAGE = 0.5  # a reported box holds at least half of the cases of the out
 SCREEN = 12  # drivers passed to PRIM after screening
 BOOTSTRAP = 500  # resamples of the held-out vectors for the interval of the held-out lift
 MIN_LIFT = 1.5  # a region stands out when it makes the outcome at least half again as likely, on held-out vectors
-CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def analyse(
     x = drivers(ensemble, baseline)
     if matrix_drivers is not None:
         check_drivers(x, matrix_drivers)  # before the slow steps
-    claims, skipped = assess_claims(ensemble)
+    claims, skipped = assess_claims(ensemble, tables)
     boxes = [prim_box(x, ensemble.per_vector(flags[k].to_numpy()), k, seed=ensemble.seed) for k in DISCOVER]
     sobol = model_sobol(
         ensemble.case,

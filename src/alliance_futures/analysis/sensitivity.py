@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case, Policy
-from ..engine import parameter_values, simulate, uncertain_parameters
+from ..engine import parameter_values, per_vector, simulate, uncertain_parameters
 from ..engine.design import scale
 from .outcomes import outcome_label
 from .outcomes import outcomes as outcome_table
@@ -80,7 +80,7 @@ def model_sobol(
         streams = base_point * replications + np.tile(np.arange(replications), len(unit))
         paths = simulate(case, policy, params, streams, years, seed)
         table = outcome_table(paths.final, case, years)
-        return {k: table[k].to_numpy(dtype=float).reshape(len(unit), replications).mean(axis=1) for k in outputs}
+        return {k: per_vector(table[k].to_numpy(), replications) for k in outputs}
 
     return sobol(names, evaluate, base, seed)
 

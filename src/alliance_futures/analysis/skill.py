@@ -27,11 +27,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from .outcomes import CONFIDENCE
+
 BLOCK_YEARS = 5  # the longest recorded episode: the ROK's nuclear programme, 1972–76
 RESAMPLES = 2_000
 LOG_FLOOR = 0.001  # forecasts are clipped to [0.001, 0.999] for the log score
 JEFFREYS = 0.5  # prior count of each outcome in the persistence baseline's transition rates
-CONFIDENCE = 0.95
 
 
 def brier(forecast: np.ndarray, happened: np.ndarray) -> np.ndarray:
