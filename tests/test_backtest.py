@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,8 @@ from alliance_futures.case import InputError, load_history
 from alliance_futures.case.history import BUILTIN_HISTORY
 from alliance_futures.engine.replay import SERIES, recorded_years, replay, replay_case
 from alliance_futures.model import STATE_VARIABLES, initial_state
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 KINDS = {"troop_cut", "rok_nuclear", "cost_dispute", "exercise_suspension", "fatal_incident"}
 
@@ -40,12 +43,52 @@ def test_every_history_row_names_its_source(history):
     assert all(row.source.strip() for row in rows)
 
 
+def test_every_coded_row_names_its_rule_and_evidence(history):
+    """Orientations, axis turns and wars counted as overstretch are codings by a written rule: every such row names
+    its rule and the evidence it rests on, and docs/backtest.md states every rule."""
+    terms = [term for terms in history.administrations.values() for term in terms]
+    coded = {name: series for name, series in history.series.items() if series.rule is not None}
+    assert {"axis", "us_overstretch"} <= set(coded)
+    assert {t.rule for t in terms} | {s.rule for s in coded.values()} == set(history.rules)
+    assert all(t.evidence.strip() for t in terms)
+    assert all(p.evidence and p.evidence.strip() for s in coded.values() for p in s.points)
+    page = (DOCS / "backtest.md").read_text(encoding="utf-8")
+    assert all(f"**`{name}`**" in page for name in history.rules)
+
+
+def test_orientations_follow_the_rule_from_evidence_before_office(history):
+    """Nixon and Carter are transactional on their pre-office statements, not on the cuts they are scored on."""
+    terms = {t.leader: t for t in history.administrations["us"]}
+    assert history.orientation("us", 1970) == history.orientation("us", 1978) == "transactional"
+    assert "1967" in terms["Nixon"].evidence and "Guam" in terms["Nixon"].evidence  # Guam: named as not used
+    assert "campaign" in terms["Carter"].evidence
+
+
+def test_flips_reverse_one_coding_at_a_time(history):
+    flips = {what: variant for what, _, variant in history.flips()}
+    terms = sum(len(t) for t in history.administrations.values())
+    onsets = sum(1 for p in history.series["us_overstretch"].points if p.value)
+    assert len(flips) == terms + len(history.series["axis"].points) + onsets
+    years = range(history.first_year, history.last_year + 1)
+
+    def differs(variant, read):
+        return [y for y in years if read(variant, y) != read(history, y)]
+
+    carter = flips["Carter (1977) → internationalist"]
+    assert differs(carter, lambda h, y: h.orientation("us", y)) == [1977, 1978, 1979, 1980]
+    vietnam = flips["us_overstretch 1965–1972 removed"]
+    assert differs(vietnam, lambda h, y: h.series["us_overstretch"].value_in(y)) == list(range(1965, 1973))
+    nixon_china = flips["axis 1972 turn dropped"]
+    assert differs(nixon_china, lambda h, y: h.series["axis"].value_in(y)) == list(range(1972, 1990))
+    assert nixon_china.series["axis"].value_in(1980) == history.series["axis"].value_in(1971)
+
+
 def test_history_covers_what_the_issue_lists(history):
     assert {"troops", "cost_share", "us_demand", "dprk_warheads", "dprk_missiles", "trade_china_share"} <= set(
         history.series
     )
     assert "rok_defence_budget" in history.series and history.series["rok_defence_budget"].sets is None
-    assert history.orientation("us", 1970) == "transactional" and history.orientation("us", 1980) == "internationalist"
+    assert history.orientation("us", 1970) == "transactional" and history.orientation("us", 1985) == "internationalist"
     assert history.orientation("rok", 2019) == "progressive" and history.orientation("rok", 2023) == "conservative"
     assert set(history.event_years) == KINDS
     assert history.event_years["rok_nuclear"] == {1972, 1973, 1974, 1975, 1976}
@@ -267,6 +310,23 @@ def test_bad_history_files_get_a_clear_answer(tmp_path, case):
         load_history(_history_with(tmp_path, floor_on_a_lever), case, STATE_VARIABLES)
     assert e.value.key == "series.us_demand.sets"
 
+    def coded_without_evidence(d):
+        del d["series"]["axis"]["points"][2]["evidence"]
+
+    def unknown_rule(d):
+        d["administrations"]["us"][3]["rule"] = "hunch"
+
+    def orientation_rule_on_a_series(d):
+        d["series"]["axis"]["rule"] = "us_orientation"
+
+    with pytest.raises(InputError, match=r"rule 'axis_turns' needs 'evidence' on every point: \[1972\]") as e:
+        load_history(_history_with(tmp_path, coded_without_evidence), case, STATE_VARIABLES)
+    assert e.value.key == "series.axis"
+    with pytest.raises(InputError, match="Nixon: rule 'hunch' is not one of the 'rules'"):
+        load_history(_history_with(tmp_path, unknown_rule), case, STATE_VARIABLES)
+    with pytest.raises(InputError, match=r"series\.axis: rule 'us_orientation' flips by orientation"):
+        load_history(_history_with(tmp_path, orientation_rule_on_a_series), case, STATE_VARIABLES)
+
 
 def test_backtest_command_prints_scores_and_writes_the_csv(tmp_path):
     target = tmp_path / "bands.csv"
@@ -292,10 +352,30 @@ def test_backtest_command_prints_scores_and_writes_the_csv(tmp_path):
     table = cli("backtest", "--futures", 300)
     assert table.returncode == 0 and "troop cut" in table.stdout and "Brier" in table.stdout
     troop = next(line for line in table.stdout.splitlines() if line.strip().startswith("troop cut"))
-    shown = result["events"]["troop_cut"]  # another seed's futures would differ; the same seed and size agree
     assert "skill" in troop and " to " in troop  # every score is printed with its interval
     assert "cost dispute: carried by the recorded us_demand, cost_share" in table.stdout
-    del shown
+
+
+def test_backtest_sensitivity_replays_every_reversal_on_the_same_futures(history):
+    done = cli("backtest", "--futures", 100, "--sensitivity", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    flips = len(history.flips())
+    assert len(result["codings"]) == (1 + flips) * len(KINDS)
+    plain = json.loads(cli("backtest", "--futures", 100, "--format", "json").stdout)["events"]
+    for kind, summary in result["kinds"].items():
+        assert summary["flips"] == flips
+        assert summary["verdict"] == plain[kind]["verdict"]  # "as coded" is the plain backtest, same futures
+        assert summary["as_coded"]["brier_skill"] == pytest.approx(plain[kind]["brier_skill"]["value"])
+        lo, hi = summary["brier_skill_range"]
+        rows = [r for r in result["codings"] if r["kind"] == kind and r["coding"] != "as coded"]
+        assert lo == min(r["brier_skill"] for r in rows) and hi == max(r["brier_skill"] for r in rows)
+        changed = [r["coding"] for r in rows if r["verdict"] != summary["verdict"]]
+        assert [c["coding"] for c in summary["verdict_changes"]] == changed
+    table = cli("backtest", "--futures", 100, "--sensitivity")
+    assert table.returncode == 0, table.stderr
+    assert "Carter (1977) → internationalist" in table.stdout and "us_overstretch 1965–1972 removed" in table.stdout
+    assert f"over {flips} reversals" in table.stdout.replace("\n", " ")
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import bargaining, report
 from .analysis import REQUIREMENTS, narrate, outcome_tables, trace_future
-from .analysis.backtest import Backtest, backtest_history
+from .analysis.backtest import Backtest, backtest_history, coding_sensitivity, sensitivity_summary
 from .analysis.calibration import DEFAULT_FUTURES as CALIBRATION_FUTURES
 from .analysis.calibration import calibrate as calibrate_case
 from .analysis.claims import assess_claims
@@ -26,6 +26,7 @@ from .bargaining import Negotiation, Settings, Stakeholders, fit, read_deu3, rea
 from .case import (
     BUILTIN_CASE,
     Case,
+    History,
     InputError,
     Policy,
     builtin_policy_names,
@@ -168,6 +169,15 @@ def run(
     return simulate_ensemble(prepare(case, policies, futures, years, seed, workers, paths, replications=replications))
 
 
+def _history_of(case: str | Path | Case, history: str | Path | None, futures: int) -> tuple[Case, History]:
+    """The case and the history a backtest replays, with its number of futures checked."""
+    loaded = case if isinstance(case, Case) else load_case(case)
+    if not 1 <= futures <= MAX_BACKTEST_FUTURES:
+        problem = f"--futures must be from 1 to {MAX_BACKTEST_FUTURES:,}, got {futures}"
+        raise InputError("command line", problem, key="--futures")
+    return loaded, load_history(history, loaded, STATE_VARIABLES)
+
+
 def backtest(
     case: str | Path | Case = BUILTIN_CASE,
     history: str | Path | None = None,
@@ -175,11 +185,22 @@ def backtest(
     seed: int = DEFAULT_SEED,
 ) -> Backtest:
     """Replay the case's recorded history (the built-in one by default) and score the model against the events."""
-    loaded = case if isinstance(case, Case) else load_case(case)
-    if not 1 <= futures <= MAX_BACKTEST_FUTURES:
-        problem = f"--futures must be from 1 to {MAX_BACKTEST_FUTURES:,}, got {futures}"
-        raise InputError("command line", problem, key="--futures")
-    return backtest_history(loaded, load_history(history, loaded, STATE_VARIABLES), futures, seed)
+    return backtest_history(*_history_of(case, history, futures), futures, seed)
+
+
+def backtest_sensitivity(
+    case: str | Path | Case = BUILTIN_CASE,
+    history: str | Path | None = None,
+    futures: int = 5_000,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """The backtest's headline scores as coded and under every single reversal of an analyst coding of the history
+    (each administration's orientation, each coded turn or spell), on the same futures: `{"codings": [one row per
+    coding and kind], "kinds": {kind: the scores as coded, their range over the reversals and the reversals that
+    change the verdict}}`."""
+    table = coding_sensitivity(*_history_of(case, history, futures), futures, seed)
+    rows = table.astype(object).where(table.notna(), None).to_dict(orient="records")
+    return {"codings": rows, "kinds": sensitivity_summary(table)}
 
 
 def write_backtest_csv(result: Backtest, path: str | Path) -> Path:

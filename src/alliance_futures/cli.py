@@ -63,7 +63,7 @@ def fail(exc: InputError) -> typer.Exit:
 
 def comparison_table(summary: dict[str, Any], futures: int, years: int, first_year: int, replications: int) -> Table:
     """The table `run` prints: each package's probability of each named future and outcome, and the mean US net
-    cost, each with its 95% interval (docs/readme_table.py prints the README's copy with it)."""
+    cost, each with its 95% interval (docs/tables.py prints the README's copy with it)."""
     packages = list(summary["packages"])
     design = f" ({futures // replications:,} parameter vectors × {replications})" if replications > 1 else ""
     table = Table(
@@ -191,7 +191,7 @@ def report_command(
 
 
 def claims_table(result: dict[str, Any]) -> Table:
-    """The table `claims` prints (docs/readme_table.py prints the README's copy with it)."""
+    """The table `claims` prints (docs/tables.py prints the README's copy with it)."""
     t = Table(
         title="The source articles' claims tested on the run: the paired difference (points of probability, or USD "
         "bn) with its 95% interval, and the share of parameter vectors where each claim holds and fails",
@@ -338,20 +338,67 @@ def backtest_command(
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = api.DEFAULT_SEED,
     csv: Annotated[Path | None, typer.Option(help="CSV file for the yearly bands with their percentiles")] = None,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+    sensitivity: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivity",
+            help="reverse each analyst coding of the history in turn (each orientation, each coded turn or spell) "
+            "and print the headline scores under each, on the same futures",
+        ),
+    ] = False,
 ) -> None:
     """Replay the recorded past with the recorded drivers held, and score the model's yearly hazards against the
-    events that happened, next to a constant base rate."""
+    events that happened, next to a constant base rate, persistence and a logistic model on the recorded drivers."""
     try:
         result = api.backtest(case, history, futures, seed)
         written = api.write_backtest_csv(result, csv) if csv is not None else None
+        flips = api.backtest_sensitivity(case, history, futures, seed) if sensitivity else None
     except InputError as exc:
         raise fail(exc) from None
     if format is Format.json:
-        out.print_json(json.dumps(result.as_json()))
-    else:
+        out.print_json(json.dumps(result.as_json() if flips is None else flips))
+    elif flips is None:
         _print_backtest(result)
+    else:
+        _print_sensitivity(flips)
     if written is not None:
         err.print(f"Yearly bands: {written}", highlight=False)
+
+
+def _print_sensitivity(flips: dict[str, Any]) -> None:
+    kinds = flips["kinds"]
+    t = Table(
+        title="Backtest under each single reversal of an analyst coding: Brier skill score against the base rate / "
+        "AUC, and the verdict where it differs from the verdict as coded",
+        box=box.SIMPLE_HEAD,
+    )
+    t.add_column("coding")
+    t.add_column("rule")
+    for kind in kinds:
+        t.add_column(kind.replace("_", " "), justify="right")
+    cells: dict[str, dict[str, str]] = {}
+    rules: dict[str, str] = {}
+    for row in flips["codings"]:
+        skill = "–" if row["brier_skill"] is None else f"{row['brier_skill']:+.2f}"
+        auc = "–" if row["auc"] is None else f"{row['auc']:.2f}"
+        changed = "" if row["verdict"] == kinds[row["kind"]]["verdict"] else f" [red]{row['verdict']}[/]"
+        cells.setdefault(row["coding"], {})[row["kind"]] = f"{skill} / {auc}{changed}"
+        rules[row["coding"]] = row["rule"]
+    for coding, by_kind in cells.items():
+        t.add_row(coding, rules[coding], *(by_kind[kind] for kind in kinds))
+    out.print(t)
+    for kind, summary in kinds.items():
+        span = summary["brier_skill_range"]
+        spread = "" if span is None else f", from {span[0]:+.2f} to {span[1]:+.2f} over {summary['flips']} reversals"
+        changes = summary["verdict_changes"]
+        moved = (
+            f"'{summary['verdict']}' under every reversal"
+            if not changes
+            else f"'{summary['verdict']}' as coded; " + "; ".join(f"{c['verdict']} if {c['coding']}" for c in changes)
+        )
+        coded = summary["as_coded"]["brier_skill"]
+        shown = "–" if coded is None else f"{coded:+.2f}"
+        out.print(f"{kind.replace('_', ' ')}: skill vs base rate {shown} as coded{spread}; verdict {moved}")
 
 
 def _interval(ci: list[float] | None, digits: int) -> str:

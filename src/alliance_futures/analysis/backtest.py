@@ -161,3 +161,58 @@ def backtest_history(case: Case, history: History, futures: int, seed: int) -> B
     events = event_table(result)
     drivers = recorded_drivers(history, result.calendar_years)
     return Backtest(result, bands(result), events, scores(events, drivers, history.kinds, seed))
+
+
+AS_CODED = "as coded"
+
+
+def coding_sensitivity(case: Case, history: History, futures: int, seed: int) -> pd.DataFrame:
+    """The headline scores as coded and under every single reversal of an analyst coding (`History.flips`), on
+    the same futures and seed: one row per coding and kind, with the Brier skill score against the base rate and its
+    interval, the AUC and the verdict."""
+    rows = []
+    for what, rule, variant in [(AS_CODED, "", history), *history.flips()]:
+        for kind, score in backtest_history(case, variant, futures, seed).scores.items():
+            skill_score = score["brier_skill"]
+            rows.append(
+                {
+                    "coding": what,
+                    "rule": rule,
+                    "kind": kind,
+                    "brier_skill": skill_score["value"],
+                    "brier_skill_lo": skill_score["lo"],
+                    "brier_skill_hi": skill_score["hi"],
+                    "auc": score["auc"],
+                    "verdict": score["verdict"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def sensitivity_summary(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per kind, from `coding_sensitivity`'s table: the headline scores as coded, the range of the Brier skill
+    score against the base rate and of the AUC over the single reversals, and every reversal that changes the
+    verdict."""
+    out = {}
+    for kind, rows in table.groupby("kind", sort=False):
+        coded = rows[rows["coding"] == AS_CODED].iloc[0]
+        flipped = rows[rows["coding"] != AS_CODED]
+        changed = flipped[flipped["verdict"] != coded["verdict"]]
+        out[str(kind)] = {
+            "as_coded": {"brier_skill": _number(coded["brier_skill"]), "auc": _number(coded["auc"])},
+            "verdict": coded["verdict"],
+            "flips": len(flipped),
+            "brier_skill_range": _range(flipped["brier_skill"]),
+            "auc_range": _range(flipped["auc"]),
+            "verdict_changes": changed[["coding", "verdict"]].to_dict(orient="records"),
+        }
+    return out
+
+
+def _number(value: Any) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def _range(values: pd.Series) -> list[float] | None:
+    known = values.dropna().astype(float)
+    return None if known.empty else [float(known.min()), float(known.max())]

@@ -22,7 +22,24 @@ class Sourced(Strict):
     source: str = Field(min_length=1)
 
 
-class Administration(Sourced):
+class Rule(Sourced):
+    """A written rule by which an analyst coding is made, applied to every row that names it, and how
+    `alliance-futures backtest --sensitivity` flips a row: `orientation` swaps an administration's orientation,
+    `turns` drops a turn of a coded series (the value before it runs on), `spells` removes a spell of a coded flag
+    (a point above 0 takes the value before it)."""
+
+    rule: str = Field(min_length=1)
+    flips: Literal["orientation", "turns", "spells"]
+
+
+class Coded(Strict):
+    """A row coded by a written rule: the rule's name and the evidence the row rests on."""
+
+    rule: str = Field(min_length=1)
+    evidence: str = Field(min_length=1)
+
+
+class Administration(Sourced, Coded):
     leader: str
     party: str
     start: datetime.date
@@ -38,10 +55,12 @@ class Agreement(Sourced):
 
 
 class Point(Sourced):
-    """A recorded value from `year` on; None ends the record (the model's mechanism runs from there)."""
+    """A recorded value from `year` on; None ends the record (the model's mechanism runs from there). A point of a
+    coded series names the evidence it rests on."""
 
     year: int
     value: float | None
+    evidence: str | None = Field(default=None, min_length=1)
 
 
 class Sets(Strict):
@@ -65,6 +84,7 @@ class Sets(Strict):
 
 class Series(Strict):
     sets: Sets | None
+    rule: str | None = Field(default=None, description="the rule its values are coded by, if an analyst coded them")
     scale: float = Field(default=1.0, gt=0, description="model unit per recorded unit")
     unit: str = Field(min_length=1)
     meaning: str = Field(min_length=1)
@@ -75,6 +95,8 @@ class Series(Strict):
         years = [p.year for p in self.points]
         if years != sorted(set(years)):
             raise ValueError(f"point years must increase, got {years}")
+        if self.rule is not None and (bare := [p.year for p in self.points if p.evidence is None]):
+            raise ValueError(f"a series coded by rule '{self.rule}' needs 'evidence' on every point: {bare}")
         return self
 
     def value_in(self, year: int) -> float | None:
@@ -112,6 +134,7 @@ class History(Strict):
     description: str
     first_year: int = Field(ge=1900, description="year of the initial state")
     last_year: int
+    rules: dict[str, Rule]
     initial: dict[str, Parameter]
     administrations: dict[Side, list[Administration]]
     agreements: list[Agreement]
@@ -129,6 +152,17 @@ class History(Strict):
             raise ValueError("'series.cost_share' must record at least one payment above 0 (the demands' yardstick)")
         if self.last_year <= self.first_year:
             raise ValueError(f"'last_year' ({self.last_year}) must come after 'first_year' ({self.first_year})")
+        coded = [
+            (f"administrations.{side}: {t.leader}", t.rule, True)
+            for side, ts in self.administrations.items()
+            for t in ts
+        ]
+        coded += [(f"series.{name}", s.rule, False) for name, s in self.series.items() if s.rule is not None]
+        for where, rule, is_term in coded:
+            if rule not in self.rules:
+                raise ValueError(f"{where}: rule '{rule}' is not one of the 'rules' ({', '.join(sorted(self.rules))})")
+            if (self.rules[rule].flips == "orientation") != is_term:
+                raise ValueError(f"{where}: rule '{rule}' flips by {self.rules[rule].flips}, which does not fit here")
         for side, terms in self.administrations.items():
             for term in terms:
                 if term.orientation not in ORIENTATIONS[side]:
@@ -152,6 +186,38 @@ class History(Strict):
     def sma_renewal_year(self, year: int) -> int:
         """First year of the next agreement not yet begun by the start of `year` (`year` itself if one begins)."""
         return min((a.first_year for a in self.agreements if a.first_year >= year), default=year + 1_000)
+
+    def flips(self) -> list[tuple[str, str, History]]:
+        """Every single reversal of an analyst coding, as `(what, rule, the history with it reversed)`: each
+        administration with the other orientation of its side; each turn of a series coded by a `turns` rule
+        dropped (the value before it runs on; the model's own drift before a first turn); each spell of a series
+        coded by a `spells` rule removed (its onset takes the value before it)."""
+        out = []
+        for side, terms in self.administrations.items():
+            for i, term in enumerate(terms):
+                other = next(o for o in ORIENTATIONS[side] if o != term.orientation)
+                swapped = [*terms[:i], term.model_copy(update={"orientation": other}), *terms[i + 1 :]]
+                administrations = {**self.administrations, side: swapped}
+                what = f"{term.leader} ({term.start.year}) → {other}"
+                out.append((what, term.rule, self.model_copy(update={"administrations": administrations})))
+        for name, series in self.series.items():
+            if series.rule is None:
+                continue
+            spells = self.rules[series.rule].flips == "spells"
+            for i, point in enumerate(series.points):
+                if spells and (i == 0 or not point.value):
+                    continue
+                points = list(series.points)
+                if spells:
+                    points[i] = point.model_copy(update={"value": points[i - 1].value})
+                    end = next((p.year for p in points[i + 1 :] if not p.value), None)
+                    what = f"{name} {point.year}–{end - 1 if end else ''} removed"
+                else:
+                    del points[i]
+                    what = f"{name} {point.year} turn dropped"
+                changed = series.model_copy(update={"points": points})
+                out.append((what, series.rule, self.model_copy(update={"series": {**self.series, name: changed}})))
+        return out
 
     @cached_property
     def event_years(self) -> dict[str, set[int]]:

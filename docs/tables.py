@@ -1,0 +1,165 @@
+"""Write the tables that the README and docs/backtest.md quote, from runs anyone can repeat.
+
+    python docs/tables.py          # rewrite the tables in README.md and docs/backtest.md
+    python docs/tables.py --check  # exit 1 if any table is not what the runs give
+
+Each table sits between '<!-- begin NAME: docs/tables.py -->' and '<!-- end NAME -->'. The README's come from a
+default run (the built-in case, all six packages, 10,000 futures: 1,000 parameter vectors × 10 replications, 20
+years, seed 1953) as `alliance-futures run` and `alliance-futures claims` print them; docs/backtest.md's from
+`alliance-futures backtest --format json` and `--sensitivity` (5,000 futures, seed 1953) and from the history's
+codings. tests/test_docs.py checks that the pages hold this script's output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+import alliance_futures as af
+from alliance_futures import api
+from alliance_futures.cli import claims_table, comparison_table
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+BACKTEST = ROOT / "docs" / "backtest.md"
+WIDTH = 150  # columns the text tables are laid out in; README code blocks scroll sideways beyond that
+BACKTEST_FUTURES = 5_000
+
+
+def block(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- begin {name}: docs/tables\.py -->\n)(.*?)(<!-- end {name} -->)", re.S)
+
+
+def plain(table: Table) -> str:
+    console = Console(width=WIDTH, file=io.StringIO(), color_system=None, record=True)
+    console.print(table)
+    text = "\n".join(line.rstrip() for line in console.export_text().splitlines()).strip("\n")
+    return f"```text\n{text}\n```\n"
+
+
+def readme_tables() -> dict[str, str]:
+    """The tables a default `alliance-futures run` and `alliance-futures claims` on it print, as plain text."""
+    ensemble = af.run()
+    summary = af.summarize(af.outcome_tables(ensemble), ensemble.replications)
+    first = int(ensemble.calendar_years[0])
+    run = comparison_table(summary, ensemble.futures, ensemble.years, first, ensemble.replications)
+    return {"default-run table": plain(run), "claims table": plain(claims_table(af.claims(ensemble)))}
+
+
+def markdown(header: list[str], rows: list[list[str]]) -> str:
+    lines = [header, ["---"] * len(header), *rows]
+    return "".join("| " + " | ".join(cell.replace("|", "/") for cell in line) + " |\n" for line in lines)
+
+
+def interval(score: dict[str, Any]) -> str:
+    return f"{score['value']:+.2f} ({score['lo']:.2f} to {score['hi']:.2f})"
+
+
+def backtest_tables() -> dict[str, str]:
+    """The scores of `alliance-futures backtest --format json`, the history's analyst codings with their rules and
+    evidence, and what `--sensitivity` finds, as Markdown tables."""
+    scores = api.backtest(futures=BACKTEST_FUTURES, seed=api.DEFAULT_SEED).as_json()["events"]
+    references = ("base_rate", "persistence", "logistic")
+    results = []
+    for kind, s in scores.items():
+        lo, hi = s["brier_model_ci"]
+        auc = "–" if s["auc"] is None else f"{s['auc']:.2f} ({s['auc_ci'][0]:.2f}–{s['auc_ci'][1]:.2f})"
+        results.append(
+            [
+                kind,
+                f"{s['brier_model']:.4f} ({lo:.4f}–{hi:.4f})",
+                *(f"{s['baselines'][r]['brier']:.4f}" for r in references),
+                *(interval(s["baselines"][r]["brier_skill"]) for r in references),
+                auc,
+                s["verdict"],
+            ]
+        )
+    header = ["kind", "Brier, model", *(f"Brier, {r.replace('_', ' ')}" for r in references)]
+    header += [*(f"skill vs {r.replace('_', ' ')}" for r in references), "AUC", "verdict"]
+
+    case = api.load_case()
+    history = api.load_history(None, case, api.STATE_VARIABLES)
+    codings = [
+        [f"{term.leader} ({term.start.year})", term.orientation, term.rule, term.evidence]
+        for terms in history.administrations.values()
+        for term in terms
+    ]
+    codings += [
+        [f"{name} {point.year}", f"{point.value:g}", series.rule, point.evidence or ""]
+        for name, series in history.series.items()
+        if series.rule is not None
+        for point in series.points
+    ]
+
+    flips = api.backtest_sensitivity(case, None, BACKTEST_FUTURES, api.DEFAULT_SEED)["kinds"]
+    sensitivity = []
+    for kind, s in flips.items():
+        span, auc_span = s["brier_skill_range"], s["auc_range"]
+        coded_auc = s["as_coded"]["auc"]
+        changes = "; ".join(f"{c['verdict']} if {c['coding']}" for c in s["verdict_changes"]) or "none"
+        sensitivity.append(
+            [
+                kind,
+                f"{s['as_coded']['brier_skill']:+.2f}",
+                f"{span[0]:+.2f} to {span[1]:+.2f}",
+                "–" if coded_auc is None else f"{coded_auc:.2f}",
+                "–" if auc_span is None else f"{auc_span[0]:.2f} to {auc_span[1]:.2f}",
+                s["verdict"],
+                changes,
+            ]
+        )
+    reversals = next(iter(flips.values()))["flips"]
+    return {
+        "backtest results": markdown(header, results),
+        "codings": markdown(["row", "coded as", "rule", "evidence"], codings),
+        "coding sensitivity": markdown(
+            [
+                "kind",
+                "skill vs base rate, as coded",
+                f"over the {reversals} reversals",
+                "AUC, as coded",
+                "AUC over the reversals",
+                "verdict as coded",
+                "reversals that change the verdict",
+            ],
+            sensitivity,
+        ),
+    }
+
+
+PAGES: dict[Path, Callable[[], dict[str, str]]] = {README: readme_tables, BACKTEST: backtest_tables}
+
+
+def quoted(text: str, page: Path, name: str) -> str:
+    found = block(name).search(text)
+    if found is None:
+        raise SystemExit(f"{page}: no '<!-- begin {name}: docs/tables.py -->' … '<!-- end {name} -->' block")
+    return found.group(2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    args = parser.parse_args()
+    for page, make in PAGES.items():
+        text, tables = page.read_text(encoding="utf-8"), make()
+        if args.check:
+            if any(quoted(text, page, name) != table for name, table in tables.items()):
+                sys.exit(1)
+            continue
+        for name, table in tables.items():
+            quoted(text, page, name)  # refuse a page without the block before writing anything
+            text = block(name).sub(lambda m, t=table: m.group(1) + t + m.group(3), text)
+        page.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
