@@ -78,12 +78,21 @@ def backtest_tables() -> dict[str, str]:
                 f"{s['brier_model']:.4f} ({lo:.4f}–{hi:.4f})",
                 *(f"{s['baselines'][r]['brier']:.4f}" for r in references),
                 *(interval(s["baselines"][r]["brier_skill"]) for r in references),
+                interval(s["ahead"]["brier_skill"]["base_rate"]),
                 auc,
                 s["verdict"],
             ]
         )
     header = ["kind", "Brier, model", *(f"Brier, {r.replace('_', ' ')}" for r in references)]
-    header += [*(f"skill vs {r.replace('_', ' ')}" for r in references), "AUC", "verdict"]
+    header += [*(f"skill vs {r.replace('_', ' ')}" for r in references), "start of year: skill vs base rate"]
+    header += ["AUC", "verdict"]
+
+    parts = ("reliability", "resolution", "uncertainty")
+    murphy = [
+        [kind, f"{s['brier_model']:.4f}"]
+        + [f"{s['murphy'][p]['value']:.4f} ({s['murphy'][p]['lo']:.4f}–{s['murphy'][p]['hi']:.4f})" for p in parts]
+        for kind, s in scores.items()
+    ]
 
     case = api.load_case()
     history = api.load_history(None, case, api.STATE_VARIABLES)
@@ -119,6 +128,7 @@ def backtest_tables() -> dict[str, str]:
     reversals = next(iter(flips.values()))["flips"]
     return {
         "backtest results": markdown(header, results),
+        "murphy": markdown(["kind", "Brier, model", *parts], murphy),
         "codings": markdown(["row", "coded as", "rule", "evidence"], codings),
         "coding sensitivity": markdown(
             [

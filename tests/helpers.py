@@ -46,7 +46,7 @@ def cli(*args, cwd=None):
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env={"PATH": "/usr/bin:/bin"},  # output to a pipe, as `alliance-futures … > file` gives it
         timeout=300,
     )
 

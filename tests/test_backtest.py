@@ -128,6 +128,27 @@ def test_replay_holds_recorded_drivers(case, history):
     assert years[1961][0].floors == {"nuclear_status": 0.0} and years[1962][0].floors == {"nuclear_status": 1.0}
 
 
+def test_the_start_of_year_forecast_sees_nothing_recorded_in_its_year(case, history, tmp_path):
+    """Change what was recorded for 1971 (no withdrawal, a missile barrage): the replay's 1971 moves, the forecast
+    made at the start of 1971 does not, and the one made at the start of 1972 does."""
+
+    def rewrite_1971(d):
+        troops = d["series"]["troops"]["points"]
+        assert troops[7]["year"] == 1971
+        troops[7]["value"] = 66531  # no cut in 1971: it comes in 1972
+        troops.insert(8, {"year": 1972, "value": 43000, "source": "a test"})
+        d["series"]["dprk_missiles"]["points"].insert(0, {"year": 1971, "value": 69, "source": "a test"})
+        d["series"]["dprk_missiles"]["points"].insert(1, {"year": 1972, "value": None, "source": "a test"})
+
+    edited = load_history(_history_with(tmp_path, rewrite_1971), case, STATE_VARIABLES)
+    base, changed = replay(case, history, 300, 5), replay(case, edited, 300, 5)
+    t = {int(y): i for i, y in enumerate(base.calendar_years)}
+    for name in SERIES:
+        np.testing.assert_array_equal(base.ahead[name][:, : t[1971] + 1], changed.ahead[name][:, : t[1971] + 1])
+    assert not np.array_equal(base.series["credibility"][:, t[1971]], changed.series["credibility"][:, t[1971]])
+    assert not np.array_equal(base.ahead["credibility"][:, t[1972]], changed.ahead["credibility"][:, t[1972]])
+
+
 def test_a_recorded_floor_raises_the_state_and_keeps_what_lies_above(case, history):
     start = replay_case(case, history)
     recorded, _ = recorded_years(history, start, {"dprk.warheads_scale": 60.0, "posture.signal_cut": 0.16})[1962]
@@ -139,6 +160,7 @@ def test_replay_is_deterministic_and_seeded(case, history):
     a, b, c = (replay(case, history, 200, seed) for seed in (7, 7, 8))
     for name in SERIES:
         np.testing.assert_array_equal(a.series[name], b.series[name])
+        np.testing.assert_array_equal(a.ahead[name], b.ahead[name])
     assert not np.array_equal(a.series["credibility"], c.series["credibility"])
 
 
@@ -154,6 +176,33 @@ def test_replay_directions_follow_the_recorded_drivers(case, history):
     assert mean["cost_dispute"][: year[1990] + 1].max() == 0.0
     for name in SERIES:
         assert result.series[name].min() >= 0.0 and result.series[name].max() <= 1.0
+
+
+def test_murphy_decomposition_adds_up_and_tells_calibration_from_discrimination():
+    """CORP (Dimitriadis, Gneiting & Jordan 2021): BS = reliability − resolution + uncertainty exactly; a calibrated
+    forecast has reliability 0; a constant forecast resolves nothing; squeezing a good forecast toward 0 keeps its
+    resolution (its ranking) and costs reliability."""
+    happened = np.array([False] * 6 + [True] * 2 + [False] * 6 + [True] * 2)
+    sharp = np.where(happened, 0.8, 0.1)
+    for forecast in (sharp, np.full(16, 0.25), sharp / 4, np.linspace(0.05, 0.9, 16)):
+        m = skill.murphy(forecast, happened)
+        assert m["reliability"] - m["resolution"] + m["uncertainty"] == pytest.approx(brier(forecast, happened))
+        assert m["reliability"] >= 0 and m["resolution"] >= 0 and m["uncertainty"] == pytest.approx(0.25 * 0.75)
+    assert skill.murphy(np.full(16, 0.25), happened) == pytest.approx(
+        {"reliability": 0.0, "resolution": 0.0, "uncertainty": 0.1875}
+    )
+    calibrated = np.where(happened, 1.0, 0.0)  # perfectly sharp and right: calibrated and fully resolving
+    assert skill.murphy(calibrated, happened) == pytest.approx(
+        {"reliability": 0.0, "resolution": 0.1875, "uncertainty": 0.1875}
+    )
+    squeezed = skill.murphy(sharp / 4, happened)
+    assert squeezed["resolution"] == pytest.approx(skill.murphy(sharp, happened)["resolution"])
+    assert squeezed["reliability"] > skill.murphy(sharp, happened)["reliability"]
+    np.testing.assert_array_equal(
+        skill.recalibrated(np.array([0.3, 0.1, 0.2, 0.2]), np.array([1, 0, 1, 0])), [1, 0, 0.5, 0.5]
+    )
+    parts = skill.decomposition(sharp, happened, seed=3)
+    assert all(p["lo"] <= p["value"] <= p["hi"] for p in parts.values())
 
 
 def test_brier_on_hand_made_cases():
@@ -182,6 +231,7 @@ def test_scores_compare_with_the_windows_base_rate_and_the_references(history):
             "kind": "troop_cut",
             "year": years,
             "forecast": np.where(happened, 0.6, 0.05),
+            "ahead": np.where(happened, 0.6, 0.05),  # what was known at the start of each year was enough
             "happened": happened,
             "before": np.isin(years - 1, [1969, 1970, 1971, 1977, 1990, 1991]),
         }
@@ -198,6 +248,13 @@ def test_scores_compare_with_the_windows_base_rate_and_the_references(history):
     lo, hi = row["brier_model_ci"]
     assert lo <= row["brier_model"] <= hi
     assert row["verdict"] == "skill"  # a forecast that separates every year beats every reference
+    assert row["ahead"]["brier_model"] == row["brier_model"]
+    assert set(row["ahead"]["brier_skill"]) == {"base_rate", "persistence", "logistic"}
+    late = events.assign(ahead=np.where(events["before"], 0.6, 0.05))  # from the start of a year, a year behind
+    behind = scores(late, recorded_drivers(history, years), history.kinds, seed=1)["troop_cut"]
+    assert behind["ahead"]["brier_model"] == pytest.approx(np.mean((late["ahead"] - happened) ** 2))
+    assert behind["ahead"]["brier_model"] > row["brier_model"] and behind["brier_model"] == row["brier_model"]
+    assert behind["verdict"] == "no demonstrated skill"  # skill must hold from what was known at the start
     carried = scores(events, recorded_drivers(history, years), {"troop_cut": _carried(history)}, seed=1)["troop_cut"]
     assert carried["carried_by"] == ["troops"] and carried["verdict"] == "no demonstrated skill"
 
@@ -207,13 +264,14 @@ def _carried(history):
 
 
 def test_verdicts_follow_the_intervals():
-    def row(base, *others, carried=()):
+    def row(base, *others, carried=(), ahead=(0.1, 0.3)):
         skills = [{"value": 0.0, "lo": lo, "hi": hi} for lo, hi in (base, *others)]
         names = ["base_rate", "persistence", "logistic"][: len(skills)]
         return {
             "brier_skill": skills[0],
             "carried_by": list(carried),
             "baselines": {n: {"brier_skill": k} for n, k in zip(names, skills, strict=True)},
+            "ahead": {"brier_skill": {"base_rate": {"value": 0.0, "lo": ahead[0], "hi": ahead[1]}}},
         }
 
     assert verdict(row((0.1, 0.3), (0.05, 0.2))) == "skill"
@@ -221,6 +279,7 @@ def test_verdicts_follow_the_intervals():
     assert verdict(row((-0.1, 0.3), (0.05, 0.2))) == "no demonstrated skill"
     assert verdict(row((-0.3, -0.1), (0.05, 0.2))) == "worse than base rate"
     assert verdict(row((0.1, 0.3), (0.05, 0.2), carried=["us_demand"])) == "no demonstrated skill"
+    assert verdict(row((0.1, 0.3), (0.05, 0.2), ahead=(-0.1, 0.2))) == "no demonstrated skill"  # not from the start
 
 
 def test_block_resamples_keep_runs_of_consecutive_years():

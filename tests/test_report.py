@@ -60,8 +60,9 @@ def test_report_renders_every_section_offline_without_console_errors(page):
         assert heading.count() == 1 and heading.is_visible(), section
         assert page.locator(f"nav a[href='#{section}']").count() == 1
     assert problems == []  # no console errors or warnings, and no request leaves the file
-    # charts are inline SVG with drawn marks: the timeline, three fan charts, Sobol bars and paired differences
-    for section, charts in (("over-time", 4), ("sensitivity", 1), ("comparison", 1), ("backtest", 2)):
+    # charts are inline SVG with drawn marks: the timeline, three fan charts, Sobol bars, paired differences, and the
+    # backtest's forecasts, reliability curves and replayed series
+    for section, charts in (("over-time", 4), ("sensitivity", 1), ("comparison", 1), ("backtest", 3)):
         svgs = page.locator(f"section#{section} .chart svg")
         assert svgs.count() == charts
         assert svgs.first.bounding_box()["height"] > 100
@@ -114,7 +115,18 @@ def test_report_backtest_is_the_backtest_commands(page):
         )
         against = score["baselines"]["persistence"]["brier_skill"]
         assert cells[7] == f"{against['value']:+.2f} ({against['lo']:.2f} to {against['hi']:.2f})"
+        early = score["ahead"]["brier_skill"]["base_rate"]
+        assert cells[9] == f"{early['value']:+.2f} ({early['lo']:.2f} to {early['hi']:.2f})"
         assert cells[-1] == score["verdict"]
+    murphy = page.locator("#backtest-murphy tr")
+    assert murphy.count() == 1 + len(expected)
+    for i, score in enumerate(expected.values(), start=1):
+        cells = murphy.nth(i).locator("td").all_inner_texts()
+        parts = score["murphy"]
+        assert cells[2:] == [f"{parts[p]['value']:.4f} ({parts[p]['lo']:.4f} to {parts[p]['hi']:.4f})" for p in parts]
+        assert parts["reliability"]["value"] - parts["resolution"]["value"] + parts["uncertainty"]["value"] == (
+            pytest.approx(score["brier_model"])
+        )
 
 
 def test_report_claims_are_the_claims_commands(page, default_report):

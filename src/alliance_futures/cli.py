@@ -32,7 +32,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-PIPED_WIDTH = 200  # columns when output goes to a file or a pipe: wide enough that no table column is cut
+PIPED_WIDTH = 240  # columns when output goes to a file or a pipe: wide enough that no table column is cut
 
 
 def console(stream: TextIO) -> Console:
@@ -410,17 +410,19 @@ def _print_backtest(result: api.Backtest) -> None:
     t = Table(
         title=f"Backtest, {years[0]}–{years[-1]}: {len(result.replay.experiments):,} replayed futures against the "
         "recorded events. Brier score (lower is better) and AUC with 95% block-bootstrap intervals; Brier skill "
-        "score of the model against each reference (above 0: the model is better)",
+        "score of the model against each reference (above 0: the model is better), and of its forecast made at the "
+        "start of each year, from what was recorded by then",
         box=box.SIMPLE_HEAD,
     )
     references = ("base_rate", "persistence", "logistic")
     columns = ("event", "event years", "Brier, model", *(f"skill vs {r.replace('_', ' ')}" for r in references))
+    columns += ("start of year: skill vs base rate",)
     for column in (*columns, "AUC", "verdict"):
         t.add_column(column, justify="left" if column in ("event", "verdict") else "right")
     kinds = result.replay.history.kinds
     for kind, row in result.as_json()["events"].items():
         colour = {"skill": "green", "worse than base rate": "red"}.get(row["verdict"], "default")
-        skills = [row["baselines"][r]["brier_skill"] for r in references]
+        skills = [row["baselines"][r]["brier_skill"] for r in references] + [row["ahead"]["brier_skill"]["base_rate"]]
         t.add_row(
             kind.replace("_", " "),
             f"{row['n_event_years']} of {row['n_years']} ({kinds[kind].first_year}–{kinds[kind].last_year})",

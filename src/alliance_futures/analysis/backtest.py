@@ -6,9 +6,11 @@ exercise suspensions, fatal incidents) the forecast is the mean over futures of 
 and each year of the kind's window is a yes or no. The model is scored beside three references on the same years
 (`analysis.skill`): the window's base rate, persistence, and a logistic regression on the recorded drivers known at
 the start of the year (who governs that year, and every recorded series as it stood the year before), the last two
-fitted out of sample by leaving out blocks of years. Every score has a block-bootstrap interval over years. The
-verdict says "skill" only where the model's Brier skill score against every reference has an interval above zero and
-no recorded input carries the event (a kind's `carried_by`: the cost-sharing disputes restate the demands on record),
+fitted out of sample by leaving out blocks of years. The model is scored twice: as replayed, and as forecast at the
+start of each year from what was recorded by then (`Replay.ahead`). Every score has a block-bootstrap interval over
+years, and the model's Brier score its Murphy decomposition (CORP). The verdict says "skill" only where the model's
+Brier skill score against every reference has an interval above zero, both ways, and no recorded input carries the
+event (a kind's `carried_by`: the cost-sharing disputes restate the demands on record),
 "worse than base rate" where its interval against the base rate lies below zero, and "no demonstrated skill"
 otherwise. The model's parameters are the case's, set from the literature and base rates for the present, not
 fitted to these years (`docs/backtest.md` lists the structural changes made after seeing scores).
@@ -54,9 +56,11 @@ def bands(result: Replay) -> pd.DataFrame:
 
 
 def event_table(result: Replay) -> pd.DataFrame:
-    """One row per kind and scored year: the model's forecast, whether the event happened, and whether it happened
-    the year before."""
+    """One row per kind and scored year: the model's forecast, its forecast made at the start of the year (from
+    the recorded inputs as they stood at the end of the year before), whether the event happened, and whether it
+    happened the year before."""
     mean = {name: result.series[name].mean(axis=0, dtype=np.float64) for name in SERIES}
+    ahead = {name: result.ahead[name].mean(axis=0, dtype=np.float64) for name in SERIES}
     years = result.calendar_years
     rows = []
     for kind, spec in result.history.kinds.items():
@@ -68,6 +72,7 @@ def event_table(result: Replay) -> pd.DataFrame:
                     "kind": kind,
                     "year": years[scored],
                     "forecast": mean[spec.forecast][scored],
+                    "ahead": ahead[spec.forecast][scored],
                     "happened": np.isin(years[scored], recorded),
                     "before": np.isin(years[scored] - 1, recorded),
                 }
@@ -93,9 +98,10 @@ def recorded_drivers(history: History, years: np.ndarray) -> pd.DataFrame:
 def scores(
     events: pd.DataFrame, drivers: pd.DataFrame, kinds: Mapping[str, EventKind], seed: int
 ) -> dict[str, dict[str, Any]]:
-    """Per kind: the model's Brier score, log score and AUC with their intervals, each reference's, the model's
-    Brier skill score against each reference, the recorded series that carry the event, and the verdict (see the
-    module's docstring)."""
+    """Per kind: the model's Brier score, log score and AUC with their intervals and its Brier score's Murphy
+    decomposition (reliability, resolution, uncertainty), each reference's scores, the model's Brier skill score
+    against each reference, the same for its start-of-year forecast, the recorded series that carry the event, and
+    the verdict (see the module's docstring)."""
     out = {}
     for kind, group in events.groupby("kind", sort=False):
         happened = group["happened"].to_numpy()
@@ -109,6 +115,8 @@ def scores(
         }
         scored = skill.compare(forecasts, happened, MODEL, seed)
         model = scored.pop(MODEL)
+        early = skill.compare({**forecasts, MODEL: group["ahead"].to_numpy()}, happened, MODEL, seed)
+        early_model = early.pop(MODEL)
         row = {
             "carried_by": list(kinds[str(kind)].carried_by),
             "brier_model": model["brier"],
@@ -119,20 +127,26 @@ def scores(
             "log_score_model_ci": model["log_score_ci"],
             "auc": model["auc"],
             "auc_ci": model["auc_ci"],
+            "murphy": skill.decomposition(forecasts[MODEL], happened, seed),
             "n_event_years": int(happened.sum()),
             "n_years": len(group),
             "base_rate": base_rate,
             "baselines": scored,
+            "ahead": {
+                "brier_model": early_model["brier"],
+                "auc": early_model["auc"],
+                "brier_skill": {name: reference["brier_skill"] for name, reference in early.items()},
+            },
         }
         out[str(kind)] = row | {"verdict": verdict(row)}
     return out
 
 
 def verdict(row: Mapping[str, Any]) -> str:
-    """'skill' where the model's Brier skill score has an interval above zero against every reference and no
-    recorded input carries the event; 'worse than base rate' where its interval against the base rate lies below
-    zero; else 'no demonstrated skill'."""
-    against = [b["brier_skill"] for b in row["baselines"].values()]
+    """'skill' where the model's Brier skill score has an interval above zero against every reference, both as
+    replayed and as forecast at the start of each year, and no recorded input carries the event; 'worse than base
+    rate' where its interval against the base rate lies below zero; else 'no demonstrated skill'."""
+    against = [b["brier_skill"] for b in row["baselines"].values()] + list(row["ahead"]["brier_skill"].values())
     if row["brier_skill"]["hi"] is not None and row["brier_skill"]["hi"] < 0:
         return "worse than base rate"
     if not row["carried_by"] and all(s["lo"] is not None and s["lo"] > 0 for s in against):

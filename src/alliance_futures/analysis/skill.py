@@ -9,6 +9,11 @@ a block bootstrap over years, and reference forecasts scored out of sample.
   `BLOCK_YEARS` consecutive years (Künsch 1989, *Annals of Statistics* 17(3)); each score and each skill score gets
   the 2.5th and 97.5th percentiles over `RESAMPLES` resamples. The block is the length of the longest recorded
   episode (the ROK's nuclear programme, 1972–76), so that an episode is seldom cut.
+- Reliability: the CORP reliability curve (Dimitriadis, Gneiting & Jordan 2021, "Stable reliability diagrams for
+  probabilistic classifiers", *PNAS* 118(8)): the isotonic (pool-adjacent-violators) regression of what happened on
+  the forecast, with no bins to choose. It splits the Brier score as Murphy (1973) did, exactly: BS = reliability
+  (miscalibration: BS of the forecast minus BS of its recalibrated self; 0 for a calibrated forecast) − resolution
+  (discrimination: BS of the base rate minus BS of the recalibrated forecast) + uncertainty (BS of the base rate).
 - References, each scored on the same years: the base rate (the window's share of event years, which knows the
   answer, so it is demanding); persistence (the chance of an event given whether there was one the year before,
   estimated with Jeffreys' prior on the other blocks); and a logistic regression on the recorded drivers known at the
@@ -21,6 +26,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import isotonic_regression
 from scipy.stats import rankdata
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -57,6 +63,26 @@ def auc(forecast: np.ndarray, happened: np.ndarray) -> np.ndarray:
     pairs = np.where(varies, events * (happened.shape[-1] - events), 0)
     above = (ranks * happened).sum(axis=-1) - events * (events + 1) / 2
     return np.divide(above, pairs, out=np.full(np.shape(pairs), np.nan), where=pairs > 0)
+
+
+def recalibrated(forecast: np.ndarray, happened: np.ndarray) -> np.ndarray:
+    """The CORP reliability curve at each forecast: the isotonic regression of what happened on the forecast (the
+    observed event rate among forecasts like it, non-decreasing in the forecast; equal forecasts pooled)."""
+    values, where, counts = np.unique(np.asarray(forecast, dtype=float), return_inverse=True, return_counts=True)
+    rates = np.bincount(where, weights=np.asarray(happened, dtype=float), minlength=len(values)) / counts
+    return isotonic_regression(rates, weights=counts.astype(float)).x[where]
+
+
+def murphy(forecast: np.ndarray, happened: np.ndarray) -> dict[str, float]:
+    """The Brier score split into reliability − resolution + uncertainty (CORP; see the module's docstring)."""
+    happened = np.asarray(happened, dtype=float)
+    calibrated = brier(recalibrated(forecast, happened), happened)
+    uncertainty = brier(np.full(len(happened), happened.mean()), happened)
+    return {
+        "reliability": float(brier(forecast, happened) - calibrated),
+        "resolution": float(uncertainty - calibrated),
+        "uncertainty": float(uncertainty),
+    }
 
 
 def blocks(n: int, length: int = BLOCK_YEARS) -> np.ndarray:
@@ -115,6 +141,21 @@ def _interval(values: np.ndarray) -> list[float] | None:
 
 def _plain(value: float | np.ndarray) -> float | None:
     return float(value) if np.isfinite(value) else None
+
+
+def decomposition(forecast: np.ndarray, happened: np.ndarray, seed: int) -> dict[str, dict[str, float | None]]:
+    """`murphy` with block-bootstrap intervals: `{"reliability" | "resolution" | "uncertainty": {"value", "lo",
+    "hi"}}`."""
+    happened = np.asarray(happened, dtype=bool)
+    forecast = np.asarray(forecast, dtype=float)
+    rows = block_resamples(len(happened), seed)
+    resampled = pd.DataFrame([murphy(forecast[r], happened[r]) for r in rows])
+    out: dict[str, dict[str, float | None]] = {}
+    for part, value in murphy(forecast, happened).items():
+        interval = _interval(resampled[part].to_numpy())
+        lo, hi = (interval[0], interval[1]) if interval else (None, None)
+        out[part] = {"value": value, "lo": lo, "hi": hi}
+    return out
 
 
 def compare(forecasts: Mapping[str, np.ndarray], happened: np.ndarray, model: str, seed: int) -> dict[str, dict]:

@@ -9,6 +9,11 @@ parameters are sampled from the case (with the history's unknown initial values 
 random events are drawn. Since recorded variables are reset to what happened, each year's hazards are the model's
 forecast given the recorded past; the ROK's nuclear status, credibility, public support, friction and exercises
 evolve as the model says, and are what the backtest checks.
+
+A year's recorded values include what happened during the year (that year's troops, payment, missile launches). So
+each year is also stepped once more from the same state and random draws with only what was known at its start
+(who governs it, and the recorded series as they stood at the end of the year before): `Replay.ahead` holds those
+forecasts, which no same-year record can inform.
 """
 
 from __future__ import annotations
@@ -89,14 +94,19 @@ class _RecordedYear:
         return {**events, **recorded}
 
 
-def recorded_years(history: History, case: Case, params: Params) -> dict[int, tuple[_RecordedYear, dict[str, float]]]:
-    """For each replayed year: what history fixes, and the parameters it sets (to override the sampled ones)."""
+def recorded_years(
+    history: History, case: Case, params: Params, ahead: bool = False
+) -> dict[int, tuple[_RecordedYear, dict[str, float]]]:
+    """For each replayed year: what history fixes, and the parameters it sets (to override the sampled ones).
+    With `ahead`, what was known at the start of the year: who governs it and when its agreement falls due, and
+    the recorded series as they stood at the end of the year before, with no recorded troop cut."""
     sets = {name: s for name, s in history.series.items() if s.sets is not None}
     payments = [v for p in history.series["cost_share"].points if (v := p.value) is not None and v > 0]
     troops = history.series["troops"]
     cut = case.thresholds["drawdown_cut"].value
     out = {}
     for year in range(history.first_year + 1, history.last_year + 1):
+        known = year - 1 if ahead else year
         state = {
             "us_transactional": float(history.orientation("us", year) == "transactional"),
             "rok_progressive": float(history.orientation("rok", year) == "progressive"),
@@ -106,7 +116,7 @@ def recorded_years(history: History, case: Case, params: Params) -> dict[int, tu
         levers: dict[str, float] = {}
         fixed: dict[str, float] = {}
         for series in sets.values():
-            value = series.value_in(year)
+            value = series.value_in(known)
             if value is None:
                 continue
             assert series.sets is not None
@@ -121,7 +131,7 @@ def recorded_years(history: History, case: Case, params: Params) -> dict[int, tu
         last_payment = history.series["cost_share"].value_in(year - 1)
         reference = last_payment if last_payment else payments[0] * history.series["cost_share"].scale
         now, before = troops.value_in(year), troops.value_in(year - 1)
-        share = None if now is None or not before else max(1.0 - now / before, 0.0)
+        share = None if ahead or now is None or not before else max(1.0 - now / before, 0.0)
         out[year] = (
             _RecordedYear(
                 state,
@@ -166,6 +176,7 @@ class Replay:
     seed: int
     experiments: pd.DataFrame
     series: dict[str, np.ndarray]  # name -> (futures, years) float32
+    ahead: dict[str, np.ndarray]  # the same, as forecast at the start of each year (see `replay`)
 
     @property
     def calendar_years(self) -> np.ndarray:
@@ -189,21 +200,31 @@ def replay(case: Case, history: History, futures: int, seed: int) -> Replay:
     )
     suspended = history.thresholds["exercise_suspended"].value
     years = recorded_years(history, start, params)
+    known = recorded_years(history, start, params, ahead=True)
     series = {name: np.empty((futures, len(years)), dtype=np.float32) for name in SERIES}
+    ahead = {name: np.empty((futures, len(years)), dtype=np.float32) for name in SERIES}
     for t, (year, (recorded, recorded_params)) in enumerate(years.items()):
-        state, ev = step(state, start, plan, {**params, **recorded_params}, streams.for_year(year), year, recorded)
-        now = {
-            "credibility": state.credibility,
-            "public_support": state.public_support,
-            "nuclear_hazard": ev["nuclear_hazard"],
-            "drawdown_hazard": ev["drawdown_hazard"],
-            "termination_hazard": ev["notice_hazard"],
-            "gray_zone_hazard": ev["incident_hazard"],
-            "war_hazard": ev["war_hazard"],
-            "nuclear_activity": state.nuclear_status >= NUCLEAR_EXPLORING,
-            "cost_dispute": ev["cost_dispute"],
-            "exercise_suspension": state.exercises <= suspended,
-        }
-        for name in SERIES:
-            series[name][:, t] = now[name]
-    return Replay(start, history, seed, experiments, series)
+        early, early_params = known[year]
+        draw = streams.for_year(year)
+        _observe(ahead, t, *step(state, start, plan, {**params, **early_params}, draw, year, early), suspended)
+        state, ev = step(state, start, plan, {**params, **recorded_params}, draw, year, recorded)
+        _observe(series, t, state, ev, suspended)
+    return Replay(start, history, seed, experiments, series, ahead)
+
+
+def _observe(series: dict[str, np.ndarray], t: int, state: State, ev: Events, suspended: float) -> None:
+    """Write year `t` of every replayed series from the state after the year's step and its events."""
+    now = {
+        "credibility": state.credibility,
+        "public_support": state.public_support,
+        "nuclear_hazard": ev["nuclear_hazard"],
+        "drawdown_hazard": ev["drawdown_hazard"],
+        "termination_hazard": ev["notice_hazard"],
+        "gray_zone_hazard": ev["incident_hazard"],
+        "war_hazard": ev["war_hazard"],
+        "nuclear_activity": state.nuclear_status >= NUCLEAR_EXPLORING,
+        "cost_dispute": ev["cost_dispute"],
+        "exercise_suspension": state.exercises <= suspended,
+    }
+    for name in SERIES:
+        series[name][:, t] = now[name]

@@ -185,6 +185,41 @@ def backtest_events(bands: pd.DataFrame, events: pd.DataFrame, history: History)
     )
 
 
+def backtest_reliability(curves: pd.DataFrame) -> alt.FacetChart:
+    """For each kind of event (`curves`: kind, forecast, recalibrated, happened, one row per scored year): the CORP
+    reliability curve, the observed event rate against the forecast (on the diagonal, the forecast is calibrated),
+    with a tick for each year's forecast (red: a year with the event)."""
+    x = alt.X("forecast:Q", title="forecast", scale=alt.Scale(domain=[0, 1]))
+    y = alt.Y("recalibrated:Q", title="observed rate", scale=alt.Scale(domain=[0, 1]))
+    diagonal = (
+        alt.Chart()
+        .mark_rule(color="#999", strokeDash=[4, 3])
+        .encode(x=alt.datum(0), y=alt.datum(0), x2=alt.datum(1), y2=alt.datum(1))
+    )
+    curve = (
+        alt.Chart()
+        .mark_line(interpolate="step-after", color="black", point=alt.OverlayMarkDef(color="black", size=12))
+        .encode(x=x, y=y)
+    )
+    ticks = (
+        alt.Chart()
+        .mark_tick(thickness=1, size=8, yOffset=4)
+        .encode(
+            x=x,
+            y=alt.datum(0),
+            color=alt.Color(
+                "happened:N", scale=alt.Scale(domain=[False, True], range=["#777", "#d62728"]), legend=None
+            ),
+            tooltip=["year", "forecast", "happened"],
+        )
+    )
+    return (
+        alt.layer(diagonal, curve, ticks, data=curves)
+        .properties(width=200, height=160)
+        .facet(facet=alt.Facet("kind:N", title=None, sort=list(dict.fromkeys(curves["kind"]))), columns=3)
+    )
+
+
 def backtest_series(bands: pd.DataFrame, titles: Mapping[str, str]) -> alt.FacetChart:
     """Replayed yearly series with their 90% bands over futures, one panel each."""
     data = bands[bands["variable"].isin(list(titles))].assign(variable=lambda d: d["variable"].map(titles))

@@ -10,8 +10,9 @@ from typing import Any
 
 import jinja2
 import markupsafe
+import pandas as pd
 
-from ..analysis import FUTURE_PREFIX, NAMED_FUTURES
+from ..analysis import FUTURE_PREFIX, NAMED_FUTURES, skill
 from ..analysis.backtest import Backtest
 from ..analysis.claims import UNITS, VERBS
 from ..analysis.compare import GRAVITY
@@ -274,7 +275,16 @@ def _backtest(result: Backtest) -> dict[str, Any]:
                     _with_interval(b["brier_skill"]["value"], [b["brier_skill"]["lo"], b["brier_skill"]["hi"]], 2, "+")
                     for b in row["baselines"].values()
                 ],
+                "ahead": _with_interval(
+                    row["ahead"]["brier_skill"]["base_rate"]["value"],
+                    [row["ahead"]["brier_skill"]["base_rate"]["lo"], row["ahead"]["brier_skill"]["base_rate"]["hi"]],
+                    2,
+                    "+",
+                ),
                 "auc": _with_interval(row["auc"], row["auc_ci"], 2),
+                "murphy": {
+                    part: _with_interval(m["value"], [m["lo"], m["hi"]], 4) for part, m in row["murphy"].items()
+                },
                 "carried_by": ", ".join(row["carried_by"]),
                 "verdict": row["verdict"],
                 "tone": VERDICT_TONE.get(row["verdict"], ""),
@@ -289,8 +299,21 @@ def _backtest(result: Backtest) -> dict[str, Any]:
         "block_years": BLOCK_YEARS,
         "scores": rows,
         "events_svg": charts.svg(charts.backtest_events(result.bands, result.events, history)),
+        "reliability_svg": charts.svg(charts.backtest_reliability(_reliability_curves(result.events))),
         "series_svg": charts.svg(charts.backtest_series(result.bands, BACKTEST_SERIES)),
     }
+
+
+def _reliability_curves(events: pd.DataFrame) -> pd.DataFrame:
+    """Each kind's scored years with the CORP reliability curve at each forecast."""
+    frames = [
+        group.sort_values("forecast", kind="stable").assign(
+            kind=str(kind).replace("_", " "),
+            recalibrated=lambda g: skill.recalibrated(g["forecast"].to_numpy(), g["happened"].to_numpy()),
+        )
+        for kind, group in events.groupby("kind", sort=False)
+    ]
+    return pd.concat(frames, ignore_index=True)
 
 
 def _adoption_text(policy: Policy) -> str:
