@@ -63,6 +63,15 @@ def interval(score: dict[str, Any]) -> str:
     return f"{score['value']:+.2f} ({score['lo']:.2f} to {score['hi']:.2f})"
 
 
+def window_cell(score: dict[str, Any] | None) -> str:
+    if score is None:
+        return "not scored"
+    auc = "–" if score["auc"] is None else f"{score['auc']:.2f} ({score['auc_ci'][0]:.2f}–{score['auc_ci'][1]:.2f})"
+    skill = "–" if score["brier_skill"]["value"] is None else interval(score["brier_skill"])
+    first, last = score["years"]
+    return f"{skill}; AUC {auc}; {score['n_event_years']} of {last - first + 1} years"
+
+
 def backtest_tables() -> dict[str, str]:
     """The scores of `alliance-futures backtest --format json`, the history's analyst codings with their rules and
     evidence, and what `--sensitivity` finds, as Markdown tables."""
@@ -96,6 +105,7 @@ def backtest_tables() -> dict[str, str]:
 
     case = api.load_case()
     history = api.load_history(None, case, api.STATE_VARIABLES)
+    windows = [[kind] + [window_cell(s["windows"][w.name]) for w in history.windows] for kind, s in scores.items()]
     codings = [
         [f"{term.leader} ({term.start.year})", term.orientation, term.rule, term.evidence]
         for terms in history.administrations.values()
@@ -129,6 +139,7 @@ def backtest_tables() -> dict[str, str]:
     return {
         "backtest results": markdown(header, results),
         "murphy": markdown(["kind", "Brier, model", *parts], murphy),
+        "windows": markdown(["kind", *(f"{w.name} ({w.first_year}–{w.last_year})" for w in history.windows)], windows),
         "codings": markdown(["row", "coded as", "rule", "evidence"], codings),
         "coding sensitivity": markdown(
             [

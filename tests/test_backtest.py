@@ -12,10 +12,10 @@ import pytest
 from helpers import cli, write_edited
 
 from alliance_futures.analysis import skill
-from alliance_futures.analysis.backtest import backtest_history, recorded_drivers, scores, verdict
+from alliance_futures.analysis.backtest import backtest_history, recorded_drivers, scores, verdict, window_scores
 from alliance_futures.analysis.skill import auc, brier
 from alliance_futures.case import InputError, load_history
-from alliance_futures.case.history import BUILTIN_HISTORY
+from alliance_futures.case.history import BUILTIN_HISTORY, Window
 from alliance_futures.engine.replay import SERIES, recorded_years, replay, replay_case
 from alliance_futures.model import STATE_VARIABLES, initial_state
 
@@ -259,6 +259,21 @@ def test_scores_compare_with_the_windows_base_rate_and_the_references(history):
     assert carried["carried_by"] == ["troops"] and carried["verdict"] == "no demonstrated skill"
 
 
+def test_each_window_is_scored_against_its_own_base_rate():
+    years = np.arange(1960, 2000)
+    happened = np.isin(years, [1969, 1970, 1977, 1991, 1992])
+    early = years < 1980
+    forecast = np.where(happened == early, 0.5, 0.05)  # right before 1980, backwards after
+    group = pd.DataFrame({"year": years, "forecast": forecast, "happened": happened})
+    before = window_scores(group, Window(name="a", first_year=1954, last_year=1979, meaning="m"), seed=1)
+    after = window_scores(group, Window(name="b", first_year=1980, last_year=1999, meaning="m"), seed=1)
+    assert before["years"] == [1960, 1979] and before["n_event_years"] == 3 and after["n_event_years"] == 2
+    assert before["auc"] == 1.0 and after["auc"] == 0.0
+    assert before["brier_base"] == pytest.approx(0.15 * 0.85) and after["brier_base"] == pytest.approx(0.1 * 0.9)
+    assert before["brier_skill"]["value"] > 0 > after["brier_skill"]["value"]
+    assert window_scores(group, Window(name="c", first_year=2001, last_year=2010, meaning="m"), seed=1) is None
+
+
 def _carried(history):
     return history.kinds["troop_cut"].model_copy(update={"carried_by": ["troops"]})
 
@@ -369,6 +384,12 @@ def test_bad_history_files_get_a_clear_answer(tmp_path, case):
         load_history(_history_with(tmp_path, floor_on_a_lever), case, STATE_VARIABLES)
     assert e.value.key == "series.us_demand.sets"
 
+    def window_beyond_the_record(d):
+        d["windows"][1]["last_year"] = 2030
+
+    with pytest.raises(InputError, match="window 'after the Cold War' must lie within 1954–2025"):
+        load_history(_history_with(tmp_path, window_beyond_the_record), case, STATE_VARIABLES)
+
     def coded_without_evidence(d):
         del d["series"]["axis"]["points"][2]["evidence"]
 
@@ -413,6 +434,9 @@ def test_backtest_command_prints_scores_and_writes_the_csv(tmp_path):
     troop = next(line for line in table.stdout.splitlines() if line.strip().startswith("troop cut"))
     assert "skill" in troop and " to " in troop  # every score is printed with its interval
     assert "cost dispute: carried by the recorded us_demand, cost_share" in table.stdout
+    assert "Cold War (1954–1989)" in table.stdout and "after the Cold War (1990–2025)" in table.stdout
+    assert set(result["events"]["troop_cut"]["windows"]) == {"Cold War", "after the Cold War"}
+    assert result["events"]["cost_dispute"]["windows"]["Cold War"] is None  # scored from 1991 only
 
 
 def test_backtest_sensitivity_replays_every_reversal_on_the_same_futures(history):

@@ -432,10 +432,33 @@ def _print_backtest(result: api.Backtest) -> None:
             f"[{colour}]{row['verdict']}[/]",
         )
     out.print(t)
+    windows = result.replay.history.windows
+    if windows:
+        by_window = Table(
+            title="The model in each window against the window's own base rate: Brier skill score and AUC (95% "
+            "intervals), event years",
+            box=box.SIMPLE_HEAD,
+        )
+        by_window.add_column("event")
+        for w in windows:
+            by_window.add_column(f"{w.name} ({w.first_year}–{w.last_year})", justify="right")
+        for kind, row in result.as_json()["events"].items():
+            by_window.add_row(kind.replace("_", " "), *(_window_cell(row["windows"][w.name]) for w in windows))
+        out.print(by_window)
     for kind, row in result.as_json()["events"].items():
         if row["carried_by"]:
             carried = ", ".join(row["carried_by"])
             out.print(f"{kind.replace('_', ' ')}: carried by the recorded {carried}; its score is not a test of skill")
+
+
+def _window_cell(score: dict[str, Any] | None) -> str:
+    if score is None:
+        return "not scored"
+    skill, auc = score["brier_skill"], score["auc"]
+    shown = "–" if skill["value"] is None else f"{skill['value']:+.2f}" + _interval([skill["lo"], skill["hi"]], 2)
+    ranked = "–" if auc is None else f"{auc:.2f}" + _interval(score["auc_ci"], 2)
+    first, last = score["years"]
+    return f"{shown}, AUC {ranked}; {score['n_event_years']} of {last - first + 1} years"
 
 
 @app.command()

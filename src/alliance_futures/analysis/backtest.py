@@ -18,7 +18,7 @@ fitted to these years (`docs/backtest.md` lists the structural changes made afte
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case, History
-from ..case.history import EventKind
+from ..case.history import EventKind, Window
 from ..engine.replay import SERIES, Replay, replay
 from . import skill
 
@@ -96,12 +96,17 @@ def recorded_drivers(history: History, years: np.ndarray) -> pd.DataFrame:
 
 
 def scores(
-    events: pd.DataFrame, drivers: pd.DataFrame, kinds: Mapping[str, EventKind], seed: int
+    events: pd.DataFrame,
+    drivers: pd.DataFrame,
+    kinds: Mapping[str, EventKind],
+    seed: int,
+    windows: Sequence[Window] = (),
 ) -> dict[str, dict[str, Any]]:
     """Per kind: the model's Brier score, log score and AUC with their intervals and its Brier score's Murphy
     decomposition (reliability, resolution, uncertainty), each reference's scores, the model's Brier skill score
-    against each reference, the same for its start-of-year forecast, the recorded series that carry the event, and
-    the verdict (see the module's docstring)."""
+    against each reference, the same for its start-of-year forecast, its scores within each of `windows` against
+    the window's own base rate, the recorded series that carry the event, and the verdict (see the module's
+    docstring)."""
     out = {}
     for kind, group in events.groupby("kind", sort=False):
         happened = group["happened"].to_numpy()
@@ -137,9 +142,30 @@ def scores(
                 "auc": early_model["auc"],
                 "brier_skill": {name: reference["brier_skill"] for name, reference in early.items()},
             },
+            "windows": {w.name: window_scores(group, w, seed) for w in windows},
         }
         out[str(kind)] = row | {"verdict": verdict(row)}
     return out
+
+
+def window_scores(group: pd.DataFrame, window: Window, seed: int) -> dict[str, Any] | None:
+    """One kind's model scores within `window` against the window's own base rate (None if the kind is not scored
+    there): the years, event years, Brier scores, Brier skill score and AUC with their block-bootstrap intervals."""
+    inside = group[(group["year"] >= window.first_year) & (group["year"] <= window.last_year)]
+    if inside.empty:
+        return None
+    happened = inside["happened"].to_numpy()
+    forecasts = {MODEL: inside["forecast"].to_numpy(), "base_rate": np.full(len(inside), happened.mean())}
+    scored = skill.compare(forecasts, happened, MODEL, seed)
+    return {
+        "years": [int(inside["year"].min()), int(inside["year"].max())],
+        "n_event_years": int(happened.sum()),
+        "brier_model": scored[MODEL]["brier"],
+        "brier_base": scored["base_rate"]["brier"],
+        "brier_skill": scored["base_rate"]["brier_skill"],
+        "auc": scored[MODEL]["auc"],
+        "auc_ci": scored[MODEL]["auc_ci"],
+    }
 
 
 def verdict(row: Mapping[str, Any]) -> str:
@@ -174,7 +200,7 @@ def backtest_history(case: Case, history: History, futures: int, seed: int) -> B
     result = replay(case, history, futures, seed)
     events = event_table(result)
     drivers = recorded_drivers(history, result.calendar_years)
-    return Backtest(result, bands(result), events, scores(events, drivers, history.kinds, seed))
+    return Backtest(result, bands(result), events, scores(events, drivers, history.kinds, seed, history.windows))
 
 
 AS_CODED = "as coded"

@@ -128,6 +128,15 @@ class EventKind(Sourced):
     )
 
 
+class Window(Strict):
+    """A span of years the backtest also scores on its own, against its own base rate."""
+
+    name: str = Field(min_length=1)
+    first_year: int
+    last_year: int
+    meaning: str = Field(min_length=1)
+
+
 class History(Strict):
     name: str
     title: str
@@ -141,6 +150,7 @@ class History(Strict):
     series: dict[str, Series]
     events: list[Event]
     kinds: dict[str, EventKind]
+    windows: list[Window] = Field(default_factory=list)
     thresholds: dict[str, Quantity]
 
     @model_validator(mode="after")
@@ -172,6 +182,11 @@ class History(Strict):
         for name, spec in self.kinds.items():
             if unknown := [c for c in spec.carried_by if c not in self.series]:
                 raise ValueError(f"kinds.{name}.carried_by names no recorded series: {', '.join(unknown)}")
+        for window in self.windows:
+            if not self.first_year < window.first_year <= window.last_year <= self.last_year:
+                raise ValueError(
+                    f"window '{window.name}' must lie within {self.first_year + 1}–{self.last_year}, first year first"
+                )
         for event in self.events:
             for kind in event.kinds:
                 if kind not in self.kinds:
