@@ -118,6 +118,16 @@ def test_report_backtest_is_the_backtest_commands(page):
         early = score["ahead"]["brier_skill"]["base_rate"]
         assert cells[9] == f"{early['value']:+.2f} ({early['lo']:.2f} to {early['hi']:.2f})"
         assert cells[-1] == score["verdict"]
+    windows = page.locator("#backtest-windows tr")
+    assert windows.count() == 1 + len(expected)
+    for i, score in enumerate(expected.values(), start=1):
+        cells = windows.nth(i).locator("td").all_inner_texts()
+        for cell, scored in zip(cells[1:], score["windows"].values(), strict=True):
+            if scored is None:
+                assert cell == "not scored"
+            elif scored["brier_skill"]["value"] is not None:
+                k = scored["brier_skill"]
+                assert cell.startswith(f"{k['value']:+.2f} ({k['lo']:.2f} to {k['hi']:.2f})")
     murphy = page.locator("#backtest-murphy tr")
     assert murphy.count() == 1 + len(expected)
     for i, score in enumerate(expected.values(), start=1):

@@ -285,6 +285,7 @@ def _backtest(result: Backtest) -> dict[str, Any]:
                 "murphy": {
                     part: _with_interval(m["value"], [m["lo"], m["hi"]], 4) for part, m in row["murphy"].items()
                 },
+                "windows": [_window_text(row["windows"][w.name]) for w in history.windows],
                 "carried_by": ", ".join(row["carried_by"]),
                 "verdict": row["verdict"],
                 "tone": VERDICT_TONE.get(row["verdict"], ""),
@@ -296,11 +297,28 @@ def _backtest(result: Backtest) -> dict[str, Any]:
         "first_year": int(years[0]),
         "last_year": int(years[-1]),
         "references": [name.replace("_", " ") for name in references],
+        "windows": [f"{w.name} ({w.first_year}–{w.last_year})" for w in history.windows],
         "block_years": BLOCK_YEARS,
         "scores": rows,
         "events_svg": charts.svg(charts.backtest_events(result.bands, result.events, history)),
         "reliability_svg": charts.svg(charts.backtest_reliability(_reliability_curves(result.events))),
         "series_svg": charts.svg(charts.backtest_series(result.bands, BACKTEST_SERIES)),
+    }
+
+
+def _window_text(score: dict[str, Any] | None) -> dict[str, str]:
+    """A kind's scores in one window: skill against the window's base rate, AUC, event years ('not scored' if the
+    kind is not scored there)."""
+    if score is None:
+        return {"value": "not scored", "ci": "", "note": ""}
+    skill_score = score["brier_skill"]
+    shown = _with_interval(skill_score["value"], [skill_score["lo"], skill_score["hi"]], 2, "+")
+    auc = "–" if score["auc"] is None else f"{score['auc']:.2f}"
+    first, last = score["years"]
+    return {
+        "value": shown["value"],
+        "ci": shown["ci"],
+        "note": f"AUC {auc}; {score['n_event_years']} of {last - first + 1} years",
     }
 
 
