@@ -25,7 +25,7 @@ from rich.table import Table
 
 import alliance_futures as af
 from alliance_futures import api
-from alliance_futures.cli import claims_table, comparison_table
+from alliance_futures.cli import claims_table, comparison_table, window_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -61,15 +61,6 @@ def markdown(header: list[str], rows: list[list[str]]) -> str:
 
 def interval(score: dict[str, Any]) -> str:
     return f"{score['value']:+.2f} ({score['lo']:.2f} to {score['hi']:.2f})"
-
-
-def window_cell(score: dict[str, Any] | None) -> str:
-    if score is None:
-        return "not scored"
-    auc = "–" if score["auc"] is None else f"{score['auc']:.2f} ({score['auc_ci'][0]:.2f}–{score['auc_ci'][1]:.2f})"
-    skill = "–" if score["brier_skill"]["value"] is None else interval(score["brier_skill"])
-    first, last = score["years"]
-    return f"{skill}; AUC {auc}; {score['n_event_years']} of {last - first + 1} years"
 
 
 def backtest_tables() -> dict[str, str]:

@@ -350,17 +350,19 @@ def backtest_command(
     """Replay the recorded past with the recorded drivers held, and score the model's yearly hazards against the
     events that happened, next to a constant base rate, persistence and a logistic model on the recorded drivers."""
     try:
-        result = api.backtest(case, history, futures, seed)
-        written = api.write_backtest_csv(result, csv) if csv is not None else None
         flips = api.backtest_sensitivity(case, history, futures, seed) if sensitivity else None
+        result = api.backtest(case, history, futures, seed) if flips is None or csv is not None else None
+        written = api.write_backtest_csv(result, csv) if result is not None and csv is not None else None
     except InputError as exc:
         raise fail(exc) from None
-    if format is Format.json:
-        out.print_json(json.dumps(result.as_json() if flips is None else flips))
-    elif flips is None:
-        _print_backtest(result)
-    else:
+    if flips is not None and format is Format.json:
+        out.print_json(json.dumps(flips))
+    elif flips is not None:
         _print_sensitivity(flips)
+    elif result is not None and format is Format.json:
+        out.print_json(json.dumps(result.as_json()))
+    elif result is not None:
+        _print_backtest(result)
     if written is not None:
         err.print(f"Yearly bands: {written}", highlight=False)
 
@@ -443,7 +445,7 @@ def _print_backtest(result: api.Backtest) -> None:
         for w in windows:
             by_window.add_column(f"{w.name} ({w.first_year}–{w.last_year})", justify="right")
         for kind, row in result.as_json()["events"].items():
-            by_window.add_row(kind.replace("_", " "), *(_window_cell(row["windows"][w.name]) for w in windows))
+            by_window.add_row(kind.replace("_", " "), *(window_cell(row["windows"][w.name]) for w in windows))
         out.print(by_window)
     for kind, row in result.as_json()["events"].items():
         if row["carried_by"]:
@@ -451,7 +453,8 @@ def _print_backtest(result: api.Backtest) -> None:
             out.print(f"{kind.replace('_', ' ')}: carried by the recorded {carried}; its score is not a test of skill")
 
 
-def _window_cell(score: dict[str, Any] | None) -> str:
+def window_cell(score: dict[str, Any] | None) -> str:
+    """One kind's scores in one window, as the backtest table prints them (docs/tables.py quotes it)."""
     if score is None:
         return "not scored"
     skill, auc = score["brier_skill"], score["auc"]
