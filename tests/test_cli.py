@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+from importlib.metadata import version
 
 import pandas as pd
 import pytest
 from helpers import cli
 
+import alliance_futures as af
 from alliance_futures.analysis import NAMED_FUTURES
+from alliance_futures.store.files import write_whole
 
 OUTCOMES = ["rupture", "drawdown", "nuclear_pursuit", "war", "opcon_transfer", "regional_role_expanded"]
 
@@ -221,3 +226,21 @@ def test_negotiate_prints_the_rounds_and_plots_them(tmp_path):
     assert bad.returncode == 2 and "--plot" in bad.stderr and not (tmp_path / "r.pdf").exists()
     bad = cli("negotiate", "us-rok-sma", "--rounds", "0")
     assert bad.returncode == 2 and "--rounds" in bad.stderr
+
+
+def test_version_is_the_installed_packages():
+    done = cli("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"alliance-futures {version('alliance-futures')}"
+    assert af.__version__ == version("alliance-futures")
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_files_written_whole_get_the_users_umask(tmp_path, umask, mode):
+    """A file written whole (report, --csv, --plot, the service's views) has the permissions any new file would."""
+    before = os.umask(umask)
+    try:
+        target = write_whole(tmp_path / "bands.csv", b"year\n", key="--csv")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(target.stat().st_mode) == mode and target.read_bytes() == b"year\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["bands.csv"]  # no temporary file left behind

@@ -22,10 +22,14 @@ from .api import (
 )
 from .case import InputError, builtin_policy_names, load_policy
 from .engine import Ensemble, run_ensemble, simulate
+from .version import VERSION
+
+__version__ = VERSION
 
 __all__ = [
     "Ensemble",
     "InputError",
+    "__version__",
     "analysis",
     "backtest",
     "builtin_policy_names",

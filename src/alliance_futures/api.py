@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +37,10 @@ from .case import (
 from .case import load_case as load_case_file
 from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
 from .model import STATE_VARIABLES
-from .report.charts import write_whole
 from .store import Run, check_new_folder, save_run
 from .store import load_run as load_run_folder
+from .store.files import write_whole
+from .version import VERSION
 
 REPORT_FILE = "report.html"
 MAX_SOBOL_BASE = 2**14
@@ -332,7 +332,7 @@ def write_findings_report(
     """Write the report of findings already computed; `command` is how a reader repeats the run."""
     meta = {
         "title": ensemble.case.title,
-        "version": version("alliance-futures"),
+        "version": VERSION,
         "seed": ensemble.seed,
         "command": command,
         "sobol_base": sobol_base,

@@ -25,6 +25,7 @@ from .analysis import NAMED_FUTURES
 from .analysis.claims import VERBS
 from .analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
 from .case import BUILTIN_CASE, InputError
+from .version import VERSION
 
 app = typer.Typer(
     help="Simulate many futures of the US–ROK alliance and compare policy packages on them.",
@@ -44,6 +45,23 @@ def console(stream: TextIO) -> Console:
 
 out = console(sys.stdout)
 err = console(sys.stderr)
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        out.print(f"alliance-futures {VERSION}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="print the version and exit", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Simulate many futures of the US–ROK alliance and compare policy packages on them."""
+
 
 DEFAULT_OUTPUT = Path("alliance-futures-output")
 DEFAULT_DATA = Path("alliance-futures-data")

@@ -3,8 +3,6 @@ print, or a self-contained HTML page with the Vega libraries bundled in."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -15,26 +13,13 @@ import vl_convert
 from ..analysis.outcomes import outcome_label
 from ..bargaining import Negotiation
 from ..case import History, InputError
+from ..store.files import write_whole
 
 RENDERERS = {
     ".svg": lambda spec: vl_convert.vegalite_to_svg(spec).encode(),
     ".png": lambda spec: vl_convert.vegalite_to_png(spec, scale=2),
     ".html": lambda spec: vl_convert.vegalite_to_html(spec, bundle=True).encode(),
 }
-
-
-def write_whole(path: Path, data: bytes, key: str) -> Path:
-    """Write `data` to `path` through a temporary file in the same folder: whole or not at all."""
-    if not path.parent.is_dir():
-        raise InputError(path, "the folder does not exist", key=key)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
 
 
 def save_chart(chart: alt.TopLevelMixin, path: str | Path, key: str = "--plot") -> Path:

@@ -25,6 +25,7 @@ from ..case import Policy
 from ..case.loader import CITATION, CITATIONS, cited_keys, load_bibliography
 from ..case.schema import Documented
 from ..engine import Ensemble
+from ..store.files import write_whole
 from . import charts
 
 SECTIONS = (
@@ -477,4 +478,4 @@ def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], driv
 
 def write_report(html: str, path: str | Path) -> Path:
     """Write the report whole or not at all."""
-    return charts.write_whole(Path(path), html.encode("utf-8"), key="--output")
+    return write_whole(Path(path), html.encode("utf-8"), key="--output")

@@ -19,8 +19,8 @@ import pandas as pd
 from ..analysis import OUTCOMES
 from ..analysis.findings import Findings
 from ..engine import Ensemble
-from ..report.charts import write_whole
 from ..store import BANDS_FILE, Catalogue, write_bands
+from ..store.files import write_whole
 from .views import views
 
 VIEWS_DIR = "views"
