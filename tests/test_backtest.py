@@ -375,64 +375,59 @@ def _history_with(tmp_path, change):
     return write_edited(BUILTIN_HISTORY, tmp_path / "history.yaml", change)
 
 
-def test_bad_history_files_get_a_clear_answer(tmp_path, case):
-    def unknown_variable(d):
-        d["series"]["troops"]["sets"] = {"state": "troopz"}
+def _parent(data, path):
+    for key in path[:-1]:
+        data = data[key]
+    return data
 
-    def no_source(d):
-        d["events"][0]["source"] = ""
 
-    def unknown_kind(d):
-        d["events"][0]["kinds"] = ["coup"]
+def _set(*path_and_value):
+    """An edit of the parsed history: the item at `path` set to `value` (the last argument)."""
+    *path, value = path_and_value
+    return lambda data: _parent(data, path).__setitem__(path[-1], value)
 
-    def no_troops(d):
-        del d["series"]["troops"]
 
-    def floor_on_a_lever(d):
-        d["series"]["us_demand"]["sets"]["at_least"] = True
+def _delete(*path):
+    """An edit of the parsed history: the item at `path` removed."""
+    return lambda data: _parent(data, path).__delitem__(path[-1])
 
-    with pytest.raises(InputError, match="no state called 'troopz'") as e:
-        load_history(_history_with(tmp_path, unknown_variable), case, STATE_VARIABLES)
-    assert e.value.key == "series.troops.sets.state" and e.value.line
-    with pytest.raises(InputError, match="at least 1 character") as e:
-        load_history(_history_with(tmp_path, no_source), case, STATE_VARIABLES)
-    assert e.value.key == "events.0.source"
-    with pytest.raises(InputError, match="kind 'coup'"):
-        load_history(_history_with(tmp_path, unknown_kind), case, STATE_VARIABLES)
-    with pytest.raises(InputError, match=r"'series' must include \['troops'\]"):
-        load_history(_history_with(tmp_path, no_troops), case, STATE_VARIABLES)
 
-    def carried_by_nothing(d):
-        d["kinds"]["cost_dispute"]["carried_by"] = ["us_demands"]
-
-    with pytest.raises(InputError, match=r"kinds\.cost_dispute\.carried_by names no recorded series: us_demands"):
-        load_history(_history_with(tmp_path, carried_by_nothing), case, STATE_VARIABLES)
-    with pytest.raises(InputError, match="'at_least' applies to a state variable only") as e:
-        load_history(_history_with(tmp_path, floor_on_a_lever), case, STATE_VARIABLES)
-    assert e.value.key == "series.us_demand.sets"
-
-    def window_beyond_the_record(d):
-        d["windows"][1]["last_year"] = 2030
-
-    with pytest.raises(InputError, match="window 'after the Cold War' must lie within 1954–2025"):
-        load_history(_history_with(tmp_path, window_beyond_the_record), case, STATE_VARIABLES)
-
-    def coded_without_evidence(d):
-        del d["series"]["axis"]["points"][2]["evidence"]
-
-    def unknown_rule(d):
-        d["administrations"]["us"][3]["rule"] = "hunch"
-
-    def orientation_rule_on_a_series(d):
-        d["series"]["axis"]["rule"] = "us_orientation"
-
-    with pytest.raises(InputError, match=r"rule 'axis_turns' needs 'evidence' on every point: \[1972\]") as e:
-        load_history(_history_with(tmp_path, coded_without_evidence), case, STATE_VARIABLES)
-    assert e.value.key == "series.axis"
-    with pytest.raises(InputError, match="Nixon: rule 'hunch' is not one of the 'rules'"):
-        load_history(_history_with(tmp_path, unknown_rule), case, STATE_VARIABLES)
-    with pytest.raises(InputError, match=r"series\.axis: rule 'us_orientation' flips by orientation"):
-        load_history(_history_with(tmp_path, orientation_rule_on_a_series), case, STATE_VARIABLES)
+@pytest.mark.parametrize(
+    ("edit", "message", "key"),
+    [
+        (_set("series", "troops", "sets", {"state": "troopz"}), "no state called 'troopz'", "series.troops.sets.state"),
+        (_set("events", 0, "source", ""), "at least 1 character", "events.0.source"),
+        (_set("events", 0, "kinds", ["coup"]), "kind 'coup'", None),
+        (_delete("series", "troops"), r"'series' must include \['troops'\]", None),
+        (
+            _set("kinds", "cost_dispute", "carried_by", ["us_demands"]),
+            r"kinds\.cost_dispute\.carried_by names no recorded series: us_demands",
+            None,
+        ),
+        (
+            _set("series", "us_demand", "sets", "at_least", True),
+            "'at_least' applies to a state variable only",
+            "series.us_demand.sets",
+        ),
+        (_set("windows", 1, "last_year", 2030), "window 'after the Cold War' must lie within 1954–2025", None),
+        (
+            _delete("series", "axis", "points", 2, "evidence"),
+            r"rule 'axis_turns' needs 'evidence' on every point: \[1972\]",
+            "series.axis",
+        ),
+        (_set("administrations", "us", 3, "rule", "hunch"), "Nixon: rule 'hunch' is not one of the 'rules'", None),
+        (
+            _set("series", "axis", "rule", "us_orientation"),
+            r"series\.axis: rule 'us_orientation' flips by orientation",
+            None,
+        ),
+    ],
+)
+def test_bad_history_files_get_a_clear_answer(tmp_path, case, edit, message, key):
+    with pytest.raises(InputError, match=message) as e:
+        load_history(_history_with(tmp_path, edit), case, STATE_VARIABLES)
+    if key is not None:
+        assert e.value.key == key and e.value.line
 
 
 def test_backtest_command_prints_scores_and_writes_the_csv(tmp_path):

@@ -238,9 +238,6 @@ class History(Strict):
     def event_years(self) -> dict[str, set[int]]:
         """Kind -> the years with an event of that kind."""
         years: dict[str, set[int]] = {kind: set() for kind in self.kinds}
-        for name, spec in self.kinds.items():
-            if unknown := [c for c in spec.carried_by if c not in self.series]:
-                raise ValueError(f"kinds.{name}.carried_by names no recorded series: {', '.join(unknown)}")
         for event in self.events:
             for kind in event.kinds:
                 years[kind].update(event.years)
