@@ -48,7 +48,7 @@ def plain(table: Table) -> str:
 def readme_tables() -> dict[str, str]:
     """The tables a default `alliance-futures run` and `alliance-futures claims` on it print, as plain text."""
     ensemble = af.run()
-    summary = af.summarize(af.outcome_tables(ensemble), ensemble.replications)
+    summary = af.analysis.summary_json(af.outcome_tables(ensemble), ensemble.replications)
     first = int(ensemble.calendar_years[0])
     run = comparison_table(summary, ensemble.futures, ensemble.years, first, ensemble.replications)
     return {"default-run table": plain(run), "claims table": plain(claims_table(af.claims(ensemble)))}

@@ -39,14 +39,15 @@ def year_of(case, params, state, *, year=2027, draw=None, levers=None, events=No
     return y
 
 
-def cli(*args, cwd=None):
-    """Run `alliance-futures ARGS` in a new process: its exit code, standard output and error."""
+def cli(*args, cwd=None, env=None):
+    """Run `alliance-futures ARGS` in a new process: its exit code, standard output and error. `env` adds to the
+    bare environment (e.g. COLUMNS=80, a terminal's width)."""
     return subprocess.run(
         [sys.executable, "-m", "alliance_futures", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={"PATH": "/usr/bin:/bin"},  # output to a pipe, as `alliance-futures … > file` gives it
+        env={"PATH": "/usr/bin:/bin", **(env or {})},  # output to a pipe, as `alliance-futures … > file` gives it
         timeout=300,
     )
 

@@ -14,8 +14,9 @@ import alliance_futures as af
 from alliance_futures.analysis import NAMED_FUTURES, OUTCOMES, outcome_tables
 from alliance_futures.analysis.compare import paired_differences, regret, satisficing, severity
 from alliance_futures.analysis.discovery import drivers, prim_box
-from alliance_futures.analysis.interop import save_ema, to_ema
+from alliance_futures.analysis.interop import to_ema
 from alliance_futures.analysis.sensitivity import model_sobol, sobol
+from alliance_futures.store import save_ema
 
 
 def table(n: int, war: np.ndarray | None = None, named: str = "managed_continuity", cost: float = 1.0) -> pd.DataFrame:
@@ -94,6 +95,24 @@ def test_discovery_on_a_real_ensemble_finds_a_box_with_the_outcome_concentrated(
     assert box.limits and box.density > box.base_rate and box.coverage >= 0.5
     assert box.base_rate == pytest.approx(tables["current_course"]["drawdown"].mean())
     assert box.heldout_lift is not None and box.heldout_lift[1] <= box.heldout_lift[0] <= box.heldout_lift[2]
+
+
+def test_summarize_is_a_table_of_the_same_estimates_and_intervals_as_the_json(ensemble):
+    tables = outcome_tables(ensemble)
+    frame, as_json = (
+        af.summarize(tables, ensemble.replications),
+        af.analysis.summary_json(tables, ensemble.replications),
+    )
+    assert len(frame) == len(ensemble.policies) * (len(NAMED_FUTURES) + len(OUTCOMES) + 1)
+    war = frame.loc[("transactional_pressure", "war")]
+    assert (war["estimate"], war["low"], war["high"]) == tuple(
+        as_json["packages"]["transactional_pressure"]["war"][k] for k in ("p", "lo", "hi")
+    )
+    cost = frame.loc[("current_course", "us_net_cost")]
+    assert (
+        cost["unit"] == "USD bn, mean" and cost["estimate"] == as_json["us_net_cost_usd_bn"]["current_course"]["mean"]
+    )
+    assert (frame["low"] <= frame["estimate"]).all() and (frame["estimate"] <= frame["high"]).all()
 
 
 def test_ema_workbench_runs_its_own_prim_on_our_exported_results(ensemble, tmp_path):

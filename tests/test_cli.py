@@ -12,6 +12,7 @@ import pytest
 from helpers import cli
 
 import alliance_futures as af
+from alliance_futures import api
 from alliance_futures.analysis import NAMED_FUTURES
 from alliance_futures.store.files import write_whole
 
@@ -72,7 +73,7 @@ def test_run_prints_a_table_with_progress(tmp_path):
 def test_same_seed_same_numbers(saved_run, tmp_path):
     _, summary = saved_run
     again = cli("run", "--futures", 400, "--years", 15, "--format", "json", "--output", tmp_path / "again")
-    assert json.loads(again.stdout) == summary
+    assert json.loads(again.stdout) | {"run": None} == summary | {"run": None}
 
 
 def test_explain_tells_a_dated_story(saved_run):
@@ -112,6 +113,12 @@ def test_validate_accepts_a_good_file_and_names_the_problem_in_a_bad_one(tmp_pat
         (["run", "--years", "1000"], "--years must be"),
         (["run", "--futures", "2000000000"], "request too large"),
         (["explain", "nowhere", "0"], "not a saved run"),
+        (["run", "--set", "dprk.icbm_maturation=2"], "at '--set dprk.icbm_maturation': 'value' 2.0 must lie inside"),
+        (["run", "--set", "dprk.icbm_maturation=0.5:0.2"], "low < high"),
+        (["run", "--set", "dprk.no_such=1"], "unknown parameter"),
+        (["run", "--set", "dprk.icbm_maturation"], "expected PARAM=VALUE or PARAM=LOW:HIGH"),
+        (["export", "nowhere"], "not a saved run"),
+        (["export", "nowhere", "--to", "pdf"], "'pdf' is not one of"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_exit_code_2(args, message, tmp_path):
@@ -176,9 +183,100 @@ def test_run_with_a_user_case_and_a_user_policy(tmp_path):
         out,
     )
     assert result.returncode == 0, result.stderr
-    assert set(json.loads(result.stdout)["packages"]) == {"current_course", "full_exercises"}
+    summary = json.loads(result.stdout)
+    assert set(summary["packages"]) == {"current_course", "full_exercises"}
     final = pd.read_parquet(out / "final.parquet")
     assert final["troops"].max() <= 20000
+
+    # the report's repeat command names the run's copies of the edited case (which kept the built-in's name) and
+    # of the user's package, and repeats the run exactly
+    command = api.repeat_command(af.load_run(out).ensemble(), out)
+    assert f"--case {out / 'case.yaml'}" in command and f"-p {out / 'policies' / 'full_exercises.yaml'}" in command
+    assert "-p current_course" in command
+    args = command.removeprefix("alliance-futures ").removesuffix(" --report").split()
+    again = cli(*args, "--format", "json", "--output", tmp_path / "again")
+    assert again.returncode == 0, again.stderr
+    assert {k: json.loads(again.stdout)[k] for k in ("packages", "us_net_cost_usd_bn")} == {
+        k: summary[k] for k in ("packages", "us_net_cost_usd_bn")
+    }
+
+
+def test_the_repeat_command_of_a_built_in_run_names_the_case_and_packages(saved_run):
+    out, _ = saved_run
+    command = api.repeat_command(af.load_run(out).ensemble(), out)
+    assert command.startswith("alliance-futures run --case us_rok -p current_course ") and str(out) not in command
+
+
+def test_run_json_names_the_run_so_a_script_can_chain_into_explain(saved_run):
+    out, summary = saved_run
+    assert summary["run"] == str(out) and summary["case"] == "us_rok" and summary["overrides"] == {}
+    assert (summary["seed"], summary["futures"], summary["replications"], summary["years"]) == (1953, 400, 10, 15)
+    assert summary["first_year"] == 2027 and summary["report"] is None
+    assert cli("explain", summary["run"], 0).returncode == 0
+
+
+def test_set_fixes_or_narrows_a_parameter_and_the_run_records_it(tmp_path):
+    out = tmp_path / "run"
+    result = cli(
+        "run",
+        *("--futures", 100, "--years", 3, "-p", "current_course", "--format", "json", "--output", out),
+        *("--set", "dprk.icbm_maturation=0.05:0.08", "--set", "politics.us_switch_probability=0.3"),
+    )
+    assert result.returncode == 0, result.stderr
+    recorded = {"dprk.icbm_maturation": [0.05, 0.08], "politics.us_switch_probability": 0.3}
+    assert json.loads(result.stdout)["overrides"] == recorded
+    assert json.loads((out / "run.json").read_text())["overrides"] == recorded
+    sampled = pd.read_parquet(out / "experiments.parquet")
+    assert sampled["dprk.icbm_maturation"].between(0.05, 0.08).all()
+    assert "politics.us_switch_probability" not in sampled  # fixed: no longer sampled
+    case = af.load_run(out).case.flat_parameters()
+    assert case["politics.us_switch_probability"].value == 0.3 and case["dprk.icbm_maturation"].range == (0.05, 0.08)
+
+
+def test_tables_fit_an_80_column_terminal_and_cut_no_number(saved_run, tmp_path):
+    """A table wider than the terminal is stacked in parts; every cell is printed whole."""
+    out, _ = saved_run
+    narrow = {"COLUMNS": "80"}
+    result = cli("run", "--futures", 100, "--years", 5, "--format", "json", "--output", tmp_path / "r")
+    summary = json.loads(result.stdout)
+    shown = cli("run", "--futures", 100, "--years", 5, "--output", tmp_path / "again", env=narrow)
+    claims = cli("claims", out, env=narrow)
+    backtest = cli("backtest", "--futures", 200, env=narrow)
+    for done in (shown, claims, backtest):
+        assert done.returncode == 0, done.stderr
+        assert "…" not in done.stdout and max(len(line) for line in done.stdout.splitlines()) <= 80
+    for cells in summary["packages"].values():
+        for c in cells.values():
+            assert f"{100 * c['p']:.1f} ({100 * c['lo']:.1f}–{100 * c['hi']:.1f})" in shown.stdout
+    for name, c in json.loads(cli("claims", out, "--format", "json").stdout)["claims"].items():
+        scale = 100 if c["unit"] == "probability" else 1
+        assert name in claims.stdout and f"{scale * c['difference']:+.1f} ±" in claims.stdout
+    assert f"Saved to {tmp_path / 'again'}\n" in shown.stderr  # a path is never broken over lines
+
+
+def test_export_writes_csv_excel_and_an_archive_ema_workbench_reads(saved_run, tmp_path):
+    out, summary = saved_run
+    done = cli("export", out, "--to", "csv", "--output", tmp_path / "csv")
+    assert done.returncode == 0, done.stderr
+    tables = {name: pd.read_csv(tmp_path / "csv" / f"{name}.csv") for name in ("summary", "outcomes", "parameters")}
+    row = tables["summary"].set_index(["package", "outcome"]).loc[("transactional_pressure", "rupture")]
+    assert row["estimate"] == pytest.approx(summary["packages"]["transactional_pressure"]["rupture"]["p"])
+    assert len(tables["outcomes"]) == 6 * 400 and len(tables["parameters"]) == 400
+    final = pd.read_parquet(out / "final.parquet")
+    assert (tables["outcomes"]["war"].to_numpy() == final["war"].to_numpy()).all()
+    sampled = pd.read_parquet(out / "experiments.parquet")
+    assert tables["parameters"].drop(columns="future").to_numpy() == pytest.approx(sampled.to_numpy(), rel=0, abs=0)
+
+    assert cli("export", out, "--to", "xlsx", "--output", tmp_path / "run.xlsx").returncode == 0
+    sheets = pd.read_excel(tmp_path / "run.xlsx", sheet_name=None)
+    assert list(sheets) == ["summary", "outcomes", "parameters"] and len(sheets["outcomes"]) == 6 * 400
+
+    assert cli("export", out, "--to", "ema").returncode == 0  # default: inside the run's folder
+    from ema_workbench import load_results
+
+    experiments, outcomes = load_results(str(out / "export-ema.tar.gz"))
+    assert len(experiments) == 6 * 400 and outcomes["credibility_yearly"].shape == (6 * 400, 15)
+    assert outcomes["war"].sum() == final["war"].sum()
 
 
 def test_negotiate_scores_every_model_on_held_out_deu3():

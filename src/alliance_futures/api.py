@@ -2,14 +2,15 @@
 
 >>> import alliance_futures as af
 >>> ensemble = af.run(futures=2_000)           # the built-in case, all six packages
->>> af.summarize(af.outcome_tables(ensemble), ensemble.replications)  # probabilities with 95% intervals
+>>> af.summarize(af.outcome_tables(ensemble), ensemble.replications)  # a table: estimates with 95% intervals
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from .case import (
 from .case import load_case as load_case_file
 from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
 from .model import STATE_VARIABLES
-from .store import Run, check_new_folder, save_run
+from .store import CASE_FILE, Export, Run, check_new_folder, export_run, policy_file, save_run
 from .store import load_run as load_run_folder
 from .store.files import write_whole
 from .version import VERSION
@@ -68,6 +69,7 @@ class RunSpec:
     workers: int
     paths: bool
     replications: int = 1
+    overrides: Mapping[str, float | Sequence[float]] = field(default_factory=dict)
 
 
 def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
@@ -92,6 +94,7 @@ def estimated_bytes(case: Case, packages: int, futures: int, years: int, paths: 
 
 def prepare(
     case: str | Path | Case = BUILTIN_CASE,
+    *,
     policies: Sequence[str | Path] | None = None,
     futures: int = 10_000,
     years: int = 20,
@@ -138,7 +141,7 @@ def prepare(
             "use fewer futures or packages, or --no-paths to keep only final states",
             key="--futures",
         )
-    return RunSpec(loaded, chosen, futures, years, seed, workers, paths, replications)
+    return RunSpec(loaded, chosen, futures, years, seed, workers, paths, replications, dict(overrides or {}))
 
 
 def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = None) -> Ensemble:
@@ -157,16 +160,30 @@ def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = No
 
 def run(
     case: str | Path | Case = BUILTIN_CASE,
+    *,
     policies: Sequence[str | Path] | None = None,
     futures: int = 10_000,
     years: int = 20,
     seed: int = DEFAULT_SEED,
     workers: int = 1,
     paths: bool = True,
+    overrides: Mapping[str, float | Sequence[float]] | None = None,
     replications: int = DEFAULT_REPLICATIONS,
 ) -> Ensemble:
     """Check the request and simulate it (see `prepare` for the arguments)."""
-    return simulate_ensemble(prepare(case, policies, futures, years, seed, workers, paths, replications=replications))
+    return simulate_ensemble(
+        prepare(
+            case,
+            policies=policies,
+            futures=futures,
+            years=years,
+            seed=seed,
+            workers=workers,
+            paths=paths,
+            overrides=overrides,
+            replications=replications,
+        )
+    )
 
 
 def _history_of(case: str | Path | Case, history: str | Path | None, futures: int) -> tuple[Case, History]:
@@ -211,9 +228,19 @@ def write_backtest_csv(result: Backtest, path: str | Path) -> Path:
 check_output = check_new_folder
 
 
-def save(ensemble: Ensemble, directory: str | Path) -> dict[str, Any]:
-    """Save a run (see `store.runs`); return its summary."""
-    return save_run(ensemble, directory)
+def save(
+    ensemble: Ensemble, directory: str | Path, overrides: Mapping[str, float | Sequence[float]] | None = None
+) -> dict[str, Any]:
+    """Save a run (see `store.runs`), recording the parameter `overrides` it was run with; return its summary."""
+    return save_run(ensemble, directory, overrides or {})
+
+
+def export(run_dir: str | Path, to: str = "csv", output: str | Path | None = None) -> list[Path]:
+    """Write a saved run's summary, outcomes and parameters tables as CSV files (in a folder), an Excel workbook, or
+    an EMA Workbench archive with the yearly paths ('csv', 'xlsx' or 'ema'; see `store.export`); return the files."""
+    if to not in set(Export):
+        raise InputError("command line", f"unknown export '{to}' (known: {', '.join(Export)})", key="--to")
+    return export_run(load_run(run_dir), Export(to), output)
 
 
 def explain(run_dir: str | Path, future: int, package: str | None = None) -> str:
@@ -302,11 +329,25 @@ def findings(
     return analyse(ensemble, baseline, drivers, thresholds, sobol_base)
 
 
-def repeat_command(ensemble: Ensemble) -> str:
-    """The command line that simulates this ensemble again and reports on it."""
-    packages = " ".join(f"-p {name}" for name in ensemble.policies)
+def repeat_command(ensemble: Ensemble, saved: str | Path | None = None) -> str:
+    """The command line that simulates this ensemble again and reports on it. The built-in case and packages go by
+    name; a case or package of the user's own, or one changed by overrides, goes by its copy in the run's folder
+    `saved` (or by a placeholder file name when the ensemble was never saved)."""
+    builtin = load_case(BUILTIN_CASE)
+    builtin_names = builtin_policy_names()
+
+    def copy(relative: Path, placeholder: str) -> str:
+        return shlex.quote(str(Path(saved) / relative)) if saved is not None else placeholder
+
+    case = BUILTIN_CASE if ensemble.case == builtin else copy(CASE_FILE, "YOUR_CASE.yaml")
+    packages = " ".join(
+        f"-p {name}"
+        if name in builtin_names and policy == load_policy(name, builtin)
+        else f"-p {copy(policy_file(name), f'YOUR_{name}.yaml')}"
+        for name, policy in ensemble.policies.items()
+    )
     return (
-        f"alliance-futures run --case {ensemble.case.name} {packages} --futures {ensemble.futures} "
+        f"alliance-futures run --case {case} {packages} --futures {ensemble.futures} "
         f"--replications {ensemble.replications} --years {ensemble.years} --seed {ensemble.seed} --report"
     )
 
@@ -318,12 +359,15 @@ def write_report(
     drivers: Sequence[str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,
+    saved: str | Path | None = None,
 ) -> Path:
-    """Analyse an ensemble and write the self-contained HTML report to `path`."""
+    """Analyse an ensemble and write the self-contained HTML report to `path`; `saved` is the folder the ensemble
+    was saved in, if it was (the report's repeat command points at the case and package files copied there)."""
     if not Path(path).parent.is_dir():  # write_whole checks too, but only after the slow analysis
         raise InputError(path, "the folder does not exist", key="--output")
     found = findings(ensemble, baseline, drivers, thresholds, sobol_base)
-    return write_findings_report(found, ensemble, path, repeat_command(ensemble), sobol_base, drivers is not None)
+    command = repeat_command(ensemble, saved)
+    return write_findings_report(found, ensemble, path, command, sobol_base, drivers is not None)
 
 
 def write_findings_report(
@@ -352,4 +396,4 @@ def report_run(
     """Write the report of a saved run (default: `report.html` in the run's folder)."""
     saved = load_run(run_dir)
     target = Path(output) if output is not None else saved.path / REPORT_FILE
-    return write_report(saved.ensemble(), target, baseline, drivers, thresholds, sobol_base)
+    return write_report(saved.ensemble(), target, baseline, drivers, thresholds, sobol_base, saved.path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import ipaddress
 import json
@@ -17,14 +18,16 @@ from typing import Annotated, Any, TextIO
 import typer
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from . import api, bargaining, report
 from .analysis import NAMED_FUTURES
 from .analysis.claims import VERBS
 from .analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
-from .case import BUILTIN_CASE, InputError
+from .case import BUILTIN_CASE, OVERRIDES, InputError
+from .store import Export
 from .version import VERSION
 
 app = typer.Typer(
@@ -67,11 +70,56 @@ DEFAULT_OUTPUT = Path("alliance-futures-output")
 DEFAULT_DATA = Path("alliance-futures-data")
 TOKEN_ENV = "ALLIANCE_FUTURES_TOKEN"
 MIN_TOKEN = 16  # characters: a guessable token protects nothing
+EXAMPLE_SET = "dprk.icbm_maturation=0.05:0.1"
 
 
 class Format(StrEnum):
     table = "table"
     json = "json"
+
+
+def show(table: Table, keep: int = 1) -> None:
+    """Print a table whole on stdout. One wider than the console is printed as several tables, each with the first
+    `keep` columns (the row labels) and as many of the others as fit, so that a cell is wrapped at a space or moved
+    to the next part, and never cut."""
+    for part in _parts(table, keep):
+        out.print(part)
+
+
+def _parts(table: Table, keep: int) -> list[Table]:
+    unbounded = out.options.update_width(sys.maxsize)
+
+    def widest(renderable: Any) -> int:
+        return Measurement.get(out, unbounded, renderable).maximum
+
+    def unbroken(column: Column) -> Column:
+        """A copy of the column that a narrow console may wrap (at a space, or folding a word longer than the
+        column) only if the column wraps at all, and never cut."""
+        whole = copy.copy(column)
+        whole.overflow = "fold"
+        if column.no_wrap:
+            whole.min_width = max(widest(cell) for cell in [column.header, *column.cells])
+        return whole
+
+    def part(columns: list[Column], first: bool) -> Table:
+        piece = Table(title=table.title if first else None, box=table.box)
+        piece.columns = columns
+        piece.rows = list(table.rows)
+        return piece
+
+    def narrowest(columns: list[Column]) -> int:
+        return Measurement.get(out, unbounded, part(columns, False)).minimum
+
+    labels, rest = [unbroken(c) for c in table.columns[:keep]], [unbroken(c) for c in table.columns[keep:]]
+    parts: list[Table] = []
+    chosen: list[Column] = []
+    for column in rest:
+        if chosen and narrowest(labels + chosen + [column]) > out.width:
+            parts.append(part(labels + chosen, not parts))
+            chosen = []
+        chosen.append(column)
+    parts.append(part(labels + chosen, not parts))
+    return parts
 
 
 def fail(exc: InputError) -> typer.Exit:
@@ -123,10 +171,35 @@ def run(
     paths: Annotated[bool, typer.Option(help="save yearly paths as well as final states")] = True,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
     report: Annotated[bool, typer.Option("--report", help="also write the HTML report into the run's folder")] = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="PARAM=VALUE|LOW:HIGH",
+            help="fix a parameter ('group.name', as in the case) at a value, or sample it from a narrower range; "
+            "repeatable, checked against the parameter's allowed range and recorded in the run",
+        ),
+    ] = None,
 ) -> None:
     """Simulate the case under each policy package and print the probability of each named future and outcome."""
     try:
-        spec = api.prepare(case, policies, futures, years, seed, workers, paths, replications=replications)
+        overrides = _overrides(set_)
+        try:
+            spec = api.prepare(
+                case,
+                policies=policies,
+                futures=futures,
+                years=years,
+                seed=seed,
+                workers=workers,
+                paths=paths,
+                overrides=overrides,
+                replications=replications,
+            )
+        except InputError as exc:
+            if exc.file != OVERRIDES:
+                raise
+            raise InputError("command line", exc.detail, key=f"--set {exc.key}") from None
         if report and not paths:
             raise InputError("command line", "--report needs the yearly paths; drop --no-paths", key="--report")
         target = output or DEFAULT_OUTPUT / f"run-{time.strftime('%Y%m%d-%H%M%S')}-seed{seed}"
@@ -141,17 +214,51 @@ def run(
         ) as bar:
             task = bar.add_task("futures", total=futures * len(spec.policies))
             ensemble = api.simulate_ensemble(spec, progress=lambda n: bar.advance(task, n))
-        summary = api.save(ensemble, target)
-        written = _report(lambda: api.write_report(ensemble, target / api.REPORT_FILE)) if report else None
+        summary = api.save(ensemble, target, overrides)
+        written = (
+            _report(lambda: api.write_report(ensemble, target / api.REPORT_FILE, saved=target)) if report else None
+        )
     except InputError as exc:
         raise fail(exc) from None
     if format is Format.json:
-        out.print_json(json.dumps(summary))
+        described = {
+            "run": str(target),
+            "report": None if written is None else str(written),
+            "case": ensemble.case.name,
+            "seed": seed,
+            "futures": futures,
+            "replications": replications,
+            "years": years,
+            "first_year": int(ensemble.calendar_years[0]),
+            "overrides": overrides,
+        }
+        out.print_json(json.dumps(described | summary))
         return
-    out.print(comparison_table(summary, futures, years, int(ensemble.calendar_years[0]), replications))
-    err.print(f"Saved to {target}  (explain a future: alliance-futures explain {target} 0)", highlight=False)
+    show(comparison_table(summary, futures, years, int(ensemble.calendar_years[0]), replications))
+    err.print(f"Saved to {target}", highlight=False, soft_wrap=True)
+    err.print(f"Explain a future: alliance-futures explain {target} 0", highlight=False, soft_wrap=True)
     if written is not None:
-        err.print(f"Report: {written}", highlight=False)
+        err.print(f"Report: {written}", highlight=False, soft_wrap=True)
+
+
+def _overrides(pairs: list[str] | None) -> dict[str, float | list[float]]:
+    """'group.name=0.4' → {'group.name': 0.4}; 'group.name=0.2:0.5' → {'group.name': [0.2, 0.5]}, for --set."""
+    out: dict[str, float | list[float]] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        low, colon, high = value.partition(":")
+        try:
+            numbers = [float(low), float(high)] if colon else [float(value)]
+        except ValueError:
+            numbers = []
+        if not sep or not name.strip() or not numbers or not all(math.isfinite(x) for x in numbers):
+            raise InputError(
+                "command line",
+                f"expected PARAM=VALUE or PARAM=LOW:HIGH such as {EXAMPLE_SET}, got '{pair}'",
+                key="--set",
+            )
+        out[name.strip()] = numbers if colon else numbers[0]
+    return out
 
 
 def _report(write: Callable[[], Path]) -> Path:
@@ -216,7 +323,9 @@ def claims_table(result: dict[str, Any]) -> Table:
         box=box.SIMPLE_HEAD,
     )
     for column in ("claim", "seed", "claimed effect", "against", "difference", "verdict", "holds", "fails"):
-        t.add_column(column, justify="right" if column in ("difference", "holds", "fails") else "left")
+        t.add_column(
+            column, justify="right" if column in ("difference", "holds", "fails") else "left", no_wrap=column == "claim"
+        )
     for name, c in result["claims"].items():
         scale = 100 if c["unit"] == "probability" else 1
         t.add_row(
@@ -247,12 +356,32 @@ def claims_command(
     if format is Format.json:
         out.print_json(json.dumps(result))
         return
-    out.print(claims_table(result))
+    show(claims_table(result))
     for name, c in result["claims"].items():
         if c["fails_where"]:
             out.print(f"[bold]{name}[/]: {c['fails_where']}")
     for note in result["skipped"]:
         err.print(f"skipped {note}", highlight=False)
+
+
+@app.command()
+def export(
+    run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="folder of a saved run")],
+    to: Annotated[Export, typer.Option(help="CSV files, an Excel workbook, or EMA Workbench's archive")] = Export.csv,
+    output: Annotated[
+        Path | None,
+        typer.Option(help="folder for the CSV files, or the file to write (default: inside RUN, named by --to)"),
+    ] = None,
+) -> None:
+    """Export a saved run's tables: the summary, each future's outcomes and each future's parameters (CSV or
+    Excel), or everything with the yearly paths as an archive EMA Workbench's load_results reads."""
+    try:
+        with err.status(f"writing {to.value}"):
+            written = api.export(run_dir, to, output)
+    except InputError as exc:
+        raise fail(exc) from None
+    for path in written:
+        out.print(str(path), highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -343,7 +472,7 @@ def _print_scores(format: Format) -> None:
                 str(s["n"]),
                 f"{s['seconds']:.3f}",
             )
-        out.print(t)
+        show(t)
 
 
 @app.command("backtest")
@@ -406,7 +535,7 @@ def _print_sensitivity(flips: dict[str, Any]) -> None:
         rules[row["coding"]] = row["rule"]
     for coding, by_kind in cells.items():
         t.add_row(coding, rules[coding], *(by_kind[kind] for kind in kinds))
-    out.print(t)
+    show(t, keep=2)
     for kind, summary in kinds.items():
         span = summary["brier_skill_range"]
         spread = "" if span is None else f", from {span[0]:+.2f} to {span[1]:+.2f} over {summary['flips']} reversals"
@@ -451,7 +580,7 @@ def _print_backtest(result: api.Backtest) -> None:
             "–" if row["auc"] is None else f"{row['auc']:.2f}" + _interval(row["auc_ci"], 2),
             f"[{colour}]{row['verdict']}[/]",
         )
-    out.print(t)
+    show(t)
     windows = result.replay.history.windows
     if windows:
         by_window = Table(
@@ -464,7 +593,7 @@ def _print_backtest(result: api.Backtest) -> None:
             by_window.add_column(f"{w.name} ({w.first_year}–{w.last_year})", justify="right")
         for kind, row in result.as_json()["events"].items():
             by_window.add_row(kind.replace("_", " "), *(window_cell(row["windows"][w.name]) for w in windows))
-        out.print(by_window)
+        show(by_window)
     for kind, row in result.as_json()["events"].items():
         if row["carried_by"]:
             carried = ", ".join(row["carried_by"])
@@ -515,7 +644,7 @@ def calibrate(
             row["unit"],
             "[green]yes[/]" if row["within"] else "[red]no[/]",
         )
-    out.print(t)
+    show(t)
 
 
 def _rate(value: float) -> str:

@@ -11,7 +11,7 @@ from . import signposts as _signposts
 from .claims import ClaimResult, assess_claims
 from .compare import paired_differences, regret, satisficing
 from .discovery import Box, drivers, prim_box
-from .interop import ema_model, save_ema, to_ema
+from .interop import ema_model, to_ema
 from .matrix import FuturesMatrix, futures_matrix, top_drivers
 from .narrative import narrate, tell, trace_future
 from .outcomes import (
@@ -22,6 +22,8 @@ from .outcomes import (
     outcomes,
     probabilities,
     summarize,
+    summary_frame,
+    summary_json,
     wilson,
 )
 from .sensitivity import model_sobol, sobol, told_apart
@@ -58,10 +60,11 @@ __all__ = [
     "probabilities",
     "regret",
     "satisficing",
-    "save_ema",
     "signposts",
     "sobol",
     "summarize",
+    "summary_frame",
+    "summary_json",
     "tell",
     "timeline",
     "to_ema",

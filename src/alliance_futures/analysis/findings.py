@@ -19,7 +19,7 @@ from .compare import GRAVITY, indicators, paired_differences, regret, satisficin
 from .discovery import Box, drivers, prim_box
 from .matrix import FuturesMatrix, check_drivers, futures_matrix, top_drivers
 from .narrative import tell
-from .outcomes import FUTURE_PREFIX, outcome_tables, summarize
+from .outcomes import FUTURE_PREFIX, outcome_tables, summary_json
 from .sensitivity import model_sobol
 from .signposts import signposts
 from .timeline import fan, timeline, typical_future
@@ -109,7 +109,7 @@ def analyse(
             examples.append((index, future, tell(ensemble, baseline, index)))
     return Findings(
         baseline=baseline,
-        summary=summarize(tables, ensemble.replications),
+        summary=summary_json(tables, ensemble.replications),
         paired=paired,
         regret=chosen_regret,
         satisficing=chosen_satisficing,

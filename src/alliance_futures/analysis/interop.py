@@ -3,9 +3,8 @@
 An ensemble converts to EMA Workbench's `(experiments, outcomes)` pair: one experiments row per package and future
 (the sampled parameters, then EMA's `scenario`, `policy` and `model` columns) and a dict of outcome arrays in the
 same row order (scalars per future, and time series futures × years for the recorded variables, named like
-'credibility_yearly'). `save_ema` writes
-EMA's own archive (`ema_workbench.save_results`), so `load_results` and EMA's analysis and plotting functions work on
-our results unchanged. `ema_model` goes the other way: our model as an EMA Workbench `Model`.
+'credibility_yearly'); `store.save_ema` writes it as EMA's own archive, so `load_results` and EMA's analysis and
+plotting functions work on our results unchanged. `ema_model` goes the other way: our model as an EMA Workbench `Model`.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ import logging
 import warnings
 from collections.abc import Mapping, Sequence
 from functools import partial
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -71,15 +69,6 @@ def declare_outcomes(outcomes: dict[str, np.ndarray]) -> list[Any]:
     registers them, which EMA's archive format needs to know how to store each one."""
     kinds = ema("ema_workbench.em_framework.outcomes")
     return [kinds.ScalarOutcome(k) if v.ndim == 1 else kinds.ArrayOutcome(k) for k, v in outcomes.items()]
-
-
-def save_ema(ensemble: Ensemble, path: str | Path) -> Path:
-    """Write the ensemble as an EMA Workbench results archive (.tar.gz)."""
-    target = Path(path)
-    experiments, outcomes = to_ema(ensemble)
-    declare_outcomes(outcomes)
-    ema("ema_workbench").save_results((experiments, outcomes), str(target))
-    return target
 
 
 def evaluate_future(

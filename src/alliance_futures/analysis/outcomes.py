@@ -162,12 +162,33 @@ def outcome_tables(ensemble: Ensemble) -> dict[str, pd.DataFrame]:
     return {name: outcomes(final, ensemble.case, ensemble.years) for name, final in ensemble.final.items()}
 
 
-def summarize(tables: Mapping[str, pd.DataFrame], replications: int = 1) -> dict[str, Any]:
+def summary_json(tables: Mapping[str, pd.DataFrame], replications: int = 1) -> dict[str, Any]:
     """Per package: outcome and named-future probabilities, and the mean US net cost (USD billion over the
-    horizon), each with a 95% interval that counts each parameter vector's `replications` futures as one cluster."""
+    horizon), each with a 95% interval that counts each parameter vector's `replications` futures as one cluster:
+    `{"packages": {PACKAGE: {KEY: {"p", "lo", "hi"}}}, "us_net_cost_usd_bn": {PACKAGE: {"mean", "lo", "hi"}}}`, as
+    run.json and `alliance-futures run --format json` give it."""
     return {
         "packages": {name: probabilities(t, replications) for name, t in tables.items()},
         "us_net_cost_usd_bn": {
             name: mean_interval(t["us_net_cost"].to_numpy(), replications) for name, t in tables.items()
         },
     }
+
+
+def summary_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
+    """A `summary_json` as a table indexed by (package, outcome): the outcome in words, its unit, the estimate and
+    its 95% interval (`low`, `high`)."""
+    rows = []
+    for package, cells in summary["packages"].items():
+        rows += [(package, key, row_label(key), "probability", c["p"], c["lo"], c["hi"]) for key, c in cells.items()]
+        cost = summary["us_net_cost_usd_bn"][package]
+        rows.append((package, "us_net_cost", "US net cost", "USD bn, mean", cost["mean"], cost["lo"], cost["hi"]))
+    columns = ["package", "outcome", "label", "unit", "estimate", "low", "high"]
+    return pd.DataFrame(rows, columns=columns).set_index(["package", "outcome"])
+
+
+def summarize(tables: Mapping[str, pd.DataFrame], replications: int = 1) -> pd.DataFrame:
+    """Per package and outcome: the probability of each outcome and named future, and the mean US net cost (USD
+    billion over the horizon), each with a 95% interval that counts each parameter vector's `replications` futures
+    as one cluster (see `summary_json` for the same as a dict)."""
+    return summary_frame(summary_json(tables, replications))

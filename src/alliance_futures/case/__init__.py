@@ -3,6 +3,7 @@
 from .history import History, load_history
 from .loader import (
     BUILTIN_CASE,
+    OVERRIDES,
     InputError,
     Requirements,
     builtin_policy_names,
@@ -15,6 +16,7 @@ from .schema import Adoption, BaseRate, Case, Claim, Lever, LeverSetting, Parame
 
 __all__ = [
     "BUILTIN_CASE",
+    "OVERRIDES",
     "Adoption",
     "BaseRate",
     "Case",

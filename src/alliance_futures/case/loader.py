@@ -17,6 +17,7 @@ from .schema import ORIENTATIONS, Case, Parameter, Policy, Reference
 
 DATA = resources.files("alliance_futures") / "case" / "data"
 BUILTIN_CASE = "us_rok"
+OVERRIDES = "overrides"  # the source InputError names for a bad override
 BIBLIOGRAPHY = Path(str(DATA / "bibliography.yaml"))
 CITATION = re.compile(r"@([a-z0-9_]+)")  # a key in a [@key] or [@key1; @key2] citation
 CITATIONS = re.compile(r"\[(@[a-z0-9_]+(?:; @[a-z0-9_]+)*)\]")
@@ -245,9 +246,7 @@ def load_policy(name_or_file: str | Path, case: Case) -> Policy:
     return policy
 
 
-def override_parameters(
-    case: Case, overrides: Mapping[str, float | Sequence[float]], source: str = "overrides"
-) -> Case:
+def override_parameters(case: Case, overrides: Mapping[str, float | Sequence[float]], source: str = OVERRIDES) -> Case:
     """The case with some parameters ('group.name') fixed at a value or sampled from a narrower range [low, high],
     each inside the parameter's allowed range; every other parameter as it was."""
     known = case.flat_parameters()

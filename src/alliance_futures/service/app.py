@@ -29,7 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import api
 from ..analysis import NAMED_FUTURES
 from ..bargaining import BUILTIN_TABLES, Stakeholders, stakeholders_from_rows
-from ..case import BUILTIN_CASE, Case, InputError, builtin_policy_names, load_policy
+from ..case import BUILTIN_CASE, OVERRIDES, Case, InputError, builtin_policy_names, load_policy
 from ..store import Catalogue
 from .jobs import Job, Runner
 from .results import ALL, Served, ServedRuns, view_bytes
@@ -212,16 +212,16 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
         try:
             spec = api.prepare(
                 case,
-                chosen,
-                request.futures,
-                request.years,
-                request.seed,
+                policies=chosen,
+                futures=request.futures,
+                years=request.years,
+                seed=request.seed,
                 overrides=request.overrides,
                 replications=request.replications,
             )
         except InputError as exc:
             where = str(exc.key or "request")  # an override's name, or the command line's option for the same field
-            field: list[str | int] = ["overrides", where] if exc.file == "overrides" else [where.lstrip("-")]
+            field: list[str | int] = [OVERRIDES, where] if exc.file == OVERRIDES else [where.lstrip("-")]
             raise unprocessable(field, exc.detail) from None
         run_id = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
         body = request.model_dump(mode="json") | {"packages": chosen, "baseline": baseline}

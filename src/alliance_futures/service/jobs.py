@@ -78,7 +78,7 @@ class Runner:
         ensemble = api.simulate_ensemble(job.spec, progress=advance)
         catalogue.update(run_id, phase="saving", done=self._done[run_id])
         folder = catalogue.path(run_id)
-        summary = api.save(ensemble, folder)
+        summary = api.save(ensemble, folder, job.spec.overrides)
         catalogue.update(run_id, phase="analysing")
         found = api.findings(ensemble, job.baseline, sobol_base=job.sobol_base)
         write_results(found, ensemble, folder, catalogue)

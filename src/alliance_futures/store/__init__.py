@@ -1,6 +1,21 @@
 """Runs on disk: Parquet tables and the inputs needed to repeat them; the service's catalogue of runs in DuckDB."""
 
 from .catalogue import BANDS_FILE, Catalogue, write_bands
-from .runs import Run, check_new_folder, load_run, save_run
+from .export import DEFAULT_NAMES, Export, export_run, save_ema
+from .runs import CASE_FILE, Run, check_new_folder, load_run, policy_file, save_run
 
-__all__ = ["BANDS_FILE", "Catalogue", "Run", "check_new_folder", "load_run", "save_run", "write_bands"]
+__all__ = [
+    "BANDS_FILE",
+    "CASE_FILE",
+    "DEFAULT_NAMES",
+    "Catalogue",
+    "Export",
+    "Run",
+    "check_new_folder",
+    "export_run",
+    "load_run",
+    "policy_file",
+    "save_ema",
+    "save_run",
+    "write_bands",
+]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -26,13 +27,20 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..analysis import outcome_tables, summarize
+from ..analysis import outcome_tables, summary_json
 from ..case import Case, InputError, Policy, Requirements, load_case, load_policy
 from ..engine import Ensemble
 from ..model import STATE_VARIABLES
 
 RUN_FILE = "run.json"
+CASE_FILE = Path("case.yaml")
+POLICY_FOLDER = Path("policies")
 PARTIAL = ".partial-"  # a run being saved is the folder .NAME.partial-PID until it is complete
+
+
+def policy_file(name: str) -> Path:
+    """Where a run's folder keeps the package `name`, relative to the folder."""
+    return POLICY_FOLDER / f"{name}.yaml"
 
 
 def unfinished_saves(parent: Path) -> list[Path]:
@@ -59,15 +67,18 @@ def check_new_folder(directory: str | Path) -> Path:
     return target
 
 
-def save_run(ensemble: Ensemble, directory: str | Path) -> dict[str, Any]:
-    """Save an ensemble to a new folder; return its summary (as in run.json)."""
+def save_run(
+    ensemble: Ensemble, directory: str | Path, overrides: Mapping[str, float | Sequence[float]] | None = None
+) -> dict[str, Any]:
+    """Save an ensemble to a new folder, recording the parameter `overrides` it was run with (the saved case has
+    them already); return its summary (as in run.json)."""
     target = check_new_folder(directory)
     partial = target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
-    (partial / "policies").mkdir(parents=True)
-    _dump_yaml(ensemble.case, partial / "case.yaml")
+    (partial / POLICY_FOLDER).mkdir(parents=True)
+    _dump_yaml(ensemble.case, partial / CASE_FILE)
     for policy in ensemble.policies.values():
-        _dump_yaml(policy, partial / "policies" / f"{policy.name}.yaml")
+        _dump_yaml(policy, partial / policy_file(policy.name))
     ensemble.experiments.to_parquet(partial / "experiments.parquet")
     tables = outcome_tables(ensemble)
     finals = []
@@ -88,7 +99,7 @@ def save_run(ensemble: Ensemble, directory: str | Path) -> dict[str, Any]:
             frame.insert(2, "year", np.tile(years, ensemble.futures))
             frames.append(frame)
         pd.concat(frames, ignore_index=True).to_parquet(partial / "yearly.parquet")
-    summary = summarize(tables, ensemble.replications)
+    summary = summary_json(tables, ensemble.replications)
     info = {
         "alliance_futures_version": version("alliance-futures"),
         "case": ensemble.case.name,
@@ -99,6 +110,7 @@ def save_run(ensemble: Ensemble, directory: str | Path) -> dict[str, Any]:
         "first_year": int(ensemble.calendar_years[0]),
         "seed": ensemble.seed,
         "design": ensemble.design,
+        "overrides": {k: v if isinstance(v, int | float) else list(v) for k, v in (overrides or {}).items()},
         "summary": summary,
     }
     (partial / RUN_FILE).write_text(json.dumps(info, indent=1), encoding="utf-8")
@@ -157,7 +169,7 @@ def load_run(directory: str | Path, requires: Requirements) -> Run:
     if not run_file.is_file():
         raise InputError(path, f"not a saved run (no {RUN_FILE}); give the folder that `alliance-futures run` wrote")
     info = json.loads(run_file.read_text(encoding="utf-8"))
-    case = load_case(path / "case.yaml", requires)
-    policies = {name: load_policy(path / "policies" / f"{name}.yaml", case) for name in info["packages"]}
+    case = load_case(path / CASE_FILE, requires)
+    policies = {name: load_policy(path / policy_file(name), case) for name in info["packages"]}
     experiments = pd.read_parquet(path / "experiments.parquet")
     return Run(path, info, case, policies, experiments)
