@@ -47,7 +47,10 @@ def cli(*args, cwd=None, env=None):
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", **(env or {})},  # output to a pipe, as `alliance-futures … > file` gives it
+        env={
+            "PATH": "/usr/bin:/bin",
+            **{k: str(v) for k, v in (env or {}).items()},
+        },  # output to a pipe, as `alliance-futures … > file` gives it
         timeout=300,
     )
 

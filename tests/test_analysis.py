@@ -173,7 +173,7 @@ def test_our_model_runs_under_ema_workbenchs_own_evaluator_and_matches_our_engin
         e = experiments.iloc[row]
         params = parameter_values(case, pd.DataFrame({n: [float(e[n])] for n in bounds}))
         paths = simulate(case, policies[e["package"]], params, np.array([int(e["stream"])]), 8, 3)
-        ours = af.outcomes(paths.final, case, 8)
+        ours = af.outcome_table(paths.final, case, 8)
         assert results["rupture"][row] == float(ours["rupture"].iloc[0])
         assert results["us_net_cost"][row] == pytest.approx(float(ours["us_net_cost"].iloc[0]))
     single = ema_model(case, packages[:1])  # EMA wants two categories or more: one package is a constant

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 from importlib.metadata import version
 
@@ -342,3 +343,33 @@ def test_files_written_whole_get_the_users_umask(tmp_path, umask, mode):
         os.umask(before)
     assert stat.S_IMODE(target.stat().st_mode) == mode and target.read_bytes() == b"year\n"
     assert [p.name for p in tmp_path.iterdir()] == ["bands.csv"]  # no temporary file left behind
+
+
+def test_verbose_names_each_stage_and_quiet_prints_results_only(tmp_path):
+    from alliance_futures.analysis.findings import STAGES
+
+    small = ("--futures", 100, "--years", 5, "-p", "current_course", "-p", "transactional_pressure")
+    told = cli("-v", "run", *small, "--report", "--output", tmp_path / "told")
+    assert told.returncode == 0, told.stderr
+    for label in STAGES:
+        assert f"INFO analysis: {label}\n" in told.stderr
+    assert "INFO simulating 100 futures × 2 packages × 5 years" in told.stderr
+    quiet = cli("-q", "run", *small, "--format", "json", "--output", tmp_path / "quiet")
+    assert quiet.returncode == 0 and quiet.stderr == "" and json.loads(quiet.stdout)["futures"] == 100
+    refused = cli("-q", "run", *small, "--output", tmp_path / "quiet")  # errors are still said
+    assert refused.returncode == 2 and "not empty" in refused.stderr
+
+
+def test_shell_completion_completes_the_commands():
+    done = cli(
+        env={"_ALLIANCE_FUTURES_COMPLETE": "complete_bash", "COMP_WORDS": "alliance-futures ex", "COMP_CWORD": 1}
+    )
+    assert done.stdout.split() == ["export", "explain"]
+
+
+def test_serve_refuses_a_port_in_use_before_printing_an_address(tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = cli("serve", "--port", port, "--data-dir", tmp_path)
+    assert done.returncode == 2 and f"port {port} on 127.0.0.1 is in use" in done.stderr
+    assert "Dashboard" not in done.stderr

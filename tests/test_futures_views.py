@@ -20,8 +20,8 @@ from alliance_futures.analysis.matrix import (
     split_point,
     top_drivers,
 )
-from alliance_futures.analysis.signposts import likelihood_ratios, signposts, watch_list
-from alliance_futures.analysis.timeline import fan, timeline, typical_future
+from alliance_futures.analysis.signposts import likelihood_ratios, rank_signposts, watch_list
+from alliance_futures.analysis.timeline import fan, outcomes_over_time, typical_future
 from alliance_futures.case import InputError
 
 
@@ -49,7 +49,7 @@ def test_likelihood_ratio_matches_a_hand_count():
 
 
 def test_signposts_on_an_ensemble_are_read_in_undecided_futures(ensemble):
-    listed, ratios = signposts(ensemble, "current_course", window=4)
+    listed, ratios = rank_signposts(ensemble, "current_course", window=4)
     assert set(listed.index) == set(ensemble.case.signposts)
     assert listed["strength"].dropna().is_monotonic_decreasing
     assert ((listed["seen"] >= 0) & (listed["seen"] <= 1)).all()
@@ -58,11 +58,11 @@ def test_signposts_on_an_ensemble_are_read_in_undecided_futures(ensemble):
     # a drawdown below 25,000 troops in the first years makes a hollowed alliance more likely, not less
     assert ratios.loc[("usfk_below_25k", "hollowed_alliance"), "lo"] > 1
     with pytest.raises(InputError, match="watch window"):
-        signposts(ensemble, "current_course", window=13)
+        rank_signposts(ensemble, "current_course", window=13)
 
 
 def test_timeline_ends_where_the_final_outcomes_are(ensemble):
-    line = timeline(ensemble)
+    line = outcomes_over_time(ensemble)
     last = line[line["year"] == ensemble.calendar_years[-1]].set_index(["package", "outcome"])["p"]
     for package, table in outcome_tables(ensemble).items():
         for key, c in probabilities(table).items():

@@ -3,55 +3,10 @@
 The flow is case → design → engine → analysis → report; `api` has the functions a notebook needs.
 """
 
-from . import analysis
-from .analysis import narrate, outcome_tables, outcomes, summarize, tell, trace_future
-from .api import (
-    backtest,
-    claims,
-    explain,
-    findings,
-    load_case,
-    load_run,
-    negotiate,
-    prepare,
-    report_run,
-    run,
-    save,
-    validate,
-    write_report,
-)
-from .case import InputError, builtin_policy_names, load_policy
-from .engine import Ensemble, run_ensemble, simulate
+import lazy_loader
+
 from .version import VERSION
 
+# Submodules load on first use (SPEC 1): `import alliance_futures` and the command line's --help stay fast.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)
 __version__ = VERSION
-
-__all__ = [
-    "Ensemble",
-    "InputError",
-    "__version__",
-    "analysis",
-    "backtest",
-    "builtin_policy_names",
-    "claims",
-    "explain",
-    "findings",
-    "load_case",
-    "load_policy",
-    "load_run",
-    "narrate",
-    "negotiate",
-    "outcome_tables",
-    "outcomes",
-    "prepare",
-    "report_run",
-    "run",
-    "run_ensemble",
-    "save",
-    "simulate",
-    "summarize",
-    "tell",
-    "trace_future",
-    "validate",
-    "write_report",
-]

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shlex
 from collections.abc import Callable, Mapping, Sequence
@@ -15,14 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import bargaining, report
-from .analysis import REQUIREMENTS, narrate, outcome_tables, trace_future
-from .analysis.backtest import Backtest, backtest_history, coding_sensitivity, sensitivity_summary
-from .analysis.calibration import DEFAULT_FUTURES as CALIBRATION_FUTURES
-from .analysis.calibration import calibrate as calibrate_case
-from .analysis.claims import assess_claims
-from .analysis.findings import SOBOL_BASE, Findings, analyse
-from .bargaining import Negotiation, Settings, Stakeholders, fit, read_deu3, read_stakeholders, score_deu3
+from . import analysis, bargaining, report, store
 from .case import (
     BUILTIN_CASE,
     Case,
@@ -37,24 +31,29 @@ from .case import (
 )
 from .case import load_case as load_case_file
 from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
+from .limits import (
+    CALIBRATION_FUTURES,
+    DEFAULT_REPLICATIONS,
+    DEFAULT_SEED,
+    MAX_BACKTEST_FUTURES,
+    MAX_CALIBRATION_FUTURES,
+    MAX_NEGOTIATION_ROUNDS,
+    MAX_REPLICATIONS,
+    MAX_SEED,
+    MAX_SOBOL_BASE,
+    MAX_WORKERS,
+    MAX_YEARS,
+    MEMORY_SHARE,
+    SOBOL_BASE,
+    Export,
+    is_power_of_two,
+)
 from .model import STATE_VARIABLES
-from .store import CASE_FILE, Export, Run, check_new_folder, export_run, policy_file, save_run
-from .store import load_run as load_run_folder
 from .store.files import write_whole
 from .version import VERSION
 
 REPORT_FILE = "report.html"
-MAX_SOBOL_BASE = 2**14
-
-DEFAULT_SEED = 1953  # the year of the Mutual Defense Treaty; any fixed number would do
-DEFAULT_REPLICATIONS = 10  # futures per parameter vector (docs/analysis.md, "Replications": the measured trade-off)
-MAX_REPLICATIONS = 10_000
-MAX_YEARS = 200
-MAX_WORKERS = 256
-MAX_BACKTEST_FUTURES = 100_000  # a replay keeps ten yearly series per future: about 0.3 GB at this size
-MAX_CALIBRATION_FUTURES = 1_000_000  # two short simulations of this many futures; a few seconds at 4,000
-MAX_NEGOTIATION_ROUNDS = 100  # longest expected utility path a table may ask for
-MEMORY_SHARE = 0.5  # refuse runs whose arrays would need more than this share of the machine's memory
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -74,12 +73,12 @@ class RunSpec:
 
 def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
     """A built-in case by name, or a case file, checked against what the model and the analysis read."""
-    return load_case_file(name_or_file, REQUIREMENTS)
+    return load_case_file(name_or_file, analysis.REQUIREMENTS)
 
 
-def load_run(directory: str | Path) -> Run:
+def load_run(directory: str | Path) -> store.Run:
     """A run saved by `save` or `alliance-futures run`, its case checked as `load_case` checks one."""
-    return load_run_folder(directory, REQUIREMENTS)
+    return store.load_run(directory, analysis.REQUIREMENTS)
 
 
 def _memory_bytes() -> int:
@@ -115,7 +114,7 @@ def prepare(
         ("--futures", futures, 1, None),
         ("--years", years, 1, MAX_YEARS),
         ("--workers", workers, 1, MAX_WORKERS),
-        ("--seed", seed, 0, 2**63 - 1),
+        ("--seed", seed, 0, MAX_SEED),
         ("--replications", replications, 1, MAX_REPLICATIONS),
     ):
         if value < lo or (hi is not None and value > hi):
@@ -145,6 +144,14 @@ def prepare(
 
 
 def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = None) -> Ensemble:
+    """Simulate a checked request; `progress(n)` hears of every `n` futures done."""
+    log.info(
+        "simulating %s futures × %s packages × %s years on %s worker(s)",
+        f"{spec.futures:,}",
+        len(spec.policies),
+        spec.years,
+        spec.workers,
+    )
     return run_ensemble(
         spec.case,
         spec.policies,
@@ -200,9 +207,9 @@ def backtest(
     history: str | Path | None = None,
     futures: int = 5_000,
     seed: int = DEFAULT_SEED,
-) -> Backtest:
+) -> analysis.Backtest:
     """Replay the case's recorded history (the built-in one by default) and score the model against the events."""
-    return backtest_history(*_history_of(case, history, futures), futures, seed)
+    return analysis.backtest_history(*_history_of(case, history, futures), futures, seed)
 
 
 def backtest_sensitivity(
@@ -215,24 +222,28 @@ def backtest_sensitivity(
     (each administration's orientation, each coded turn or spell), on the same futures: `{"codings": [one row per
     coding and kind], "kinds": {kind: the scores as coded, their range over the reversals and the reversals that
     change the verdict}}`."""
-    table = coding_sensitivity(*_history_of(case, history, futures), futures, seed)
+    table = analysis.coding_sensitivity(*_history_of(case, history, futures), futures, seed)
     rows = table.astype(object).where(table.notna(), None).to_dict(orient="records")
-    return {"codings": rows, "kinds": sensitivity_summary(table)}
+    return {"codings": rows, "kinds": analysis.sensitivity_summary(table)}
 
 
-def write_backtest_csv(result: Backtest, path: str | Path) -> Path:
+def write_backtest_csv(result: analysis.Backtest, path: str | Path) -> Path:
     """The yearly bands as a long CSV table (`year, variable, mean, p05, p50, p95`), written whole or not at all."""
     return write_whole(Path(path), result.bands.to_csv(index=False).encode(), key="--csv")
 
 
-check_output = check_new_folder
+def check_output(directory: str | Path) -> Path:
+    """A run goes to a new or empty folder (see `store.check_new_folder`)."""
+    return store.check_new_folder(directory)
 
 
 def save(
     ensemble: Ensemble, directory: str | Path, overrides: Mapping[str, float | Sequence[float]] | None = None
 ) -> dict[str, Any]:
     """Save a run (see `store.runs`), recording the parameter `overrides` it was run with; return its summary."""
-    return save_run(ensemble, directory, overrides or {})
+    summary = store.save_run(ensemble, directory, overrides or {})
+    log.info("saved the run to %s", directory)
+    return summary
 
 
 def export(run_dir: str | Path, to: str = "csv", output: str | Path | None = None) -> list[Path]:
@@ -240,7 +251,7 @@ def export(run_dir: str | Path, to: str = "csv", output: str | Path | None = Non
     an EMA Workbench archive with the yearly paths ('csv', 'xlsx' or 'ema'; see `store.export`); return the files."""
     if to not in set(Export):
         raise InputError("command line", f"unknown export '{to}' (known: {', '.join(Export)})", key="--to")
-    return export_run(load_run(run_dir), Export(to), output)
+    return store.export_run(load_run(run_dir), Export(to), output)
 
 
 def explain(run_dir: str | Path, future: int, package: str | None = None) -> str:
@@ -254,9 +265,11 @@ def explain(run_dir: str | Path, future: int, package: str | None = None) -> str
     if not 0 <= future < saved.info["futures"]:
         raise InputError(run_dir, f"FUTURE must be from 0 to {saved.info['futures'] - 1}, got {future}")
     policy = saved.policies[name]
-    paths = trace_future(saved.case, policy, saved.experiments, future, saved.info["years"], saved.info["seed"])
+    paths = analysis.trace_future(
+        saved.case, policy, saved.experiments, future, saved.info["years"], saved.info["seed"]
+    )
     header = f"Future {future} under '{policy.title}' ({saved.case.title}, seed {saved.info['seed']})"
-    return header + "\n" + narrate(saved.case, policy, paths, saved.info["first_year"])
+    return header + "\n" + analysis.narrate(saved.case, policy, paths, saved.info["first_year"])
 
 
 def calibrate(
@@ -268,7 +281,7 @@ def calibrate(
     loaded = case if isinstance(case, Case) else load_case(case)
     if not 100 <= futures <= MAX_CALIBRATION_FUTURES:
         raise InputError("command line", f"--futures must be from 100 to {MAX_CALIBRATION_FUTURES:,}", key="--futures")
-    table = calibrate_case(loaded, load_policy("current_course", loaded), futures, seed)
+    table = analysis.calibrate(loaded, load_policy("current_course", loaded), futures, seed)
     rows = table.to_dict(orient="index")
     return {
         "hazards": {
@@ -284,34 +297,34 @@ def claims(run: str | Path | Ensemble) -> dict[str, Any]:
     ensemble = run if isinstance(run, Ensemble) else load_run(run).ensemble()
     if not ensemble.case.claims:
         raise InputError(ensemble.case.name, "the case has no claims: add a 'claims:' section", key="claims")
-    results, skipped = assess_claims(ensemble, outcome_tables(ensemble))
+    results, skipped = analysis.assess_claims(ensemble, analysis.outcome_tables(ensemble))
     return {"claims": {r.name: r.as_json() for r in results}, "skipped": skipped}
 
 
 def validate(path: str | Path) -> str:
-    return validate_file(path, REQUIREMENTS)
+    return validate_file(path, analysis.REQUIREMENTS)
 
 
-def negotiate(table: str | Path | Stakeholders, rounds: int | None = None) -> Negotiation:
+def negotiate(table: str | Path | bargaining.Stakeholders, rounds: int | None = None) -> bargaining.Negotiation:
     """Every bargaining model's forecast for one stakeholder table (a file, a built-in name or a checked table),
     with settings fitted on the DEU III training half, and the expected utility model's path over `rounds` rounds
     (default: the fitted number)."""
     if rounds is not None and not 1 <= rounds <= MAX_NEGOTIATION_ROUNDS:
         raise InputError("command line", f"expected 1 to {MAX_NEGOTIATION_ROUNDS} rounds, got {rounds}", key="--rounds")
-    stakeholders = table if isinstance(table, Stakeholders) else read_stakeholders(table)
+    stakeholders = table if isinstance(table, bargaining.Stakeholders) else bargaining.read_stakeholders(table)
     return bargaining.negotiate(stakeholders, fitted_settings(), rounds)
 
 
 @cache
-def fitted_settings() -> Settings:
+def fitted_settings() -> bargaining.Settings:
     """The bargaining settings fitted on the DEU III training half, computed once per process."""
-    return fit(read_deu3())
+    return bargaining.fit(bargaining.read_deu3())
 
 
-def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], Settings]:
+def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaining.Settings]:
     """Every bargaining model's held-out scores on DEU III per subset, and the settings fitted on the training half
     (see `bargaining.scoring`)."""
-    return score_deu3(read_deu3())
+    return bargaining.score_deu3(bargaining.read_deu3())
 
 
 def findings(
@@ -320,13 +333,15 @@ def findings(
     drivers: Sequence[str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,
-) -> Findings:
-    """Everything the report shows, as pandas objects (see `analysis.findings.analyse`)."""
-    if not 2 <= sobol_base <= MAX_SOBOL_BASE or sobol_base & (sobol_base - 1):
+    progress: Callable[[int, str], None] | None = None,
+) -> analysis.Findings:
+    """Everything the report shows, as pandas objects (see `analysis.findings.analyse`); `progress(i, label)` hears
+    of each stage of the analysis (`analysis.findings.STAGES`) as it starts."""
+    if not 2 <= sobol_base <= MAX_SOBOL_BASE or not is_power_of_two(sobol_base):
         raise InputError(
             "command line", f"--sobol-base must be a power of two from 2 to {MAX_SOBOL_BASE}, got {sobol_base}"
         )
-    return analyse(ensemble, baseline, drivers, thresholds, sobol_base)
+    return analysis.analyse(ensemble, baseline, drivers, thresholds, sobol_base, progress)
 
 
 def repeat_command(ensemble: Ensemble, saved: str | Path | None = None) -> str:
@@ -339,11 +354,11 @@ def repeat_command(ensemble: Ensemble, saved: str | Path | None = None) -> str:
     def copy(relative: Path, placeholder: str) -> str:
         return shlex.quote(str(Path(saved) / relative)) if saved is not None else placeholder
 
-    case = BUILTIN_CASE if ensemble.case == builtin else copy(CASE_FILE, "YOUR_CASE.yaml")
+    case = BUILTIN_CASE if ensemble.case == builtin else copy(store.CASE_FILE, "YOUR_CASE.yaml")
     packages = " ".join(
         f"-p {name}"
         if name in builtin_names and policy == load_policy(name, builtin)
-        else f"-p {copy(policy_file(name), f'YOUR_{name}.yaml')}"
+        else f"-p {copy(store.policy_file(name), f'YOUR_{name}.yaml')}"
         for name, policy in ensemble.policies.items()
     )
     return (
@@ -360,18 +375,25 @@ def write_report(
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,
     saved: str | Path | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> Path:
     """Analyse an ensemble and write the self-contained HTML report to `path`; `saved` is the folder the ensemble
-    was saved in, if it was (the report's repeat command points at the case and package files copied there)."""
+    was saved in, if it was (the report's repeat command points at the case and package files copied there);
+    `progress` hears of each stage of the analysis (see `findings`)."""
     if not Path(path).parent.is_dir():  # write_whole checks too, but only after the slow analysis
         raise InputError(path, "the folder does not exist", key="--output")
-    found = findings(ensemble, baseline, drivers, thresholds, sobol_base)
+    found = findings(ensemble, baseline, drivers, thresholds, sobol_base, progress)
     command = repeat_command(ensemble, saved)
     return write_findings_report(found, ensemble, path, command, sobol_base, drivers is not None)
 
 
 def write_findings_report(
-    found: Findings, ensemble: Ensemble, path: str | Path, command: str, sobol_base: int, drivers_chosen: bool = False
+    found: analysis.Findings,
+    ensemble: Ensemble,
+    path: str | Path,
+    command: str,
+    sobol_base: int,
+    drivers_chosen: bool = False,
 ) -> Path:
     """Write the report of findings already computed; `command` is how a reader repeats the run."""
     meta = {
@@ -392,8 +414,9 @@ def report_run(
     drivers: Sequence[str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,
+    progress: Callable[[int, str], None] | None = None,
 ) -> Path:
     """Write the report of a saved run (default: `report.html` in the run's folder)."""
     saved = load_run(run_dir)
     target = Path(output) if output is not None else saved.path / REPORT_FILE
-    return write_report(saved.ensemble(), target, baseline, drivers, thresholds, sobol_base, saved.path)
+    return write_report(saved.ensemble(), target, baseline, drivers, thresholds, sobol_base, saved.path, progress)

@@ -4,37 +4,43 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import errno
 import ipaddress
 import json
+import logging
 import math
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
+import lazy_loader
 import typer
 from rich import box
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
-from . import api, bargaining, report
-from .analysis import NAMED_FUTURES
-from .analysis.claims import VERBS
-from .analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
+from . import bargaining, limits, report
 from .case import BUILTIN_CASE, OVERRIDES, InputError
-from .store import Export
+from .limits import Export
 from .version import VERSION
+
+if TYPE_CHECKING:
+    from . import analysis, api
+else:  # loaded on first use, so that --help, validate and explain start fast (the analysis stack takes seconds)
+    api = lazy_loader.load("alliance_futures.api", suppress_warning=True)  # its package is loaded already
 
 app = typer.Typer(
     help="Simulate many futures of the US–ROK alliance and compare policy packages on them.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
 )
 PIPED_WIDTH = 240  # columns when output goes to a file or a pipe: wide enough that no table column is cut
 
@@ -46,8 +52,10 @@ def console(stream: TextIO) -> Console:
     return Console(file=stream, width=PIPED_WIDTH if piped else None)
 
 
-out = console(sys.stdout)
-err = console(sys.stderr)
+out = console(sys.stdout)  # results
+err = console(sys.stderr)  # errors
+note = console(sys.stderr)  # progress, hints and where files went: silenced by --quiet
+log = logging.getLogger("alliance_futures")
 
 
 def _print_version(asked: bool) -> None:
@@ -62,8 +70,22 @@ def _options(
         bool,
         typer.Option("--version", help="print the version and exit", callback=_print_version, is_eager=True),
     ] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="say what is being done (-v), and in detail (-vv)")
+    ] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="print results and errors only: no progress, hints or warnings")
+    ] = False,
 ) -> None:
     """Simulate many futures of the US–ROK alliance and compare policy packages on them."""
+    note.quiet = quiet
+    if sys.stderr.isatty():
+        handler: logging.Handler = RichHandler(console=err, show_path=False, markup=False)
+        logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[handler])
+    else:  # a file or a pipe gets plain lines, not a terminal's padded columns
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    levels = {0: logging.WARNING, 1: logging.INFO}
+    log.setLevel(logging.ERROR if quiet else levels.get(verbose, logging.DEBUG))
 
 
 DEFAULT_OUTPUT = Path("alliance-futures-output")
@@ -130,6 +152,9 @@ def fail(exc: InputError) -> typer.Exit:
 def comparison_table(summary: dict[str, Any], futures: int, years: int, first_year: int, replications: int) -> Table:
     """The table `run` prints: each package's probability of each named future and outcome, and the mean US net
     cost, each with its 95% interval (docs/tables.py prints the README's copy with it)."""
+    from .analysis import NAMED_FUTURES
+    from .analysis.outcomes import SUMMARY_KEYS, row_label
+
     packages = list(summary["packages"])
     design = f" ({futures // replications:,} parameter vectors × {replications})" if replications > 1 else ""
     table = Table(
@@ -163,9 +188,9 @@ def run(
     futures: Annotated[int, typer.Option(help="futures per package: parameter vectors × replications")] = 10_000,
     replications: Annotated[
         int, typer.Option(help="futures per sampled parameter vector (each on its own random streams)")
-    ] = api.DEFAULT_REPLICATIONS,
+    ] = limits.DEFAULT_REPLICATIONS,
     years: Annotated[int, typer.Option(help="years to simulate")] = 20,
-    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = api.DEFAULT_SEED,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = limits.DEFAULT_SEED,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
     output: Annotated[Path | None, typer.Option(help="folder for the saved run (must be new or empty)")] = None,
     paths: Annotated[bool, typer.Option(help="save yearly paths as well as final states")] = True,
@@ -209,15 +234,17 @@ def run(
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=err,
+            console=note,
             transient=format is Format.json,
         ) as bar:
             task = bar.add_task("futures", total=futures * len(spec.policies))
             ensemble = api.simulate_ensemble(spec, progress=lambda n: bar.advance(task, n))
         summary = api.save(ensemble, target, overrides)
-        written = (
-            _report(lambda: api.write_report(ensemble, target / api.REPORT_FILE, saved=target)) if report else None
-        )
+        written = None
+        if report:
+            written = _report(
+                lambda progress: api.write_report(ensemble, target / api.REPORT_FILE, saved=target, progress=progress)
+            )
     except InputError as exc:
         raise fail(exc) from None
     if format is Format.json:
@@ -235,10 +262,10 @@ def run(
         out.print_json(json.dumps(described | summary))
         return
     show(comparison_table(summary, futures, years, int(ensemble.calendar_years[0]), replications))
-    err.print(f"Saved to {target}", highlight=False, soft_wrap=True)
-    err.print(f"Explain a future: alliance-futures explain {target} 0", highlight=False, soft_wrap=True)
+    note.print(f"Saved to {target}", highlight=False, soft_wrap=True)
+    note.print(f"Explain a future: alliance-futures explain {target} 0", highlight=False, soft_wrap=True)
     if written is not None:
-        err.print(f"Report: {written}", highlight=False, soft_wrap=True)
+        note.print(f"Report: {written}", highlight=False, soft_wrap=True)
 
 
 def _overrides(pairs: list[str] | None) -> dict[str, float | list[float]]:
@@ -261,10 +288,18 @@ def _overrides(pairs: list[str] | None) -> dict[str, float | list[float]]:
     return out
 
 
-def _report(write: Callable[[], Path]) -> Path:
-    """Write a report with a spinner: the analysis (discovery, Sobol indices, narratives) takes a few seconds."""
-    with err.status("analysing the futures and writing the report"):
-        return write()
+def _report(write: Callable[[Callable[[int, str], None]], Path]) -> Path:
+    """Write a report with a spinner that names each stage of the analysis: it takes a few seconds."""
+    from .analysis.findings import STAGES
+
+    with note.status("analysing the futures") as status:
+
+        def progress(i: int, label: str) -> None:
+            status.update(f"analysing the futures: {label} ({i + 1} of {len(STAGES)})")
+
+        written = write(progress)
+        log.info("report written to %s", written)
+        return written
 
 
 def _thresholds(pairs: list[str] | None) -> dict[str, float] | None:
@@ -302,14 +337,16 @@ def report_command(
         ),
     ] = None,
     sobol_base: Annotated[int, typer.Option(help="Sobol design base N (futures: N × (parameters + 2))")] = (
-        api.SOBOL_BASE
+        limits.SOBOL_BASE
     ),
 ) -> None:
     """Write the self-contained HTML report of a saved run: comparison, outcomes over time, scenario discovery,
     Sobol indices, the 2×2 matrix, signposts, example futures and every assumption."""
     try:
         thresholds = _thresholds(satisfice)
-        written = _report(lambda: api.report_run(run_dir, output, baseline, drivers, thresholds, sobol_base))
+        written = _report(
+            lambda progress: api.report_run(run_dir, output, baseline, drivers, thresholds, sobol_base, progress)
+        )
     except InputError as exc:
         raise fail(exc) from None
     out.print(f"Report: {written}", highlight=False)
@@ -317,6 +354,9 @@ def report_command(
 
 def claims_table(result: dict[str, Any]) -> Table:
     """The table `claims` prints (docs/tables.py prints the README's copy with it)."""
+    from .analysis.claims import VERBS
+    from .analysis.outcomes import outcome_label
+
     t = Table(
         title="The source articles' claims tested on the run: the paired difference (points of probability, or USD "
         "bn) with its 95% interval, and the share of parameter vectors where each claim holds and fails",
@@ -349,7 +389,7 @@ def claims_command(
     """Test each claim of the source articles on a saved run: the paired difference with its interval, the share of
     parameter vectors where the claim holds, and where it fails."""
     try:
-        with err.status("testing the claims"):
+        with note.status("testing the claims"):
             result = api.claims(run_dir)
     except InputError as exc:
         raise fail(exc) from None
@@ -360,8 +400,8 @@ def claims_command(
     for name, c in result["claims"].items():
         if c["fails_where"]:
             out.print(f"[bold]{name}[/]: {c['fails_where']}")
-    for note in result["skipped"]:
-        err.print(f"skipped {note}", highlight=False)
+    for why in result["skipped"]:
+        note.print(f"skipped {why}", highlight=False)
 
 
 @app.command()
@@ -376,7 +416,7 @@ def export(
     """Export a saved run's tables: the summary, each future's outcomes and each future's parameters (CSV or
     Excel), or everything with the yearly paths as an archive EMA Workbench's load_results reads."""
     try:
-        with err.status(f"writing {to.value}"):
+        with note.status(f"writing {to.value}"):
             written = api.export(run_dir, to, output)
     except InputError as exc:
         raise fail(exc) from None
@@ -424,7 +464,7 @@ def negotiate(
             else:
                 _print_negotiation(negotiation)
             if plot is not None:
-                err.print(f"chart written to {plot}", highlight=False)
+                note.print(f"chart written to {plot}", highlight=False)
         else:
             raise InputError("command line", "give a stakeholder TABLE or --score deu3", key="TABLE")
     except InputError as exc:
@@ -482,7 +522,7 @@ def backtest_command(
         Path | None, typer.Option(help="history YAML file (default: the built-in US–ROK history, 1953–2025)")
     ] = None,
     futures: Annotated[int, typer.Option(help="futures to replay")] = 5_000,
-    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = api.DEFAULT_SEED,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = limits.DEFAULT_SEED,
     csv: Annotated[Path | None, typer.Option(help="CSV file for the yearly bands with their percentiles")] = None,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
     sensitivity: Annotated[
@@ -511,7 +551,7 @@ def backtest_command(
     elif result is not None:
         _print_backtest(result)
     if written is not None:
-        err.print(f"Yearly bands: {written}", highlight=False)
+        note.print(f"Yearly bands: {written}", highlight=False)
 
 
 def _print_sensitivity(flips: dict[str, Any]) -> None:
@@ -554,7 +594,7 @@ def _interval(ci: list[float] | None, digits: int) -> str:
     return "" if ci is None else f" ({ci[0]:.{digits}f} to {ci[1]:.{digits}f})"
 
 
-def _print_backtest(result: api.Backtest) -> None:
+def _print_backtest(result: analysis.Backtest) -> None:
     years = result.replay.calendar_years
     t = Table(
         title=f"Backtest, {years[0]}–{years[-1]}: {len(result.replay.experiments):,} replayed futures against the "
@@ -615,9 +655,9 @@ def window_cell(score: dict[str, Any] | None) -> str:
 def calibrate(
     case: Annotated[str, typer.Option(help="built-in case name or path to a case YAML file")] = BUILTIN_CASE,
     futures: Annotated[int, typer.Option(help="futures at the central values and over the ranges")] = (
-        api.CALIBRATION_FUTURES
+        limits.CALIBRATION_FUTURES
     ),
-    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = api.DEFAULT_SEED,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = limits.DEFAULT_SEED,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
 ) -> None:
     """Print the model's start-year hazards under the current course, at the central values of the ranges and over
@@ -678,12 +718,27 @@ def serve(
                 f"simulations; give --token or set {TOKEN_ENV}, or listen on 127.0.0.1",
                 key="--host",
             )
+        _check_free(host, port)
         service = create_app(data_dir, token)
     except InputError as exc:
         raise fail(exc) from None
     link = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
     err.print(f"Dashboard: {link}  (API documentation: /docs; stop with Ctrl+C)", highlight=False)
     uvicorn.run(service, host=host, port=port, log_level="warning")
+
+
+def _check_free(host: str, port: int) -> None:
+    """Refuse a port another program listens on, before printing an address that would lead to it."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        problem = (
+            "is in use (another server?)" if exc.errno == errno.EADDRINUSE else f"cannot be opened: {exc.strerror}"
+        )
+        raise InputError(
+            "command line", f"port {port} on {host} {problem}; choose another with --port", key="--port"
+        ) from None
 
 
 def _loopback(host: str) -> bool:

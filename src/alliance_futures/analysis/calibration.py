@@ -23,6 +23,7 @@ import pandas as pd
 from ..case import Case, Policy
 from ..engine import parameter_values, per_vector, replicate, sample
 from ..engine.streams import Streams
+from ..limits import CALIBRATION_FUTURES
 from ..model import LeverPlan, initial_state, step
 from ..model.state import NUCLEAR_EXPLORING, Array, Events, Levers, State
 from ..model.step import SIMULATED, Recorded
@@ -36,7 +37,6 @@ EVENT_HAZARDS = {  # base rate -> the first year's event that is its hazard
 }
 ELECTIONS = {"us_party_switch": "politics.us_switch_probability", "rok_party_switch": "politics.rok_switch_probability"}
 BASE_RATES = (*EVENT_HAZARDS, *ELECTIONS, "nuclear_move_after_signal")
-DEFAULT_FUTURES = 4_000
 REPLICATIONS = 20  # futures per sampled parameter vector over the ranges
 
 
@@ -112,7 +112,7 @@ def central_parameters(case: Case, copies: int) -> tuple[dict[str, Any], int]:
     return params, n
 
 
-def calibrate(case: Case, policy: Policy, futures: int = DEFAULT_FUTURES, seed: int = 0) -> pd.DataFrame:
+def calibrate(case: Case, policy: Policy, futures: int = CALIBRATION_FUTURES, seed: int = 0) -> pd.DataFrame:
     """One row per base rate: the model's quantity at the central values (the mean over `futures` futures, whose
     chance events differ) and its 5th and 95th percentiles over a sample of the ranges, beside the base rate, its
     interval and its source. Over the ranges, each sampled parameter vector's quantity is the mean over

@@ -4,7 +4,8 @@ signposts, example narratives, and the backtest of the case's model against the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ import pandas as pd
 
 from ..case import InputError, load_history
 from ..engine import Ensemble
+from ..limits import SOBOL_BASE
 from ..model import STATE_VARIABLES
 from .backtest import Backtest, backtest_history
 from .claims import ClaimResult, assess_claims
@@ -21,19 +23,30 @@ from .matrix import FuturesMatrix, check_drivers, futures_matrix, top_drivers
 from .narrative import tell
 from .outcomes import FUTURE_PREFIX, outcome_tables, summary_json
 from .sensitivity import model_sobol
-from .signposts import signposts
-from .timeline import fan, timeline, typical_future
+from .signposts import rank_signposts
+from .timeline import fan, outcomes_over_time, typical_future
 
 DISCOVER = ("rupture", "nuclear_pursuit", "war", FUTURE_PREFIX + "hollowed_alliance")
 SOBOL_OUTPUTS = ("rupture", "nuclear_pursuit", "war", "drawdown")
 FAN_VARIABLES = ("credibility", "public_support", "troops")
 DEFAULT_THRESHOLDS: Mapping[str, float] = {"war": 0, "nuclear_pursuit": 0, "rupture": 0}
 BACKTEST_FUTURES = 2_000  # replayed futures for the report's backtest section, under a second
-SOBOL_BASE = 512  # SALib's N for the report: 62,464 futures for 122 parameters, a few seconds
 # One future per Saltelli row: at a fixed budget, more base points narrow the intervals more than replications do
 # (benchmarks/replications_tradeoff.py; docs/analysis.md, "Replications")
 SOBOL_REPLICATIONS = 1
 EXAMPLES = 3  # narratives of the typical future of the gravest named futures that occur
+STAGES = (  # in the order `analyse` takes them
+    "comparing the packages",
+    "testing the claims",
+    "discovering scenarios (PRIM)",
+    "Sobol indices",
+    "the 2×2 matrix",
+    "signposts",
+    "example futures",
+    "outcomes over time",
+    "the backtest",
+)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,9 +77,17 @@ def analyse(
     matrix_drivers: Sequence[str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,
+    progress: Callable[[int, str], None] | None = None,
 ) -> Findings:
     """Analyse an ensemble with yearly paths. The baseline package is the reference of paired differences and the
-    package whose futures scenario discovery, Sobol indices, the 2×2 matrix, signposts and examples read."""
+    package whose futures scenario discovery, Sobol indices, the 2×2 matrix, signposts and examples read.
+    `progress(i, label)` hears of each of the `STAGES` as it starts; each is logged too."""
+
+    def stage(label: str) -> None:
+        log.info("analysis: %s", label)
+        if progress is not None:
+            progress(STAGES.index(label), label)
+
     if baseline not in ensemble.policies:
         raise InputError(
             "command line",
@@ -75,6 +96,7 @@ def analyse(
         )
     if ensemble.yearly is None:
         raise InputError("command line", "the report needs yearly paths; run without --no-paths", key="--no-paths")
+    stage("comparing the packages")
     tables = outcome_tables(ensemble)
     limits = dict(thresholds or DEFAULT_THRESHOLDS)
     try:
@@ -87,8 +109,11 @@ def analyse(
     x = drivers(ensemble, baseline)
     if matrix_drivers is not None:
         check_drivers(x, matrix_drivers)  # before the slow steps
+    stage("testing the claims")
     claims, skipped = assess_claims(ensemble, tables)
+    stage("discovering scenarios (PRIM)")
     boxes = [prim_box(x, ensemble.per_vector(flags[k].to_numpy()), k, seed=ensemble.seed) for k in DISCOVER]
+    stage("Sobol indices")
     sobol = model_sobol(
         ensemble.case,
         ensemble.policies[baseline],
@@ -98,8 +123,11 @@ def analyse(
         ensemble.seed,
         SOBOL_REPLICATIONS,
     )
+    stage("the 2×2 matrix")
     matrix = futures_matrix(ensemble, baseline, matrix_drivers or top_drivers(sobol))
-    watch, _ = signposts(ensemble, baseline)
+    stage("signposts")
+    watch, _ = rank_signposts(ensemble, baseline)
+    stage("example futures")
     named = tables[baseline]["named_future"]
     examples: list[tuple[int, str, str]] = []
     for future in reversed(GRAVITY):
@@ -107,6 +135,11 @@ def analyse(
         if members.any() and len(examples) < EXAMPLES:
             index = typical_future(ensemble, baseline, members)
             examples.append((index, future, tell(ensemble, baseline, index)))
+    stage("outcomes over time")
+    timeline = outcomes_over_time(ensemble)
+    fans = {v: fan(ensemble, v) for v in FAN_VARIABLES}
+    stage("the backtest")
+    history = load_history(None, ensemble.case, STATE_VARIABLES)
     return Findings(
         baseline=baseline,
         summary=summary_json(tables, ensemble.replications),
@@ -114,8 +147,8 @@ def analyse(
         regret=chosen_regret,
         satisficing=chosen_satisficing,
         thresholds=limits,
-        timeline=timeline(ensemble),
-        fans={v: fan(ensemble, v) for v in FAN_VARIABLES},
+        timeline=timeline,
+        fans=fans,
         claims=claims,
         claims_skipped=skipped,
         boxes=boxes,
@@ -123,10 +156,5 @@ def analyse(
         matrix=matrix,
         watch_list=watch,
         examples=examples,
-        backtest=backtest_history(
-            ensemble.case,
-            load_history(None, ensemble.case, STATE_VARIABLES),
-            BACKTEST_FUTURES,
-            ensemble.seed,
-        ),
+        backtest=backtest_history(ensemble.case, history, BACKTEST_FUTURES, ensemble.seed),
     )

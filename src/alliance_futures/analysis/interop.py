@@ -23,8 +23,7 @@ import pandas as pd
 from ..case import Case, Policy
 from ..engine import Ensemble, parameter_values, simulate, uncertain_parameters
 from .compare import severity
-from .outcomes import OUTCOMES, outcome_tables
-from .outcomes import outcomes as outcome_table
+from .outcomes import OUTCOMES, outcome_table, outcome_tables
 
 MODEL_NAME = "alliancefutures"  # EMA Workbench allows letters and digits only
 YEARLY_SUFFIX = "_yearly"  # time series outcomes: 'war_yearly' beside the scalar 'war' (EMA keys outcomes by name)

@@ -27,7 +27,7 @@ from ..engine import Ensemble, uncertain_parameters
 from ..engine.design import scale
 from .discovery import PATH_DRIVERS, future_drivers
 from .narrative import tell
-from .outcomes import FUTURE_PREFIX, NAMED_FUTURES, outcomes
+from .outcomes import FUTURE_PREFIX, NAMED_FUTURES, outcome_table
 from .timeline import typical_future
 
 PATH_SPLIT = 0.5  # a path driver is 'high' when that government held office in at least half the years
@@ -146,7 +146,7 @@ def futures_matrix(ensemble: Ensemble, package: str, chosen: Sequence[str]) -> F
     pair = (chosen[0], chosen[1])
     splits = (split_point(ensemble, pair[0]), split_point(ensemble, pair[1]))
     high = [x[name].to_numpy() >= split for name, split in zip(pair, splits, strict=True)]
-    named = outcomes(ensemble.final[package], ensemble.case, ensemble.years)["named_future"].to_numpy()
+    named = outcome_table(ensemble.final[package], ensemble.case, ensemble.years)["named_future"].to_numpy()
     rng = np.random.default_rng(ensemble.seed)
     quadrants = []
     for h0 in (True, False):

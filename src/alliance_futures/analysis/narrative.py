@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..case import Case, Policy
 from ..engine import Ensemble, Paths, parameter_values, simulate
-from .outcomes import NAMED_FUTURES, outcomes
+from .outcomes import NAMED_FUTURES, outcome_table
 
 US = {0.0: "internationalist", 1.0: "transactional"}
 ROK = {0.0: "conservative", 1.0: "progressive"}
@@ -125,7 +125,7 @@ def narrate(case: Case, policy: Policy, paths: Paths, first_year: int) -> str:
             sentence = "; ".join(lines)
             out.append(f"{first_year + t}: {sentence[0].upper()}{sentence[1:]}.")
     last = first_year + len(paths.events) - 1
-    named = outcomes(paths.final, case, len(paths.events))["named_future"].iloc[0]
+    named = outcome_table(paths.final, case, len(paths.events))["named_future"].iloc[0]
     f = paths.final
     out.append(
         f"By {last}: {NAMED_FUTURES[named]}. Credibility {f['credibility'][0]:.2f}, {f['troops'][0]:,.0f} US troops, "

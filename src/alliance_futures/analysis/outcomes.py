@@ -65,7 +65,7 @@ def row_label(key: str) -> str:
     return outcome_label(key)
 
 
-def outcomes(final: Mapping[str, np.ndarray], case: Case, years: int) -> pd.DataFrame:
+def outcome_table(final: Mapping[str, np.ndarray], case: Case, years: int) -> pd.DataFrame:
     """One row per future: the outcome flags, the US net cost and the named future, from the state after `years`
     simulated years."""
     th = {k: case.thresholds[k].value for k in THRESHOLDS}
@@ -158,8 +158,8 @@ def mean_interval(values: np.ndarray, replications: int = 1, confidence: float =
 
 
 def outcome_tables(ensemble: Ensemble) -> dict[str, pd.DataFrame]:
-    """Package -> its outcomes table (see `outcomes`)."""
-    return {name: outcomes(final, ensemble.case, ensemble.years) for name, final in ensemble.final.items()}
+    """Package -> its outcomes table (see `outcome_table`)."""
+    return {name: outcome_table(final, ensemble.case, ensemble.years) for name, final in ensemble.final.items()}
 
 
 def summary_json(tables: Mapping[str, pd.DataFrame], replications: int = 1) -> dict[str, Any]:

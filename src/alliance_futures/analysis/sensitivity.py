@@ -22,8 +22,7 @@ import pandas as pd
 from ..case import Case, Policy
 from ..engine import parameter_values, per_vector, simulate, uncertain_parameters
 from ..engine.design import scale
-from .outcomes import outcome_label
-from .outcomes import outcomes as outcome_table
+from .outcomes import outcome_label, outcome_table
 
 DEFAULT_BASE = 1024  # SALib's N: the design has N × (parameters + 2) rows (a power of two keeps Sobol' balanced)
 LEADERS = 5  # the drivers per output that `told_apart` reads

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..case import InputError
 from ..engine import Ensemble
-from .outcomes import CONFIDENCE, outcomes
+from .outcomes import CONFIDENCE, outcome_table
 from .timeline import outcomes_in_year, yearly_paths
 
 DECISIVE = ("war", "rupture", "nuclear_pursuit")  # futures already decided when the watch window ends
@@ -71,7 +71,7 @@ def watch_list(ratios: pd.DataFrame, seen: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("strength", ascending=False, na_position="last")
 
 
-def signposts(ensemble: Ensemble, package: str, window: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def rank_signposts(ensemble: Ensemble, package: str, window: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The case's signposts read in one package's futures over the first `window` years (default: the case's
     `signpost_years`): the ranked watch list and the likelihood ratios with intervals (see `likelihood_ratios`)."""
     case = ensemble.case
@@ -88,7 +88,7 @@ def signposts(ensemble: Ensemble, package: str, window: int | None = None) -> tu
             )
     early = outcomes_in_year(ensemble, package, years - 1)
     open_futures = ~early[list(DECISIVE)].any(axis=1).to_numpy()
-    named = outcomes(ensemble.final[package], case, ensemble.years)["named_future"][open_futures]
+    named = outcome_table(ensemble.final[package], case, ensemble.years)["named_future"][open_futures]
     seen = pd.DataFrame(
         {
             name: s.seen(yearly[s.variable][open_futures, :years].astype(np.float64)).any(axis=1)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import Ensemble
-from .outcomes import outcomes, probabilities
+from .outcomes import outcome_table, probabilities
 
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)  # the 90% and 50% bands and the median
 
@@ -35,10 +35,10 @@ def state_in_year(yearly: Mapping[str, np.ndarray], t: int) -> dict[str, np.ndar
 
 def outcomes_in_year(ensemble: Ensemble, package: str, t: int) -> pd.DataFrame:
     """The outcomes table (see `outcomes`) with each future read at the end of year index `t`."""
-    return outcomes(state_in_year(yearly_paths(ensemble, package), t), ensemble.case, t + 1)
+    return outcome_table(state_in_year(yearly_paths(ensemble, package), t), ensemble.case, t + 1)
 
 
-def timeline(ensemble: Ensemble) -> pd.DataFrame:
+def outcomes_over_time(ensemble: Ensemble) -> pd.DataFrame:
     """Per package, year and outcome (or 'future:NAME'): the share of futures in that state by the end of the year,
     with its 95% Wilson interval (on the effective number of futures, `outcomes.share_interval`). Columns: package,
     year, outcome, p, lo, hi."""

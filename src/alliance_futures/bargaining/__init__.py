@@ -2,28 +2,7 @@
 utility model round by round, and our power compromise, over arrays of many issues at once; readers for stakeholder
 tables and the DEU III data set; out-of-sample scoring. Independent of the alliance simulation."""
 
-from .expected_utility import EUPath, expected_utility
-from .models import compromise, nash, power_compromise, weighted_median
-from .negotiation import Negotiation, negotiate
-from .scoring import Settings, fit, score_deu3
-from .tables import BUILTIN_TABLES, Deu3, Stakeholders, read_deu3, read_stakeholders, stakeholders_from_rows
+import lazy_loader
 
-__all__ = [
-    "BUILTIN_TABLES",
-    "Deu3",
-    "EUPath",
-    "Negotiation",
-    "Settings",
-    "Stakeholders",
-    "compromise",
-    "expected_utility",
-    "fit",
-    "nash",
-    "negotiate",
-    "power_compromise",
-    "read_deu3",
-    "read_stakeholders",
-    "score_deu3",
-    "stakeholders_from_rows",
-    "weighted_median",
-]
+# Submodules load on first use (SPEC 1): `import alliance_futures` and the command line's --help stay fast.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

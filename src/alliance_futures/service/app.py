@@ -30,6 +30,7 @@ from .. import api
 from ..analysis import NAMED_FUTURES
 from ..bargaining import BUILTIN_TABLES, Stakeholders, stakeholders_from_rows
 from ..case import BUILTIN_CASE, OVERRIDES, Case, InputError, builtin_policy_names, load_policy
+from ..limits import is_power_of_two
 from ..store import Catalogue
 from .jobs import Job, Runner
 from .results import ALL, Served, ServedRuns, view_bytes
@@ -207,7 +208,7 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
         baseline = request.baseline or ("current_course" if "current_course" in chosen else chosen[0])
         if baseline not in chosen:
             raise unprocessable("baseline", f"the baseline must be one of the chosen packages, got '{baseline}'")
-        if request.sobol_base & (request.sobol_base - 1):
+        if not is_power_of_two(request.sobol_base):
             raise unprocessable("sobol_base", f"must be a power of two, got {request.sobol_base}")
         try:
             spec = api.prepare(

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import api
+from .. import limits
 from ..case import BUILTIN_CASE
 
 MAX_FUTURES = 100_000
@@ -33,18 +33,18 @@ class RunRequest(Strict):
         2_000, ge=1, le=MAX_FUTURES, description="futures per package: parameter vectors × replications"
     )
     replications: int = Field(
-        api.DEFAULT_REPLICATIONS,
+        limits.DEFAULT_REPLICATIONS,
         ge=1,
-        le=api.MAX_REPLICATIONS,
+        le=limits.MAX_REPLICATIONS,
         description="futures per sampled parameter vector; futures must be a multiple of it",
     )
-    years: int = Field(20, ge=1, le=api.MAX_YEARS, description="years to simulate")
-    seed: int = Field(api.DEFAULT_SEED, ge=0, le=2**63 - 1, description="the same seed gives the same results")
+    years: int = Field(20, ge=1, le=limits.MAX_YEARS, description="years to simulate")
+    seed: int = Field(limits.DEFAULT_SEED, ge=0, le=limits.MAX_SEED, description="the same seed gives the same results")
     baseline: str | None = Field(
         None, description="package the others are compared with (default: current_course if chosen, else the first)"
     )
     sobol_base: int = Field(
-        api.SOBOL_BASE, ge=2, le=api.MAX_SOBOL_BASE, description="Sobol design base N, a power of two"
+        limits.SOBOL_BASE, ge=2, le=limits.MAX_SOBOL_BASE, description="Sobol design base N, a power of two"
     )
     overrides: dict[str, Override] = Field(
         default_factory=dict,
@@ -82,4 +82,4 @@ class NegotiationRequest(Strict):
     scale: tuple[float, float] | None = None
     status_quo: float | None = None
     stakeholders: list[Stakeholder] | None = Field(None, min_length=2, max_length=200)
-    rounds: int | None = Field(None, ge=1, le=api.MAX_NEGOTIATION_ROUNDS)
+    rounds: int | None = Field(None, ge=1, le=limits.MAX_NEGOTIATION_ROUNDS)

@@ -1,21 +1,6 @@
 """Runs on disk: Parquet tables and the inputs needed to repeat them; the service's catalogue of runs in DuckDB."""
 
-from .catalogue import BANDS_FILE, Catalogue, write_bands
-from .export import DEFAULT_NAMES, Export, export_run, save_ema
-from .runs import CASE_FILE, Run, check_new_folder, load_run, policy_file, save_run
+import lazy_loader
 
-__all__ = [
-    "BANDS_FILE",
-    "CASE_FILE",
-    "DEFAULT_NAMES",
-    "Catalogue",
-    "Export",
-    "Run",
-    "check_new_folder",
-    "export_run",
-    "load_run",
-    "policy_file",
-    "save_ema",
-    "save_run",
-    "write_bands",
-]
+# Submodules load on first use (SPEC 1): `import alliance_futures` and the command line's --help stay fast.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -26,15 +25,9 @@ import pyarrow.csv as pa_csv
 from ..analysis import OUTCOMES, summary_frame, to_ema
 from ..case import InputError
 from ..engine import Ensemble
+from ..limits import Export
 from .files import whole_file, write_whole
 from .runs import Run
-
-
-class Export(StrEnum):
-    csv = "csv"
-    xlsx = "xlsx"
-    ema = "ema"
-
 
 EMA_ARCHIVE_VERSION = 0.1  # the archive layout version EMA Workbench 2.x writes and reads
 DEFAULT_NAMES = {  # where each export goes in the run's folder unless told otherwise

@@ -1,0 +1,34 @@
+"""Defaults and limits of a run, its report, a calibration, a backtest and a negotiation, declared once: `api`
+checks requests against them, and the service's request models and the command line's options take their defaults
+and bounds from here. Nothing here imports anything heavy, so the command line starts fast."""
+
+from enum import StrEnum
+
+DEFAULT_SEED = 1953  # the year of the Mutual Defense Treaty; any fixed number would do
+MAX_SEED = 2**63 - 1  # NumPy's seeds are unsigned 64-bit; JSON and SQLite integers are signed
+DEFAULT_REPLICATIONS = 10  # futures per parameter vector (docs/analysis.md, "Replications": the measured trade-off)
+MAX_REPLICATIONS = 10_000
+MAX_YEARS = 200
+MAX_WORKERS = 256
+MEMORY_SHARE = 0.5  # refuse runs whose arrays would need more than this share of the machine's memory
+
+SOBOL_BASE = 512  # SALib's N for the report: 62,464 futures for 122 parameters, a few seconds
+MAX_SOBOL_BASE = 2**14
+
+CALIBRATION_FUTURES = 4_000
+MAX_CALIBRATION_FUTURES = 1_000_000  # two short simulations of this many futures; a few seconds at 4,000
+MAX_BACKTEST_FUTURES = 100_000  # a replay keeps ten yearly series per future: about 0.3 GB at this size
+MAX_NEGOTIATION_ROUNDS = 100  # longest expected utility path a table may ask for
+
+
+class Export(StrEnum):
+    """What a saved run exports to (`store.export`)."""
+
+    csv = "csv"
+    xlsx = "xlsx"
+    ema = "ema"
+
+
+def is_power_of_two(n: int) -> bool:
+    """The Sobol design base must be one (Saltelli's sequence keeps its balance only at powers of two)."""
+    return n > 0 and not n & (n - 1)
