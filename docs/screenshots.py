@@ -27,8 +27,8 @@ def first_screen(page_file: Path, out: Path) -> None:
 
 
 def dashboard(futures: int, out: Path) -> None:
-    """The dashboard's pages as an analyst meets them: a new run with a slider moved, the results
-    (comparison, then futures filtered by a named future with one narrative open) and the run history."""
+    """The dashboard's pages as an analyst meets them: a new run with a slider moved, its stages while it runs, the
+    results (comparison, then futures filtered by a named future with one narrative open) and the run history."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     from helpers import Server  # the tests' way of starting the server
 
@@ -46,6 +46,9 @@ def dashboard(futures: int, out: Path) -> None:
         page.locator("details").nth(2).scroll_into_view_if_needed()
         page.screenshot(path=str(out / "dashboard-new-run.png"))
         page.locator("#start").click()
+        page.locator("li.stage.current", has_text="Sobol indices").wait_for(timeout=600_000)
+        page.locator("#run-progress").scroll_into_view_if_needed()
+        page.screenshot(path=str(out / "dashboard-stages.png"))
         page.wait_for_url("**#/runs/*", timeout=600_000)
         page.locator("#comparison table").wait_for()
         page.screenshot(path=str(out / "dashboard-results.png"))

@@ -11,6 +11,8 @@ import pytest
 from helpers import Server
 from playwright.sync_api import expect, sync_playwright
 
+from alliance_futures.service.jobs import STAGES
+
 CHROMIUM = Path("/usr/bin/chromium")
 SLIDER = "politics.us_switch_probability"
 
@@ -22,7 +24,8 @@ def browser_page(tmp_path_factory):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         problems: list[str] = []
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        # errors, and Vega's warnings (a specification in another Vega-Lite version than the bundled one)
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" or "Vega" in m.text else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("request", lambda r: None if r.url.startswith(server.url) else problems.append(f"request {r.url}"))
         yield server, page, problems
@@ -42,14 +45,21 @@ def finished_run(browser_page):
     slider = page.locator(f"input[name='{SLIDER}']")
     slider.evaluate("(el) => { el.value = 0.8; el.dispatchEvent(new Event('input')); }")
     expect(page.locator(".parameter.changed")).to_have_count(1)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # where the Run button is
     page.locator("#start").click()
-    bar = page.locator("#run-progress progress")
-    expect(bar).to_be_visible()
+    stages = page.locator("#run-progress li.stage")
+    expect(stages).to_have_count(len(STAGES))
+    expect(stages.nth(STAGES.index("Sobol indices"))).to_have_class(re.compile("current"), timeout=120_000)
+    expect(stages.first).to_have_class(re.compile("done"))  # simulating is done by then, the rest waits
+    expect(stages.last).to_have_class(re.compile("waiting"))
     expect(page.locator("#run-progress .phase")).to_contain_text("finished", timeout=120_000)
-    assert bar.evaluate("(el) => el.value === el.max && el.max === 240")  # 120 futures × 2 packages
+    assert stages.evaluate_all("(rows) => rows.every((r) => r.classList.contains('done'))")
+    simulated = stages.first.locator("progress")
+    assert simulated.evaluate("(el) => el.value === el.max && el.max === 240")  # 120 futures × 2 packages
     page.wait_for_url(re.compile(r"#/runs/"), timeout=10_000)
     run_id = page.url.split("#/runs/")[1]
     expect(page.locator("#comparison table")).to_be_visible()
+    assert page.evaluate("window.scrollY") == 0  # the results open at their top
     return run_id
 
 
@@ -115,6 +125,43 @@ def test_filtering_by_named_future_and_reading_a_futures_narrative(browser_page,
     told = httpx.get(f"{server.url}/api/runs/{finished_run}/futures/{future}/narrative").json()["narrative"]
     expect(page.locator("#narrative")).to_have_text(told)
     assert problems == []
+
+
+def test_the_futures_list_pages_through_every_future(browser_page, finished_run):
+    _, page, problems = browser_page
+    page.locator("select[name=named]").select_option("")
+    expect(page.locator("#futures p")).to_contain_text("120 futures of current_course; 1–25 shown")
+    expect(page.locator("#futures button[name=previous]")).to_be_disabled()
+    for start in range(25, 120, 25):
+        page.locator("#futures button[name=next]").click()
+        expect(page.locator("#futures p")).to_contain_text(f"{start + 1}–{min(start + 25, 120)} shown")
+        expect(page.locator("#futures tr.clickable").first.locator("td").first).to_have_text(str(start))
+    expect(page.locator("#futures button[name=next]")).to_be_disabled()
+    assert problems == []
+
+
+def test_the_explorer_draws_one_panel_per_ticked_package(browser_page, finished_run):
+    _, page, problems = browser_page
+    chart = page.locator("#series .chart")
+    expect(chart).to_contain_text("current course")  # the baseline and the next package, each in its own panel
+    expect(chart).to_contain_text("reciprocal strengthening")
+    page.locator("input[name=show-current_course]").uncheck()
+    expect(chart).not_to_contain_text("current course")
+    expect(chart).to_contain_text("reciprocal strengthening")
+    page.locator("input[name=show-reciprocal_strengthening]").uncheck()
+    expect(page.locator("#series")).to_have_text("Tick a package to draw its band.")
+    page.locator("input[name=show-current_course]").check()
+    expect(chart).to_contain_text("current course")
+    assert problems == []
+
+
+def test_the_api_documentation_opens_offline(browser_page):
+    server, page, problems = browser_page
+    page.goto(server.url + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("alliance-futures", timeout=20_000)
+    expect(page.locator(".opblock-summary-path", has_text="/api/runs").first).to_be_visible()
+    assert problems == []  # every request stayed on the server (the fixture records any other)
+    page.goto(server.url + "/")
 
 
 def test_run_history_lists_the_run(browser_page, finished_run):

@@ -13,8 +13,11 @@ from fastapi.testclient import TestClient
 from helpers import Server, cli, free_port
 
 from alliance_futures import api
+from alliance_futures.analysis.findings import STAGES as ANALYSIS_STAGES
 from alliance_futures.service import create_app
+from alliance_futures.service.jobs import STAGES
 from alliance_futures.service.schemas import MAX_CELLS
+from alliance_futures.store import Catalogue
 
 SMALL = {"futures": 150, "packages": ["current_course", "reciprocal_strengthening"], "sobol_base": 8, "seed": 7}
 
@@ -72,10 +75,27 @@ def test_progress_runs_from_simulating_to_finished_and_ends(service):
     assert kinds[-1] == "end" and set(kinds[:-1]) == {"progress"}
     phases = [data["phase"] for name, data in stream if name == "progress"]
     # the stream may join after a small run's first phases, but it never goes back and always ends finished
-    order = ["queued", "simulating", "saving", "analysing", "finished"]
+    order = ["queued", *STAGES, "finished"]
     assert [order.index(x) for x in phases] == sorted(order.index(x) for x in phases) and phases[-1] == "finished"
     last = stream[-1][1]
     assert last["status"] == "finished" and last["done"] == last["total"] == 150 * 2
+
+
+def test_a_run_goes_through_every_stage_in_order_and_says_which_it_is_in(tmp_path, monkeypatch):
+    seen = []
+    update = Catalogue.update
+
+    def spy(self, run_id, **fields):
+        seen.extend([fields["phase"]] if "phase" in fields else [])
+        update(self, run_id, **fields)
+
+    monkeypatch.setattr(Catalogue, "update", spy)
+    with TestClient(create_app(tmp_path)) as client:
+        submitted = client.post("/api/runs", json=SMALL | {"futures": 20})
+        assert submitted.json()["stages"] == list(STAGES)
+        events(client, submitted.json()["id"])
+    assert seen == [*STAGES, "finished"]
+    assert STAGES[0] == "simulating" and "Sobol indices" in STAGES and STAGES[-1].startswith("writing")
 
 
 def test_comparison_is_the_saved_runs_summary_and_its_final_states(service):
@@ -274,7 +294,7 @@ def test_a_killed_server_restarts_with_earlier_runs_intact_and_the_interrupted_o
         comparison = client.get(f"/api/runs/{done}/views/comparison").json()
         big = {"futures": 20_000, "packages": ["current_course", "transactional_pressure"], "years": 30}
         interrupted = client.post("/api/runs", json=big).json()["id"]
-        next(data for _, data in stream_events(client, interrupted) if data["phase"] == "analysing")
+        next(data for _, data in stream_events(client, interrupted) if data["phase"] in ANALYSIS_STAGES)
         assert (tmp_path / "runs" / interrupted / "final.parquet").is_file()  # saved, not yet analysed
         server.kill()
     assert (tmp_path / "runs" / done).is_dir()

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import api
+from ..analysis.findings import STAGES as ANALYSIS_STAGES
 from ..case import InputError
 from ..store import Catalogue
 from ..store.catalogue import INTERRUPTED
 from .results import write_results
 
 log = logging.getLogger("alliance_futures.service")
+WRITING = "writing the views and the report"
+STAGES = ("simulating", "saving", *ANALYSIS_STAGES, WRITING)  # a running run's phase is one of these, in order
 
 
 @dataclass
@@ -69,18 +72,26 @@ class Runner:
 
     def _run(self, job: Job) -> None:
         run_id, catalogue = job.run_id, self.catalogue
-        catalogue.update(run_id, status="running", phase="simulating")
+        catalogue.update(run_id, status="running")
+        self._phase(run_id, "simulating")
         self._done[run_id] = 0
 
         def advance(n: int) -> None:
             self._done[run_id] += n
 
         ensemble = api.simulate_ensemble(job.spec, progress=advance)
-        catalogue.update(run_id, phase="saving", done=self._done[run_id])
+        catalogue.update(run_id, done=self._done[run_id])
+        self._phase(run_id, "saving")
         folder = catalogue.path(run_id)
         summary = api.save(ensemble, folder, job.spec.overrides)
-        catalogue.update(run_id, phase="analysing")
-        found = api.findings(ensemble, job.baseline, sobol_base=job.sobol_base)
+        found = api.findings(
+            ensemble, job.baseline, sobol_base=job.sobol_base, progress=lambda _, label: self._phase(run_id, label)
+        )
+        self._phase(run_id, WRITING)
         write_results(found, ensemble, folder, catalogue)
         api.write_findings_report(found, ensemble, folder / api.REPORT_FILE, job.command, job.sobol_base)
         catalogue.update(run_id, status="finished", phase="finished", summary=summary)
+
+    def _phase(self, run_id: str, stage: str) -> None:
+        log.info("run %s: %s", run_id, stage)
+        self.catalogue.update(run_id, phase=stage)

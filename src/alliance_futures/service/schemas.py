@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import limits
 from ..case import BUILTIN_CASE
+from .jobs import STAGES
 
 MAX_FUTURES = 100_000
 # futures × years × packages of one request: about 0.5 GB of yearly paths and a minute of simulation and analysis
@@ -56,7 +57,8 @@ class RunRequest(Strict):
 class RunStatus(BaseModel):
     id: str
     status: Literal["queued", "running", "finished", "failed"]
-    phase: str | None
+    phase: str | None = Field(description="while running, the stage it is in: one of `stages`")
+    stages: list[str] = Field(default=list(STAGES), description="the stages of a run, in order")
     done: int | None = Field(description="futures × packages simulated so far")
     total: int | None
     created: str

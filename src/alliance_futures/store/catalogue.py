@@ -4,7 +4,8 @@
     DATA/catalogue.duckdb   one row per submitted run: its request, status, progress, summary or error
     DATA/runs/ID/           the run as `save_run` writes it, then `bands.parquet` (below), the views and report
 
-A run is `queued`, then `running` (phase: simulating, saving, analysing), then `finished` or `failed`. The status is
+A run is `queued`, then `running` (its phase names the stage: simulating, saving, each stage of the analysis,
+writing), then `finished` or `failed`. The status is
 the truth: a run is `finished` only after every file is written. A server stopped mid-run leaves the run `running`;
 the next start marks it `failed` and removes half-written folders, so nothing is ever left half-written.
 """

@@ -89,14 +89,14 @@ async function newRun() {
     h("details", {}, h("summary", {}, `${group} (${members.length})`), members.map((p) => slider(p, overrides))),
   );
   const message = h("pre", { class: "error", id: "run-error" });
-  const progress = h("div", { id: "run-progress", hidden: true }, h("progress", { max: 1, value: 0 }), h("span", { class: "phase" }));
+  const progress = h("div", { id: "run-progress", hidden: true });
 
   async function start() {
     message.textContent = "";
     const body = { ...sizes, packages: [...chosen], overrides };
     try {
       const run = await call("/api/runs", { method: "POST", body: JSON.stringify(body) });
-      follow(run.id, progress, message);
+      follow(run, progress, message);
     } catch (e) {
       message.textContent = e.message;
     }
@@ -162,25 +162,45 @@ function slider(p, overrides) {
   return row;
 }
 
-// Follow a run's server-sent progress events; open its results when it finishes.
-function follow(id, box, message) {
+// Follow a run's server-sent progress events, each stage on its own line with its own bar (simulating counts the
+// futures; the others run as one step each); open the results when it finishes.
+function follow(run, box, message) {
   box.hidden = false;
-  const bar = box.querySelector("progress");
-  const phase = box.querySelector(".phase");
-  const events = new EventSource(`/api/runs/${id}/progress`);
-  events.addEventListener("progress", (e) => {
-    const s = JSON.parse(e.data);
-    bar.max = s.total || 1;
-    bar.value = s.done || 0;
-    phase.textContent = ` ${s.phase}: ${(s.done || 0).toLocaleString()} of ${(s.total || 0).toLocaleString()} futures simulated`;
+  const rows = run.stages.map((stage) => {
+    const bar = h("progress", { max: 1, value: 0 });
+    const said = h("span", { class: "said" });
+    return { stage, bar, said, row: h("li", { class: "stage" }, h("span", { class: "name" }, stage), bar, said) };
   });
+  const phase = h("p", { class: "phase" }, run.status);
+  box.replaceChildren(h("ol", { class: "stages" }, rows.map((r) => r.row)), phase);
+  const show = (s) => {
+    const at = s.status === "finished" ? rows.length : run.stages.indexOf(s.phase);
+    rows.forEach((r, i) => {
+      r.row.className = `stage ${i < at ? "done" : i === at ? "current" : "waiting"}`;
+      if (r.stage === "simulating" && i <= at) {
+        r.bar.max = s.total || 1;
+        r.bar.value = i < at ? s.total : s.done || 0;
+        r.said.textContent = `${(i < at ? s.total : s.done || 0).toLocaleString()} of ${(s.total || 0).toLocaleString()} futures`;
+      } else if (i < at) {
+        r.bar.max = 1;
+        r.bar.value = 1;
+        r.said.textContent = "done";
+      } else if (i === at) {
+        r.bar.removeAttribute("value"); // an indeterminate bar: this stage is one step
+        r.said.textContent = "working";
+      }
+    });
+    phase.textContent = s.status === "running" ? `stage ${at + 1} of ${rows.length}: ${s.phase}` : s.status;
+  };
+  const events = new EventSource(`/api/runs/${run.id}/progress`);
+  events.addEventListener("progress", (e) => show(JSON.parse(e.data)));
   events.addEventListener("end", (e) => {
     events.close();
     const s = JSON.parse(e.data);
     if (s.status === "finished") {
-      bar.value = bar.max;
-      phase.textContent = " finished: opening the results";
-      setTimeout(() => (location.hash = `#/runs/${id}`), SHOW_FINISHED_MS);
+      show(s);
+      phase.textContent = "finished: opening the results";
+      setTimeout(() => (location.hash = `#/runs/${run.id}`), SHOW_FINISHED_MS);
     } else {
       message.textContent = `The run failed: ${s.error}`;
     }
@@ -192,10 +212,10 @@ function follow(id, box, message) {
 async function results(id) {
   const run = await call(`/api/runs/${id}`);
   if (run.status !== "finished") {
-    const progress = h("div", { id: "run-progress" }, h("progress", { max: 1, value: 0 }), h("span", { class: "phase" }));
+    const progress = h("div", { id: "run-progress" });
     const message = h("pre", { class: "error" }, run.error ?? "");
     page.replaceChildren(h("h1", {}, `Run ${id}`), h("p", {}, `This run is ${run.status}.`), progress, message);
-    if (run.status !== "failed") follow(id, progress, message);
+    if (run.status !== "failed") follow(run, progress, message);
     return;
   }
   const view = (name) => call(`/api/runs/${id}/views/${name}`);
@@ -275,42 +295,78 @@ function comparisonTable(c) {
   );
 }
 
-// A variable's bands over time and the list of futures, both filtered by named future; click a future to read it.
+// A variable's bands over time for the packages ticked (one panel each, so no band hides another) and the list of
+// futures of one package, a page at a time, both filtered by named future; click a future to read it.
+const PAGE = 25; // futures listed at a time
+const PANEL = { width: 300, height: 180 };
+
 function explorer(id, comparison, variables, narrative) {
-  const state = { variable: variables.includes("credibility") ? "credibility" : variables[0], named: "", package: comparison.baseline };
+  const state = {
+    variable: variables.includes("credibility") ? "credibility" : variables[0],
+    named: "",
+    package: comparison.baseline,
+    shown: new Set([comparison.baseline, ...comparison.packages.filter((p) => p !== comparison.baseline).slice(0, 1)]),
+    offset: 0,
+  };
   const plot = h("div", { id: "series" });
   const list = h("div", { id: "futures" });
   const select = (name, options, onchange) =>
     h("select", { name, onchange: (e) => { state[name] = e.target.value; onchange(); } }, options.map(([v, l]) => h("option", { value: v, selected: v === state[name] }, l)));
   const query = (extra) => new URLSearchParams({ ...extra, ...(state.named ? { named_future: state.named } : {}) });
+  const ticks = comparison.packages.map((p) =>
+    h(
+      "label",
+      { class: "tick" },
+      h("input", { type: "checkbox", name: `show-${p}`, checked: state.shown.has(p), onchange: (e) => { e.target.checked ? state.shown.add(p) : state.shown.delete(p); draw(); } }),
+      ` ${p.replaceAll("_", " ")}`,
+    ),
+  );
 
   async function draw() {
-    const bands = await call(`/api/runs/${id}/series?${query({ variable: state.variable })}`);
+    const all = await call(`/api/runs/${id}/series?${query({ variable: state.variable })}`);
+    const words = (p) => p.replaceAll("_", " ");
+    const bands = all.filter((b) => state.shown.has(b.package)).map((b) => ({ ...b, package: words(b.package) }));
     const x = { field: "year", type: "quantitative", axis: { format: "d" }, title: null };
-    const color = { field: "package", type: "nominal", legend: { orient: "bottom" } };
+    const y = { field: "p50", type: "quantitative", title: `${state.variable.replaceAll("_", " ")}: median and 5–95% of futures` };
+    const order = comparison.packages.filter((p) => state.shown.has(p)).map(words);
     plot.replaceChildren(
-      bands.length === 0
-        ? h("p", {}, "No future ends this way.")
-        : chart({
-            $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-            data: { values: bands },
-            width: 560,
-            height: 240,
-            layer: [
-              { mark: { type: "area", opacity: 0.15 }, encoding: { x, y: { field: "p05", type: "quantitative", title: state.variable }, y2: { field: "p95" }, color } },
-              { mark: "line", encoding: { x, y: { field: "p50", type: "quantitative" }, color } },
-              {
-                mark: { type: "point", opacity: 0, size: 80 },
-                encoding: { x, y: { field: "p50", type: "quantitative" }, tooltip: ["package", "year", "p05", "p50", "p95", "mean", "futures"].map((f) => ({ field: f, type: f === "package" ? "nominal" : "quantitative" })) },
+      state.shown.size === 0
+        ? h("p", {}, "Tick a package to draw its band.")
+        : bands.length === 0
+          ? h("p", {}, "No future ends this way.")
+          : chart({
+              data: { values: bands },
+              facet: { field: "package", type: "nominal", sort: order, title: null, header: { labelFontSize: 13 } },
+              columns: 3,
+              spec: {
+                ...PANEL,
+                layer: [
+                  { mark: { type: "area", opacity: 0.3 }, encoding: { x, y: { field: "p05", type: "quantitative", title: y.title }, y2: { field: "p95" } } },
+                  { mark: { type: "line", strokeWidth: 2 }, encoding: { x, y } },
+                  {
+                    mark: { type: "point", opacity: 0, size: 80 },
+                    encoding: { x, y, tooltip: ["package", "year", "p05", "p50", "p95", "mean", "futures"].map((f) => ({ field: f, type: f === "package" ? "nominal" : "quantitative" })) },
+                  },
+                ],
               },
-            ],
-          }),
+              resolve: { scale: { y: "shared" } },
+              config: { axis: { labelFontSize: 12, titleFontSize: 12 } },
+            }),
     );
   }
   async function listFutures() {
-    const found = await call(`/api/runs/${id}/futures?${query({ package: state.package, limit: 25 })}`);
+    const found = await call(`/api/runs/${id}/futures?${query({ package: state.package, limit: PAGE, offset: state.offset })}`);
+    const first = found.count === 0 ? 0 : state.offset + 1;
+    const last = state.offset + found.futures.length;
+    const move = (by) => { state.offset = Math.max(0, state.offset + by); listFutures(); };
     list.replaceChildren(
-      h("p", {}, `${found.count.toLocaleString()} futures of ${found.package}${state.named ? ` end as “${comparison.named_futures[state.named]}”` : ""}; the first ${found.futures.length}:`),
+      h("p", {}, `${found.count.toLocaleString()} futures of ${found.package}${state.named ? ` end as “${comparison.named_futures[state.named]}”` : ""}; ${first.toLocaleString()}–${last.toLocaleString()} shown:`),
+      h(
+        "div",
+        { class: "pager" },
+        h("button", { type: "button", name: "previous", disabled: state.offset === 0, onclick: () => move(-PAGE) }, "previous"),
+        h("button", { type: "button", name: "next", disabled: last >= found.count, onclick: () => move(PAGE) }, "next"),
+      ),
       table(
         [
           { label: "future", value: (f) => f.future },
@@ -326,6 +382,7 @@ function explorer(id, comparison, variables, narrative) {
       ),
     );
   }
+  const fromStart = (redraw) => () => { state.offset = 0; return redraw(); };
   const refresh = () => Promise.all([draw(), listFutures()]);
   refresh();
   return h(
@@ -335,10 +392,11 @@ function explorer(id, comparison, variables, narrative) {
       "div",
       { class: "controls" },
       h("label", {}, "variable ", select("variable", variables.map((v) => [v, v.replaceAll("_", " ")]), draw)),
-      h("label", {}, "named future ", select("named", [["", "all futures"], ...Object.entries(comparison.named_futures)], refresh)),
-      h("label", {}, "package ", select("package", comparison.packages.map((p) => [p, p.replaceAll("_", " ")]), listFutures)),
+      h("label", {}, "named future ", select("named", [["", "all futures"], ...Object.entries(comparison.named_futures)], fromStart(refresh))),
     ),
+    h("div", { class: "controls" }, "bands of ", ticks),
     plot,
+    h("div", { class: "controls" }, h("label", {}, "futures of ", select("package", comparison.packages.map((p) => [p, p.replaceAll("_", " ")]), fromStart(listFutures)))),
     h("div", { class: "pair" }, list, narrative),
   );
 }
@@ -468,6 +526,7 @@ async function negotiation() {
 
 async function route() {
   const [, where, id] = location.hash.split("/");
+  window.scrollTo(0, 0); // a new page opens at its top, not where the last one was scrolled to
   try {
     if (where === "runs" && id) await results(id);
     else if (where === "history") await history();

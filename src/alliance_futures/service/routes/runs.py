@@ -1,0 +1,100 @@
+"""Runs: submit one, list them, follow one's progress."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+
+from ... import api
+from ...case import BUILTIN_CASE, OVERRIDES, InputError, builtin_policy_names
+from ...limits import is_power_of_two
+from ..deps import RunId, ServicesDep, builtin_case, status_of, unprocessable
+from ..jobs import Job
+from ..schemas import MAX_CELLS, RunRequest, RunStatus
+
+router = APIRouter(prefix="/api/runs", tags=["runs"])
+PROGRESS_INTERVAL = 0.25  # seconds between progress events
+
+
+@router.post("", status_code=202)
+def submit(request: RunRequest, state: ServicesDep) -> RunStatus:
+    """Check a run and queue it; follow it at /api/runs/{id}/progress."""
+    if request.case != BUILTIN_CASE:
+        raise unprocessable("case", f"no built-in case '{request.case}' (built-in: {BUILTIN_CASE})")
+    known = builtin_policy_names()
+    chosen = request.packages or known
+    for i, name in enumerate(chosen):
+        if name not in known:
+            raise unprocessable(["packages", i], f"unknown package '{name}' (known: {', '.join(known)})")
+    if len(set(chosen)) != len(chosen):
+        raise unprocessable("packages", "each package may be given once")
+    cells = request.futures * request.years * len(chosen)
+    if cells > MAX_CELLS:
+        raise unprocessable(
+            "futures",
+            f"request too large: {request.futures:,} futures × {request.years} years × {len(chosen)} packages "
+            f"is {cells:,}, more than {MAX_CELLS:,}; use fewer futures, years or packages",
+        )
+    baseline = request.baseline or ("current_course" if "current_course" in chosen else chosen[0])
+    if baseline not in chosen:
+        raise unprocessable("baseline", f"the baseline must be one of the chosen packages, got '{baseline}'")
+    if not is_power_of_two(request.sobol_base):
+        raise unprocessable("sobol_base", f"must be a power of two, got {request.sobol_base}")
+    try:
+        spec = api.prepare(
+            builtin_case(),
+            policies=chosen,
+            futures=request.futures,
+            years=request.years,
+            seed=request.seed,
+            overrides=request.overrides,
+            replications=request.replications,
+        )
+    except InputError as exc:
+        where = str(exc.key or "request")  # an override's name, or the command line's option for the same field
+        field: list[str | int] = [OVERRIDES, where] if exc.file == OVERRIDES else [where.lstrip("-")]
+        raise unprocessable(field, exc.detail) from None
+    run_id = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    body = request.model_dump(mode="json") | {"packages": chosen, "baseline": baseline}
+    command = f"POST /api/runs {json.dumps(body)}"
+    assert state.runner is not None
+    state.runner.submit(Job(run_id, spec, baseline, request.sobol_base, command), body)
+    return RunStatus(**status_of(run_id, state))
+
+
+@router.get("")
+def runs(state: ServicesDep) -> list[RunStatus]:
+    """Every run, newest first: the run history."""
+    return [RunStatus(**r) for r in state.catalogue.runs()]
+
+
+@router.get("/{run_id}")
+def run_status(run_id: RunId, state: ServicesDep) -> RunStatus:
+    return RunStatus(**status_of(run_id, state))
+
+
+@router.get("/{run_id}/progress", response_class=StreamingResponse)
+async def progress(run_id: RunId, request: Request, state: ServicesDep) -> StreamingResponse:
+    """Server-sent events: a `progress` event (the run's status) whenever it changes, then `end`."""
+    status_of(run_id, state)  # 404 before the stream starts
+
+    async def events() -> AsyncIterator[str]:
+        last = None
+        while not await request.is_disconnected():
+            record = status_of(run_id, state)
+            now = {k: record[k] for k in ("id", "status", "phase", "done", "total", "error")}
+            if now != last:
+                yield f"event: progress\ndata: {json.dumps(now)}\n\n"
+                last = now
+            if record["status"] in ("finished", "failed"):
+                yield f"event: end\ndata: {json.dumps(now)}\n\n"
+                return
+            await asyncio.sleep(PROGRESS_INTERVAL)
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
