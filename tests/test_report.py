@@ -71,6 +71,20 @@ def test_report_renders_every_section_offline_without_console_errors(page):
     assert page.locator("section#discovery blockquote").count() == 4
 
 
+def test_charts_fill_the_page_with_text_that_reads(page):
+    """At 1,400 px every chart spans most of the content's width, and none of its text is under 12 px."""
+    page, _ = page
+    width = page.locator("main").bounding_box()["width"]
+    charts = page.locator(".chart svg").all()
+    assert len(charts) >= 9
+    for chart in charts:
+        assert chart.bounding_box()["width"] >= 0.6 * width
+        sizes = chart.evaluate(
+            "(svg) => [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize))"
+        )
+        assert sizes and min(sizes) >= 12
+
+
 def test_report_numbers_are_the_runs(page, default_report):
     page, _ = page
     summary = json.loads((default_report / "run.json").read_text())["summary"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -15,6 +16,10 @@ from ..bargaining import Negotiation
 from ..case import History, InputError
 from ..store.files import write_whole
 
+C = TypeVar("C", alt.FacetChart, alt.LayerChart)
+
+FONT = {"label": 12, "title": 13}  # px: Vega-Lite's 10–11 px defaults are hard to read on screen and in print
+LABEL_LIMIT = 600  # px: wide enough for any parameter's name, which Vega-Lite's 180 px default cuts
 RENDERERS = {
     ".svg": lambda spec: vl_convert.vegalite_to_svg(spec).encode(),
     ".png": lambda spec: vl_convert.vegalite_to_png(spec, scale=2),
@@ -46,9 +51,26 @@ def negotiation_rounds(negotiation: Negotiation) -> alt.LayerChart:
         .encode(x=x, y=y, color=alt.Color("stakeholder:N"), tooltip=["stakeholder", "round", "position"])
     )
     weighted_mean = alt.Chart(mean).mark_line(color="black", strokeDash=[6, 3]).encode(x=x, y=y)
-    return (lines + weighted_mean).properties(
-        title=f"{negotiation.table.issue}: positions over rounds (dashed: weighted mean)", width=480, height=300
+    return legible(
+        (lines + weighted_mean).properties(
+            title=f"{negotiation.table.issue}: positions over rounds (dashed: weighted mean)", width=560, height=320
+        )
     )
+
+
+def legible(chart: C) -> C:
+    """The chart with fonts that read at screen and print width, and legends that never cut a label."""
+    return (
+        chart.configure_axis(labelFontSize=FONT["label"], titleFontSize=FONT["title"], labelLimit=LABEL_LIMIT)
+        .configure_header(labelFontSize=FONT["title"], titleFontSize=FONT["title"])
+        .configure_legend(labelFontSize=FONT["label"], titleFontSize=FONT["label"], labelLimit=LABEL_LIMIT)
+        .configure_title(fontSize=FONT["title"])
+    )
+
+
+def _words(data: pd.DataFrame) -> pd.DataFrame:
+    """Package names as words ('current course'), as tables print them."""
+    return data.assign(package=data["package"].str.replace("_", " "))
 
 
 def svg(chart: alt.TopLevelMixin) -> str:
@@ -57,7 +79,7 @@ def svg(chart: alt.TopLevelMixin) -> str:
 
 
 def _package(title: str = "package") -> alt.Color:
-    return alt.Color("package:N", title=title, legend=alt.Legend(orient="bottom", columns=3))
+    return alt.Color("package:N", title=title, legend=alt.Legend(orient="bottom", columns=3, symbolOpacity=1))
 
 
 def _hover(x: alt.X, y: str, fields: Sequence[str | alt.Tooltip]) -> alt.Chart:
@@ -68,7 +90,7 @@ def _hover(x: alt.X, y: str, fields: Sequence[str | alt.Tooltip]) -> alt.Chart:
 def outcomes_over_time(timeline: pd.DataFrame, keys: Sequence[str]) -> alt.FacetChart:
     """Each outcome's probability by year (the share of futures in which it has happened), one line per package,
     its 95% interval shaded."""
-    data = timeline[timeline["outcome"].isin(keys)].assign(outcome=lambda t: t["outcome"].map(outcome_label))
+    data = _words(timeline[timeline["outcome"].isin(keys)].assign(outcome=lambda t: t["outcome"].map(outcome_label)))
     x = alt.X("year:Q", axis=alt.Axis(format="d"), title=None)
     band = (
         alt.Chart()
@@ -81,23 +103,24 @@ def outcomes_over_time(timeline: pd.DataFrame, keys: Sequence[str]) -> alt.Facet
         .encode(x=x, y=alt.Y("p:Q", title="share of futures", axis=alt.Axis(format="%")), color=_package())
     )
     hover = _hover(x, "p:Q", ["package", "outcome", "year", alt.Tooltip("p:Q", format=".1%"), "lo:Q", "hi:Q"])
-    return (
+    return legible(
         alt.layer(band, line, hover, data=data)
-        .properties(width=260, height=170)
+        .properties(width=520, height=220)
         .facet(facet=alt.Facet("outcome:N", title=None, sort=[outcome_label(k) for k in keys]), columns=2)
         .resolve_scale(y="independent")
     )
 
 
-def fan_chart(bands: pd.DataFrame, title: str) -> alt.FacetChart:
-    """Quantile bands of one variable over time per package: 90% (light), 50% (dark) and the median."""
+def fan_chart(bands: pd.DataFrame) -> alt.FacetChart:
+    """Quantile bands of one variable over time per package: 90% (light), 50% (dark) and the median. The variable is
+    named by the chart's heading: a y title repeated on every row of panels would cross the next."""
     x = alt.X("year:Q", axis=alt.Axis(format="d"), title=None)
-    outer = alt.Chart().mark_area(opacity=0.25).encode(x=x, y=alt.Y("q05:Q", title=title), y2="q95:Q")
+    outer = alt.Chart().mark_area(opacity=0.25).encode(x=x, y=alt.Y("q05:Q", title=None), y2="q95:Q")
     inner = alt.Chart().mark_area(opacity=0.45).encode(x=x, y="q25:Q", y2="q75:Q")
     median = alt.Chart().mark_line(color="black").encode(x=x, y="q50:Q")
-    return (
-        alt.layer(outer, inner, median, data=bands)
-        .properties(width=170, height=120)
+    return legible(
+        alt.layer(outer, inner, median, data=_words(bands))
+        .properties(width=360, height=160)
         .facet(facet=alt.Facet("package:N", title=None), columns=3)
     )
 
@@ -121,9 +144,9 @@ def sobol_bars(indices: pd.DataFrame, top: int = 8) -> alt.FacetChart:
     )
     interval = alt.Chart().mark_rule(color="black").encode(x="ST_lo:Q", x2="ST_hi:Q", y=y)
     first = alt.Chart().mark_tick(color="#e45756", thickness=3).encode(x="S1:Q", y=y)
-    return (
+    return legible(
         alt.layer(bars, interval, first, data=data)
-        .properties(width=230, height=alt.Step(14))
+        .properties(width=420, height=alt.Step(18))
         .facet(facet=alt.Facet("output:N", title=None), columns=2)
         .resolve_scale(y="independent")
     )
@@ -131,7 +154,7 @@ def sobol_bars(indices: pd.DataFrame, top: int = 8) -> alt.FacetChart:
 
 def paired_dots(paired: pd.DataFrame, keys: Sequence[str]) -> alt.FacetChart:
     """Each package's difference from the baseline, future by future, in percentage points with 95% intervals."""
-    data = (
+    data = _words(
         paired.reset_index()
         .loc[lambda d: d["outcome"].isin(keys)]
         .assign(outcome=lambda d: d["outcome"].map(outcome_label))
@@ -142,9 +165,9 @@ def paired_dots(paired: pd.DataFrame, keys: Sequence[str]) -> alt.FacetChart:
     rule = alt.Chart().mark_rule().encode(x="lo:Q", x2="hi:Q", y=y)
     dot = alt.Chart().mark_point(filled=True, size=50).encode(x=x, y=y, color=_package())
     zero = alt.Chart().mark_rule(strokeDash=[4, 3], color="grey").encode(x=alt.datum(0))
-    return (
+    return legible(
         alt.layer(rule, dot, zero, data=data)
-        .properties(width=230, height=alt.Step(16))
+        .properties(width=420, height=alt.Step(20))
         .facet(facet=alt.Facet("outcome:N", title=None, sort=[outcome_label(k) for k in keys]), columns=2)
     )
 
@@ -162,9 +185,9 @@ def backtest_events(bands: pd.DataFrame, events: pd.DataFrame, history: History)
     band = alt.Chart().mark_area(opacity=0.2).encode(x=x, y=alt.Y("p05:Q", title="probability"), y2="p95:Q")
     happened = alt.Chart().mark_rule(color="#d62728", opacity=0.6).encode(x=x).transform_filter("datum.happened")
     mean = alt.Chart().mark_line(color="black").encode(x=x, y="mean:Q", tooltip=["year", "mean", "happened"])
-    return (
+    return legible(
         alt.layer(band, happened, mean, data=data)
-        .properties(width=250, height=110)
+        .properties(width=520, height=150)
         .facet(facet=alt.Facet("kind:N", title=None), columns=2)
         .resolve_scale(x="independent", y="independent")
     )
@@ -198,9 +221,9 @@ def backtest_reliability(curves: pd.DataFrame) -> alt.FacetChart:
             tooltip=["year", "forecast", "happened"],
         )
     )
-    return (
+    return legible(
         alt.layer(diagonal, curve, ticks, data=curves)
-        .properties(width=200, height=160)
+        .properties(width=340, height=260)
         .facet(facet=alt.Facet("kind:N", title=None, sort=list(dict.fromkeys(curves["kind"]))), columns=3)
     )
 
@@ -211,9 +234,9 @@ def backtest_series(bands: pd.DataFrame, titles: Mapping[str, str]) -> alt.Facet
     x = alt.X("year:Q", axis=alt.Axis(format="d"), title=None)
     band = alt.Chart().mark_area(opacity=0.25).encode(x=x, y=alt.Y("p05:Q", title=None), y2="p95:Q")
     mean = alt.Chart().mark_line(color="black").encode(x=x, y="mean:Q")
-    return (
+    return legible(
         alt.layer(band, mean, _hover(x, "mean:Q", ["variable", "year", "mean", "p05", "p95"]), data=data)
-        .properties(width=250, height=110)
+        .properties(width=520, height=150)
         .facet(facet=alt.Facet("variable:N", title=None), columns=2)
         .resolve_scale(y="independent")
     )

@@ -454,8 +454,7 @@ def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], driv
             "paired": charts.svg(charts.paired_dots(findings.paired, CHARTED)) if not findings.paired.empty else "",
         },
         "fans": [
-            {"title": FAN_TITLES[v], "svg": charts.svg(charts.fan_chart(findings.fans[v], FAN_TITLES[v]))}
-            for v in FAN_VARIABLES
+            {"title": FAN_TITLES[v], "svg": charts.svg(charts.fan_chart(findings.fans[v]))} for v in FAN_VARIABLES
         ],
         "boxes": _boxes(findings, ensemble),
         "sobol": {
