@@ -57,7 +57,7 @@ def test_paired_differences_read_the_policy_not_the_sampling():
     n = 1000
     war = np.arange(n) % 10 == 0  # 10% of futures
     tables = {"current_course": table(n, war), "better": table(n, war & (np.arange(n) % 20 == 0))}
-    d = paired_differences(tables).loc["better"]
+    d = paired_differences(tables, "current_course").loc["better"]
     assert d.loc["war", "difference"] == pytest.approx(-0.05)
     assert d.loc["war", "hi"] < 0 < d.loc["rupture", "hi"] + 1e-12
     assert d.loc["rupture", "difference"] == 0 and d.loc["rupture", "lo"] == d.loc["rupture", "hi"] == 0
@@ -205,9 +205,24 @@ def test_replications_of_one_vector_count_as_one_cluster_in_intervals():
     )
     # paired differences: a difference alike in all of a vector's futures has the vectors' spread, not the futures'
     tables = {"current_course": table(vectors * k), "other": table(vectors * k, war=clustered)}
-    by_vector = paired_differences(tables, replications=k).loc[("other", "war")]
-    by_future = paired_differences(tables).loc[("other", "war")]
+    by_vector = paired_differences(tables, "current_course", replications=k).loc[("other", "war")]
+    by_future = paired_differences(tables, "current_course").loc[("other", "war")]
     assert by_vector["difference"] == by_future["difference"]
     assert (by_vector["hi"] - by_vector["lo"]) / (by_future["hi"] - by_future["lo"]) == pytest.approx(
         np.sqrt(k), rel=0.01
     )
+
+
+def test_an_ensemble_and_its_findings_show_a_summary_in_a_notebook(ensemble):
+    """repr and _repr_html_ say what was simulated and what was found, not the whole case."""
+    assert repr(ensemble) == "Ensemble(us_rok: 2 package(s) × 600 futures, 2027–2036, seed 7)"
+    shown = ensemble._repr_html_()
+    assert "600 per package: 60 parameter vectors × 10 replications" in shown and "2027–2036" in shown
+    found = af.findings(ensemble, sobol_base=8)
+    page = found._repr_html_()
+    war = found.summary["packages"]["transactional_pressure"]["future:war"]
+    assert f"{100 * war['p']:.1f} ({100 * war['lo']:.1f}–{100 * war['hi']:.1f})" in page
+    assert page.index("future: War") < page.index("future: Managed continuity")  # in order of gravity
+    for claim in found.claims:
+        assert claim.name in page
+    assert "current_course" in page and len(page) < 20_000

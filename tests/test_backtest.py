@@ -15,10 +15,11 @@ from helpers import cli, write_edited
 from alliance_futures.analysis import skill
 from alliance_futures.analysis.backtest import backtest_history, recorded_drivers, scores, verdict, window_scores
 from alliance_futures.analysis.skill import auc, brier
-from alliance_futures.case import InputError, load_history
+from alliance_futures.case import load_history
 from alliance_futures.case.history import BUILTIN_HISTORY, Window
 from alliance_futures.case.loader import cited_keys, load_bibliography
 from alliance_futures.engine.replay import SERIES, recorded_years, replay, replay_case
+from alliance_futures.errors import InputError
 from alliance_futures.model import STATE_VARIABLES, initial_state
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -486,7 +487,7 @@ def test_backtest_sensitivity_replays_every_reversal_on_the_same_futures(history
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--futures", 0], "--futures must be from 1 to 100,000"),
+        (["--futures", 0], "at '--futures': futures must be from 1 to 100,000"),
         (["--csv", "/no/such/folder/bands.csv"], "the folder does not exist"),
         (["--history", "/no/such/history.yaml"], "no such file"),
     ],

@@ -19,7 +19,7 @@ from alliance_futures.bargaining import (
 from alliance_futures.bargaining.expected_utility import KINDS
 from alliance_futures.bargaining.scoring import held_out
 from alliance_futures.bargaining.tables import BUILTIN_TABLES, DATA
-from alliance_futures.case import InputError
+from alliance_futures.errors import InputError
 
 POS = np.array([[10.0, 50.0, 90.0, np.nan]])
 CAP = np.array([1.0, 2.0, 1.0, 5.0])

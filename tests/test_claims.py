@@ -14,8 +14,9 @@ from helpers import cli, write_edited
 from alliance_futures import load_case
 from alliance_futures.analysis.claims import assess_claim
 from alliance_futures.analysis.compare import INDICATORS
-from alliance_futures.case import Claim, InputError, builtin_policy_names
+from alliance_futures.case import Claim, builtin_policy_names
 from alliance_futures.case.loader import DATA, load_bibliography
+from alliance_futures.errors import InputError
 
 VECTORS, K = 400, 10
 CLAIM = Claim(seed="toy", sentence="The package lowers war.", package="p", outcome="war", direction="lower")
@@ -32,7 +33,7 @@ def planted(rng: np.random.Generator, fails_below: float = 0.5) -> tuple[pd.Data
 
 def test_a_planted_claim_is_found_to_fail_where_the_parameter_is_at_most_one_half():
     x, difference = planted(np.random.default_rng(4))
-    result = assess_claim("toy", CLAIM, x, difference, K, seed=1)
+    result = assess_claim("toy", CLAIM, "current_course", x, difference, K, seed=1)
     assert result.vectors == VECTORS
     # the claim holds in the vectors with u > 0.5 in which anything moved, and fails in the others
     assert result.share_holds == pytest.approx((x["u"] > 0.5).mean(), abs=0.02)
@@ -52,7 +53,7 @@ def test_a_claim_whose_failures_are_chance_names_no_region():
     rng = np.random.default_rng(9)
     x = pd.DataFrame(rng.random((VECTORS, 3)), columns=["u", "v", "w"])
     difference = np.where(rng.random(VECTORS * K) < 0.3, -1.0, 0.0) + np.where(rng.random(VECTORS * K) < 0.1, 1.0, 0)
-    result = assess_claim("noise", CLAIM, x, difference, K, seed=1)
+    result = assess_claim("noise", CLAIM, "current_course", x, difference, K, seed=1)
     assert result.verdict == "holds" and result.hi < 0
     assert 0 < result.share_fails < result.share_holds
     assert result.failures is not None and not result.failures.stands_out
@@ -63,12 +64,12 @@ def test_a_claim_that_never_fails_has_no_failure_sentence_and_the_verdict_follow
     rng = np.random.default_rng(2)
     x = pd.DataFrame(rng.random((VECTORS, 2)), columns=["u", "v"])
     always = -(rng.random(VECTORS * K) < 0.5).astype(float)
-    result = assess_claim("always", CLAIM, x, always, K)
+    result = assess_claim("always", CLAIM, "current_course", x, always, K)
     assert result.share_fails == 0 and result.failures is None and result.fails_where() == ""
     assert result.verdict == "holds" and result.lo < result.difference < result.hi < 0
-    higher = assess_claim("higher", CLAIM.model_copy(update={"direction": "higher"}), x, always, K)
+    higher = assess_claim("higher", CLAIM.model_copy(update={"direction": "higher"}), "current_course", x, always, K)
     assert higher.verdict == "fails" and higher.share_holds == 0 and higher.share_fails == result.share_holds
-    nothing = assess_claim("nothing", CLAIM, x, np.zeros(VECTORS * K), K)
+    nothing = assess_claim("nothing", CLAIM, "current_course", x, np.zeros(VECTORS * K), K)
     assert nothing.verdict == "not distinguishable from zero" and nothing.share_holds == nothing.share_fails == 0
 
 
@@ -80,8 +81,9 @@ def test_the_case_claims_cover_every_seed_and_remedy_with_real_packages_and_sour
     packages = set(builtin_policy_names())
     remedies = packages - {"current_course", "transactional_pressure"}
     assert remedies <= {c.package for c in case.claims.values()}  # every remedy the articles argue for
+    assert case.baseline in packages
     for name, claim in case.claims.items():
-        assert {claim.package, claim.baseline} <= packages and claim.outcome in INDICATORS, name
+        assert {claim.package, claim.baseline or case.baseline} <= packages and claim.outcome in INDICATORS, name
 
 
 def test_a_claim_with_an_unknown_outcome_is_refused_with_its_line(tmp_path):

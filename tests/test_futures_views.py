@@ -22,7 +22,7 @@ from alliance_futures.analysis.matrix import (
 )
 from alliance_futures.analysis.signposts import likelihood_ratios, rank_signposts, watch_list
 from alliance_futures.analysis.timeline import fan, outcomes_over_time, typical_future
-from alliance_futures.case import InputError
+from alliance_futures.errors import InputError
 
 
 @pytest.fixture(scope="module")

@@ -232,13 +232,13 @@ def test_report_command_takes_the_analysts_drivers_and_thresholds(small_run, tmp
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--drivers", "nope", "--drivers", "years_rok_progressive"], "unknown driver 'nope'"),
+        (["--drivers", "nope", "--drivers", "years_rok_progressive"], "at '--drivers': unknown driver 'nope'"),
         (["--drivers", "years_rok_progressive"], "give two different drivers"),
         (["--satisfice", "war"], "expected OUTCOME=VALUE"),
         (["--satisfice", "war=nan"], "expected OUTCOME=VALUE"),
-        (["--satisfice", "wars=0"], "unknown outcome 'wars'"),
-        (["--baseline", "nope"], "the run has no package 'nope'"),
-        (["--sobol-base", 100], "power of two"),
+        (["--satisfice", "wars=0"], "at '--satisfice': unknown outcome 'wars'"),
+        (["--baseline", "nope"], "at '--baseline': the run has no package 'nope'"),
+        (["--sobol-base", 100], "at '--sobol-base': sobol_base must be a power of two"),
         (["--output", "/no/such/folder/r.html"], "the folder does not exist"),
     ],
 )

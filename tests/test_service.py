@@ -14,9 +14,9 @@ from helpers import Server, cli, free_port
 
 from alliance_futures import api
 from alliance_futures.analysis.findings import STAGES as ANALYSIS_STAGES
+from alliance_futures.limits import SERVICE_MAX_CELLS as MAX_CELLS
 from alliance_futures.service import create_app
 from alliance_futures.service.jobs import STAGES
-from alliance_futures.service.schemas import MAX_CELLS
 from alliance_futures.store import Catalogue
 
 SMALL = {"futures": 150, "packages": ["current_course", "reciprocal_strengthening"], "sobol_base": 8, "seed": 7}
@@ -166,7 +166,7 @@ def test_report_and_tables_download(service):
     ("change", "field", "reason"),
     [
         ({"futures": 0}, "futures", "greater than or equal to 1"),
-        ({"futures": 155}, "futures", "must be a multiple of --replications (10)"),
+        ({"futures": 155}, "futures", "must be a multiple of replications (10)"),
         ({"replications": 0}, "replications", "greater than or equal to 1"),
         ({"futures": 100_000, "years": 200}, "futures", "request too large"),
         ({"packages": ["current_course", "no_such"]}, "packages", "unknown package 'no_such'"),

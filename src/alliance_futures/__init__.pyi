@@ -15,8 +15,9 @@ from .api import (
     validate,
     write_report,
 )
-from .case import InputError, builtin_policy_names, load_policy
+from .case import builtin_policy_names, load_policy
 from .engine import Ensemble, run_ensemble, simulate
+from .errors import InputError
 
 __version__: str
 

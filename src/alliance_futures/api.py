@@ -21,7 +21,6 @@ from .case import (
     BUILTIN_CASE,
     Case,
     History,
-    InputError,
     Policy,
     builtin_policy_names,
     load_history,
@@ -31,6 +30,7 @@ from .case import (
 )
 from .case import load_case as load_case_file
 from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
+from .errors import REQUEST, InputError
 from .limits import (
     CALIBRATION_FUTURES,
     DEFAULT_REPLICATIONS,
@@ -50,7 +50,6 @@ from .limits import (
 )
 from .model import STATE_VARIABLES
 from .store.files import write_whole
-from .version import VERSION
 
 REPORT_FILE = "report.html"
 log = logging.getLogger(__name__)
@@ -102,43 +101,53 @@ def prepare(
     paths: bool = True,
     overrides: Mapping[str, float | Sequence[float]] | None = None,
     replications: int = DEFAULT_REPLICATIONS,
+    max_cells: int | None = None,
 ) -> RunSpec:
     """Load and check everything a run needs; raise InputError with a clear message if anything is off.
     `futures` is the number of simulated futures: `futures // replications` sampled parameter vectors, each on
     `replications` random streams. `overrides` fixes parameters ('group.name') at a value or narrows their range
-    (see `override_parameters`)."""
+    (see `override_parameters`). `max_cells` caps futures × years × packages (the service's limit on one request;
+    every run is also capped by this machine's memory, `MEMORY_SHARE`)."""
     loaded = case if isinstance(case, Case) else load_case(case)
     if overrides:
         loaded = override_parameters(loaded, overrides)
     for name, value, lo, hi in (
-        ("--futures", futures, 1, None),
-        ("--years", years, 1, MAX_YEARS),
-        ("--workers", workers, 1, MAX_WORKERS),
-        ("--seed", seed, 0, MAX_SEED),
-        ("--replications", replications, 1, MAX_REPLICATIONS),
+        ("futures", futures, 1, None),
+        ("years", years, 1, MAX_YEARS),
+        ("workers", workers, 1, MAX_WORKERS),
+        ("seed", seed, 0, MAX_SEED),
+        ("replications", replications, 1, MAX_REPLICATIONS),
     ):
         if value < lo or (hi is not None and value > hi):
             bound = f"from {lo} to {hi}" if hi is not None else f"at least {lo}"
-            raise InputError("command line", f"{name} must be {bound}, got {value}", key=name)
+            raise InputError(REQUEST, f"{name} must be {bound}, got {value}", key=name)
     if futures % replications:
         raise InputError(
-            "command line",
-            f"--futures ({futures:,}) must be a multiple of --replications ({replications}): the futures are "
+            REQUEST,
+            f"futures ({futures:,}) must be a multiple of replications ({replications}): the futures are "
             f"parameter vectors × replications (for example {max(futures // replications, 1) * replications:,})",
-            key="--futures",
+            key="futures",
         )
     chosen = [load_policy(p, loaded) for p in (policies or builtin_policy_names())]
     names = [p.name for p in chosen]
     if len(set(names)) != len(names):
-        raise InputError("command line", f"each package may be given once, got {names}", key="--policies")
+        raise InputError(REQUEST, f"each package may be given once, got {names}", key="policies")
+    cells = futures * years * len(chosen)
+    if max_cells is not None and cells > max_cells:
+        raise InputError(
+            REQUEST,
+            f"request too large: {futures:,} futures × {years} years × {len(chosen)} packages is {cells:,}, more "
+            f"than {max_cells:,}; use fewer futures, years or packages",
+            key="futures",
+        )
     need, have = estimated_bytes(loaded, len(chosen), futures, years, paths), _memory_bytes()
     if need > MEMORY_SHARE * have:
         raise InputError(
-            "command line",
+            REQUEST,
             f"request too large: {futures:,} futures × {len(chosen)} packages × {years} years needs about "
             f"{need / 2**30:.1f} GiB, more than {MEMORY_SHARE:.0%} of this machine's {have / 2**30:.1f} GiB; "
-            "use fewer futures or packages, or --no-paths to keep only final states",
-            key="--futures",
+            "use fewer futures or packages, or keep only the final states (no yearly paths)",
+            key="futures",
         )
     return RunSpec(loaded, chosen, futures, years, seed, workers, paths, replications, dict(overrides or {}))
 
@@ -197,8 +206,8 @@ def _history_of(case: str | Path | Case, history: str | Path | None, futures: in
     """The case and the history a backtest replays, with its number of futures checked."""
     loaded = case if isinstance(case, Case) else load_case(case)
     if not 1 <= futures <= MAX_BACKTEST_FUTURES:
-        problem = f"--futures must be from 1 to {MAX_BACKTEST_FUTURES:,}, got {futures}"
-        raise InputError("command line", problem, key="--futures")
+        problem = f"futures must be from 1 to {MAX_BACKTEST_FUTURES:,}, got {futures}"
+        raise InputError(REQUEST, problem, key="futures")
     return loaded, load_history(history, loaded, STATE_VARIABLES)
 
 
@@ -229,7 +238,7 @@ def backtest_sensitivity(
 
 def write_backtest_csv(result: analysis.Backtest, path: str | Path) -> Path:
     """The yearly bands as a long CSV table (`year, variable, mean, p05, p50, p95`), written whole or not at all."""
-    return write_whole(Path(path), result.bands.to_csv(index=False).encode(), key="--csv")
+    return write_whole(Path(path), result.bands.to_csv(index=False).encode())
 
 
 def check_output(directory: str | Path) -> Path:
@@ -250,7 +259,7 @@ def export(run_dir: str | Path, to: str = "csv", output: str | Path | None = Non
     """Write a saved run's summary, outcomes and parameters tables as CSV files (in a folder), an Excel workbook, or
     an EMA Workbench archive with the yearly paths ('csv', 'xlsx' or 'ema'; see `store.export`); return the files."""
     if to not in set(Export):
-        raise InputError("command line", f"unknown export '{to}' (known: {', '.join(Export)})", key="--to")
+        raise InputError(REQUEST, f"unknown export '{to}' (known: {', '.join(Export)})", key="to")
     return store.export_run(load_run(run_dir), Export(to), output)
 
 
@@ -260,7 +269,7 @@ def explain(run_dir: str | Path, future: int, package: str | None = None) -> str
     name = package or saved.info["packages"][0]
     if name not in saved.policies:
         raise InputError(
-            run_dir, f"the run has no package '{name}' (it has {', '.join(saved.policies)})", key="--package"
+            run_dir, f"the run has no package '{name}' (it has {', '.join(saved.policies)})", key="package"
         )
     if not 0 <= future < saved.info["futures"]:
         raise InputError(run_dir, f"FUTURE must be from 0 to {saved.info['futures'] - 1}, got {future}")
@@ -280,8 +289,8 @@ def calibrate(
     "within"}}}` (see `analysis.calibration`)."""
     loaded = case if isinstance(case, Case) else load_case(case)
     if not 100 <= futures <= MAX_CALIBRATION_FUTURES:
-        raise InputError("command line", f"--futures must be from 100 to {MAX_CALIBRATION_FUTURES:,}", key="--futures")
-    table = analysis.calibrate(loaded, load_policy("current_course", loaded), futures, seed)
+        raise InputError(REQUEST, f"futures must be from 100 to {MAX_CALIBRATION_FUTURES:,}", key="futures")
+    table = analysis.calibrate(loaded, load_policy(loaded.baseline, loaded), futures, seed)
     rows = table.to_dict(orient="index")
     return {
         "hazards": {
@@ -310,7 +319,7 @@ def negotiate(table: str | Path | bargaining.Stakeholders, rounds: int | None = 
     with settings fitted on the DEU III training half, and the expected utility model's path over `rounds` rounds
     (default: the fitted number)."""
     if rounds is not None and not 1 <= rounds <= MAX_NEGOTIATION_ROUNDS:
-        raise InputError("command line", f"expected 1 to {MAX_NEGOTIATION_ROUNDS} rounds, got {rounds}", key="--rounds")
+        raise InputError(REQUEST, f"expected 1 to {MAX_NEGOTIATION_ROUNDS} rounds, got {rounds}", key="rounds")
     stakeholders = table if isinstance(table, bargaining.Stakeholders) else bargaining.read_stakeholders(table)
     return bargaining.negotiate(stakeholders, fitted_settings(), rounds)
 
@@ -329,7 +338,7 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
 
 def findings(
     ensemble: Ensemble,
-    baseline: str = "current_course",
+    baseline: str | None = None,
     drivers: Sequence[str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,
@@ -339,7 +348,9 @@ def findings(
     of each stage of the analysis (`analysis.findings.STAGES`) as it starts."""
     if not 2 <= sobol_base <= MAX_SOBOL_BASE or not is_power_of_two(sobol_base):
         raise InputError(
-            "command line", f"--sobol-base must be a power of two from 2 to {MAX_SOBOL_BASE}, got {sobol_base}"
+            REQUEST,
+            f"sobol_base must be a power of two from 2 to {MAX_SOBOL_BASE}, got {sobol_base}",
+            key="sobol_base",
         )
     return analysis.analyse(ensemble, baseline, drivers, thresholds, sobol_base, progress)
 
@@ -370,7 +381,7 @@ def repeat_command(ensemble: Ensemble, saved: str | Path | None = None) -> str:
 def write_report(
     ensemble: Ensemble,
     path: str | Path,
-    baseline: str = "current_course",
+    baseline: str | None = None,
     drivers: Sequence[str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,
@@ -381,7 +392,7 @@ def write_report(
     was saved in, if it was (the report's repeat command points at the case and package files copied there);
     `progress` hears of each stage of the analysis (see `findings`)."""
     if not Path(path).parent.is_dir():  # write_whole checks too, but only after the slow analysis
-        raise InputError(path, "the folder does not exist", key="--output")
+        raise InputError(path, "the folder does not exist")
     found = findings(ensemble, baseline, drivers, thresholds, sobol_base, progress)
     command = repeat_command(ensemble, saved)
     return write_findings_report(found, ensemble, path, command, sobol_base, drivers is not None)
@@ -396,21 +407,14 @@ def write_findings_report(
     drivers_chosen: bool = False,
 ) -> Path:
     """Write the report of findings already computed; `command` is how a reader repeats the run."""
-    meta = {
-        "title": ensemble.case.title,
-        "version": VERSION,
-        "seed": ensemble.seed,
-        "command": command,
-        "sobol_base": sobol_base,
-    }
-    html = report.render(found, ensemble, meta, drivers_chosen=drivers_chosen)
+    html = report.render(found, ensemble, report.ReportOptions(command, sobol_base, drivers_chosen))
     return report.write_report(html, path)
 
 
 def report_run(
     run_dir: str | Path,
     output: str | Path | None = None,
-    baseline: str = "current_course",
+    baseline: str | None = None,
     drivers: Sequence[str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,

@@ -28,7 +28,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 
 from . import bargaining, limits, report
-from .case import BUILTIN_CASE, OVERRIDES, InputError
+from .case import BUILTIN_CASE, OVERRIDES
+from .errors import REQUEST, InputError
 from .limits import Export
 from .version import VERSION
 
@@ -144,8 +145,16 @@ def _parts(table: Table, keep: int) -> list[Table]:
     return parts
 
 
+OPTIONS = {"thresholds": "--satisfice", "paths": "--no-paths"}  # parameters whose option is not --NAME
+
+
 def fail(exc: InputError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    """Say what is wrong, naming the option where a parameter is wrong, and exit with code 2."""
+    said = str(exc)
+    if exc.file == REQUEST:
+        option = OPTIONS.get(exc.key or "", f"--{(exc.key or '').replace('_', '-')}")
+        said = f"command line, at '{option}': {exc.detail}" if exc.key else f"command line: {exc.detail}"
+    err.print(f"[bold red]error:[/] {said}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -323,9 +332,13 @@ def _thresholds(pairs: list[str] | None) -> dict[str, float] | None:
 def report_command(
     run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="folder of a saved run")],
     output: Annotated[Path | None, typer.Option(help="HTML file to write (default: RUN/report.html)")] = None,
-    baseline: Annotated[str, typer.Option(help="package that the others are compared with and that is explored")] = (
-        "current_course"
-    ),
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            help="package that the others are compared with and that is explored (default: the case's baseline, "
+            "current_course in the built-in case)"
+        ),
+    ] = None,
     drivers: Annotated[
         list[str] | None,
         typer.Option("--drivers", help="two drivers for the 2×2 matrix (default: the top two by Sobol index)"),

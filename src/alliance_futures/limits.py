@@ -11,6 +11,10 @@ MAX_REPLICATIONS = 10_000
 MAX_YEARS = 200
 MAX_WORKERS = 256
 MEMORY_SHARE = 0.5  # refuse runs whose arrays would need more than this share of the machine's memory
+# The service's limits on one request, on a machine others share: futures × years × packages is about 0.5 GB of yearly
+# paths and a minute of simulation and analysis at this size.
+SERVICE_MAX_FUTURES = 100_000
+SERVICE_MAX_CELLS = 4_000_000
 
 SOBOL_BASE = 512  # SALib's N for the report: 62,464 futures for 122 parameters, a few seconds
 MAX_SOBOL_BASE = 2**14

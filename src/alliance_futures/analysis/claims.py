@@ -40,6 +40,7 @@ class ClaimResult:
 
     name: str
     claim: Claim
+    baseline: str  # the claim's, or else the case's
     difference: float
     lo: float
     hi: float
@@ -66,7 +67,7 @@ class ClaimResult:
             return ""
         what = outcome_label(self.claim.outcome)
         claimed, opposite = VERBS[self.claim.direction]
-        package, baseline = self.claim.package.replace("_", " "), self.claim.baseline.replace("_", " ")
+        package, baseline = self.claim.package.replace("_", " "), self.baseline.replace("_", " ")
         head = (
             f"{package} {claimed} {what} against {baseline} in {self.share_holds:.0%} of parameter vectors and "
             f"{opposite} it in {self.share_fails:.0%}"
@@ -96,7 +97,7 @@ class ClaimResult:
             "seed": c.seed,
             "sentence": c.sentence,
             "package": c.package,
-            "baseline": c.baseline,
+            "baseline": self.baseline,
             "outcome": c.outcome,
             "direction": c.direction,
             "mechanism": c.mechanism,
@@ -115,6 +116,7 @@ class ClaimResult:
 def assess_claim(
     name: str,
     claim: Claim,
+    baseline: str,
     x: pd.DataFrame,
     per_future: np.ndarray,
     replications: int,
@@ -122,20 +124,19 @@ def assess_claim(
     confidence: float = CONFIDENCE,
 ) -> ClaimResult:
     """Test one claim from the paired differences of its outcome, future by future (`per_future`, package minus
-    baseline, vector by vector with `replications` futures each), and the drivers per vector `x`."""
+    `baseline`, vector by vector with `replications` futures each), and the drivers per vector `x`."""
     effect = mean_interval(per_future, replications, confidence)  # from the spread of the per-vector means
     mean, lo, hi = effect["mean"], effect["lo"], effect["hi"]
     vectors = per_vector(per_future, replications)
     wanted = -1.0 if claim.direction == "lower" else 1.0
     holds, fails = wanted * vectors > 0, wanted * vectors < 0
     if not fails.any():
-        return ClaimResult(name, claim, mean, lo, hi, float(holds.mean()), 0.0, len(vectors), None)
+        return ClaimResult(name, claim, baseline, mean, lo, hi, float(holds.mean()), 0.0, len(vectors), None)
     failures = prim_box(x, fails, f"claim:{name}", seed=seed)
     rho = rank_correlation(x, fails)
     leaning = tuple((str(k), float(rho[k])) for k in rho.abs().nlargest(ASSOCIATED).index if abs(rho[k]) >= MIN_RHO)
-    return ClaimResult(
-        name, claim, mean, lo, hi, float(holds.mean()), float(fails.mean()), len(vectors), failures, leaning
-    )
+    share_holds, share_fails = float(holds.mean()), float(fails.mean())
+    return ClaimResult(name, claim, baseline, mean, lo, hi, share_holds, share_fails, len(vectors), failures, leaning)
 
 
 def assess_claims(ensemble: Ensemble, tables: Mapping[str, pd.DataFrame]) -> tuple[list[ClaimResult], list[str]]:
@@ -145,11 +146,13 @@ def assess_claims(ensemble: Ensemble, tables: Mapping[str, pd.DataFrame]) -> tup
     baselines: dict[str, pd.DataFrame] = {}  # drivers per baseline package, read once
     results, skipped = [], []
     for name, claim in ensemble.case.claims.items():
-        missing = [p for p in (claim.package, claim.baseline) if p not in tables]
+        against = claim.baseline or ensemble.case.baseline
+        missing = [p for p in (claim.package, against) if p not in tables]
         if missing:
             skipped.append(f"{name}: the run has no package {', '.join(missing)}")
             continue
-        difference = flags[claim.package][claim.outcome] - flags[claim.baseline][claim.outcome]
-        x = baselines.setdefault(claim.baseline, drivers(ensemble, claim.baseline))
-        results.append(assess_claim(name, claim, x, difference.to_numpy(), ensemble.replications, ensemble.seed))
+        difference = flags[claim.package][claim.outcome] - flags[against][claim.outcome]
+        x = baselines.setdefault(against, drivers(ensemble, against))
+        k, seed = ensemble.replications, ensemble.seed
+        results.append(assess_claim(name, claim, against, x, difference.to_numpy(), k, seed))
     return results, skipped

@@ -31,7 +31,7 @@ def indicators(table: pd.DataFrame) -> pd.DataFrame:
 
 def paired_differences(
     tables: Mapping[str, pd.DataFrame],
-    baseline: str = "current_course",
+    baseline: str,
     confidence: float = CONFIDENCE,
     replications: int = 1,
 ) -> pd.DataFrame:

@@ -11,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..case import InputError, load_history
+from ..case import load_history
 from ..engine import Ensemble
+from ..errors import REQUEST, InputError
 from ..limits import SOBOL_BASE
 from ..model import STATE_VARIABLES
 from .backtest import Backtest, backtest_history
@@ -21,7 +22,7 @@ from .compare import GRAVITY, indicators, paired_differences, regret, satisficin
 from .discovery import Box, drivers, prim_box
 from .matrix import FuturesMatrix, check_drivers, futures_matrix, top_drivers
 from .narrative import tell
-from .outcomes import FUTURE_PREFIX, outcome_tables, summary_json
+from .outcomes import FUTURE_PREFIX, SUMMARY_KEYS, outcome_tables, row_label, summary_frame, summary_json
 from .sensitivity import model_sobol
 from .signposts import rank_signposts
 from .timeline import fan, outcomes_over_time, typical_future
@@ -70,17 +71,38 @@ class Findings:
     examples: list[tuple[int, str, str]]  # future, named future, narrative
     backtest: Backtest
 
+    def _repr_html_(self) -> str:
+        """In a notebook: each package's named futures with their 95% intervals, and the verdicts of the claims
+        and of the backtest (the report has the rest)."""
+        frame = summary_frame(self.summary)
+        named = frame[frame.index.get_level_values("outcome").str.startswith(FUTURE_PREFIX)]
+        cells = named.apply(lambda r: f"{100 * r['estimate']:.1f} ({100 * r['low']:.1f}–{100 * r['high']:.1f})", axis=1)
+        order = [key for key in SUMMARY_KEYS if key.startswith(FUTURE_PREFIX)]
+        futures = cells.unstack("package").reindex(index=order, columns=list(self.summary["packages"]))
+        futures = futures.rename(index=row_label).rename_axis(index=None, columns=None)
+        claims = pd.DataFrame(
+            {"against": [c.baseline for c in self.claims], "verdict": [c.verdict for c in self.claims]},
+            index=[c.name for c in self.claims],
+        )
+        scored = self.backtest.as_json()["events"]
+        backtest = pd.DataFrame({"verdict": [row["verdict"] for row in scored.values()]}, index=list(scored))
+        return (
+            f"<h4>Percent of futures per package, 95% interval (baseline: {self.baseline})</h4>{futures.to_html()}"
+            f"<h4>The case's claims</h4>{claims.to_html()}<h4>The backtest</h4>{backtest.to_html()}"
+        )
+
 
 def analyse(
     ensemble: Ensemble,
-    baseline: str = "current_course",
+    baseline: str | None = None,
     matrix_drivers: Sequence[str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,
     progress: Callable[[int, str], None] | None = None,
 ) -> Findings:
     """Analyse an ensemble with yearly paths. The baseline package is the reference of paired differences and the
-    package whose futures scenario discovery, Sobol indices, the 2×2 matrix, signposts and examples read.
+    package whose futures scenario discovery, Sobol indices, the 2×2 matrix, signposts and examples read (default:
+    the case's baseline).
     `progress(i, label)` hears of each of the `STAGES` as it starts; each is logged too."""
 
     def stage(label: str) -> None:
@@ -88,14 +110,15 @@ def analyse(
         if progress is not None:
             progress(STAGES.index(label), label)
 
+    baseline = baseline or ensemble.case.baseline
     if baseline not in ensemble.policies:
         raise InputError(
-            "command line",
+            REQUEST,
             f"the run has no package '{baseline}' (it has {', '.join(ensemble.policies)})",
-            key="--baseline",
+            key="baseline",
         )
     if ensemble.yearly is None:
-        raise InputError("command line", "the report needs yearly paths; run without --no-paths", key="--no-paths")
+        raise InputError(REQUEST, "the report needs the yearly paths, and this run kept only final states", key="paths")
     stage("comparing the packages")
     tables = outcome_tables(ensemble)
     limits = dict(thresholds or DEFAULT_THRESHOLDS)
@@ -104,7 +127,7 @@ def analyse(
         chosen_regret, chosen_satisficing = regret(tables), satisficing(tables, limits, replications=k)
         paired = paired_differences(tables, baseline, replications=k) if len(tables) > 1 else pd.DataFrame()
     except (KeyError, ValueError) as exc:
-        raise InputError("command line", str(exc.args[0]), key="--satisfice") from None
+        raise InputError(REQUEST, str(exc.args[0]), key="thresholds") from None
     flags = indicators(tables[baseline])
     x = drivers(ensemble, baseline)
     if matrix_drivers is not None:

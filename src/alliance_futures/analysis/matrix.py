@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..case import InputError
 from ..engine import Ensemble, uncertain_parameters
 from ..engine.design import scale
+from ..errors import REQUEST, InputError
 from .discovery import PATH_DRIVERS, future_drivers
 from .narrative import tell
 from .outcomes import FUTURE_PREFIX, NAMED_FUTURES, outcome_table
@@ -111,14 +111,14 @@ def split_point(ensemble: Ensemble, name: str) -> float:
 def check_drivers(x: pd.DataFrame, chosen: Sequence[str]) -> None:
     """Two different columns of the drivers table `x`, or an InputError that says what is expected."""
     if len(chosen) != 2 or chosen[0] == chosen[1]:
-        raise InputError("command line", f"give two different drivers, got {list(chosen)}", key="--drivers")
+        raise InputError(REQUEST, f"give two different drivers, got {list(chosen)}", key="drivers")
     for name in chosen:
         if name not in x:
             raise InputError(
-                "command line",
+                REQUEST,
                 f"unknown driver '{name}' (expected an uncertain parameter such as "
                 f"'{x.columns[0]}', or one of {', '.join(PATH_DRIVERS)})",
-                key="--drivers",
+                key="drivers",
             )
 
 

@@ -15,8 +15,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from ..case import InputError
 from ..engine import Ensemble
+from ..errors import REQUEST, InputError
 from .outcomes import CONFIDENCE, outcome_table
 from .timeline import outcomes_in_year, yearly_paths
 
@@ -77,7 +77,7 @@ def rank_signposts(ensemble: Ensemble, package: str, window: int | None = None) 
     case = ensemble.case
     years = window if window is not None else int(case.thresholds["signpost_years"].value)
     if not 1 <= years <= ensemble.years:
-        raise InputError("command line", f"the watch window must be 1 to {ensemble.years} years, got {years}")
+        raise InputError(REQUEST, f"the watch window must be 1 to {ensemble.years} years, got {years}", key="window")
     yearly = yearly_paths(ensemble, package)
     for name, signpost in case.signposts.items():
         if signpost.variable not in yearly:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..case import InputError
+from ..errors import InputError
 from .models import Array
 
 COLUMNS = ("name", "capability", "position", "salience")

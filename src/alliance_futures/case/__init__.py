@@ -4,7 +4,6 @@ from .history import History, load_history
 from .loader import (
     BUILTIN_CASE,
     OVERRIDES,
-    InputError,
     Requirements,
     builtin_policy_names,
     load_case,
@@ -22,7 +21,6 @@ __all__ = [
     "Case",
     "Claim",
     "History",
-    "InputError",
     "Lever",
     "LeverSetting",
     "Parameter",

@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .loader import BUILTIN_CASE, DATA, InputError, _line, _validate
+from ..errors import InputError
+from .loader import BUILTIN_CASE, DATA, _line, _validate
 from .schema import ORIENTATIONS, Case, Parameter, Quantity, Side, Strict
 
 # The model's yearly series that can serve as the forecast of a kind of event (see engine.replay).

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..errors import InputError
 from .schema import ORIENTATIONS, Case, Parameter, Policy, Reference
 
 DATA = resources.files("alliance_futures") / "case" / "data"
@@ -69,15 +70,6 @@ class Requirements:
             {**self.choices, **other.choices},
             self.outcomes | other.outcomes,
         )
-
-
-class InputError(Exception):
-    """Bad user input: a message meant for people, shown without a traceback."""
-
-    def __init__(self, file: str | Path, message: str, key: str | None = None, line: int | None = None):
-        self.file, self.key, self.line, self.detail = str(file), key, line, message
-        where = self.file + (f", line {line}" if line else "") + (f", at '{key}'" if key else "")
-        super().__init__(f"{where}: {message}")
 
 
 def _read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:

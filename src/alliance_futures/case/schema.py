@@ -188,7 +188,7 @@ class Claim(Strict):
     seed: str = Field(pattern=r"^[a-z0-9_]+$", description="bibliography key of the article, e.g. seed002")
     sentence: str = Field(min_length=1, description="the article's words the claim rests on")
     package: str = Field(pattern=r"^[a-z0-9_]+$")
-    baseline: str = Field("current_course", pattern=r"^[a-z0-9_]+$")
+    baseline: str | None = Field(None, pattern=r"^[a-z0-9_]+$", description="default: the case's baseline")
     outcome: str = Field(min_length=1, description="an outcome, 'future:NAME' or 'us_net_cost'")
     direction: Literal["lower", "higher"]
     mechanism: str | None = Field(None, description="the parameters the claim relies on, and how")
@@ -223,6 +223,11 @@ class Case(Strict):
     base_rates: dict[str, BaseRate] = Field(default_factory=dict)
     signposts: dict[str, Signpost] = Field(default_factory=dict)
     claims: dict[str, Claim] = Field(default_factory=dict)
+    baseline: str = Field(
+        pattern=r"^[a-z0-9_]+$",
+        description="the package the others are compared with unless an analyst names another: the course the "
+        "governments are on",
+    )
 
     def flat_parameters(self) -> dict[str, Parameter]:
         """Parameters keyed 'group.name', in file order."""

@@ -11,6 +11,7 @@ worker count.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -125,9 +126,10 @@ def _run_task(task: _Task) -> Paths:
     return simulate(task.case, task.policy, params, futures, task.years, task.seed, task.record)
 
 
-@dataclass
+@dataclass(repr=False)
 class Ensemble:
-    """Futures of one case under several packages: inputs, the experiments table, final states, yearly paths."""
+    """Futures of one case under several packages: inputs, the experiments table, final states, yearly paths. Its
+    repr (and, in a notebook, its HTML) says what was simulated, not the whole case."""
 
     case: Case
     policies: dict[str, Policy]
@@ -157,6 +159,31 @@ class Ensemble:
     def calendar_years(self) -> np.ndarray:
         first = self.case.calendar.start_year + 1
         return np.arange(first, first + self.years)
+
+    def described(self) -> dict[str, str]:
+        """What was simulated, in words: the case, the packages, the design, the years, the seed, what was kept."""
+        years = self.calendar_years
+        kept = f"final states and yearly paths of {len(RECORDED)} variables" if self.yearly else "final states only"
+        return {
+            "case": f"{self.case.title} ({self.case.name})",
+            "packages": ", ".join(self.policies),
+            "futures": f"{self.futures:,} per package: {self.vectors:,} parameter vectors × {self.replications} "
+            f"replications, {len(self.experiments.columns)} uncertain parameters, {self.design} design",
+            "years": f"{years[0]}–{years[-1]}",
+            "seed": str(self.seed),
+            "kept": kept,
+        }
+
+    def __repr__(self) -> str:
+        years = self.calendar_years
+        return (
+            f"Ensemble({self.case.name}: {len(self.policies)} package(s) × {self.futures:,} futures, "
+            f"{years[0]}–{years[-1]}, seed {self.seed})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><th>{k}</th><td>{html.escape(v)}</td></tr>" for k, v in self.described().items())
+        return f"<table><caption>Ensemble</caption>{rows}</table>"
 
 
 def run_ensemble(

@@ -13,7 +13,8 @@ import vl_convert
 
 from ..analysis.outcomes import outcome_label
 from ..bargaining import Negotiation
-from ..case import History, InputError
+from ..case import History
+from ..errors import InputError
 from ..store.files import write_whole
 
 C = TypeVar("C", alt.FacetChart, alt.LayerChart)
@@ -27,13 +28,13 @@ RENDERERS = {
 }
 
 
-def save_chart(chart: alt.TopLevelMixin, path: str | Path, key: str = "--plot") -> Path:
+def save_chart(chart: alt.TopLevelMixin, path: str | Path) -> Path:
     """Render `chart` by the file's suffix (.svg, .png or .html) and write it whole or not at all."""
     p = Path(path)
     render = RENDERERS.get(p.suffix.lower())
     if render is None:
-        raise InputError(p, f"expected a file name ending in {', '.join(RENDERERS)}", key=key)
-    return write_whole(p, render(chart.to_dict()), key)
+        raise InputError(p, f"expected a file name ending in {', '.join(RENDERERS)}")
+    return write_whole(p, render(chart.to_dict()))
 
 
 def negotiation_rounds(negotiation: Negotiation) -> alt.LayerChart:

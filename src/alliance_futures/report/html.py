@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from ..case.loader import CITATION, CITATIONS, cited_keys, load_bibliography
 from ..case.schema import Documented
 from ..engine import Ensemble
 from ..store.files import write_whole
+from ..version import VERSION
 from . import charts
 
 SECTIONS = (
@@ -420,14 +422,26 @@ def _appendix(ensemble: Ensemble) -> dict[str, Any]:
     }
 
 
-def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], drivers_chosen: bool = False) -> str:
-    """The report as one HTML document. `meta`: title, version, seed and the command that repeats the run."""
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the report says of how it was made, beyond the findings and the ensemble."""
+
+    command: str  # how a reader repeats the run: a command line, or the service's request
+    sobol_base: int  # the Saltelli design's base N behind the Sobol indices
+    drivers_chosen: bool = False  # the 2×2 matrix's drivers were the analyst's, not the top two by Sobol index
+
+
+def render(findings: Findings, ensemble: Ensemble, options: ReportOptions) -> str:
+    """The report as one HTML document."""
     years = ensemble.calendar_years
     sobol_parameters = findings.sobol.index.get_level_values("parameter").nunique()
-    sobol_base = int(meta["sobol_base"])
+    sobol_base = options.sobol_base
     context = {
         "meta": {
-            **meta,
+            "title": ensemble.case.title,
+            "version": VERSION,
+            "seed": ensemble.seed,
+            "command": options.command,
             "futures_text": f"{ensemble.futures:,}",
             "design_text": f"{ensemble.vectors:,} parameter vectors × {ensemble.replications} replications"
             if ensemble.replications > 1
@@ -463,7 +477,7 @@ def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], driv
             "futures_text": f"{sobol_base * (sobol_parameters + 2):,}",
             "sentences": told_apart(findings.sobol),
         },
-        "matrix": _matrix(findings, drivers_chosen),
+        "matrix": _matrix(findings, options.drivers_chosen),
         "signpost_years": int(ensemble.case.thresholds["signpost_years"].value),
         "signposts": _signposts(findings, ensemble),
         "examples": [
@@ -477,4 +491,4 @@ def render(findings: Findings, ensemble: Ensemble, meta: Mapping[str, Any], driv
 
 def write_report(html: str, path: str | Path) -> Path:
     """Write the report whole or not at all."""
-    return write_whole(Path(path), html.encode("utf-8"), key="--output")
+    return write_whole(Path(path), html.encode("utf-8"))

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
-from ..case import InputError
+from ..errors import InputError
 from ..store import Catalogue
 from .deps import Services
 from .jobs import Runner

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import api
 from ..analysis.findings import STAGES as ANALYSIS_STAGES
-from ..case import InputError
+from ..errors import InputError
 from ..store import Catalogue
 from ..store.catalogue import INTERRUPTED
 from .results import write_results

@@ -32,7 +32,7 @@ def write_results(found: Findings, ensemble: Ensemble, folder: Path, catalogue: 
     (folder / VIEWS_DIR).mkdir(exist_ok=True)
     for name, view in views(found, ensemble).items():
         path = folder / VIEWS_DIR / f"{name}.json"
-        write_whole(path, json.dumps(view).encode(), key=name)
+        write_whole(path, json.dumps(view).encode())
     write_bands(catalogue, folder)
 
 

@@ -11,9 +11,6 @@ from .. import limits
 from ..case import BUILTIN_CASE
 from .jobs import STAGES
 
-MAX_FUTURES = 100_000
-# futures × years × packages of one request: about 0.5 GB of yearly paths and a minute of simulation and analysis
-MAX_CELLS = 4_000_000
 RUN_ID = r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$"
 
 Override = float | Annotated[list[float], Field(min_length=2, max_length=2)]
@@ -31,7 +28,7 @@ class RunRequest(Strict):
         None, min_length=1, max_length=20, description="built-in policy packages (default: all of them)"
     )
     futures: int = Field(
-        2_000, ge=1, le=MAX_FUTURES, description="futures per package: parameter vectors × replications"
+        2_000, ge=1, le=limits.SERVICE_MAX_FUTURES, description="futures per package: parameter vectors × replications"
     )
     replications: int = Field(
         limits.DEFAULT_REPLICATIONS,
@@ -42,7 +39,8 @@ class RunRequest(Strict):
     years: int = Field(20, ge=1, le=limits.MAX_YEARS, description="years to simulate")
     seed: int = Field(limits.DEFAULT_SEED, ge=0, le=limits.MAX_SEED, description="the same seed gives the same results")
     baseline: str | None = Field(
-        None, description="package the others are compared with (default: current_course if chosen, else the first)"
+        None,
+        description="package the others are compared with (default: the case's baseline if chosen, else the first)",
     )
     sobol_base: int = Field(
         limits.SOBOL_BASE, ge=2, le=limits.MAX_SOBOL_BASE, description="Sobol design base N, a power of two"

@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from ..case import InputError
+from ..errors import InputError
 from .runs import unfinished_saves
 
 CATALOGUE_FILE = "catalogue.duckdb"
@@ -45,7 +45,7 @@ class Catalogue:
             self._db = duckdb.connect(str(self.root / CATALOGUE_FILE))
         except (OSError, duckdb.Error) as exc:
             problem = "in use by another server" if "lock" in str(exc).lower() else f"cannot be used ({exc})"
-            raise InputError(self.root, f"the data folder is {problem}", key="--data-dir") from None
+            raise InputError(self.root, f"the data folder is {problem}") from None
         self._db.execute(
             """CREATE TABLE IF NOT EXISTS runs (
                 id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, phase VARCHAR, done BIGINT, total BIGINT,

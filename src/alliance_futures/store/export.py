@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from ..analysis import OUTCOMES, summary_frame, to_ema
-from ..case import InputError
 from ..engine import Ensemble
+from ..errors import InputError
 from ..limits import Export
 from .files import whole_file, write_whole
 from .runs import Run
@@ -73,7 +73,7 @@ def save_ema(ensemble: Ensemble, path: str | Path) -> Path:
     compresses."""
     target = Path(path)
     experiments, outcomes = to_ema(ensemble)
-    with whole_file(target, key="--output") as f, tarfile.open(fileobj=f, mode="w:gz", compresslevel=1) as archive:
+    with whole_file(target) as f, tarfile.open(fileobj=f, mode="w:gz", compresslevel=1) as archive:
 
         def add(name: str, data: bytes) -> None:
             entry = tarfile.TarInfo(name)
@@ -107,8 +107,8 @@ def export_run(run: Run, to: Export, output: str | Path | None = None) -> list[P
         return [save_ema(run.ensemble(), target)]
     tables = export_tables(run)
     if to is Export.xlsx:
-        return [write_whole(target, _xlsx(tables), key="--output")]
+        return [write_whole(target, _xlsx(tables))]
     if target.exists() and not target.is_dir():
-        raise InputError(target, "CSV files go into a folder, and this is a file; give a folder", key="--output")
+        raise InputError(target, "CSV files go into a folder, and this is a file; give a folder")
     target.mkdir(parents=True, exist_ok=True)
-    return [write_whole(target / f"{name}.csv", _csv(frame), key="--output") for name, frame in tables.items()]
+    return [write_whole(target / f"{name}.csv", _csv(frame)) for name, frame in tables.items()]

@@ -9,18 +9,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from ..case import InputError
+from ..errors import InputError
 
 NEW_FILE_MODE = 0o666  # before the user's umask, as open() creates files
 
 
 @contextmanager
-def whole_file(path: Path, key: str) -> Iterator[BinaryIO]:
+def whole_file(path: Path) -> Iterator[BinaryIO]:
     """A file to write to `path` through a temporary file in the same folder, renamed over it once the block ends
     without an error: a reader sees the old file or the new one, never part of one. The file gets the permissions
     the user's umask gives any new file."""
     if not path.parent.is_dir():
-        raise InputError(path, "the folder does not exist", key=key)
+        raise InputError(path, "the folder does not exist")
     tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
     try:
@@ -31,8 +31,8 @@ def whole_file(path: Path, key: str) -> Iterator[BinaryIO]:
         tmp.unlink(missing_ok=True)
 
 
-def write_whole(path: Path, data: bytes, key: str) -> Path:
+def write_whole(path: Path, data: bytes) -> Path:
     """Write `data` to `path` whole or not at all (see `whole_file`)."""
-    with whole_file(path, key) as f:
+    with whole_file(path) as f:
         f.write(data)
     return path

@@ -28,8 +28,9 @@ import pandas as pd
 import yaml
 
 from ..analysis import outcome_tables, summary_json
-from ..case import Case, InputError, Policy, Requirements, load_case, load_policy
+from ..case import Case, Policy, Requirements, load_case, load_policy
 from ..engine import Ensemble
+from ..errors import InputError
 from ..model import STATE_VARIABLES
 
 RUN_FILE = "run.json"
@@ -62,7 +63,6 @@ def check_new_folder(directory: str | Path) -> Path:
         raise InputError(
             target,
             "output folder exists and is not empty; choose a new folder (runs are never overwritten)",
-            key="--output",
         )
     return target
 

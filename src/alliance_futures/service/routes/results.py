@@ -11,9 +11,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from ... import api
 from ...analysis import NAMED_FUTURES
+from ...limits import SERVICE_MAX_FUTURES
 from ..deps import FinishedDep, ServedDep, unprocessable
 from ..results import ALL, view_bytes
-from ..schemas import MAX_FUTURES
 from ..views import VIEWS
 
 router = APIRouter(prefix="/api/runs/{run_id}", tags=["results"])
@@ -63,7 +63,7 @@ async def futures(
     served: ServedDep,
     package: Annotated[str | None, Query(description="default: the run's baseline")] = None,
     named_future: Annotated[str | None, Query(description="only futures that end as this")] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_FUTURES)] = 0,
+    offset: Annotated[int, Query(ge=0, le=SERVICE_MAX_FUTURES)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LISTED_FUTURES)] = 100,
 ) -> Response:
     """Futures of one package with their named future and outcomes, and how many match."""

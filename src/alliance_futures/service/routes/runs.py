@@ -12,14 +12,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from ... import api
-from ...case import BUILTIN_CASE, OVERRIDES, InputError, builtin_policy_names
-from ...limits import is_power_of_two
+from ...case import BUILTIN_CASE, OVERRIDES, builtin_policy_names
+from ...errors import InputError
+from ...limits import SERVICE_MAX_CELLS, is_power_of_two
 from ..deps import RunId, ServicesDep, builtin_case, status_of, unprocessable
 from ..jobs import Job
-from ..schemas import MAX_CELLS, RunRequest, RunStatus
+from ..schemas import RunRequest, RunStatus
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 PROGRESS_INTERVAL = 0.25  # seconds between progress events
+FIELDS = {"policies": "packages"}  # api.prepare's parameters named otherwise in a request
 
 
 @router.post("", status_code=202)
@@ -32,33 +34,26 @@ def submit(request: RunRequest, state: ServicesDep) -> RunStatus:
     for i, name in enumerate(chosen):
         if name not in known:
             raise unprocessable(["packages", i], f"unknown package '{name}' (known: {', '.join(known)})")
-    if len(set(chosen)) != len(chosen):
-        raise unprocessable("packages", "each package may be given once")
-    cells = request.futures * request.years * len(chosen)
-    if cells > MAX_CELLS:
-        raise unprocessable(
-            "futures",
-            f"request too large: {request.futures:,} futures × {request.years} years × {len(chosen)} packages "
-            f"is {cells:,}, more than {MAX_CELLS:,}; use fewer futures, years or packages",
-        )
-    baseline = request.baseline or ("current_course" if "current_course" in chosen else chosen[0])
+    case = builtin_case()
+    baseline = request.baseline or (case.baseline if case.baseline in chosen else chosen[0])
     if baseline not in chosen:
         raise unprocessable("baseline", f"the baseline must be one of the chosen packages, got '{baseline}'")
     if not is_power_of_two(request.sobol_base):
         raise unprocessable("sobol_base", f"must be a power of two, got {request.sobol_base}")
     try:
         spec = api.prepare(
-            builtin_case(),
+            case,
             policies=chosen,
             futures=request.futures,
             years=request.years,
             seed=request.seed,
             overrides=request.overrides,
             replications=request.replications,
+            max_cells=SERVICE_MAX_CELLS,
         )
     except InputError as exc:
-        where = str(exc.key or "request")  # an override's name, or the command line's option for the same field
-        field: list[str | int] = [OVERRIDES, where] if exc.file == OVERRIDES else [where.lstrip("-")]
+        where = str(exc.key or "request")  # an override's name, or the parameter's, named as the request's field
+        field: list[str | int] = [OVERRIDES, where] if exc.file == OVERRIDES else [FIELDS.get(where, where)]
         raise unprocessable(field, exc.detail) from None
     run_id = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     body = request.model_dump(mode="json") | {"packages": chosen, "baseline": baseline}
