@@ -111,6 +111,15 @@ def expect_error(path, key_part, message_part, loader=load_case):
     return err
 
 
+def test_a_case_saved_before_cases_named_their_baseline_still_loads(tmp_path):
+    """Runs saved by earlier versions keep a case.yaml without `baseline:`; they compare against the current course,
+    as they did. A case that names another baseline is read as written."""
+    old = write_edited(BUILTIN, tmp_path / "old.yaml", lambda data: data.pop("baseline"))
+    assert load_case(old).baseline == "current_course"
+    other = write_edited(BUILTIN, tmp_path / "other.yaml", lambda data: data.update(baseline="structural_adherence"))
+    assert load_case(other).baseline == "structural_adherence"
+
+
 def test_a_user_copy_of_the_case_loads(tmp_path):
     path = write_case(tmp_path, lambda d: d["initial"]["troops"].update(value=20000))
     assert load_case(path).initial["troops"].value == 20000

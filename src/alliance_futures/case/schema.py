@@ -24,6 +24,10 @@ ORIENTATIONS: dict[str, tuple[str, str]] = {"us": US_ORIENTATIONS, "rok": ROK_OR
 Institutionalisation = Literal["executive", "joint_statement", "law"]
 
 
+# A case that names no baseline (every case saved before cases named one) compares against this package, as before.
+DEFAULT_BASELINE = "current_course"
+
+
 class Strict(BaseModel):
     """Base: unknown keys, NaN and infinities are errors, not silently accepted."""
 
@@ -224,6 +228,7 @@ class Case(Strict):
     signposts: dict[str, Signpost] = Field(default_factory=dict)
     claims: dict[str, Claim] = Field(default_factory=dict)
     baseline: str = Field(
+        DEFAULT_BASELINE,
         pattern=r"^[a-z0-9_]+$",
         description="the package the others are compared with unless an analyst names another: the course the "
         "governments are on",
