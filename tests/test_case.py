@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import write_edited
+from helpers import cli, write_edited
 
 from alliance_futures import InputError, builtin_policy_names, load_case, load_policy
 from alliance_futures import validate as validate_file
@@ -241,3 +241,30 @@ def test_a_package_must_say_who_would_adopt_it(tmp_path):
     with pytest.raises(InputError, match="must say how likely conservative and progressive governments") as info:
         load_policy(path, load_case())
     assert info.value.key == "adoption.rok" and info.value.line
+
+
+BOMB = "".join(
+    f"{k}: &{k} [{', '.join([f'*{p}'] * 9 if p else ['lol'] * 9)}]\n"
+    for p, k in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+)  # under 400 bytes that expand to 9**9 values through aliases
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (BOMB.encode(), "aliases expand to more than 1,000,000 values"),
+        (b"[" * 100_000, "nested more than 64 levels deep"),
+        (b"a: &a [*a]\n", "an alias refers to a value that contains it"),
+        ("name: caf\u00e9\n".encode("latin-1"), "not UTF-8 text"),
+        ("name: x\n".encode("utf-16"), "not UTF-8 text"),
+    ],
+)
+@pytest.mark.parametrize("command", ["validate", "negotiate", "backtest --history"])
+def test_hostile_yaml_is_refused_at_once_by_every_command_that_reads_yaml(tmp_path, content, message, command):
+    """An alias bomb, deep nesting, a recursive alias and text that is not UTF-8 get exit code 2 and a message
+    naming the file, not a traceback or an exhausted machine (issue 17, item 2)."""
+    path = tmp_path / "hostile.yaml"
+    path.write_bytes(content)
+    done = cli(*command.split(), path)
+    assert done.returncode == 2, done.stderr
+    assert str(path) in done.stderr and message in done.stderr and "Traceback" not in done.stderr

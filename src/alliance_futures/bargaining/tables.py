@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from ..case.loader import read_yaml
 from ..errors import InputError
 from .models import Array
 
@@ -68,10 +68,7 @@ def read_stakeholders(path: str | Path) -> Stakeholders:
         )
     meta: dict[str, Any] = {}
     if p.suffix.lower() in (".yaml", ".yml"):
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise InputError(p, f"not valid YAML: {exc}") from None
+        data = read_yaml(p)
         if (
             not isinstance(data, dict)
             or not isinstance(data.get("stakeholders"), list)

@@ -72,15 +72,33 @@ class Requirements:
         )
 
 
+MAX_YAML_BYTES = 20 * 2**20  # a case is about 0.1 MB; a file 200 times larger is a mistake, not a case
+MAX_YAML_VALUES = 1_000_000  # values once every alias is expanded: ten times the built-in case's, far below a bomb's
+MAX_YAML_DEPTH = 64  # levels of nesting; the built-in files nest about six deep
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML file's data, refusing with a clear message what would exhaust time or memory: a file too large, text
+    that is not UTF-8, nesting too deep, or aliases that expand to too many values (a 'billion laughs' file)."""
+    return _read_yaml(path)[0]
+
+
 def _read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
-    """Parse YAML, returning the data and a map from key path to 1-based line number."""
+    """Parse YAML (see `read_yaml`), returning the data and a map from key path to 1-based line number."""
     if not path.is_file():
         raise InputError(path, "no such file (expected a YAML case or policy file)")
-    text = path.read_text(encoding="utf-8")
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise InputError(path, f"the file is larger than {MAX_YAML_BYTES // 2**20} MB; expected a YAML file of a case")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     try:
         loader = yaml.SafeLoader(text)
-        try:  # one parse: keep the node tree for line numbers, build the data from it
+        try:  # one parse: keep the node tree for line numbers, build the data from it once its size is known
             node = loader.get_single_node()
+            if node is not None:
+                _check_size(node, path)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -88,10 +106,16 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(path, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+    except RecursionError:
+        raise InputError(path, f"nested more than {MAX_YAML_DEPTH} levels deep") from None
     lines: dict[tuple[str, ...], int] = {}
+    seen: set[int] = set()  # a node an alias repeats is walked once: walking every repetition is the bomb
 
     def walk(n: yaml.Node, at: tuple[str, ...]) -> None:
         lines[at] = n.start_mark.line + 1
+        if id(n) in seen:
+            return
+        seen.add(id(n))
         if isinstance(n, yaml.MappingNode):
             for k, v in n.value:
                 key = (*at, str(k.value))
@@ -104,6 +128,40 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
     if node is not None:
         walk(node, ())
     return data, lines
+
+
+def _check_size(root: yaml.Node, path: Path) -> None:
+    """Refuse a document nested deeper than MAX_YAML_DEPTH or holding more than MAX_YAML_VALUES values once its
+    aliases are expanded; counted over the node graph, each node once, so the check itself expands nothing."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    opened: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, level, done = stack.pop()
+        if level > MAX_YAML_DEPTH:
+            raise InputError(path, f"nested more than {MAX_YAML_DEPTH} levels deep", line=node.start_mark.line + 1)
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else []
+        children = node.value if isinstance(node, yaml.SequenceNode) else children
+        if done:
+            size[id(node)] = 1 + sum(size[id(c)] for c in children)
+            depth[id(node)] = 1 + max((depth[id(c)] for c in children), default=0)
+            if size[id(node)] > MAX_YAML_VALUES:
+                raise InputError(
+                    path,
+                    f"the file's aliases expand to more than {MAX_YAML_VALUES:,} values; expected a case, not a "
+                    "'billion laughs' file",
+                    line=node.start_mark.line + 1,
+                )
+        elif id(node) in opened:
+            if id(node) not in size:  # reached again from inside itself
+                raise InputError(path, "an alias refers to a value that contains it", line=node.start_mark.line + 1)
+        else:
+            opened.add(id(node))
+            stack.append((node, level, True))
+            stack.extend((c, level + 1, False) for c in children if id(c) not in size)
+    if depth[id(root)] > MAX_YAML_DEPTH:
+        raise InputError(path, f"nested more than {MAX_YAML_DEPTH} levels deep")
 
 
 def _line(lines: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | None:
