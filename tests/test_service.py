@@ -268,14 +268,39 @@ def test_with_a_token_every_request_must_carry_it(tmp_path):
         assert client.get("/").status_code == 401
         assert client.get("/api/cases", headers={"Authorization": "Bearer wrong-token-for-tests"}).status_code == 401
         assert client.get("/api/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert client.get("/api/cases", headers={"Authorization": f"bearer {token}"}).status_code == 200  # RFC 9110
         opened = client.get("/", params={"token": token})
         assert opened.status_code == 200
         assert client.get("/api/cases").status_code == 200  # the cookie the dashboard link set
 
 
+@pytest.mark.parametrize("body", ['{"futures": NaN}', '{"futures": Infinity}', '{"seed": 1e400}'])
+def test_non_finite_numbers_get_a_422_naming_the_field_not_a_500(service, body):
+    """The 422 no longer echoes the input, which JSON cannot carry when it is NaN (issue 17, item 9)."""
+    client, *_ = service
+    answer = client.post("/api/runs", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 422
+    assert (
+        answer.json()["detail"][0]["loc"] == ["body", body.split('"')[1]] and "input" not in answer.json()["detail"][0]
+    )
+
+
+def test_on_loopback_without_a_token_only_this_machines_host_names_are_served(tmp_path):
+    """A page elsewhere cannot reach the service through a name of its own pointed at 127.0.0.1 (issue 17, item 12)."""
+    with Server(tmp_path) as server:
+        assert httpx.get(f"{server.url}/api/cases").status_code == 200
+        assert httpx.get(f"{server.url}/api/cases", headers={"Host": "localhost"}).status_code == 200
+        for host in ("attacker.example", f"attacker.example:{server.port}"):
+            assert httpx.get(f"{server.url}/api/cases", headers={"Host": host}).status_code == 400
+            refused = httpx.post(f"{server.url}/api/runs", json={"futures": 10}, headers={"Host": host})
+            assert refused.status_code == 400
+        assert httpx.get(f"{server.url}/api/runs").json() == []  # nothing was queued
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["--port", "70000"], "Invalid value for '--port'"),
         (["--host", "0.0.0.0"], "refusing to listen on 0.0.0.0 without a token"),
         (["--host", "example.org"], "without a token"),
         (["--token", "short"], "at least 16 characters"),

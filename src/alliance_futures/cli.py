@@ -93,6 +93,7 @@ DEFAULT_OUTPUT = Path("alliance-futures-output")
 DEFAULT_DATA = Path("alliance-futures-data")
 TOKEN_ENV = "ALLIANCE_FUTURES_TOKEN"
 MIN_TOKEN = 16  # characters: a guessable token protects nothing
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")  # what a browser on this machine puts in Host
 EXAMPLE_SET = "dprk.icbm_maturation=0.05:0.1"
 
 
@@ -708,7 +709,7 @@ def _rate(value: float) -> str:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on; any but loopback needs a token")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
     data_dir: Annotated[Path, typer.Option(help="folder for the runs and their catalogue (kept across restarts)")] = (
         DEFAULT_DATA
     ),
@@ -732,7 +733,8 @@ def serve(
                 key="--host",
             )
         _check_free(host, port)
-        service = create_app(data_dir, token)
+        local = None if token is not None else sorted({host, *LOOPBACK_NAMES})  # a token stops rebinding already
+        service = create_app(data_dir, token, hosts=local)
     except InputError as exc:
         raise fail(exc) from None
     link = f"http://{host}:{port}/" + (f"?token={token}" if token else "")

@@ -9,15 +9,17 @@ The routes live in `routes/`, one module per resource; what they share, in `deps
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..errors import InputError
 from ..store import Catalogue
@@ -28,10 +30,11 @@ from .routes import cases, negotiations, pages, results, runs
 TOKEN_COOKIE = "alliance_futures_token"
 
 
-def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
+def create_app(data_dir: str | Path, token: str | None = None, hosts: Sequence[str] | None = None) -> FastAPI:
     """The service over the runs stored in `data_dir`. With a `token`, every request must carry it: as a bearer
     token, a `token` query parameter (which also sets a cookie, so a browser opening the dashboard link stays in),
-    or that cookie."""
+    or that cookie. With `hosts`, a request must name one of them in its Host header: a page elsewhere cannot reach
+    a service on loopback by pointing its own host name at 127.0.0.1 (DNS rebinding)."""
     state = Services(Catalogue(data_dir))
 
     @asynccontextmanager
@@ -53,7 +56,8 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
 
         @app.middleware("http")
         async def require_token(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+            given = credentials.strip() if scheme.lower() == "bearer" else ""  # schemes ignore case (RFC 9110)
             in_query = request.query_params.get("token", "")
             given = given or in_query or request.cookies.get(TOKEN_COOKIE, "")
             if not secrets.compare_digest(given.encode(), token.encode()):
@@ -62,6 +66,15 @@ def create_app(data_dir: str | Path, token: str | None = None) -> FastAPI:
             if in_query:
                 response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
             return response
+
+    if hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's 422, without echoing the input: it may be huge, or a NaN that JSON cannot carry."""
+        detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        return JSONResponse({"detail": detail}, 422)
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> JSONResponse:
