@@ -336,6 +336,13 @@ def test_a_killed_server_restarts_with_earlier_runs_intact_and_the_interrupted_o
         assert stream[-1][1]["status"] == "finished"
 
 
+def test_a_data_folder_that_cannot_be_made_is_refused_in_plain_words(tmp_path):
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    result = cli("serve", "--data-dir", tmp_path / "file" / "data", "--port", free_port())
+    assert result.returncode == 2 and "the data folder cannot be used (" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_data_folder_in_use_by_another_server_is_refused(tmp_path):
     with Server(tmp_path):
         result = cli("serve", "--data-dir", tmp_path, "--port", free_port())

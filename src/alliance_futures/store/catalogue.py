@@ -44,8 +44,9 @@ class Catalogue:
             self.runs_dir.mkdir(parents=True, exist_ok=True)
             self._db = duckdb.connect(str(self.root / CATALOGUE_FILE))
         except (OSError, duckdb.Error) as exc:
-            problem = "in use by another server" if "lock" in str(exc).lower() else f"cannot be used ({exc})"
-            raise InputError(self.root, f"the data folder is {problem}") from None
+            in_use = "lock" in str(exc).lower()
+            problem = "is in use by another server" if in_use else f"cannot be used ({exc})"
+            raise InputError(self.root, f"the data folder {problem}") from None
         self._db.execute(
             """CREATE TABLE IF NOT EXISTS runs (
                 id VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, phase VARCHAR, done BIGINT, total BIGINT,
