@@ -6,7 +6,11 @@ import json
 import os
 import socket
 import stat
+import subprocess
+import sys
+import time
 from importlib.metadata import version
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,6 +20,7 @@ import alliance_futures as af
 from alliance_futures import api
 from alliance_futures.analysis import NAMED_FUTURES
 from alliance_futures.store.files import write_whole
+from alliance_futures.store.runs import CLAIM_FILE, claim_folder, release_folder
 
 OUTCOMES = ["rupture", "drawdown", "nuclear_pursuit", "war", "opcon_transfer", "regional_role_expanded"]
 
@@ -374,3 +379,58 @@ def test_serve_refuses_a_port_in_use_before_printing_an_address(tmp_path):
         done = cli("serve", "--port", port, "--data-dir", tmp_path)
     assert done.returncode == 2 and f"port {port} on 127.0.0.1 is in use" in done.stderr
     assert "Dashboard" not in done.stderr
+
+
+def test_a_second_run_on_the_same_folder_is_refused_before_it_simulates(tmp_path):
+    """Two runs asking for one folder: the second is told at once, the first finishes (issue 17, item 7)."""
+    out = tmp_path / "run"
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "alliance_futures",
+            "run",
+            *("--futures", "20000", "-p", "current_course", "--output", out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    deadline = time.monotonic() + 60
+    while not (out / CLAIM_FILE).exists() and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = cli("run", "--futures", 100, "--years", 3, "--output", out)
+    assert first.wait(timeout=300) == 0
+    assert second.returncode == 2 and "another run is writing to this folder" in second.stderr
+    assert (out / "run.json").is_file() and not (out / CLAIM_FILE).exists()
+
+
+def test_default_names_taken_in_the_same_second_get_a_suffix_and_dead_claims_are_taken_over(tmp_path):
+    name = tmp_path / "run-20261202-120000-seed1953"
+    name.mkdir()
+    (name / CLAIM_FILE).write_text(str(os.getppid()), encoding="utf-8")  # a live run started the same second
+    assert claim_folder(name, unique=True) == name.with_name(name.name + "-2")
+    assert claim_folder(name, unique=True) == name.with_name(name.name + "-2")  # this process's own claim, again
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / "stale"
+    stale.mkdir()
+    (stale / CLAIM_FILE).write_text(dead.stdout.strip(), encoding="utf-8")  # left by a killed run
+    assert claim_folder(stale) == stale
+    release_folder(stale)
+    assert not stale.exists()
+
+
+def test_a_finished_run_is_kept_whole_when_its_folder_is_written_into_during_the_save(tmp_path, monkeypatch):
+    ensemble = af.run(futures=20, years=2, policies=["current_course"])
+    target = claim_folder(tmp_path / "run")
+    rename = Path.rename
+
+    def intruder(self, to):
+        (target / "stray.txt").write_text("written meanwhile", encoding="utf-8")
+        return rename(self, to)
+
+    monkeypatch.setattr(Path, "rename", intruder)
+    with pytest.raises(af.InputError, match="the finished run is kept whole in") as refused:
+        af.save(ensemble, target)
+    kept = Path(str(refused.value).split("kept whole in ")[1].split(":")[0])
+    assert (kept / "run.json").is_file() and (target / "stray.txt").is_file()

@@ -241,9 +241,14 @@ def write_backtest_csv(result: analysis.Backtest, path: str | Path) -> Path:
     return write_whole(Path(path), result.bands.to_csv(index=False).encode())
 
 
-def check_output(directory: str | Path) -> Path:
-    """A run goes to a new or empty folder (see `store.check_new_folder`)."""
-    return store.check_new_folder(directory)
+def claim_output(directory: str | Path, unique: bool = False) -> Path:
+    """Claim the new or empty folder a run will be saved in, before simulating it (see `store.claim_folder`)."""
+    return store.claim_folder(directory, unique)
+
+
+def release_output(directory: str | Path) -> None:
+    """Give back a folder claimed for a run that was not saved (see `store.release_folder`)."""
+    store.release_folder(directory)
 
 
 def save(

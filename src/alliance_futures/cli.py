@@ -237,19 +237,23 @@ def run(
             raise InputError("command line", exc.detail, key=f"--set {exc.key}") from None
         if report and not paths:
             raise InputError("command line", "--report needs the yearly paths; drop --no-paths", key="--report")
-        target = output or DEFAULT_OUTPUT / f"run-{time.strftime('%Y%m%d-%H%M%S')}-seed{seed}"
-        api.check_output(target)
-        with Progress(
-            TextColumn("simulating"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=note,
-            transient=format is Format.json,
-        ) as bar:
-            task = bar.add_task("futures", total=futures * len(spec.policies))
-            ensemble = api.simulate_ensemble(spec, progress=lambda n: bar.advance(task, n))
-        summary = api.save(ensemble, target, overrides)
+        default = DEFAULT_OUTPUT / f"run-{time.strftime('%Y%m%d-%H%M%S')}-seed{seed}"
+        target = api.claim_output(output or default, unique=output is None)
+        try:
+            with Progress(
+                TextColumn("simulating"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=note,
+                transient=format is Format.json,
+            ) as bar:
+                task = bar.add_task("futures", total=futures * len(spec.policies))
+                ensemble = api.simulate_ensemble(spec, progress=lambda n: bar.advance(task, n))
+            summary = api.save(ensemble, target, overrides)
+        except BaseException:  # an error or Ctrl+C before the run is saved: give the claimed folder back
+            api.release_output(target)
+            raise
         written = None
         if report:
             written = _report(

@@ -8,12 +8,14 @@
     final.parquet       one row per package and future: the state at the horizon, outcomes and named future
     yearly.parquet      one row per package, future and year: the recorded state variables
 
-The folder is written under a temporary name and renamed when complete, so an interrupted save leaves no
-half-written run, and an existing run is never overwritten.
+A run's folder is claimed before its simulation (made, or marked with the process's id in `.claim`), so a second
+run asking for it is refused at once; the run is written under a temporary name and renamed onto the claimed folder
+when complete, so an interrupted save leaves no half-written run, and an existing run is never overwritten.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -37,6 +39,7 @@ RUN_FILE = "run.json"
 CASE_FILE = Path("case.yaml")
 POLICY_FOLDER = Path("policies")
 PARTIAL = ".partial-"  # a run being saved is the folder .NAME.partial-PID until it is complete
+CLAIM_FILE = ".claim"  # in a folder claimed for a run being simulated: the claiming process's id
 
 
 def policy_file(name: str) -> Path:
@@ -56,15 +59,60 @@ def _dump_yaml(model: Case | Policy, path: Path) -> None:
     )
 
 
-def check_new_folder(directory: str | Path) -> Path:
-    """A run goes to a new or empty folder: nothing saved before is ever overwritten."""
+def claim_folder(directory: str | Path, unique: bool = False) -> Path:
+    """Claim a new or empty folder for a run, atomically, before any slow work: the folder is made (or, if it exists
+    empty, marked with this process's claim), so that a second run asking for it is refused at once instead of
+    failing after its simulation. With `unique`, a taken name gets a suffix (-2, -3 …) instead: two runs started in
+    the same second with the same default name each get a folder. A claim whose process has died is taken over.
+    Nothing saved before is ever overwritten."""
     target = Path(directory)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise InputError(
-            target,
-            "output folder exists and is not empty; choose a new folder (runs are never overwritten)",
-        )
-    return target
+    for n in itertools.count(1):
+        candidate = target if n == 1 else target.with_name(f"{target.name}-{n}")
+        try:
+            candidate.parent.mkdir(parents=True, exist_ok=True)
+            candidate.mkdir()
+        except FileExistsError:
+            if not candidate.is_dir() or any(p.name != CLAIM_FILE for p in candidate.iterdir()) or _claimed(candidate):
+                if unique:
+                    continue
+                raise InputError(candidate, _taken(candidate)) from None
+        except OSError as exc:
+            raise InputError(candidate, f"cannot make the output folder: {exc.strerror}") from None
+        (candidate / CLAIM_FILE).write_text(str(os.getpid()), encoding="utf-8")
+        return candidate
+    raise AssertionError("unreachable")
+
+
+def release_folder(directory: str | Path) -> None:
+    """Remove this process's claim on a folder whose run was not saved, and the folder if the claim made it empty."""
+    folder = Path(directory)
+    if (folder / CLAIM_FILE).is_file() and not _claimed(folder):
+        (folder / CLAIM_FILE).unlink()
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _claimed(folder: Path) -> bool:
+    """Whether a live process other than this one has claimed the folder."""
+    try:
+        pid = int((folder / CLAIM_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _taken(folder: Path) -> str:
+    if folder.is_dir() and _claimed(folder) and not any(p.name != CLAIM_FILE for p in folder.iterdir()):
+        return "another run is writing to this folder; choose a new folder"
+    return "output folder exists and is not empty; choose a new folder (runs are never overwritten)"
 
 
 def save_run(
@@ -72,7 +120,9 @@ def save_run(
 ) -> dict[str, Any]:
     """Save an ensemble to a new folder, recording the parameter `overrides` it was run with (the saved case has
     them already); return its summary (as in run.json)."""
-    target = check_new_folder(directory)
+    target = Path(directory)
+    if not (target / CLAIM_FILE).is_file() or _claimed(target):  # not claimed by this process before its simulation
+        target = claim_folder(target)
     partial = target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
     (partial / POLICY_FOLDER).mkdir(parents=True)
@@ -114,10 +164,15 @@ def save_run(
         "summary": summary,
     }
     (partial / RUN_FILE).write_text(json.dumps(info, indent=1), encoding="utf-8")
-    if target.exists():
-        target.rmdir()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial.rename(target)
+    (target / CLAIM_FILE).unlink(missing_ok=True)
+    try:
+        partial.rename(target)  # onto the claimed, now empty folder: the run appears whole or not at all
+    except OSError:
+        raise InputError(
+            target,
+            f"something was written into the folder while the run was saved; the finished run is kept whole in "
+            f"{partial}: rename it to use it",
+        ) from None
     return summary
 
 
