@@ -401,8 +401,15 @@ def test_a_second_run_on_the_same_folder_is_refused_before_it_simulates(tmp_path
         time.sleep(0.05)
     second = cli("run", "--futures", 100, "--years", 3, "--output", out)
     assert first.wait(timeout=300) == 0
-    assert second.returncode == 2 and "another run is writing to this folder" in second.stderr
+    # refused whether the first is still simulating or has saved by the time the second starts
+    assert second.returncode == 2, second.stderr
+    assert "another run is writing to this folder" in second.stderr or "exists and is not empty" in second.stderr
     assert (out / "run.json").is_file() and not (out / CLAIM_FILE).exists()
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / CLAIM_FILE).write_text(str(os.getppid()), encoding="utf-8")  # a live process's claim
+    with pytest.raises(af.InputError, match="another run is writing to this folder"):
+        claim_folder(busy)
 
 
 def test_default_names_taken_in_the_same_second_get_a_suffix_and_dead_claims_are_taken_over(tmp_path):
