@@ -282,23 +282,26 @@ def run(
         note.print(f"Report: {written}", highlight=False, soft_wrap=True)
 
 
+def _assignment(pair: str, option: str, expected: str, ranges: bool = False) -> tuple[str, list[float]]:
+    """'key=0.4' → ('key', [0.4]), and with `ranges` 'key=0.2:0.5' → ('key', [0.2, 0.5]); anything else, a
+    non-finite number included, is refused naming the option and what it expects."""
+    key, sep, value = pair.partition("=")
+    try:
+        numbers = [float(part) for part in (value.split(":") if ranges else [value])]
+    except ValueError:
+        numbers = []
+    if not sep or not key.strip() or len(numbers) not in (1, 2) or not all(math.isfinite(x) for x in numbers):
+        raise InputError("command line", f"expected {expected}, got '{pair}'", key=option)
+    return key.strip(), numbers
+
+
 def _overrides(pairs: list[str] | None) -> dict[str, float | list[float]]:
     """'group.name=0.4' → {'group.name': 0.4}; 'group.name=0.2:0.5' → {'group.name': [0.2, 0.5]}, for --set."""
+    expected = f"PARAM=VALUE or PARAM=LOW:HIGH such as {EXAMPLE_SET}"
     out: dict[str, float | list[float]] = {}
     for pair in pairs or []:
-        name, sep, value = pair.partition("=")
-        low, colon, high = value.partition(":")
-        try:
-            numbers = [float(low), float(high)] if colon else [float(value)]
-        except ValueError:
-            numbers = []
-        if not sep or not name.strip() or not numbers or not all(math.isfinite(x) for x in numbers):
-            raise InputError(
-                "command line",
-                f"expected PARAM=VALUE or PARAM=LOW:HIGH such as {EXAMPLE_SET}, got '{pair}'",
-                key="--set",
-            )
-        out[name.strip()] = numbers if colon else numbers[0]
+        name, numbers = _assignment(pair, "--set", expected, ranges=True)
+        out[name] = numbers if len(numbers) == 2 else numbers[0]
     return out
 
 
@@ -320,17 +323,8 @@ def _thresholds(pairs: list[str] | None) -> dict[str, float] | None:
     """'war=0' → {'war': 0.0}, for --satisfice."""
     if not pairs:
         return None
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            number = math.nan
-        out[key.strip()] = number
-        if not sep or not key.strip() or not math.isfinite(number):
-            raise InputError("command line", f"expected OUTCOME=VALUE such as war=0, got '{pair}'", key="--satisfice")
-    return out
+    parsed = (_assignment(pair, "--satisfice", "OUTCOME=VALUE such as war=0") for pair in pairs)
+    return {key: numbers[0] for key, numbers in parsed}
 
 
 @app.command("report")

@@ -72,16 +72,14 @@ class Runner:
 
     def _run(self, job: Job) -> None:
         run_id, catalogue = job.run_id, self.catalogue
-        catalogue.update(run_id, status="running")
-        self._phase(run_id, "simulating")
+        self._phase(run_id, "simulating", status="running")
         self._done[run_id] = 0
 
         def advance(n: int) -> None:
             self._done[run_id] += n
 
         ensemble = api.simulate_ensemble(job.spec, progress=advance)
-        catalogue.update(run_id, done=self._done[run_id])
-        self._phase(run_id, "saving")
+        self._phase(run_id, "saving", done=self._done[run_id])
         folder = catalogue.path(run_id)
         summary = api.save(ensemble, folder, job.spec.overrides)
         found = api.findings(
@@ -92,6 +90,7 @@ class Runner:
         api.write_findings_report(found, ensemble, folder / api.REPORT_FILE, job.command, job.sobol_base)
         catalogue.update(run_id, status="finished", phase="finished", summary=summary)
 
-    def _phase(self, run_id: str, stage: str) -> None:
+    def _phase(self, run_id: str, stage: str, **fields: Any) -> None:
+        """Enter a stage (and set any other `fields` of the run's record in the same update)."""
         log.info("run %s: %s", run_id, stage)
-        self.catalogue.update(run_id, phase=stage)
+        self.catalogue.update(run_id, phase=stage, **fields)

@@ -72,10 +72,11 @@ def claim_folder(directory: str | Path, unique: bool = False) -> Path:
             candidate.parent.mkdir(parents=True, exist_ok=True)
             candidate.mkdir()
         except FileExistsError:
-            if not candidate.is_dir() or any(p.name != CLAIM_FILE for p in candidate.iterdir()) or _claimed(candidate):
+            taken = _why_taken(candidate)
+            if taken is not None:
                 if unique:
                     continue
-                raise InputError(candidate, _taken(candidate)) from None
+                raise InputError(candidate, taken) from None
         except OSError as exc:
             raise InputError(candidate, f"cannot make the output folder: {exc.strerror}") from None
         (candidate / CLAIM_FILE).write_text(str(os.getpid()), encoding="utf-8")
@@ -109,10 +110,14 @@ def _claimed(folder: Path) -> bool:
     return True
 
 
-def _taken(folder: Path) -> str:
-    if folder.is_dir() and _claimed(folder) and not any(p.name != CLAIM_FILE for p in folder.iterdir()):
+def _why_taken(folder: Path) -> str | None:
+    """Why a run cannot have this existing folder, or None if it can (empty, or claimed by no live process but
+    this one)."""
+    if not folder.is_dir() or any(p.name != CLAIM_FILE for p in folder.iterdir()):
+        return "output folder exists and is not empty; choose a new folder (runs are never overwritten)"
+    if _claimed(folder):
         return "another run is writing to this folder; choose a new folder"
-    return "output folder exists and is not empty; choose a new folder (runs are never overwritten)"
+    return None
 
 
 def save_run(
