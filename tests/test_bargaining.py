@@ -151,7 +151,7 @@ def test_stakeholder_table_reads_and_bad_tables_are_named(tmp_path):
     cases = {
         "name,capability,position,salience\nA,-1,10,0.5\nB,2,80,1\n": "capability must be 0 or more",
         "name,capability,position,salience\nA,1,10,150\nB,2,80,1\n": "salience must lie",
-        "name,capability,position,salience\nA,1,10,0.5\n": "at least two stakeholders",
+        "name,capability,position,salience\nA,1,10,0.5\n": "needs 2 to 200 stakeholders, got 1",
         "name,capability,position,salience\nA,1,,0.5\nB,2,80,1\n": "missing position",
         "name,capability,position,salience\nA,1,ten,0.5\nB,2,80,1\n": "expected a number",
     }

@@ -7,9 +7,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import resource
 import shlex
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -35,15 +38,20 @@ from .limits import (
     CALIBRATION_FUTURES,
     DEFAULT_REPLICATIONS,
     DEFAULT_SEED,
+    DISK_BYTES_PER_FINAL,
+    DISK_BYTES_PER_PATH_YEAR,
     MAX_BACKTEST_FUTURES,
     MAX_CALIBRATION_FUTURES,
     MAX_NEGOTIATION_ROUNDS,
+    MAX_NEGOTIATION_WORK,
     MAX_REPLICATIONS,
     MAX_SEED,
     MAX_SOBOL_BASE,
     MAX_WORKERS,
     MAX_YEARS,
+    MEMORY_PEAK_FACTOR,
     MEMORY_SHARE,
+    PROCESS_BYTES,
     SOBOL_BASE,
     Export,
     is_power_of_two,
@@ -80,14 +88,54 @@ def load_run(directory: str | Path) -> store.Run:
     return store.load_run(directory, analysis.REQUIREMENTS)
 
 
-def _memory_bytes() -> int:
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")  # v2, v1
+
+
+def usable_memory() -> int:
+    """Memory this process may use: the machine's, or less where a container's limit (cgroup v2 or v1) or the
+    process's address-space limit says so."""
+    limits = [os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")]
+    for name in CGROUP_LIMITS:
+        with contextlib.suppress(OSError, ValueError):  # no such controller, or "max"
+            limits.append(int(Path(name).read_text().strip()))
+    address_space = resource.getrlimit(resource.RLIMIT_AS)[0]
+    return min(limits + ([address_space] if address_space > 0 else []))
 
 
 def estimated_bytes(case: Case, packages: int, futures: int, years: int, paths: bool) -> int:
-    """Memory the ensemble's arrays need: final states, yearly paths (float32) and the experiments table."""
+    """Peak memory of a run and its save: the ensemble's arrays (final states, float32 yearly paths, the experiments
+    table) times `MEMORY_PEAK_FACTOR`, and the process itself (see benchmarks/run_footprint.py)."""
     per_future = packages * (len(STATE_VARIABLES) * 8 + (len(RECORDED) * 4 * years if paths else 0))
+    arrays = futures * (per_future + 8 * len(uncertain_parameters(case)))
+    return int(PROCESS_BYTES + MEMORY_PEAK_FACTOR * arrays)
+
+
+def estimated_disk_bytes(case: Case, packages: int, futures: int, years: int, paths: bool) -> int:
+    """Bytes a saved run takes on disk: its Parquet tables (measured rates, see benchmarks/run_footprint.py) and the
+    experiments table uncompressed."""
+    per_future = packages * (DISK_BYTES_PER_FINAL + (DISK_BYTES_PER_PATH_YEAR * years if paths else 0))
     return futures * (per_future + 8 * len(uncertain_parameters(case)))
+
+
+def check_disk(spec: RunSpec, folder: str | Path) -> None:
+    """Refuse, before simulating, a run whose saved tables would not fit on the disk that holds `folder`."""
+    need = estimated_disk_bytes(spec.case, len(spec.policies), spec.futures, spec.years, spec.paths)
+    free = shutil.disk_usage(folder).free
+    if need > free:
+        raise InputError(
+            REQUEST,
+            f"request too large for the disk: the run would take about {need / 2**20:,.0f} MB and {free / 2**20:,.0f} "
+            "MB are free; free some space, or use fewer futures, years or packages, or keep only the final states",
+            key="futures",
+        )
+
+
+def sobol_futures(case: Case, base: int = SOBOL_BASE) -> int:
+    """The futures the report's Sobol analysis simulates at design base `base` (each for the run's years)."""
+    from .analysis.findings import SOBOL_REPLICATIONS
+    from .analysis.sensitivity import sobol_futures as design_futures
+
+    return design_futures(case, base, SOBOL_REPLICATIONS)
 
 
 def prepare(
@@ -140,12 +188,13 @@ def prepare(
             f"than {max_cells:,}; use fewer futures, years or packages",
             key="futures",
         )
-    need, have = estimated_bytes(loaded, len(chosen), futures, years, paths), _memory_bytes()
+    need, have = estimated_bytes(loaded, len(chosen), futures, years, paths), usable_memory()
     if need > MEMORY_SHARE * have:
         raise InputError(
             REQUEST,
             f"request too large: {futures:,} futures × {len(chosen)} packages × {years} years needs about "
-            f"{need / 2**30:.1f} GiB, more than {MEMORY_SHARE:.0%} of this machine's {have / 2**30:.1f} GiB; "
+            f"{need / 2**30:.1f} GiB at its peak, more than {MEMORY_SHARE:.0%} of the {have / 2**30:.1f} GiB this "
+            "process may use; "
             "use fewer futures or packages, or keep only the final states (no yearly paths)",
             key="futures",
         )
@@ -238,7 +287,13 @@ def backtest_sensitivity(
 
 def write_backtest_csv(result: analysis.Backtest, path: str | Path) -> Path:
     """The yearly bands as a long CSV table (`year, variable, mean, p05, p50, p95`), written whole or not at all."""
-    return write_whole(Path(path), result.bands.to_csv(index=False).encode())
+    return write_whole(check_output_file(path), result.bands.to_csv(index=False).encode())
+
+
+def check_output_file(path: str | Path) -> Path:
+    """Refuse, before any slow work, a file that cannot be written or that belongs to a saved run (see
+    `store.check_output_file`)."""
+    return store.check_output_file(path)
 
 
 def claim_output(directory: str | Path, unique: bool = False) -> Path:
@@ -326,7 +381,17 @@ def negotiate(table: str | Path | bargaining.Stakeholders, rounds: int | None = 
     if rounds is not None and not 1 <= rounds <= MAX_NEGOTIATION_ROUNDS:
         raise InputError(REQUEST, f"expected 1 to {MAX_NEGOTIATION_ROUNDS} rounds, got {rounds}", key="rounds")
     stakeholders = table if isinstance(table, bargaining.Stakeholders) else bargaining.read_stakeholders(table)
-    return bargaining.negotiate(stakeholders, fitted_settings(), rounds)
+    settings = fitted_settings()
+    n = len(stakeholders.names)
+    most = MAX_NEGOTIATION_WORK // n**3
+    if (rounds or settings.rounds) > most:
+        raise InputError(
+            REQUEST,
+            f"a table of {n} stakeholders may run at most {most} rounds (the model's cost grows with the cube of the "
+            f"stakeholders), got {rounds or settings.rounds}",
+            key="rounds",
+        )
+    return bargaining.negotiate(stakeholders, settings, rounds)
 
 
 @cache
@@ -396,8 +461,7 @@ def write_report(
     """Analyse an ensemble and write the self-contained HTML report to `path`; `saved` is the folder the ensemble
     was saved in, if it was (the report's repeat command points at the case and package files copied there);
     `progress` hears of each stage of the analysis (see `findings`)."""
-    if not Path(path).parent.is_dir():  # write_whole checks too, but only after the slow analysis
-        raise InputError(path, "the folder does not exist")
+    check_output_file(path)  # before the slow analysis
     found = findings(ensemble, baseline, drivers, thresholds, sobol_base, progress)
     command = repeat_command(ensemble, saved)
     return write_findings_report(found, ensemble, path, command, sobol_base, drivers is not None)
@@ -427,5 +491,5 @@ def report_run(
 ) -> Path:
     """Write the report of a saved run (default: `report.html` in the run's folder)."""
     saved = load_run(run_dir)
-    target = Path(output) if output is not None else saved.path / REPORT_FILE
+    target = check_output_file(output if output is not None else saved.path / REPORT_FILE)
     return write_report(saved.ensemble(), target, baseline, drivers, thresholds, sobol_base, saved.path, progress)

@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import os
+import signal
 import socket
 import sys
 import time
@@ -27,7 +28,7 @@ from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
-from . import bargaining, limits, report
+from . import bargaining, limits, report, store
 from .case import BUILTIN_CASE, OVERRIDES
 from .errors import REQUEST, InputError
 from .limits import Export
@@ -87,6 +88,12 @@ def _options(
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     levels = {0: logging.WARNING, 1: logging.INFO}
     log.setLevel(logging.ERROR if quiet else levels.get(verbose, logging.DEBUG))
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """SIGTERM ends a command as Ctrl+C does, so that what it was writing is removed and its folder given back."""
+    raise SystemExit(128 + signum)
 
 
 DEFAULT_OUTPUT = Path("alliance-futures-output")
@@ -239,7 +246,9 @@ def run(
             raise InputError("command line", "--report needs the yearly paths; drop --no-paths", key="--report")
         default = DEFAULT_OUTPUT / f"run-{time.strftime('%Y%m%d-%H%M%S')}-seed{seed}"
         target = api.claim_output(output or default, unique=output is None)
+        _mention_unfinished(target.parent)
         try:
+            api.check_disk(spec, target)
             with Progress(
                 TextColumn("simulating"),
                 BarColumn(),
@@ -280,6 +289,18 @@ def run(
     note.print(f"Explain a future: alliance-futures explain {target} 0", highlight=False, soft_wrap=True)
     if written is not None:
         note.print(f"Report: {written}", highlight=False, soft_wrap=True)
+
+
+def _mention_unfinished(folder: Path) -> None:
+    left = [save for save in store.clean_saves(folder, remove=False) if not save.whole]
+    if left:
+        size = sum(save.bytes for save in left) / 2**20
+        note.print(
+            f"note: {len(left)} unfinished save(s) of killed runs ({size:,.0f} MB) in {folder}; "
+            f"`alliance-futures clean {folder}` removes them",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _assignment(pair: str, option: str, expected: str, ranges: bool = False) -> tuple[str, list[float]]:
@@ -468,6 +489,8 @@ def negotiate(
                 raise InputError("command line", f"unknown data set '{score}' (known: deu3)", key="--score")
             _print_scores(format)
         elif table is not None:
+            if plot is not None:
+                api.check_output_file(plot)
             negotiation = api.negotiate(table, rounds)
             if plot is not None:
                 report.save_chart(report.negotiation_rounds(negotiation), plot)
@@ -549,6 +572,8 @@ def backtest_command(
     """Replay the recorded past with the recorded drivers held, and score the model's yearly hazards against the
     events that happened, next to a constant base rate, persistence and a logistic model on the recorded drivers."""
     try:
+        if csv is not None:
+            api.check_output_file(csv)
         flips = api.backtest_sensitivity(case, history, futures, seed) if sensitivity else None
         result = api.backtest(case, history, futures, seed) if flips is None or csv is not None else None
         written = api.write_backtest_csv(result, csv) if result is not None and csv is not None else None
@@ -761,6 +786,26 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False  # a host name: it may resolve to any address
+
+
+@app.command()
+def clean(
+    folder: Annotated[Path, typer.Argument(help="folder the runs were saved in")] = DEFAULT_OUTPUT,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="list what would be removed; remove nothing")] = False,
+) -> None:
+    """Remove what runs killed while saving left behind (hidden folders .NAME.partial-PID of processes no longer
+    running); a whole run that could not take its folder's name is kept and named, to be renamed."""
+    if not folder.is_dir():
+        raise fail(InputError(folder, "no such folder"))
+    found = store.clean_saves(folder, remove=not dry_run)
+    for save in found:
+        if save.whole:
+            said = "a whole run, kept: rename it (without the leading dot and the .partial-PID suffix) to use it"
+        else:
+            said = "unfinished, would be removed" if dry_run else "unfinished, removed"
+        out.print(f"{save.path}  {save.bytes / 2**20:,.1f} MB  {said}", highlight=False, soft_wrap=True)
+    if not found:
+        out.print(f"nothing to clean in {folder}", highlight=False)
 
 
 @app.command()

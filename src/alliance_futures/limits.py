@@ -10,11 +10,22 @@ DEFAULT_REPLICATIONS = 10  # futures per parameter vector (docs/analysis.md, "Re
 MAX_REPLICATIONS = 10_000
 MAX_YEARS = 200
 MAX_WORKERS = 256
-MEMORY_SHARE = 0.5  # refuse runs whose arrays would need more than this share of the machine's memory
+MEMORY_SHARE = 0.8  # refuse runs whose estimated peak is more than this share of the memory the process may use
+# Peak resident memory of `run` per byte of the ensemble's arrays, and of the process itself: measured 1.25–1.45 and
+# about 0.25 GB (benchmarks/run_footprint.py: 20,000 × 6, 50,000 × 6 and 200,000 × 1 futures, 20 years), with a margin
+MEMORY_PEAK_FACTOR = 1.5
+PROCESS_BYTES = 400 * 2**20
+# A saved run's Parquet bytes per package, future and year of yearly paths, and per package and future of final states:
+# measured 60–62 and 165 (benchmarks/run_footprint.py: 2,000 and 20,000 futures × 6 packages × 20 years), with a margin
+DISK_BYTES_PER_PATH_YEAR = 70
+DISK_BYTES_PER_FINAL = 200
 # The service's limits on one request, on a machine others share: futures × years × packages is about 0.5 GB of yearly
 # paths and a minute of simulation and analysis at this size.
 SERVICE_MAX_FUTURES = 100_000
-SERVICE_MAX_CELLS = 4_000_000
+SERVICE_MAX_CELLS = 4_000_000  # counting the Sobol analysis's futures × years too
+SERVICE_MAX_BODY = 2**20  # bytes of one request; the largest valid one, 200 stakeholders, is about 40 KB
+SERVICE_MAX_QUEUED = 16  # runs waiting or running at once; more wait for some to finish
+SERVICE_MAX_STREAMS = 64  # progress streams open at once
 
 SOBOL_BASE = 512  # SALib's N for the report: 62,464 futures for 122 parameters, a few seconds
 MAX_SOBOL_BASE = 2**14
@@ -23,6 +34,9 @@ CALIBRATION_FUTURES = 4_000
 MAX_CALIBRATION_FUTURES = 1_000_000  # two short simulations of this many futures; a few seconds at 4,000
 MAX_BACKTEST_FUTURES = 100_000  # a replay keeps ten yearly series per future: about 0.3 GB at this size
 MAX_NEGOTIATION_ROUNDS = 100  # longest expected utility path a table may ask for
+MAX_STAKEHOLDERS = 200  # rows of a stakeholder table; the expected utility model's time and memory grow as rows³
+# stakeholders³ × rounds: 200 stakeholders for 10 rounds, about a second here (its cost per round is cubic)
+MAX_NEGOTIATION_WORK = 200**3 * 10
 
 
 class Export(StrEnum):

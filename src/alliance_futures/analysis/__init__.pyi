@@ -21,7 +21,7 @@ from .outcomes import (
 )
 from .requirements import REQUIREMENTS
 from .sensitivity import model_sobol, sobol, told_apart
-from .signposts import rank_signposts
+from .signposts import rank_signposts, watch_years
 from .timeline import fan, outcomes_over_time, typical_future
 
 __all__ = [
@@ -65,5 +65,6 @@ __all__ = [
     "top_drivers",
     "trace_future",
     "typical_future",
+    "watch_years",
     "wilson",
 ]

@@ -56,6 +56,12 @@ def sobol(
     return pd.concat(frames, ignore_index=True).set_index(["output", "parameter"])
 
 
+def sobol_futures(case: Case, base: int, replications: int = 1) -> int:
+    """The futures `model_sobol` simulates: SALib's N × (parameters + 2) rows of the design (without second-order
+    indices), each `replications` times."""
+    return base * (len(uncertain_parameters(case)) + 2) * replications
+
+
 def model_sobol(
     case: Case,
     policy: Policy,

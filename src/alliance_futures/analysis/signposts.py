@@ -21,7 +21,7 @@ from .outcomes import CONFIDENCE, outcome_table
 from .timeline import outcomes_in_year, yearly_paths
 
 DECISIVE = ("war", "rupture", "nuclear_pursuit")  # futures already decided when the watch window ends
-THRESHOLDS = ("signpost_years",)  # the case's thresholds this module reads
+THRESHOLDS = ("signpost_years",)  # the case's thresholds this module reads (each a count of years)
 CONTINUITY = 0.5  # added to every cell of a 2×2 count table with an empty cell (Haldane 1956)
 
 
@@ -71,21 +71,24 @@ def watch_list(ratios: pd.DataFrame, seen: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("strength", ascending=False, na_position="last")
 
 
+def watch_years(ensemble: Ensemble) -> int:
+    """The years signposts are watched over: the case's `signpost_years`, or the whole run if it is shorter."""
+    return min(int(ensemble.case.thresholds["signpost_years"].value), ensemble.years)
+
+
 def rank_signposts(ensemble: Ensemble, package: str, window: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The case's signposts read in one package's futures over the first `window` years (default: the case's
-    `signpost_years`): the ranked watch list and the likelihood ratios with intervals (see `likelihood_ratios`)."""
+    """The case's signposts read in one package's futures over the first `window` years (default: `watch_years`):
+    the ranked watch list and the likelihood ratios with intervals (see `likelihood_ratios`); both empty if the case
+    names no signposts."""
     case = ensemble.case
-    years = window if window is not None else int(case.thresholds["signpost_years"].value)
+    years = window if window is not None else watch_years(ensemble)
     if not 1 <= years <= ensemble.years:
         raise InputError(REQUEST, f"the watch window must be 1 to {ensemble.years} years, got {years}", key="window")
+    if not case.signposts:
+        return pd.DataFrame(columns=["seen", "points_to", "points_away_from", "strength"]), pd.DataFrame(
+            columns=["seen_if_future", "seen_if_not", "lr", "lo", "hi"]
+        )
     yearly = yearly_paths(ensemble, package)
-    for name, signpost in case.signposts.items():
-        if signpost.variable not in yearly:
-            raise InputError(
-                case.name,
-                f"'{signpost.variable}' is not a recorded variable (recorded: {', '.join(yearly)})",
-                key=f"signposts.{name}.variable",
-            )
     early = outcomes_in_year(ensemble, package, years - 1)
     open_futures = ~early[list(DECISIVE)].any(axis=1).to_numpy()
     named = outcome_table(ensemble.final[package], case, ensemble.years)["named_future"][open_futures]

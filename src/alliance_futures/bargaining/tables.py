@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..case.loader import read_yaml
 from ..errors import InputError
+from ..limits import MAX_STAKEHOLDERS
 from .models import Array
 
 COLUMNS = ("name", "capability", "position", "salience")
@@ -82,16 +83,33 @@ def read_stakeholders(path: str | Path) -> Stakeholders:
         rows = [{_column(k): v for k, v in r.items()} for r in data["stakeholders"]]
         meta = data
     else:
-        with p.open(encoding="utf-8", newline="") as f:
-            rows = [{_column(k): v for k, v in r.items() if k} for r in csv.DictReader(f)]
+        rows = _csv_rows(p)
     return stakeholders_from_rows(rows, meta, p)
+
+
+def _csv_rows(path: Path) -> list[dict[str, Any]]:
+    """A CSV table's rows, its header's names normalised; UTF-8 with or without the byte-order mark Excel writes.
+    Reading stops past MAX_STAKEHOLDERS rows."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = []
+            for row in csv.DictReader(f):
+                rows.append({_column(k): v for k, v in row.items() if k})
+                if len(rows) > MAX_STAKEHOLDERS:
+                    break
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text (byte {exc.start}); save the table as UTF-8 CSV") from None
+    except csv.Error as exc:
+        raise InputError(path, f"not a valid CSV table: {exc}") from None
+    return rows
 
 
 def stakeholders_from_rows(rows: list[dict[str, Any]], meta: dict[str, Any], p: str | Path) -> Stakeholders:
     """Check stakeholder rows (name, capability, position, salience[, group]) and the table's issue, scale and
     status quo in `meta`; errors name `p`, the source of the rows, and the row."""
-    if len(rows) < 2:
-        raise InputError(p, f"a negotiation needs at least two stakeholders, got {len(rows)}")
+    if not 2 <= len(rows) <= MAX_STAKEHOLDERS:
+        got = f"more than {MAX_STAKEHOLDERS}" if len(rows) > MAX_STAKEHOLDERS else len(rows)
+        raise InputError(p, f"a negotiation needs 2 to {MAX_STAKEHOLDERS} stakeholders, got {got}")
     for i, row in enumerate(rows, start=1):
         missing = [c for c in COLUMNS if row.get(c) in (None, "")]
         if missing:
@@ -107,6 +125,10 @@ def stakeholders_from_rows(rows: list[dict[str, Any]], meta: dict[str, Any], p: 
     if (capability < 0).any():
         i = int(np.argmax(capability < 0)) + 1
         raise InputError(p, "capability must be 0 or more", key=f"row {i}.capability", line=i + 1)
+    if not (capability * salience > 0).any():
+        raise InputError(
+            p, "no stakeholder has both capability and salience above 0: nobody weighs in", key="capability"
+        )
     top = 100.0 if salience.max() > 1.0 else 1.0
     if (salience < 0).any() or (salience > 100).any():
         i = int(np.argmax((salience < 0) | (salience > 100))) + 1

@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from ..errors import InputError
 from .loader import BUILTIN_CASE, DATA, _line, _validate
-from .schema import ORIENTATIONS, Case, Parameter, Quantity, Side, Strict
+from .schema import ORIENTATIONS, Case, Number, Parameter, Quantity, Side, Strict, Whole
 
 # The model's yearly series that can serve as the forecast of a kind of event (see engine.replay).
 FORECASTS = ("drawdown_hazard", "nuclear_activity", "cost_dispute", "exercise_suspension", "gray_zone_hazard")
@@ -51,16 +51,16 @@ class Agreement(Sourced):
     """A Special Measures Agreement: a renewal falls due in its first year."""
 
     name: str
-    first_year: int
-    last_year: int
+    first_year: Whole
+    last_year: Whole
 
 
 class Point(Sourced):
     """A recorded value from `year` on; None ends the record (the model's mechanism runs from there). A point of a
     coded series names the evidence it rests on."""
 
-    year: int
-    value: float | None
+    year: Whole
+    value: Number | None
     evidence: str | None = Field(default=None, min_length=1)
 
 
@@ -86,7 +86,7 @@ class Sets(Strict):
 class Series(Strict):
     sets: Sets | None
     rule: str | None = Field(default=None, description="the rule its values are coded by, if an analyst coded them")
-    scale: float = Field(default=1.0, gt=0, description="model unit per recorded unit")
+    scale: Number = Field(default=1.0, gt=0, description="model unit per recorded unit")
     unit: str = Field(min_length=1)
     meaning: str = Field(min_length=1)
     points: list[Point] = Field(min_length=1)
@@ -107,8 +107,8 @@ class Series(Strict):
 
 
 class Event(Sourced):
-    year: int
-    until: int | None = Field(default=None, description="last year of an episode spanning several years")
+    year: Whole
+    until: Whole | None = Field(default=None, description="last year of an episode spanning several years")
     date: str | None = None
     event: str = Field(min_length=1)
     kinds: list[str] = Field(default_factory=list)
@@ -121,8 +121,8 @@ class Event(Sourced):
 class EventKind(Sourced):
     meaning: str
     forecast: Literal[FORECASTS]  # type: ignore[valid-type]
-    first_year: int
-    last_year: int
+    first_year: Whole
+    last_year: Whole
     carried_by: list[str] = Field(
         default_factory=list,
         description="recorded series that carry the event into the forecast (the backtest never calls it skill)",
@@ -133,8 +133,8 @@ class Window(Strict):
     """A span of years the backtest also scores on its own, against its own base rate."""
 
     name: str = Field(min_length=1)
-    first_year: int
-    last_year: int
+    first_year: Whole
+    last_year: Whole
     meaning: str = Field(min_length=1)
 
 
@@ -142,8 +142,8 @@ class History(Strict):
     name: str
     title: str
     description: str
-    first_year: int = Field(ge=1900, description="year of the initial state")
-    last_year: int
+    first_year: Whole = Field(ge=1900, description="year of the initial state")
+    last_year: Whole
     rules: dict[str, Rule]
     initial: dict[str, Parameter]
     administrations: dict[Side, list[Administration]]
@@ -174,6 +174,8 @@ class History(Strict):
                 raise ValueError(f"{where}: rule '{rule}' is not one of the 'rules' ({', '.join(sorted(self.rules))})")
             if (self.rules[rule].flips == "orientation") != is_term:
                 raise ValueError(f"{where}: rule '{rule}' flips by {self.rules[rule].flips}, which does not fit here")
+        if absent := [side for side in ORIENTATIONS if not self.administrations.get(side)]:  # type: ignore[call-overload]
+            raise ValueError(f"administrations: give at least one term for {', '.join(absent)}")
         for side, terms in self.administrations.items():
             for term in terms:
                 if term.orientation not in ORIENTATIONS[side]:

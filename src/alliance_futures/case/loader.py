@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
+from ..limits import MAX_YEARS
 from .schema import ORIENTATIONS, Case, Parameter, Policy, Reference
 
 DATA = resources.files("alliance_futures") / "case" / "data"
@@ -38,38 +39,15 @@ class Requirements:
     base_rates: frozenset[str] = frozenset()
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # switch -> its forms, in the model's order
     outcomes: frozenset[str] = frozenset()  # what a claim may name as its outcome
+    recorded: frozenset[str] = frozenset()  # the variables recorded every year, which a signpost may read
+    year_counts: frozenset[str] = frozenset()  # thresholds that count years: whole numbers from 1 to MAX_YEARS
 
     @classmethod
-    def of(
-        cls,
-        parameters: Iterable[str] = (),
-        initial: Iterable[str] = (),
-        levers: Iterable[str] = (),
-        thresholds: Iterable[str] = (),
-        base_rates: Iterable[str] = (),
-        choices: Mapping[str, tuple[str, ...]] | None = None,
-        outcomes: Iterable[str] = (),
-    ) -> Requirements:
-        return cls(
-            frozenset(parameters),
-            frozenset(initial),
-            frozenset(levers),
-            frozenset(thresholds),
-            frozenset(base_rates),
-            dict(choices or {}),
-            frozenset(outcomes),
-        )
+    def of(cls, choices: Mapping[str, tuple[str, ...]] | None = None, **names: Iterable[str]) -> Requirements:
+        return cls(choices=dict(choices or {}), **{section: frozenset(given) for section, given in names.items()})
 
     def __or__(self, other: Requirements) -> Requirements:
-        return Requirements(
-            self.parameters | other.parameters,
-            self.initial | other.initial,
-            self.levers | other.levers,
-            self.thresholds | other.thresholds,
-            self.base_rates | other.base_rates,
-            {**self.choices, **other.choices},
-            self.outcomes | other.outcomes,
-        )
+        return Requirements(**{f.name: getattr(self, f.name) | getattr(other, f.name) for f in fields(self)})
 
 
 MAX_YAML_BYTES = 20 * 2**20  # a case is about 0.1 MB; a file 200 times larger is a mistake, not a case
@@ -141,6 +119,8 @@ def _check_size(root: yaml.Node, path: Path) -> None:
         node, level, done = stack.pop()
         if level > MAX_YAML_DEPTH:
             raise InputError(path, f"nested more than {MAX_YAML_DEPTH} levels deep", line=node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode) and not done:
+            _check_unique_keys(node, path)
         children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else []
         children = node.value if isinstance(node, yaml.SequenceNode) else children
         if done:
@@ -162,6 +142,19 @@ def _check_size(root: yaml.Node, path: Path) -> None:
             stack.extend((c, level + 1, False) for c in children if id(c) not in size)
     if depth[id(root)] > MAX_YAML_DEPTH:
         raise InputError(path, f"nested more than {MAX_YAML_DEPTH} levels deep")
+
+
+def _check_unique_keys(mapping: yaml.MappingNode, path: Path) -> None:
+    """Refuse a key given twice in one mapping: YAML would keep the last silently."""
+    first: dict[str, int] = {}
+    for key, _ in mapping.value:
+        if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+            line = key.start_mark.line + 1
+            if key.value in first:
+                raise InputError(
+                    path, f"the key is given twice (first on line {first[key.value]})", key=key.value, line=line
+                )
+            first[key.value] = line
 
 
 def _line(lines: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | None:
@@ -230,6 +223,26 @@ def load_case(name_or_file: str | Path, requires: Requirements) -> Case:
             raise InputError(
                 path,
                 f"unknown outcome '{claim.outcome}' (expected one of {', '.join(sorted(requires.outcomes))})",
+                key=".".join(loc),
+                line=_line(lines, loc),
+            )
+    for name in sorted(requires.year_counts):
+        value = case.thresholds[name].value
+        if not (value.is_integer() and 1 <= value <= MAX_YEARS):
+            loc = ("thresholds", name, "value")
+            raise InputError(
+                path,
+                f"expected a whole number of years from 1 to {MAX_YEARS}, got {value:g}",
+                key=".".join(loc),
+                line=_line(lines, loc),
+            )
+    for name, signpost in case.signposts.items():
+        if requires.recorded and signpost.variable not in requires.recorded:
+            loc = ("signposts", name, "variable")
+            raise InputError(
+                path,
+                f"'{signpost.variable}' is not a variable the engine records (recorded: "
+                f"{', '.join(sorted(requires.recorded))})",
                 key=".".join(loc),
                 line=_line(lines, loc),
             )

@@ -11,12 +11,16 @@ easily the next administration undoes it.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+# Numbers in a file: true, false and quoted numbers are refused, not read as 1, 0 and numbers (YAML 1.1 reads `yes`
+# as true).
+Number = Annotated[float, Field(strict=True)]
+Whole = Annotated[int, Field(strict=True)]
 Side = Literal["us", "rok"]
 US_ORIENTATIONS = ("internationalist", "transactional")
 ROK_ORIENTATIONS = ("conservative", "progressive")
@@ -45,11 +49,11 @@ class Parameter(Documented):
     `choices` names the alternative forms the literature proposes (each with its source), numbered 0, 1 … in order;
     one is drawn per future with equal chances, or `value` fixes one."""
 
-    value: float | None = None
-    range: tuple[float, float] | None = None
+    value: Number | None = None
+    range: tuple[Number, Number] | None = None
     distribution: Literal["uniform", "loguniform", "categorical"] = "uniform"
     choices: dict[str, str] | None = Field(default=None, description="alternative form -> its source")
-    allowed: tuple[float, float] = Field(description="values the model accepts, for overrides and checks")
+    allowed: tuple[Number, Number] = Field(description="values the model accepts, for overrides and checks")
 
     @model_validator(mode="before")
     @classmethod
@@ -102,16 +106,16 @@ class Parameter(Documented):
 class Quantity(Documented):
     """A documented single number: an initial condition or an outcome threshold."""
 
-    value: float
+    value: Number
 
 
 class BaseRate(Documented):
     """An observed rate with its interval, which the model's start-year hazard at the central values of the ranges
     must fall within (`alliance-futures calibrate`)."""
 
-    value: float = Field(ge=0, le=1)
-    low: float = Field(ge=0, le=1)
-    high: float = Field(ge=0, le=1)
+    value: Number = Field(ge=0, le=1)
+    low: Number = Field(ge=0, le=1)
+    high: Number = Field(ge=0, le=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> BaseRate:
@@ -124,8 +128,8 @@ class Lever(Documented):
     """A policy lever and what each kind of government does with it when no package sets it."""
 
     side: Side
-    bounds: tuple[float, float]
-    defaults: dict[str, float] = Field(description="orientation -> value chosen when no package sets the lever")
+    bounds: tuple[Number, Number]
+    defaults: dict[str, Number] = Field(description="orientation -> value chosen when no package sets the lever")
 
     @model_validator(mode="after")
     def _defaults_cover_orientations(self) -> Lever:
@@ -144,8 +148,8 @@ class Signpost(Documented):
     the first years of a future. `meaning` says what an analyst would see; `unit` is the threshold's."""
 
     variable: str = Field(min_length=1, description="a state variable the engine records every year")
-    above: float | None = None
-    below: float | None = None
+    above: Number | None = None
+    below: Number | None = None
 
     @model_validator(mode="after")
     def _one_side(self) -> Signpost:
@@ -199,14 +203,26 @@ class Claim(Strict):
 
 
 class Calendar(Strict):
-    start_year: int = Field(ge=1953, le=2100, description="year of the initial state; simulation starts after it")
-    us_inauguration_first: int = Field(description="first year a newly elected US president takes office")
-    us_term_years: int = Field(ge=1, le=10)
-    rok_election_next: int = Field(description="year of the next scheduled ROK presidential election")
-    rok_term_years: int = Field(ge=1, le=10)
+    start_year: Whole = Field(ge=1953, le=2100, description="year of the initial state; simulation starts after it")
+    us_inauguration_first: Whole = Field(description="first year a newly elected US president takes office")
+    us_term_years: Whole = Field(ge=1, le=10)
+    rok_election_next: Whole = Field(description="year of the next scheduled ROK presidential election")
+    rok_term_years: Whole = Field(ge=1, le=10)
     us_orientation: Literal["internationalist", "transactional"]
     rok_orientation: Literal["conservative", "progressive"]
     source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _within_a_term(self) -> Calendar:
+        for key, year, term in (
+            ("us_inauguration_first", self.us_inauguration_first, self.us_term_years),
+            ("rok_election_next", self.rok_election_next, self.rok_term_years),
+        ):
+            if not self.start_year < year <= self.start_year + term:
+                raise ValueError(
+                    f"{key} must come after start_year ({self.start_year}) and within one term of it, got {year}"
+                )
+        return self
 
 
 class Actor(Strict):
@@ -240,9 +256,9 @@ class Case(Strict):
 
 
 class LeverSetting(Strict):
-    value: float
-    start_year: int | None = Field(default=None, description="overrides the policy's start year")
-    ramp_years: int = Field(default=1, ge=1, le=50, description="years to move from the default to the value")
+    value: Number
+    start_year: Whole | None = Field(default=None, description="overrides the policy's start year")
+    ramp_years: Whole = Field(default=1, ge=1, le=50, description="years to move from the default to the value")
 
 
 class Conditions(Strict):
@@ -256,8 +272,8 @@ class Adoption(Strict):
     """How likely each kind of government is to take a package up, side by side (orientation -> probability), with
     the reasoning or source behind the numbers."""
 
-    us: dict[str, float] | None = None
-    rok: dict[str, float] | None = None
+    us: dict[str, Number] | None = None
+    rok: dict[str, Number] | None = None
     source: str = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -284,11 +300,11 @@ class Policy(Strict):
     title: str
     source: str = Field(min_length=1)
     description: str
-    start_year: int = Field(ge=1953, le=2100)
+    start_year: Whole = Field(ge=1953, le=2100)
     institutionalisation: Institutionalisation = Field(description="the level the package seeks; it binds once enacted")
     adoption: Adoption | None = None
     conditions: Conditions = Field(default_factory=Conditions)
-    levers: dict[Side, dict[str, float | LeverSetting]] = Field(default_factory=dict)
+    levers: dict[Side, dict[str, Number | LeverSetting]] = Field(default_factory=dict)
 
     def settings(self) -> dict[str, LeverSetting]:
         """Lever name -> setting, with the policy's start year filled in."""

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Protocol
 
 _SHARED: dict[str, Any] = {}
+PARENT_CHECK_SECONDS = 0.5  # how often a worker checks that the process it works for is still running
 
 
 def shared_inputs() -> Mapping[str, Any]:
@@ -25,6 +28,19 @@ def shared_inputs() -> Mapping[str, Any]:
 def _install(shared: Mapping[str, Any]) -> None:
     _SHARED.clear()
     _SHARED.update(shared)
+
+
+def _start_worker(shared: Mapping[str, Any], parent: int) -> None:
+    """A pool worker's start: install `shared`, and exit when the parent process is gone (killed, or killed for
+    want of memory), instead of waiting forever, orphaned, on a pipe nobody writes to."""
+    _install(shared)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 class Executor(Protocol):
@@ -61,8 +77,8 @@ class ProcessExecutor:
         with ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context(method),
-            initializer=_install,
-            initargs=(shared,),
+            initializer=_start_worker,
+            initargs=(shared, os.getpid()),
         ) as pool:
             pending = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
             try:

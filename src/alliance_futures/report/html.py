@@ -21,6 +21,7 @@ from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
 from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
 from ..analysis.sensitivity import told_apart
+from ..analysis.signposts import watch_years
 from ..analysis.skill import BLOCK_YEARS
 from ..case import Policy
 from ..case.loader import CITATION, CITATIONS, cited_keys, load_bibliography
@@ -478,7 +479,7 @@ def render(findings: Findings, ensemble: Ensemble, options: ReportOptions) -> st
             "sentences": told_apart(findings.sobol),
         },
         "matrix": _matrix(findings, options.drivers_chosen),
-        "signpost_years": int(ensemble.case.thresholds["signpost_years"].value),
+        "signpost_years": watch_years(ensemble),
         "signposts": _signposts(findings, ensemble),
         "examples": [
             {"future": f, "title": NAMED_FUTURES[name], "narrative": story} for f, name, story in findings.examples

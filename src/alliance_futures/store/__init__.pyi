@@ -1,6 +1,17 @@
 from .catalogue import BANDS_FILE, Catalogue, write_bands
 from .export import DEFAULT_NAMES, export_run, save_ema
-from .runs import CASE_FILE, Run, claim_folder, load_run, policy_file, release_folder, save_run
+from .runs import (
+    CASE_FILE,
+    Run,
+    check_output_file,
+    claim_folder,
+    clean_saves,
+    load_run,
+    policy_file,
+    release_folder,
+    save_run,
+    unfinished_saves,
+)
 
 __all__ = [
     "BANDS_FILE",
@@ -8,12 +19,15 @@ __all__ = [
     "DEFAULT_NAMES",
     "Catalogue",
     "Run",
+    "check_output_file",
     "claim_folder",
+    "clean_saves",
     "export_run",
     "load_run",
     "policy_file",
     "release_folder",
     "save_ema",
     "save_run",
+    "unfinished_saves",
     "write_bands",
 ]

@@ -27,7 +27,7 @@ from ..engine import Ensemble
 from ..errors import InputError
 from ..limits import Export
 from .files import whole_file, write_whole
-from .runs import Run
+from .runs import Run, check_output_file
 
 EMA_ARCHIVE_VERSION = 0.1  # the archive layout version EMA Workbench 2.x writes and reads
 DEFAULT_NAMES = {  # where each export goes in the run's folder unless told otherwise
@@ -103,6 +103,8 @@ def export_run(run: Run, to: Export, output: str | Path | None = None) -> list[P
     """Write the run's tables as `to` (CSV files in a folder, one workbook, or EMA's archive) to `output` (default:
     beside the run's own files, see `DEFAULT_NAMES`); every file is written whole or not at all. Return the files."""
     target = Path(output) if output is not None else run.path / DEFAULT_NAMES[to]
+    if to is not Export.csv:
+        check_output_file(target)
     if to is Export.ema:
         return [save_ema(run.ensemble(), target)]
     tables = export_tables(run)
@@ -110,5 +112,9 @@ def export_run(run: Run, to: Export, output: str | Path | None = None) -> list[P
         return [write_whole(target, _xlsx(tables))]
     if target.exists() and not target.is_dir():
         raise InputError(target, "CSV files go into a folder, and this is a file; give a folder")
-    target.mkdir(parents=True, exist_ok=True)
-    return [write_whole(target / f"{name}.csv", _csv(frame)) for name, frame in tables.items()]
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(target, f"cannot make the folder: {exc.strerror}") from None
+    files = [check_output_file(target / f"{name}.csv") for name in tables]
+    return [write_whole(file, _csv(frame)) for file, frame in zip(files, tables.values(), strict=True)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from typing import BinaryIO
 from ..errors import InputError
 
 NEW_FILE_MODE = 0o666  # before the user's umask, as open() creates files
+MAX_NAME_BYTES = 200  # a file name's limit is 255 bytes on common file systems; whole_file adds a prefix and suffix
 
 
 @contextmanager
@@ -19,16 +21,33 @@ def whole_file(path: Path) -> Iterator[BinaryIO]:
     """A file to write to `path` through a temporary file in the same folder, renamed over it once the block ends
     without an error: a reader sees the old file or the new one, never part of one. The file gets the permissions
     the user's umask gives any new file."""
-    if not path.parent.is_dir():
-        raise InputError(path, "the folder does not exist")
+    check_writable(path)
     tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
         with os.fdopen(fd, "wb") as f:
             yield f
         os.replace(tmp, path)
+    except OSError as exc:
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        raise InputError(path, "the disk is full" if full else f"cannot be written: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def check_writable(path: str | Path) -> Path:
+    """Refuse, before any slow work, a file that cannot be written: its folder missing or not writable, or a
+    folder where a file is expected."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(target, "is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise InputError(target, "the folder does not exist")
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise InputError(target, "the folder cannot be written to")
+    if len(target.name.encode()) > MAX_NAME_BYTES:
+        raise InputError(target, f"the file name is longer than {MAX_NAME_BYTES} bytes")
+    return target
 
 
 def write_whole(path: Path, data: bytes) -> Path:

@@ -1,7 +1,7 @@
 """Runs on disk: one folder per run, written whole or not at all.
 
-    run.json            what was run (case, packages, futures, replications, years, seed, design, version) and its
-                        summary
+    run.json            what was run (case, packages, futures, replications, years, seed, design, version), its
+                        summary, and the size and SHA-256 of every other file (read back only if they match)
     case.yaml           the case exactly as simulated; policies/NAME.yaml likewise
     experiments.parquet one row per future: the sampled deep-uncertainty parameters of its vector (future f is
                         replication f % K of vector f // K)
@@ -10,16 +10,20 @@
 
 A run's folder is claimed before its simulation (made, or marked with the process's id in `.claim`), so a second
 run asking for it is refused at once; the run is written under a temporary name and renamed onto the claimed folder
-when complete, so an interrupted save leaves no half-written run, and an existing run is never overwritten.
+when complete, so an interrupted save leaves no half-written run, and an existing run is never overwritten. A save
+that fails (a full disk, Ctrl+C) removes what it wrote; one killed outright leaves its hidden folder for `clean_saves`.
+No file of a saved run is ever written over (`check_output_file`).
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import itertools
 import json
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -27,19 +31,24 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..analysis import outcome_tables, summary_json
 from ..case import Case, Policy, Requirements, load_case, load_policy
 from ..engine import Ensemble
 from ..errors import InputError
 from ..model import STATE_VARIABLES
+from .files import check_writable
 
 RUN_FILE = "run.json"
 CASE_FILE = Path("case.yaml")
 POLICY_FOLDER = Path("policies")
 PARTIAL = ".partial-"  # a run being saved is the folder .NAME.partial-PID until it is complete
 CLAIM_FILE = ".claim"  # in a folder claimed for a run being simulated: the claiming process's id
+TABLES = ("experiments.parquet", "final.parquet", "yearly.parquet")
 
 
 def policy_file(name: str) -> Path:
@@ -48,8 +57,54 @@ def policy_file(name: str) -> Path:
 
 
 def unfinished_saves(parent: Path) -> list[Path]:
-    """Folders that saves interrupted by a crash or a kill left in `parent`."""
-    return sorted(parent.glob(f".*{PARTIAL}*"))
+    """Folders that runs killed before their end left in `parent` (not those of runs under way): the hidden folder
+    of a save, or a folder claimed for a run and left empty."""
+    saves = (p for p in parent.glob(f".*{PARTIAL}*") if p.is_dir() and not _alive(p.name.rsplit("-", 1)[1]))
+    claims = (p.parent for p in parent.glob(f"*/{CLAIM_FILE}") if _abandoned(p.parent))
+    return sorted([*saves, *claims])
+
+
+@dataclass(frozen=True)
+class UnfinishedSave:
+    """A hidden folder a save left when its process was killed."""
+
+    path: Path
+    bytes: int
+    whole: bool  # a complete run that could not take its folder's name (see `save_run`): renamed, it is a run
+
+
+def clean_saves(parent: str | Path, remove: bool = True) -> list[UnfinishedSave]:
+    """The folders that killed saves left in `parent`, removing them (with `remove`), except whole runs kept aside."""
+    found = []
+    for path in unfinished_saves(Path(parent)):
+        try:
+            _check_sizes(path, _read_record(path))
+            whole = True
+        except InputError:
+            whole = False
+        found.append(UnfinishedSave(path, sum(p.stat().st_size for p in path.rglob("*") if p.is_file()), whole))
+        if remove and not whole:
+            shutil.rmtree(path, ignore_errors=True)
+    return found
+
+
+def check_output_file(path: str | Path) -> Path:
+    """Refuse, before any slow work, a file that cannot be written (see `files.check_writable`) or that belongs
+    to a saved run: a run's files are never written over."""
+    target = check_writable(path)
+    for folder in (target.parent, target.parent.parent):
+        if (folder / RUN_FILE).is_file() and _run_file(target.relative_to(folder)):
+            raise InputError(
+                target, f"is a file of the saved run {folder}, which is never written over; choose another file"
+            )
+    return target
+
+
+def _run_file(relative: Path) -> bool:
+    parts = relative.parts
+    return relative.as_posix() in (RUN_FILE, CASE_FILE.as_posix(), *TABLES) or (
+        len(parts) == 2 and parts[0] == POLICY_FOLDER.name
+    )
 
 
 def _dump_yaml(model: Case | Policy, path: Path) -> None:
@@ -70,6 +125,11 @@ def claim_folder(directory: str | Path, unique: bool = False) -> Path:
         candidate = target if n == 1 else target.with_name(f"{target.name}-{n}")
         try:
             candidate.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            blocking = next((p for p in reversed(candidate.parents) if p.exists() and not p.is_dir()), None)
+            problem = f"{blocking} is a file, not a folder" if blocking else exc.strerror
+            raise InputError(candidate, f"cannot make the output folder: {problem}") from None
+        try:
             candidate.mkdir()
         except FileExistsError:
             taken = _why_taken(candidate)
@@ -96,14 +156,28 @@ def release_folder(directory: str | Path) -> None:
 def _claimed(folder: Path) -> bool:
     """Whether a live process other than this one has claimed the folder."""
     try:
-        pid = int((folder / CLAIM_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        pid = (folder / CLAIM_FILE).read_text(encoding="utf-8")
+    except OSError:
         return False
-    if pid == os.getpid():
-        return False
+    return pid.strip() != str(os.getpid()) and _alive(pid)
+
+
+def _abandoned(folder: Path) -> bool:
+    """Whether the folder holds nothing but the claim of a process no longer running."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        pid = (folder / CLAIM_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return [p.name for p in folder.iterdir()] == [CLAIM_FILE] and not _alive(pid)
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process with this id (as text) is running."""
+    try:
+        if int(pid) <= 0:
+            return False
+        os.kill(int(pid), 0)
+    except (ValueError, OverflowError, ProcessLookupError):
         return False
     except PermissionError:
         return True
@@ -113,7 +187,9 @@ def _claimed(folder: Path) -> bool:
 def _why_taken(folder: Path) -> str | None:
     """Why a run cannot have this existing folder, or None if it can (empty, or claimed by no live process but
     this one)."""
-    if not folder.is_dir() or any(p.name != CLAIM_FILE for p in folder.iterdir()):
+    if not folder.is_dir():
+        return "is a file; give a new folder for the run"
+    if any(p.name != CLAIM_FILE for p in folder.iterdir()):
         return "output folder exists and is not empty; choose a new folder (runs are never overwritten)"
     if _claimed(folder):
         return "another run is writing to this folder; choose a new folder"
@@ -124,51 +200,22 @@ def save_run(
     ensemble: Ensemble, directory: str | Path, overrides: Mapping[str, float | Sequence[float]] | None = None
 ) -> dict[str, Any]:
     """Save an ensemble to a new folder, recording the parameter `overrides` it was run with (the saved case has
-    them already); return its summary (as in run.json)."""
+    them already); return its summary (as in run.json). A save that cannot finish (a full disk, Ctrl+C) removes
+    what it wrote."""
     target = Path(directory)
-    if not (target / CLAIM_FILE).is_file() or _claimed(target):  # not claimed by this process before its simulation
+    claimed_here = not (target / CLAIM_FILE).is_file() or _claimed(target)  # not claimed before the simulation
+    if claimed_here:
         target = claim_folder(target)
     partial = target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
-    shutil.rmtree(partial, ignore_errors=True)
-    (partial / POLICY_FOLDER).mkdir(parents=True)
-    _dump_yaml(ensemble.case, partial / CASE_FILE)
-    for policy in ensemble.policies.values():
-        _dump_yaml(policy, partial / policy_file(policy.name))
-    ensemble.experiments.to_parquet(partial / "experiments.parquet")
-    tables = outcome_tables(ensemble)
-    finals = []
-    for name, final in ensemble.final.items():
-        state = pd.DataFrame(final).drop(columns=tables[name].columns, errors="ignore")  # war, nuclear_use …
-        table = pd.concat([state, tables[name]], axis=1)
-        table.insert(0, "package", name)
-        table.insert(1, "future", np.arange(ensemble.futures))
-        finals.append(table)
-    pd.concat(finals, ignore_index=True).to_parquet(partial / "final.parquet")
-    if ensemble.yearly is not None:
-        years = ensemble.calendar_years
-        frames = []
-        for name, yearly in ensemble.yearly.items():
-            frame = pd.DataFrame({v: arr.ravel() for v, arr in yearly.items()})
-            frame.insert(0, "package", name)
-            frame.insert(1, "future", np.repeat(np.arange(ensemble.futures), len(years)))
-            frame.insert(2, "year", np.tile(years, ensemble.futures))
-            frames.append(frame)
-        pd.concat(frames, ignore_index=True).to_parquet(partial / "yearly.parquet")
-    summary = summary_json(tables, ensemble.replications)
-    info = {
-        "alliance_futures_version": version("alliance-futures"),
-        "case": ensemble.case.name,
-        "packages": list(ensemble.policies),
-        "futures": ensemble.futures,
-        "replications": ensemble.replications,
-        "years": ensemble.years,
-        "first_year": int(ensemble.calendar_years[0]),
-        "seed": ensemble.seed,
-        "design": ensemble.design,
-        "overrides": {k: v if isinstance(v, int | float) else list(v) for k, v in (overrides or {}).items()},
-        "summary": summary,
-    }
-    (partial / RUN_FILE).write_text(json.dumps(info, indent=1), encoding="utf-8")
+    try:
+        summary = _write(ensemble, partial, overrides or {})
+    except BaseException as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        if claimed_here:
+            release_folder(target)
+        if isinstance(exc, OSError):
+            raise InputError(target, _not_saved(exc, target.parent)) from None
+        raise
     (target / CLAIM_FILE).unlink(missing_ok=True)
     try:
         partial.rename(target)  # onto the claimed, now empty folder: the run appears whole or not at all
@@ -181,9 +228,118 @@ def save_run(
     return summary
 
 
+def _not_saved(exc: OSError, folder: Path) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        free = shutil.disk_usage(folder).free if folder.is_dir() else 0
+        return (
+            f"the disk is full ({free / 2**20:,.0f} MB free); the run was not saved and what it wrote is removed; "
+            "free some space, or save elsewhere, or run fewer futures or without the yearly paths"
+        )
+    return f"the run could not be saved ({exc.strerror or exc}); what it wrote is removed"
+
+
+def _write(ensemble: Ensemble, folder: Path, overrides: Mapping[str, float | Sequence[float]]) -> dict[str, Any]:
+    """Write the run into `folder` (made anew), run.json last; return its summary."""
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / POLICY_FOLDER).mkdir(parents=True)
+    _dump_yaml(ensemble.case, folder / CASE_FILE)
+    for policy in ensemble.policies.values():
+        _dump_yaml(policy, folder / policy_file(policy.name))
+    ensemble.experiments.to_parquet(folder / "experiments.parquet")
+    tables = outcome_tables(ensemble)
+    _write_parts(folder / "final.parquet", (_final_part(ensemble, name, tables[name]) for name in ensemble.final))
+    if ensemble.yearly is not None:
+        _write_parts(folder / "yearly.parquet", (_yearly_part(ensemble, name) for name in ensemble.yearly))
+    summary = summary_json(tables, ensemble.replications)
+    info = {
+        "alliance_futures_version": version("alliance-futures"),
+        "case": ensemble.case.name,
+        "packages": list(ensemble.policies),
+        "futures": ensemble.futures,
+        "replications": ensemble.replications,
+        "years": ensemble.years,
+        "first_year": int(ensemble.calendar_years[0]),
+        "seed": ensemble.seed,
+        "design": ensemble.design,
+        "overrides": {k: v if isinstance(v, int | float) else list(v) for k, v in overrides.items()},
+        "summary": summary,
+        "files": {
+            p.relative_to(folder).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        },
+    }
+    with (folder / RUN_FILE).open("w", encoding="utf-8") as f:
+        json.dump(info, f, indent=1)
+        f.flush()
+        os.fsync(f.fileno())  # the record is the last thing written: a run with one is whole
+    return summary
+
+
+def _write_parts(path: Path, parts: Iterator[pa.Table]) -> None:
+    """One Parquet file written a package at a time: memory holds one package's table, not all of them."""
+    writer = None
+    try:
+        for part in parts:
+            writer = writer or pq.ParquetWriter(path, part.schema)
+            writer.write_table(part)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _final_part(ensemble: Ensemble, name: str, outcomes: pd.DataFrame) -> pa.Table:
+    """One package's rows of final.parquet: package, future, the state at the horizon, outcomes, named future."""
+    state = pd.DataFrame(ensemble.final[name]).drop(columns=outcomes.columns, errors="ignore")  # war, nuclear_use …
+    table = pd.concat([state, outcomes], axis=1)
+    table.insert(0, "package", name)
+    table.insert(1, "future", np.arange(ensemble.futures))
+    return pa.Table.from_pandas(table, preserve_index=False)
+
+
+def _yearly_part(ensemble: Ensemble, name: str) -> pa.Table:
+    """One package's rows of yearly.parquet: package, future, year and each recorded variable (the arrays are not
+    copied)."""
+    years = ensemble.calendar_years
+    assert ensemble.yearly is not None
+    columns = {
+        "package": pa.repeat(name, ensemble.futures * len(years)),
+        "future": np.repeat(np.arange(ensemble.futures), len(years)),
+        "year": np.tile(years, ensemble.futures),
+    }
+    return pa.table(columns | {v: arr.ravel() for v, arr in ensemble.yearly[name].items()})
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(2**22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class FileRecord(BaseModel):
+    bytes: int = Field(ge=0)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class RunRecord(BaseModel):
+    """What run.json must hold for the run to be read back (runs saved before `files` was recorded have none)."""
+
+    model_config = ConfigDict(extra="allow")
+    packages: list[str] = Field(min_length=1)
+    futures: int = Field(ge=1)
+    years: int = Field(ge=1)
+    seed: int = Field(ge=0)
+    design: str
+    replications: int = Field(default=1, ge=1)  # runs saved before replications had one each
+    files: dict[str, FileRecord] | None = None
+
+
 @dataclass
 class Run:
-    """A saved run, loaded back: enough to re-simulate any future exactly."""
+    """A saved run, loaded back: enough to re-simulate any future exactly. Each file is checked against the size
+    and checksum run.json records before it is read; a damaged one is named."""
 
     path: Path
     info: dict[str, Any]
@@ -191,8 +347,18 @@ class Run:
     policies: dict[str, Policy]
     experiments: pd.DataFrame
 
+    def _table(self, name: str) -> pd.DataFrame:
+        path = self.path / name
+        _check_sum(self.path, self.info, name)
+        try:
+            return pd.read_parquet(path)
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(path, f"the run's table cannot be read ({exc}); the run is damaged") from None
+
     def final(self) -> pd.DataFrame:
-        return pd.read_parquet(self.path / "final.parquet")
+        table = self._table("final.parquet")
+        _check_rows(self.path / "final.parquet", table, len(self.policies) * self.info["futures"])
+        return table
 
     def ensemble(self) -> Ensemble:
         """The run as the ensemble that was saved: final states and, if they were saved, the yearly paths."""
@@ -203,7 +369,8 @@ class Run:
         }
         yearly = None
         if (self.path / "yearly.parquet").is_file():
-            table = pd.read_parquet(self.path / "yearly.parquet")
+            table = self._table("yearly.parquet")
+            _check_rows(self.path / "yearly.parquet", table, len(self.policies) * futures * years)
             variables = [c for c in table.columns if c not in ("package", "future", "year")]
             yearly = {
                 str(name): {v: group[v].to_numpy().reshape(futures, years) for v in variables}
@@ -218,18 +385,63 @@ class Run:
             self.experiments,
             final,
             yearly,
-            self.info.get("replications", 1),  # runs saved before replications had one each
+            self.info["replications"],
         )
 
 
-def load_run(directory: str | Path, requires: Requirements) -> Run:
-    """A saved run, its case checked against `requires` (what the model and the analysis read)."""
-    path = Path(directory)
-    run_file = path / RUN_FILE
+def _check_rows(path: Path, table: pd.DataFrame, expected: int) -> None:
+    if len(table) != expected:
+        raise InputError(path, f"has {len(table):,} rows where run.json implies {expected:,}; the run is damaged")
+
+
+def _check_sizes(folder: Path, info: Mapping[str, Any]) -> None:
+    """Every file run.json records is there with its recorded size (a cheap check, before anything is read)."""
+    for name, recorded in (info.get("files") or {}).items():
+        path = folder / name
+        size = path.stat().st_size if path.is_file() else None
+        if size != recorded["bytes"]:
+            found = "is missing" if size is None else f"has {size:,} bytes where run.json records {recorded['bytes']:,}"
+            raise InputError(path, f"{found}; the run is damaged")
+
+
+def _check_sum(folder: Path, info: Mapping[str, Any], name: str) -> None:
+    recorded = (info.get("files") or {}).get(name)
+    if recorded is not None and _sha256(folder / name) != recorded["sha256"]:
+        raise InputError(folder / name, "its checksum differs from the one run.json records; the run is damaged")
+
+
+def _read_record(folder: Path) -> dict[str, Any]:
+    run_file = folder / RUN_FILE
     if not run_file.is_file():
-        raise InputError(path, f"not a saved run (no {RUN_FILE}); give the folder that `alliance-futures run` wrote")
-    info = json.loads(run_file.read_text(encoding="utf-8"))
+        raise InputError(folder, f"not a saved run (no {RUN_FILE}); give the folder that `alliance-futures run` wrote")
+    try:
+        info = json.loads(run_file.read_bytes())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(run_file, f"not valid JSON ({exc}); the run is damaged") from None
+    if not isinstance(info, dict):
+        raise InputError(run_file, "expected a JSON object; the run is damaged")
+    try:
+        record = RunRecord.model_validate(info)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise InputError(run_file, f"{first['msg']}; the run is damaged", key=key) from None
+    return info | record.model_dump(exclude_none=True)
+
+
+def load_run(directory: str | Path, requires: Requirements) -> Run:
+    """A saved run, its case checked against `requires` (what the model and the analysis read), its files against
+    the sizes run.json records."""
+    path = Path(directory)
+    info = _read_record(path)
+    _check_sizes(path, info)
+    for name in (CASE_FILE.as_posix(), *(policy_file(p).as_posix() for p in info["packages"]), TABLES[0]):
+        _check_sum(path, info, name)
     case = load_case(path / CASE_FILE, requires)
     policies = {name: load_policy(path / policy_file(name), case) for name in info["packages"]}
-    experiments = pd.read_parquet(path / "experiments.parquet")
+    try:
+        experiments = pd.read_parquet(path / "experiments.parquet")
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(path / TABLES[0], f"cannot be read ({exc}); the run is damaged") from None
+    _check_rows(path / TABLES[0], experiments, info["futures"])
     return Run(path, info, case, policies, experiments)
