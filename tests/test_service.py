@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import threading
 
 import httpx
 import pandas as pd
@@ -14,9 +16,12 @@ from helpers import Server, cli, free_port
 
 from alliance_futures import api
 from alliance_futures.analysis.findings import STAGES as ANALYSIS_STAGES
+from alliance_futures.limits import SERVICE_MAX_BODY
 from alliance_futures.limits import SERVICE_MAX_CELLS as MAX_CELLS
 from alliance_futures.service import create_app
 from alliance_futures.service.jobs import STAGES
+from alliance_futures.service.routes import runs as runs_routes
+from alliance_futures.service.schemas import NegotiationRequest, RunRequest
 from alliance_futures.store import Catalogue
 
 SMALL = {"futures": 150, "packages": ["current_course", "reciprocal_strengthening"], "sobol_base": 8, "seed": 7}
@@ -181,6 +186,10 @@ def test_report_and_tables_download(service):
         ({"baseline": "division_of_labour"}, "baseline", "one of the chosen packages"),
         ({"case": "elsewhere"}, "case", "no built-in case"),
         ({"colour": "red"}, "colour", "Extra inputs"),
+        ({"futures": "1000"}, "futures", "valid integer"),
+        ({"futures": True}, "futures", "valid integer"),
+        ({"overrides": {"politics.us_switch_probability": "0.5"}}, "overrides", "valid number"),
+        ({"sobol_base": 16384, "futures": 100}, "sobol_base", "the Sobol analysis at base 16384 simulates"),
     ],
 )
 def test_bad_requests_get_a_422_naming_the_field(service, change, field, reason):
@@ -239,6 +248,7 @@ def test_a_failing_run_is_marked_failed_and_the_service_goes_on(tmp_path, monkey
     with TestClient(create_app(tmp_path)) as client:
         run_id, stream = finish(client, SMALL | {"futures": 20})
         assert stream[-1][1]["status"] == "failed" and "analysis broke" in stream[-1][1]["error"]
+        assert not (tmp_path / "runs" / run_id).exists()  # a failed run's files are removed: a full disk is freed
         assert client.get(f"/api/runs/{run_id}/views/comparison").status_code == 409
         assert client.get("/api/cases").status_code == 200
 
@@ -274,15 +284,36 @@ def test_with_a_token_every_request_must_carry_it(tmp_path):
         assert client.get("/api/cases").status_code == 200  # the cookie the dashboard link set
 
 
-@pytest.mark.parametrize("body", ['{"futures": NaN}', '{"futures": Infinity}', '{"seed": 1e400}'])
-def test_non_finite_numbers_get_a_422_naming_the_field_not_a_500(service, body):
-    """The 422 no longer echoes the input, which JSON cannot carry when it is NaN (issue 17, item 9)."""
+def numeric_fields():
+    """Every number a request body may carry, from the request models: (path, field, where the number goes)."""
+    found = []
+    for path, model in (("/api/runs", RunRequest), ("/api/negotiations", NegotiationRequest)):
+        for field, spec in model.model_json_schema()["properties"].items():
+            kinds = {spec.get("type"), *(option.get("type") for option in spec.get("anyOf", []))}
+            if kinds & {"integer", "number"}:
+                found.append((path, field, "{}"))
+    person = '{{"name": "a", "capability": {}, "position": 1, "salience": 1}}'
+    found += [
+        ("/api/runs", "overrides", '{{"politics.us_switch_probability": {}}}'),
+        ("/api/runs", "overrides", '{{"politics.us_switch_probability": [0.1, {}]}}'),
+        ("/api/negotiations", "scale", "[0, {}]"),
+        ("/api/negotiations", "stakeholders", f"[{person}, {person}]"),
+    ]
+    return found
+
+
+@pytest.mark.parametrize(("path", "field", "shape"), numeric_fields())
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_non_finite_numbers_get_a_422_naming_the_field_not_a_500(service, path, field, shape, value):
+    """Every number a request may carry, given one JSON cannot carry: a 422 naming its field, without echoing the
+    input (issue 17, item 9)."""
     client, *_ = service
-    answer = client.post("/api/runs", content=body, headers={"Content-Type": "application/json"})
+    given = shape.format(value, value)
+    body = f'{{"table": "us-rok-sma", "{field}": {given}}}' if "negotiations" in path else f'{{"{field}": {given}}}'
+    answer = client.post(path, content=body, headers={"Content-Type": "application/json"})
     assert answer.status_code == 422
-    assert (
-        answer.json()["detail"][0]["loc"] == ["body", body.split('"')[1]] and "input" not in answer.json()["detail"][0]
-    )
+    detail = answer.json()["detail"][0]
+    assert detail["loc"][:2] == ["body", field] and "input" not in detail
 
 
 def test_on_loopback_without_a_token_only_this_machines_host_names_are_served(tmp_path):
@@ -347,3 +378,77 @@ def test_a_data_folder_in_use_by_another_server_is_refused(tmp_path):
     with Server(tmp_path):
         result = cli("serve", "--data-dir", tmp_path, "--port", free_port())
     assert result.returncode == 2 and "in use by another server" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_body_over_the_limit_gets_a_413_before_it_is_read(service):
+    """Declared or sent in chunks, a body past the limit is refused, not read whole (issue 17, item 10)."""
+    client, *_ = service
+    big = b'{"futures": 10, "padding": "' + b"x" * SERVICE_MAX_BODY + b'"}'
+    declared = client.post("/api/runs", content=big, headers={"Content-Type": "application/json"})
+    assert declared.status_code == 413 and f"{SERVICE_MAX_BODY:,} bytes" in declared.json()["detail"][0]["msg"]
+    assert len(declared.content) < 1000  # the body is not echoed
+
+    def chunks():
+        yield b'{"futures": 10, "padding": "'
+        for _ in range(SERVICE_MAX_BODY // 2**16 + 2):
+            yield b"x" * 2**16
+        yield b'"}'
+
+    streamed = client.post("/api/runs", content=chunks(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413
+
+
+def test_the_queue_and_the_progress_streams_are_bounded(tmp_path, monkeypatch):
+    release = threading.Event()
+    simulate = api.simulate_ensemble
+
+    def held(*args, **kwargs):
+        release.wait(timeout=60)
+        return simulate(*args, **kwargs)
+
+    monkeypatch.setattr(api, "simulate_ensemble", held)
+    monkeypatch.setattr(runs_routes, "SERVICE_MAX_QUEUED", 2)
+    monkeypatch.setattr(runs_routes, "SERVICE_MAX_STREAMS", 1)
+    with TestClient(create_app(tmp_path)) as client:
+        tiny = SMALL | {"futures": 20, "packages": ["current_course"]}
+        first = client.post("/api/runs", json=tiny).json()["id"]
+        assert client.post("/api/runs", json=tiny).status_code == 202
+        refused = client.post("/api/runs", json=tiny)
+        assert refused.status_code == 429 and "2 runs are waiting or running" in refused.json()["detail"]
+        client.app.state.services.streams = 1  # one stream open elsewhere
+        assert client.get(f"/api/runs/{first}/progress").status_code == 429
+        client.app.state.services.streams = 0
+        release.set()
+        assert events(client, first)[-1][1]["status"] == "finished"
+        assert client.app.state.services.streams == 0  # the finished stream gave its place back
+        assert client.post("/api/runs", json=tiny).status_code == 202
+
+
+def test_a_negotiation_too_costly_to_compute_is_refused(service):
+    client, *_ = service
+    table = [{"name": f"s{i}", "capability": 1, "position": i % 100, "salience": 0.5} for i in range(200)]
+    answer = client.post("/api/negotiations", json={"stakeholders": table, "rounds": 50})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "rounds"] and "at most 10 rounds" in answer.text
+
+
+def test_pages_and_answers_carry_the_security_headers(service):
+    client, _, run_id, _ = service
+    for path in ("/", "/api/cases", f"/api/runs/{run_id}/report", "/docs"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_bad_query_parameter_is_located_in_the_query(service):
+    client, _, run_id, _ = service
+    answer = client.get(f"/api/runs/{run_id}/futures", params={"package": "nope"})
+    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["query", "package"]
+
+
+def test_a_run_the_data_folder_cannot_hold_gets_a_422(service, monkeypatch):
+    client, *_ = service
+    monkeypatch.setattr(api.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(2**30, 2**30 - 2**10, 2**10))
+    answer = client.post("/api/runs", json=SMALL)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "futures"] and "too large for the disk" in answer.text

@@ -22,8 +22,10 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..errors import InputError
+from ..limits import SERVICE_MAX_BODY
 from ..store import Catalogue
 from .deps import Services
+from .guards import BodyLimit, SecurityHeaders
 from .jobs import Runner
 from .routes import cases, negotiations, pages, results, runs
 
@@ -69,6 +71,8 @@ def create_app(data_dir: str | Path, token: str | None = None, hosts: Sequence[s
 
     if hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
+    app.add_middleware(BodyLimit, limit=SERVICE_MAX_BODY)
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -28,6 +28,7 @@ class Services:
     runner: Runner | None = None  # started with the app (its lifespan)
     in_memory: ServedRuns = field(default_factory=ServedRuns)
     finished_requests: dict[str, dict[str, Any]] = field(default_factory=dict)  # a finished run never changes
+    streams: int = 0  # progress streams open now
 
 
 def services(request: Request) -> Services:
@@ -43,9 +44,9 @@ def builtin_case() -> Case:
     return api.load_case(BUILTIN_CASE)
 
 
-def unprocessable(field: str | list[str | int], reason: str) -> HTTPException:
-    """A 422 in FastAPI's own shape: the field's location and the reason."""
-    loc = ["body", *([field] if isinstance(field, str) else field)]
+def unprocessable(field: str | list[str | int], reason: str, where: str = "body") -> HTTPException:
+    """A 422 in FastAPI's own shape: the field's location (in the body, or the query) and the reason."""
+    loc = [where, *([field] if isinstance(field, str) else field)]
     return HTTPException(422, detail=[{"loc": loc, "msg": reason, "type": "value_error"}])
 
 
@@ -70,7 +71,7 @@ class FinishedRun:
         """The package asked for (default: the run's baseline); 422 if the run has none of that name."""
         chosen = name or self.request["baseline"]
         if chosen not in self.request["packages"]:
-            raise unprocessable(["query", "package"], f"the run has no package '{chosen}'")
+            raise unprocessable("package", f"the run has no package '{chosen}'", where="query")
         return str(chosen)
 
 

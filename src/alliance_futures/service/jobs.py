@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import shutil
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,10 @@ class Runner:
         self.catalogue.add(job.run_id, request, total=job.spec.futures * len(job.spec.policies))
         self._jobs.put(job)
 
+    def pending(self) -> int:
+        """Runs waiting or running."""
+        return self._jobs.qsize() + len(self._done)
+
     def done(self, run_id: str) -> int | None:
         """Futures simulated so far, if the run is simulating now."""
         return self._done.get(run_id)
@@ -62,16 +67,25 @@ class Runner:
         while (job := self._jobs.get()) is not None:
             try:
                 self._run(job)
-            except InputError as exc:
-                self.catalogue.update(job.run_id, status="failed", error=str(exc))
             except Exception as exc:  # a run's failure is data: it must not stop the runner or the server
-                log.exception("run %s failed", job.run_id)
-                self.catalogue.update(job.run_id, status="failed", error=f"{type(exc).__name__}: {exc}")
+                self._fail(job.run_id, exc)
             finally:
                 self._done.pop(job.run_id, None)
 
+    def _fail(self, run_id: str, exc: Exception) -> None:
+        """Record a run's failure and remove its files (a full disk is freed at once)."""
+        if not isinstance(exc, InputError):
+            log.exception("run %s failed", run_id)
+        shutil.rmtree(self.catalogue.path(run_id), ignore_errors=True)
+        error = _said(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+        try:
+            self.catalogue.update(run_id, status="failed", error=error)
+        except Exception:  # the catalogue cannot be written either: the next start marks the run failed
+            log.exception("run %s: its failure could not be recorded", run_id)
+
     def _run(self, job: Job) -> None:
         run_id, catalogue = job.run_id, self.catalogue
+        api.check_disk(job.spec, catalogue.runs_dir)  # the disk may have filled since the run was queued
         self._phase(run_id, "simulating", status="running")
         self._done[run_id] = 0
 
@@ -94,3 +108,8 @@ class Runner:
         """Enter a stage (and set any other `fields` of the run's record in the same update)."""
         log.info("run %s: %s", run_id, stage)
         self.catalogue.update(run_id, phase=stage, **fields)
+
+
+def _said(exc: InputError) -> str:
+    """An error as the service says it: the key and the problem, without the server's paths."""
+    return f"{exc.key}: {exc.detail}" if exc.key else exc.detail

@@ -17,7 +17,9 @@ Override = float | Annotated[list[float], Field(min_length=2, max_length=2)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    """Base: unknown fields, NaN and infinities are errors, and so are numbers given as text or true/false."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class RunRequest(Strict):
@@ -79,7 +81,7 @@ class NegotiationRequest(Strict):
 
     table: str | None = Field(None, description="a built-in table (see GET /api/negotiations/tables)")
     issue: str = Field("negotiation", max_length=200)
-    scale: tuple[float, float] | None = None
+    scale: list[float] | None = Field(None, min_length=2, max_length=2)
     status_quo: float | None = None
-    stakeholders: list[Stakeholder] | None = Field(None, min_length=2, max_length=200)
+    stakeholders: list[Stakeholder] | None = Field(None, min_length=2, max_length=limits.MAX_STAKEHOLDERS)
     rounds: int | None = Field(None, ge=1, le=limits.MAX_NEGOTIATION_ROUNDS)

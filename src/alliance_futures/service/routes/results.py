@@ -39,7 +39,7 @@ async def variables(served: ServedDep) -> list[str]:
 
 def named(named_future: str | None) -> str:
     if named_future is not None and named_future not in NAMED_FUTURES:
-        raise unprocessable(["query", "named_future"], f"expected one of {', '.join(NAMED_FUTURES)}")
+        raise unprocessable("named_future", f"expected one of {', '.join(NAMED_FUTURES)}", where="query")
     return named_future or ALL
 
 
@@ -53,7 +53,7 @@ async def series(
     them (none when no future ends as the named future)."""
     if variable not in served.variables:
         known = ", ".join(served.variables)
-        raise unprocessable(["query", "variable"], f"not a recorded variable (recorded: {known})")
+        raise unprocessable("variable", f"not a recorded variable (recorded: {known})", where="query")
     return Response(served.bands.get((variable, named(named_future)), b"[]"), media_type="application/json")
 
 

@@ -8,13 +8,15 @@ import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+import duckdb
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from ... import api
 from ...case import BUILTIN_CASE, OVERRIDES, builtin_policy_names
 from ...errors import InputError
-from ...limits import SERVICE_MAX_CELLS, is_power_of_two
+from ...limits import SERVICE_MAX_CELLS, SERVICE_MAX_QUEUED, SERVICE_MAX_STREAMS, is_power_of_two
 from ..deps import RunId, ServicesDep, builtin_case, status_of, unprocessable
 from ..jobs import Job
 from ..schemas import RunRequest, RunStatus
@@ -40,6 +42,14 @@ def submit(request: RunRequest, state: ServicesDep) -> RunStatus:
         raise unprocessable("baseline", f"the baseline must be one of the chosen packages, got '{baseline}'")
     if not is_power_of_two(request.sobol_base):
         raise unprocessable("sobol_base", f"must be a power of two, got {request.sobol_base}")
+    sobol_cells = api.sobol_futures(case, request.sobol_base) * request.years
+    if sobol_cells >= SERVICE_MAX_CELLS:
+        raise unprocessable(
+            "sobol_base",
+            f"request too large: the Sobol analysis at base {request.sobol_base} simulates "
+            f"{sobol_cells // request.years:,} futures × {request.years} years, {sobol_cells:,} in all, more than "
+            f"{SERVICE_MAX_CELLS:,}; use a smaller sobol_base or fewer years",
+        )
     try:
         spec = api.prepare(
             case,
@@ -49,8 +59,9 @@ def submit(request: RunRequest, state: ServicesDep) -> RunStatus:
             seed=request.seed,
             overrides=request.overrides,
             replications=request.replications,
-            max_cells=SERVICE_MAX_CELLS,
+            max_cells=SERVICE_MAX_CELLS - sobol_cells,
         )
+        api.check_disk(spec, state.catalogue.runs_dir)
     except InputError as exc:
         where = str(exc.key or "request")  # an override's name, or the parameter's, named as the request's field
         field: list[str | int] = [OVERRIDES, where] if exc.file == OVERRIDES else [FIELDS.get(where, where)]
@@ -59,7 +70,16 @@ def submit(request: RunRequest, state: ServicesDep) -> RunStatus:
     body = request.model_dump(mode="json") | {"packages": chosen, "baseline": baseline}
     command = f"POST /api/runs {json.dumps(body)}"
     assert state.runner is not None
-    state.runner.submit(Job(run_id, spec, baseline, request.sobol_base, command), body)
+    if state.runner.pending() >= SERVICE_MAX_QUEUED:
+        raise HTTPException(
+            429, detail=f"{SERVICE_MAX_QUEUED} runs are waiting or running, the most at once; submit when one ends"
+        )
+    try:
+        state.runner.submit(Job(run_id, spec, baseline, request.sobol_base, command), body)
+    except duckdb.Error:
+        raise HTTPException(
+            507, detail="the service cannot record the run: its data folder cannot be written"
+        ) from None
     return RunStatus(**status_of(run_id, state))
 
 
@@ -78,11 +98,21 @@ def run_status(run_id: RunId, state: ServicesDep) -> RunStatus:
 async def progress(run_id: RunId, request: Request, state: ServicesDep) -> StreamingResponse:
     """Server-sent events: a `progress` event (the run's status) whenever it changes, then `end`."""
     status_of(run_id, state)  # 404 before the stream starts
+    if state.streams >= SERVICE_MAX_STREAMS:
+        raise HTTPException(429, detail=f"{SERVICE_MAX_STREAMS} progress streams are open, the most at once")
+    state.streams += 1
 
     async def events() -> AsyncIterator[str]:
+        try:
+            async for event in watch():
+                yield event
+        finally:
+            state.streams -= 1
+
+    async def watch() -> AsyncIterator[str]:
         last = None
         while not await request.is_disconnected():
-            record = status_of(run_id, state)
+            record = await run_in_threadpool(status_of, run_id, state)  # off the event loop: it queries DuckDB
             now = {k: record[k] for k in ("id", "status", "phase", "done", "total", "error")}
             if now != last:
                 yield f"event: progress\ndata: {json.dumps(now)}\n\n"
