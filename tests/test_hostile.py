@@ -111,6 +111,8 @@ def test_no_file_of_a_saved_run_is_ever_written_over(saved_run, tmp_path):
         (["negotiate", "us-rok-sma", "--plot", "nowhere/rounds.svg"], "nowhere/rounds.svg: the folder does not exist"),
         (["run", "--output", "a-file/run"], "cannot make the output folder: a-file is a file, not a folder"),
         (["run", "--output", "a-file"], "a-file: is a file; give a new folder for the run"),
+        (["backtest", "--futures", 50, "--csv", "b" * 300], "the file name is longer than 200 bytes"),
+        (["negotiate", "us-rok-sma", "--plot", f"{'c' * 300}/x.svg"], "cannot be used: File name too long"),
     ],
 )
 def test_an_output_that_cannot_be_written_is_refused_before_the_work(tmp_path, args, message):

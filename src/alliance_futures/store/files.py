@@ -36,17 +36,20 @@ def whole_file(path: Path) -> Iterator[BinaryIO]:
 
 
 def check_writable(path: str | Path) -> Path:
-    """Refuse, before any slow work, a file that cannot be written: its folder missing or not writable, or a
-    folder where a file is expected."""
+    """Refuse, before any slow work, a file that cannot be written: a name too long, its folder missing or not
+    writable, or a folder where a file is expected."""
     target = Path(path)
-    if target.is_dir():
-        raise InputError(target, "is a folder; give a file name")
-    if not target.parent.is_dir():
-        raise InputError(target, "the folder does not exist")
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise InputError(target, "the folder cannot be written to")
     if len(target.name.encode()) > MAX_NAME_BYTES:
         raise InputError(target, f"the file name is longer than {MAX_NAME_BYTES} bytes")
+    try:
+        if target.is_dir():
+            raise InputError(target, "is a folder; give a file name")
+        if not target.parent.is_dir():
+            raise InputError(target, "the folder does not exist")
+    except OSError as exc:  # a path too long, or a loop of links
+        raise InputError(target, f"cannot be used: {exc.strerror}") from None
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise InputError(target, "the folder cannot be written to")
     return target
 
 

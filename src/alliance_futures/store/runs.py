@@ -66,7 +66,7 @@ def unfinished_saves(parent: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class UnfinishedSave:
-    """A hidden folder a save left when its process was killed."""
+    """What a run killed before its end left: the hidden folder of its save, or the folder it claimed."""
 
     path: Path
     bytes: int
@@ -74,7 +74,8 @@ class UnfinishedSave:
 
 
 def clean_saves(parent: str | Path, remove: bool = True) -> list[UnfinishedSave]:
-    """The folders that killed saves left in `parent`, removing them (with `remove`), except whole runs kept aside."""
+    """What killed runs left in `parent` (see `unfinished_saves`), removed with `remove`, except whole runs kept
+    aside."""
     found = []
     for path in unfinished_saves(Path(parent)):
         try:
