@@ -412,7 +412,8 @@ def test_the_queue_and_the_progress_streams_are_bounded(tmp_path, monkeypatch):
     with TestClient(create_app(tmp_path)) as client:
         tiny = SMALL | {"futures": 20, "packages": ["current_course"]}
         first = client.post("/api/runs", json=tiny).json()["id"]
-        assert client.post("/api/runs", json=tiny).status_code == 202
+        second = client.post("/api/runs", json=tiny)
+        assert second.status_code == 202
         refused = client.post("/api/runs", json=tiny)
         assert refused.status_code == 429 and "2 runs are waiting or running" in refused.json()["detail"]
         client.app.state.services.streams = 1  # one stream open elsewhere
@@ -421,7 +422,10 @@ def test_the_queue_and_the_progress_streams_are_bounded(tmp_path, monkeypatch):
         release.set()
         assert events(client, first)[-1][1]["status"] == "finished"
         assert client.app.state.services.streams == 0  # the finished stream gave its place back
-        assert client.post("/api/runs", json=tiny).status_code == 202
+        third = client.post("/api/runs", json=tiny)
+        assert third.status_code == 202
+        for later in (second, third):  # none left running when the app stops
+            assert events(client, later.json()["id"])[-1][1]["status"] == "finished"
 
 
 def test_a_negotiation_too_costly_to_compute_is_refused(service):

@@ -7,17 +7,19 @@ import json
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import duckdb
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from ... import api
 from ...case import BUILTIN_CASE, OVERRIDES, builtin_policy_names
 from ...errors import InputError
 from ...limits import SERVICE_MAX_CELLS, SERVICE_MAX_QUEUED, SERVICE_MAX_STREAMS, is_power_of_two
-from ..deps import RunId, ServicesDep, builtin_case, status_of, unprocessable
+from ..deps import RunId, Services, ServicesDep, builtin_case, status_of, unprocessable
 from ..jobs import Job
 from ..schemas import RunRequest, RunStatus
 
@@ -100,16 +102,8 @@ async def progress(run_id: RunId, request: Request, state: ServicesDep) -> Strea
     status_of(run_id, state)  # 404 before the stream starts
     if state.streams >= SERVICE_MAX_STREAMS:
         raise HTTPException(429, detail=f"{SERVICE_MAX_STREAMS} progress streams are open, the most at once")
-    state.streams += 1
 
     async def events() -> AsyncIterator[str]:
-        try:
-            async for event in watch():
-                yield event
-        finally:
-            state.streams -= 1
-
-    async def watch() -> AsyncIterator[str]:
         last = None
         while not await request.is_disconnected():
             record = await run_in_threadpool(status_of, run_id, state)  # off the event loop: it queries DuckDB
@@ -122,4 +116,19 @@ async def progress(run_id: RunId, request: Request, state: ServicesDep) -> Strea
                 return
             await asyncio.sleep(PROGRESS_INTERVAL)
 
-    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+    return CountedStream(state, events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+class CountedStream(StreamingResponse):
+    """A stream counted in `Services.streams` from its creation until it ends, finished or its client gone."""
+
+    def __init__(self, state: Services, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.state = state
+        state.streams += 1
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.state.streams -= 1
