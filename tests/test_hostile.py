@@ -357,3 +357,18 @@ def test_a_run_that_would_not_fit_on_the_disk_is_refused_before_it_simulates(tmp
     monkeypatch.setattr(api.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(10 * need, 9 * need, need // 2))
     with pytest.raises(af.InputError, match="request too large for the disk"):
         api.check_disk(spec, tmp_path)
+
+
+def test_every_initial_variable_has_the_values_it_can_take_and_a_case_outside_them_is_refused(tmp_path):
+    from alliance_futures.model.state import DOMAINS, INITIAL_VARIABLES
+
+    assert set(DOMAINS) == set(INITIAL_VARIABLES)
+    text = CASE.read_text(encoding="utf-8")
+    at = text.index("value:", text.index("\n  credibility:\n", text.index("\ninitial:")))
+    edited = tmp_path / "case.yaml"
+    edited.write_text(text[:at] + "value: 1e308" + text[text.index("\n", at) :], encoding="utf-8")
+    result = cli("validate", edited)
+    assert result.returncode == 2
+    assert "at 'initial.credibility.value': expected a value from 0 to 1 (share), got 1e+308" in result.stderr
+    edited.write_text(text[:at] + "value: 55e-2" + text[text.index("\n", at) :], encoding="utf-8")
+    assert af.load_case(edited).initial["credibility"].value == 0.55  # YAML 1.2's exponent form is a number

@@ -41,10 +41,17 @@ class Requirements:
     outcomes: frozenset[str] = frozenset()  # what a claim may name as its outcome
     recorded: frozenset[str] = frozenset()  # the variables recorded every year, which a signpost may read
     year_counts: frozenset[str] = frozenset()  # thresholds that count years: whole numbers from 1 to MAX_YEARS
+    domains: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # initial variable -> values it can take
 
     @classmethod
-    def of(cls, choices: Mapping[str, tuple[str, ...]] | None = None, **names: Iterable[str]) -> Requirements:
-        return cls(choices=dict(choices or {}), **{section: frozenset(given) for section, given in names.items()})
+    def of(
+        cls,
+        choices: Mapping[str, tuple[str, ...]] | None = None,
+        domains: Mapping[str, tuple[float, float]] | None = None,
+        **names: Iterable[str],
+    ) -> Requirements:
+        sections = {section: frozenset(given) for section, given in names.items()}
+        return cls(choices=dict(choices or {}), domains=dict(domains or {}), **sections)
 
     def __or__(self, other: Requirements) -> Requirements:
         return Requirements(**{f.name: getattr(self, f.name) | getattr(other, f.name) for f in fields(self)})
@@ -53,6 +60,16 @@ class Requirements:
 MAX_YAML_BYTES = 20 * 2**20  # a case is about 0.1 MB; a file 200 times larger is a mistake, not a case
 MAX_YAML_VALUES = 1_000_000  # values once every alias is expanded: ten times the built-in case's, far below a bomb's
 MAX_YAML_DEPTH = 64  # levels of nesting; the built-in files nest about six deep
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading a number in exponent notation without a point (1e-3) as a number, as YAML 1.2
+    does; YAML 1.1 reads it as text."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
 
 
 def read_yaml(path: Path) -> Any:
@@ -72,7 +89,7 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:  # one parse: keep the node tree for line numbers, build the data from it once its size is known
             node = loader.get_single_node()
             if node is not None:
@@ -223,6 +240,16 @@ def load_case(name_or_file: str | Path, requires: Requirements) -> Case:
             raise InputError(
                 path,
                 f"unknown outcome '{claim.outcome}' (expected one of {', '.join(sorted(requires.outcomes))})",
+                key=".".join(loc),
+                line=_line(lines, loc),
+            )
+    for name, (lo, hi) in requires.domains.items():
+        value = case.initial[name].value
+        if not lo <= value <= hi:
+            loc = ("initial", name, "value")
+            raise InputError(
+                path,
+                f"expected a value from {lo:g} to {hi:g} ({case.initial[name].unit}), got {value:g}",
                 key=".".join(loc),
                 line=_line(lines, loc),
             )

@@ -7,12 +7,13 @@ case must give the model, no more and no less.
 
 from ..case import Requirements
 from .levers import LeverPlan
-from .state import INITIAL_VARIABLES, STATE_VARIABLES, State, Year, initial_state
+from .state import DOMAINS, INITIAL_VARIABLES, STATE_VARIABLES, State, Year, initial_state
 from .step import MODULES, step
 
 REQUIREMENTS = Requirements.of(
     parameters=(name for module in MODULES for name in module.PARAMETERS),
     initial=INITIAL_VARIABLES,
+    domains=DOMAINS,
     levers=(name for module in MODULES for name in module.LEVERS),
     choices={name: forms for module in MODULES for name, forms in getattr(module, "CHOICES", {}).items()},
 )

@@ -148,6 +148,44 @@ INITIAL_VARIABLES = tuple(
 )
 
 
+SHARE = (0.0, 1.0)
+ANY_AMOUNT = (0.0, float("inf"))
+# The values each initial variable can take, by its definition (the comments on State and model.md): a case giving one
+# outside is refused when it is loaded.
+DOMAINS: dict[str, tuple[float, float]] = {
+    "troops": ANY_AMOUNT,
+    "cost_share": ANY_AMOUNT,
+    "sma_renewal_year": (1953.0, 2200.0),  # the first Special Measures Agreement was signed in 1991
+    "nuclear_integration": (0.0, INTEGRATION_LEVELS),
+    "regional_role": (0.0, REGIONAL_LEVELS),
+    "opcon": (0.0, OPCON_ROK_LED),
+    "nuclear_status": (0.0, NUCLEAR_ARMED),
+    "rok_strength": ANY_AMOUNT,
+    "dprk_warheads": ANY_AMOUNT,
+    "dprk_provocation": ANY_AMOUNT,  # a year with more launches than 2022 exceeds 1
+    "treaty_status": (0.0, TREATY_TERMINATED),
+} | {
+    name: SHARE
+    for name in (
+        "credibility",
+        "exercises",
+        "gray_zone_plans",
+        "missile_defense",
+        "diplomatic_coordination",
+        "trilateral",
+        "division_of_labour",
+        "public_support",
+        "rok_defense_burden",
+        "friction",
+        "decoupling",
+        "prc_coercion",
+        "axis_cohesion",
+        "us_overstretch",
+        "trade_china_share",
+    )
+}
+
+
 def initial_state(case: Case, n: int) -> State:
     """The case's initial state copied into n futures. Alliance values start neutral and are set by the first
     step."""
