@@ -636,8 +636,8 @@ def run_disk(work: Path) -> Counter[str]:
         print("  skipped: cannot mount a tmpfs (not root?)")
         return counts
     try:
-        for futures in ("2000", "20000", "60000", "2000", "2000", "2000", "2000"):
-            kind, said = command(["run", "--futures", futures, "--output", mount / f"run-{futures}", "--report"], work)
+        for i, futures in enumerate(("2000", "20000", "60000", "2000", "1500", "1000", "500", "200")):
+            kind, said = command(["run", "--futures", futures, "--output", mount / f"run-{i}", "--report"], work)
             counts[kind] += 1
             print(f"  run --futures {futures} onto 50 MB: {kind}: {said.strip()[-160:]!r}")
         counts["partial folders left"] = len(list(mount.glob(".*")))
