@@ -793,8 +793,8 @@ def clean(
     folder: Annotated[Path, typer.Argument(help="folder the runs were saved in")] = DEFAULT_OUTPUT,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="list what would be removed; remove nothing")] = False,
 ) -> None:
-    """Remove what runs killed while saving left behind (hidden folders .NAME.partial-PID of processes no longer
-    running); a whole run that could not take its folder's name is kept and named, to be renamed."""
+    """Remove what runs killed before their end left behind: the hidden folders .NAME.partial-PID of their saves,
+    and the folders they claimed; a whole run that could not take its folder's name is kept and named."""
     if not folder.is_dir():
         raise fail(InputError(folder, "no such folder"))
     found = store.clean_saves(folder, remove=not dry_run)

@@ -11,12 +11,14 @@ MAX_REPLICATIONS = 10_000
 MAX_YEARS = 200
 MAX_WORKERS = 256
 MEMORY_SHARE = 0.8  # refuse runs whose estimated peak is more than this share of the memory the process may use
-# Peak resident memory of `run` per byte of the ensemble's arrays, and of the process itself: measured 1.25–1.45 and
-# about 0.25 GB (benchmarks/run_footprint.py: 20,000 × 6, 50,000 × 6 and 200,000 × 1 futures, 20 years), with a margin
+# Peak resident memory of `run` per byte of the ensemble's arrays, and of the process itself: measured 1.1–1.45 and
+# about 0.25 GB (benchmarks/run_footprint.py: 20,000 to 700,000 futures × 6 packages and 200,000 × 1, 20 years; the
+# largest peaked at 14.7 GB), with a margin
 MEMORY_PEAK_FACTOR = 1.5
 PROCESS_BYTES = 400 * 2**20
 # A saved run's Parquet bytes per package, future and year of yearly paths, and per package and future of final states:
-# measured 60–62 and 165 (benchmarks/run_footprint.py: 2,000 and 20,000 futures × 6 packages × 20 years), with a margin
+# measured 60–62 and 165 (2,000 and 20,000 futures × 6 packages × 20 years); the estimate is 1.45–1.5 times the
+# folders of 150,000 and 700,000 futures (benchmarks/run_footprint.py)
 DISK_BYTES_PER_PATH_YEAR = 70
 DISK_BYTES_PER_FINAL = 200
 # The service's limits on one request, on a machine others share: futures × years × packages is about 0.5 GB of yearly
