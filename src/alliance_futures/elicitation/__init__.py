@@ -1,0 +1,25 @@
+"""Structured expert judgement: Cooke's classical model (`classical`) and the studies it scores (`excalibur`)."""
+
+from .classical import (
+    DecisionMaker,
+    Scores,
+    Study,
+    decision_maker,
+    equal_decision_maker,
+    optimal_decision_maker,
+    score,
+    weights,
+)
+from .excalibur import read_excalibur
+
+__all__ = [
+    "DecisionMaker",
+    "Scores",
+    "Study",
+    "decision_maker",
+    "equal_decision_maker",
+    "optimal_decision_maker",
+    "read_excalibur",
+    "score",
+    "weights",
+]

@@ -1,0 +1,157 @@
+"""Cooke's classical model (issue 21) on cases small enough to compute by hand, and the EXCALIBUR reader on the six
+studies of the TU Delft database in ../shared/data/elicitation."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import alliance_futures as af
+from alliance_futures.elicitation import (
+    Study,
+    decision_maker,
+    equal_decision_maker,
+    optimal_decision_maker,
+    read_excalibur,
+    score,
+    weights,
+)
+
+STUDIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "elicitation"
+
+
+def chi2_3_survival(x: float) -> float:
+    """P(X > x) for chi-square with 3 degrees of freedom, in closed form (Abramowitz & Stegun 26.4.5)."""
+    return math.erfc(math.sqrt(x / 2)) + math.sqrt(2 * x / math.pi) * math.exp(-x / 2)
+
+
+def one_expert(quantiles, realisations, log=False) -> Study:
+    q = np.asarray(quantiles, dtype=float)[None]
+    n = q.shape[1]
+    return Study(("e",), tuple(f"i{j}" for j in range(n)), np.full(n, log), q, np.asarray(realisations, float))
+
+
+def test_calibration_is_the_chi_square_p_value_of_the_bin_shares():
+    """Ten seed items, the truth in the two central bins five times each: s = (0, .5, .5, 0), I(s‖p) = ln(10/9),
+    2·N·I = 20 ln(10/9)."""
+    quantiles = [[1.0, 2.0, 3.0]] * 10
+    truths = [1.5] * 5 + [2.5] * 5
+    expected = chi2_3_survival(20 * math.log(10 / 9))
+    assert score(one_expert(quantiles, truths)).calibration[0] == pytest.approx(expected, rel=1e-9)
+    perfect = [0.5] + [1.5] * 9 + [2.5] * 9 + [3.5]  # the shares are exactly (.05, .45, .45, .05)
+    assert score(one_expert([[1.0, 2.0, 3.0]] * 20, perfect)).calibration[0] == pytest.approx(1.0)
+    outside = [5.0] * 10  # every truth above the 95% quantile
+    assert score(one_expert(quantiles, outside)).calibration[0] < 1e-10
+
+
+def test_information_is_relative_to_the_uniform_or_log_uniform_background_on_the_widened_range():
+    """Quantiles 1, 2, 3 (the truth inside): the range [1, 3] widened by 10% each side has bins of shares 1/12, 5/12,
+    5/12, 1/12, so I = 0.1 ln(0.6) + 0.9 ln(1.08). Quantiles 10, 100, 1000 on a log scale are the same case."""
+    expected = 0.1 * math.log(0.6) + 0.9 * math.log(1.08)
+    assert score(one_expert([[1.0, 2.0, 3.0]], [2.5])).information_all[0] == pytest.approx(expected)
+    logged = one_expert([[10.0, 100.0, 1000.0]], [100.0], log=True)
+    assert score(logged).information_all[0] == pytest.approx(expected)
+    linear = one_expert([[10.0, 100.0, 1000.0]], [100.0])
+    assert score(linear).information_all[0] != pytest.approx(expected)  # the scale matters
+    narrow = one_expert([[1.9, 2.0, 2.1], [1.0, 2.0, 3.0]], [2.0, 2.0])
+    assert score(narrow).information_all[0] > 0  # mean over items; a narrower expert is more informative
+
+
+def two_experts() -> Study:
+    """Expert a wide and well calibrated, expert b narrow and wrong on most seed items."""
+    n = 10
+    a = [[0.0, 5.0, 10.0]] * n
+    b = [[6.0, 7.0, 8.0]] * n
+    truths = [4.0] * 5 + [6.0] * 5
+    return Study(("a", "b"), tuple(f"i{j}" for j in range(n)), np.zeros(n, bool), np.array([a, b]), np.array(truths))
+
+
+def test_weights_are_calibration_times_information_and_zero_below_the_cut_off():
+    study = two_experts()
+    scores = score(study)
+    w = weights(study)
+    assert w.sum() == pytest.approx(1.0)
+    raw = scores.calibration * scores.information_seed
+    assert w == pytest.approx(raw / raw.sum())
+    cut = weights(study, alpha=float(scores.calibration.max()))
+    assert cut[np.argmin(scores.calibration)] == 0 and cut.sum() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="no expert has calibration"):
+        weights(study, alpha=1.1)
+    item = weights(study, per_item=True)
+    assert item.shape == (2, 10) and item.sum(axis=0) == pytest.approx(np.ones(10))
+
+
+def test_the_decision_maker_is_the_weighted_mixture_of_the_experts():
+    study = two_experts()
+    alone = decision_maker(study, np.array([1.0, 0.0]))[0]
+    assert alone == pytest.approx(study.quantiles[0])  # all the weight on one expert: that expert
+    equal = decision_maker(study, np.array([0.5, 0.5]))[0]
+    assert np.all(np.diff(equal, axis=1) > 0)
+    # The intrinsic range is [0, 10] widened to [-1, 11]. Between 6 and 7, a's CDF is 0.5 + 0.45 (x - 5) / 5 and b's
+    # 0.05 + 0.45 (x - 6): they average 0.5 at x = 20/3, the mixture's median
+    assert equal[0, 1] == pytest.approx(20 / 3)
+    best = optimal_decision_maker(study)
+    for alpha in (0.0, *score(study).calibration):
+        try:
+            q = decision_maker(study, weights(study, float(alpha)))
+        except ValueError:
+            continue
+        assert best.scores.combined[0] >= score(study, q).combined[0] - 1e-12
+
+
+def write_study(folder: Path, rows: list[tuple[int, str, int, str, str, tuple[float, ...]]], truths: dict) -> Path:
+    dtt = folder / "toy.dtt"
+    lines = ["* CLASS ASCII OUTPUT FILE. NQ=   3   QU=   5  50  95"]
+    for number, expert, item_number, item, scale, q in rows:
+        lines.append(f"{number:5d}{expert:>9}{item_number:5d}{item:>15} {scale:3}" + "".join(f"{v:15.5E}" for v in q))
+    dtt.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    rls = [f"{i + 1:5d}{item:>15}{value:15.5E} uni" for i, (item, value) in enumerate(truths.items())]
+    (folder / "toy.rls").write_text("\n".join(rls) + "\n", encoding="latin-1")
+    return dtt
+
+
+def test_the_excalibur_reader_takes_ids_with_spaces_and_missing_answers(tmp_path):
+    rows = [
+        (1, "Exp1", 1, "CO2 ppm", "uni", (300.0, 380.0, 450.0)),
+        (1, "Exp1", 2, "target x", "log", (1.0, 10.0, 100.0)),
+        (2, "Exp2", 1, "CO2 ppm", "uni", (-999.6, -999.6, -999.6)),
+        (2, "Exp2", 2, "target x", "log", (2.0, 20.0, 200.0)),
+    ]
+    study = read_excalibur(write_study(tmp_path, rows, {"CO2 ppm": 380.0, "target x": -999.6}))
+    assert study.experts == ("Exp1", "Exp2") and study.items == ("CO2 ppm", "target x")
+    assert list(study.log_scale) == [False, True] and list(study.seed) == [True, False]
+    assert np.isnan(study.quantiles[1, 0]).all() and study.quantiles[1, 1] == pytest.approx([2.0, 20.0, 200.0])
+    assert np.isnan(score(study).calibration[1])  # Exp2 answered no seed item
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ((1, "Exp1", 1, "CO2 ppm", "uni", (300.0, 300.0, 450.0)), "expert 'Exp1': the quantiles must increase"),
+        ((1, "Exp1", 1, "CO2 ppm", "log", (-1.0, 1.0, 2.0)), "a log-scale item needs values above 0"),
+        ((1, "Exp1", 1, "CO2 ppm", "lin", (1.0, 2.0, 3.0)), "expected the scale 'uni' or 'log'"),
+    ],
+)
+def test_a_bad_study_is_refused_naming_the_expert_and_item(tmp_path, row, message):
+    with pytest.raises(af.InputError, match=message) as refused:
+        read_excalibur(write_study(tmp_path, [row], {"CO2 ppm": 380.0}))
+    assert "CO2 ppm" in str(refused.value) and "toy.dtt" in str(refused.value)
+    (tmp_path / "toy.rls").unlink()
+    with pytest.raises(af.InputError, match=r"with its \.rls beside it"):
+        read_excalibur(tmp_path / "toy.dtt")
+
+
+@pytest.mark.skipif(not STUDIES.is_dir(), reason="the shared elicitation data are not beside the checkout")
+@pytest.mark.parametrize("name", sorted(p.stem for p in STUDIES.glob("*.dtt")))
+def test_every_database_study_reads_and_scores(name):
+    study = read_excalibur(STUDIES / f"{name}.dtt")
+    assert study.seed.sum() >= 8 and len(study.experts) >= 9
+    calibration = score(study).calibration
+    assert np.all((calibration[~np.isnan(calibration)] >= 0) & (calibration[~np.isnan(calibration)] <= 1))
+    for dm in (optimal_decision_maker(study), equal_decision_maker(study)):
+        answered = ~np.isnan(dm.quantiles).any(axis=1)
+        assert answered.any() and np.all(np.diff(dm.quantiles[answered], axis=1) > 0)
+        assert 0 <= dm.scores.calibration[0] <= 1 and dm.scores.information_seed[0] > 0
