@@ -11,6 +11,7 @@ import pytest
 
 import alliance_futures as af
 from alliance_futures.elicitation import (
+    BUILTIN_STUDIES,
     Study,
     decision_maker,
     equal_decision_maker,
@@ -19,8 +20,6 @@ from alliance_futures.elicitation import (
     score,
     weights,
 )
-
-STUDIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "elicitation"
 
 
 def chi2_3_survival(x: float) -> float:
@@ -144,10 +143,9 @@ def test_a_bad_study_is_refused_naming_the_expert_and_item(tmp_path, row, messag
         read_excalibur(tmp_path / "toy.dtt")
 
 
-@pytest.mark.skipif(not STUDIES.is_dir(), reason="the shared elicitation data are not beside the checkout")
-@pytest.mark.parametrize("name", sorted(p.stem for p in STUDIES.glob("*.dtt")))
+@pytest.mark.parametrize("name", BUILTIN_STUDIES)
 def test_every_database_study_reads_and_scores(name):
-    study = read_excalibur(STUDIES / f"{name}.dtt")
+    study = read_excalibur(name)
     assert study.seed.sum() >= 8 and len(study.experts) >= 9
     calibration = score(study).calibration
     assert np.all((calibration[~np.isnan(calibration)] >= 0) & (calibration[~np.isnan(calibration)] <= 1))
@@ -155,3 +153,44 @@ def test_every_database_study_reads_and_scores(name):
         answered = ~np.isnan(dm.quantiles).any(axis=1)
         assert answered.any() and np.all(np.diff(dm.quantiles[answered], axis=1) > 0)
         assert 0 <= dm.scores.calibration[0] <= 1 and dm.scores.information_seed[0] > 0
+
+
+# EXCALIBUR's statistical accuracy (calibration), information on the seed items and combined score of each decision
+# maker, to two decimals, as tabulated in the ANDURYL repository's test/data/Excalibur.csv (github.com/grongen/anduryl).
+EXCALIBUR = {
+    ("Arsenic_D-R", "equal"): (0.06, 1.10, 0.07),
+    ("Arsenic_D-R", "alpha 0"): (0.04, 1.68, 0.06),
+    ("Arsenic_D-R", "global"): (0.04, 2.74, 0.10),
+    ("Arsenic_D-R", "item"): (0.04, 2.74, 0.10),
+    ("CDC_ROI_Final", "equal"): (0.23, 1.23, 0.29),
+    ("CDC_ROI_Final", "alpha 0"): (0.39, 1.35, 0.52),
+    ("CDC_ROI_Final", "global"): (0.72, 2.31, 1.66),
+    ("CDC_ROI_Final", "item"): (0.72, 2.31, 1.66),
+    ("IceSheet2012", "equal"): (0.49, 0.52, 0.25),
+    # ("IceSheet2012", "alpha 0"): (0.62, 0.70, 0.43) -- ours 0.37, 0.66, 0.25. Three realisations equal an expert's
+    # quantile (-5 twice, 70); counted in the bin above, ours match EXCALIBUR here but not on Topaz and Arsenic. We
+    # count a tie in the bin below, as Cooke's definition s1 = #{x <= q5} does.
+    ("IceSheet2012", "global"): (0.40, 1.55, 0.62),
+    ("IceSheet2012", "item"): (0.62, 1.04, 0.64),
+    ("Topaz", "equal"): (0.63, 0.92, 0.58),
+    ("Topaz", "alpha 0"): (0.31, 1.12, 0.34),
+    ("Topaz", "global"): (0.41, 1.46, 0.60),
+    ("Topaz", "item"): (0.41, 1.46, 0.60),
+}
+
+
+@pytest.mark.parametrize(("name", "kind"), list(EXCALIBUR))
+def test_decision_makers_score_as_excalibur_scores_them(name, kind):
+    study = read_excalibur(name)
+    if kind == "equal":
+        scores = equal_decision_maker(study).scores
+    elif kind == "alpha 0":
+        scores = score(study, decision_maker(study, weights(study, 0.0)))
+    else:
+        scores = optimal_decision_maker(study, per_item=kind == "item").scores
+    calibration, information, combined = EXCALIBUR[name, kind]
+    assert scores.calibration[0] == pytest.approx(calibration, abs=0.0051)  # EXCALIBUR prints two decimals
+    assert scores.combined[0] == pytest.approx(combined, abs=0.0051)
+    # Its information runs up to 0.006 above ours where the best expert carries the decision maker (Topaz 1.4545
+    # against 1.46, CDC 2.3049 against 2.31, the same expert's own score): within 0.01, not within rounding.
+    assert scores.information_seed[0] == pytest.approx(information, abs=0.01)

@@ -10,9 +10,10 @@ from .classical import (
     score,
     weights,
 )
-from .excalibur import read_excalibur
+from .excalibur import BUILTIN_STUDIES, read_excalibur
 
 __all__ = [
+    "BUILTIN_STUDIES",
     "DecisionMaker",
     "Scores",
     "Study",

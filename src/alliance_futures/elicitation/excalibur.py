@@ -7,12 +7,23 @@ realisation, scale, description). A missing answer or realisation is written as 
 from __future__ import annotations
 
 import re
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError
 from .classical import Study
+
+DATA = resources.files("alliance_futures") / "elicitation" / "data"
+BUILTIN_STUDIES = (
+    "Arsenic_D-R",
+    "CDC_ROI_Final",
+    "Food_prices",
+    "IceSheet2012",
+    "PoliticalViolence_March17_CW",
+    "Topaz",
+)
 
 MISSING = (-999.5, -999.6)
 HEADER = re.compile(r"NQ=\s*(\d+)\s+QU=\s*([\d\s]+)")
@@ -30,7 +41,10 @@ def _number(text: str, path: Path, line: int) -> float:
 
 
 def read_excalibur(dtt: str | Path) -> Study:
-    """The study in `dtt` and the `.rls` file of the same name beside it."""
+    """The study in `dtt` and the `.rls` file of the same name beside it, or a built-in study by name
+    (`BUILTIN_STUDIES`, from the TU Delft database)."""
+    if str(dtt) in BUILTIN_STUDIES:
+        dtt = Path(str(DATA / f"{dtt}.dtt"))
     path, rls = Path(dtt), Path(dtt).with_suffix(".rls")
     for file in (path, rls):
         if not file.is_file():
