@@ -3,11 +3,13 @@ studies of the TU Delft database in ../shared/data/elicitation."""
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import cli
 
 import alliance_futures as af
 from alliance_futures.elicitation import (
@@ -17,6 +19,7 @@ from alliance_futures.elicitation import (
     equal_decision_maker,
     optimal_decision_maker,
     read_excalibur,
+    robustness,
     score,
     weights,
 )
@@ -194,3 +197,34 @@ def test_decision_makers_score_as_excalibur_scores_them(name, kind):
     # Its information runs up to 0.006 above ours where the best expert carries the decision maker (Topaz 1.4545
     # against 1.46, CDC 2.3049 against 2.31, the same expert's own score): within 0.01, not within rounding.
     assert scores.information_seed[0] == pytest.approx(information, abs=0.01)
+
+
+def test_leaving_out_a_duplicate_expert_changes_nothing_and_every_item_is_left_out_once():
+    study = two_experts()
+    doubled = Study(
+        ("a", "b", "a twin"),
+        study.items,
+        study.log_scale,
+        np.concatenate([study.quantiles, study.quantiles[:1]]),
+        study.realisation,
+    )
+    full = optimal_decision_maker(doubled).scores
+    by_expert = dict(robustness(doubled, "experts"))
+    assert by_expert["a twin"].combined == pytest.approx(full.combined)
+    assert by_expert["a"].combined == pytest.approx(full.combined)
+    assert [name for name, _ in robustness(doubled, "items")] == list(study.items)  # every item is a seed item
+
+
+def test_elicit_score_prints_each_expert_and_decision_maker():
+    result = cli("elicit", "score", "Arsenic_D-R", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert len(scores["experts"]) == 9 and scores["seed_items"] == 10
+    assert sum(e["weight"] for e in scores["experts"].values()) == pytest.approx(1.0)
+    performance = scores["decision_makers"]["performance"]
+    assert performance["combined"] == pytest.approx(performance["calibration"] * performance["information_seed"])
+    assert set(scores["decision_makers"]) == {"performance", "item", "equal"}
+    table = cli("elicit", "score", "Arsenic_D-R")
+    assert table.returncode == 0 and "equal weights" in table.stdout and "cut-off α" in table.stdout
+    missing = cli("elicit", "score", "nowhere.dtt")
+    assert missing.returncode == 2 and "nowhere.dtt: no such file" in missing.stderr

@@ -406,6 +406,51 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
     return bargaining.score_deu3(bargaining.read_deu3())
 
 
+def elicitation_scores(study: str | Path) -> dict[str, Any]:
+    """Cooke's classical model on an elicitation study (an EXCALIBUR .dtt file with its .rls beside it, or a built-in
+    study by name): each expert's calibration, information and weight in the optimised performance-weight decision
+    maker, and the scores of that decision maker, of the item-weight one and of the equal-weight one (see
+    `elicitation.classical`). A score that cannot be computed (an expert who answered no seed item) is None."""
+    from . import elicitation
+
+    loaded = elicitation.read_excalibur(study)
+    performance = elicitation.optimal_decision_maker(loaded)
+    makers = {
+        "performance": performance,
+        "item": elicitation.optimal_decision_maker(loaded, per_item=True),
+        "equal": elicitation.equal_decision_maker(loaded),
+    }
+    experts = elicitation.score(loaded)
+    weights = elicitation.weights(loaded, performance.alpha)
+
+    def number(x: float) -> float | None:
+        return None if x != x else float(x)
+
+    return {
+        "study": str(study),
+        "items": len(loaded.items),
+        "seed_items": int(loaded.seed.sum()),
+        "experts": {
+            name: {
+                "calibration": number(experts.calibration[e]),
+                "information_seed": number(experts.information_seed[e]),
+                "information_all": number(experts.information_all[e]),
+                "weight": number(weights[e]),
+            }
+            for e, name in enumerate(loaded.experts)
+        },
+        "decision_makers": {
+            kind: {
+                "calibration": number(dm.scores.calibration[0]),
+                "information_seed": number(dm.scores.information_seed[0]),
+                "combined": number(dm.scores.combined[0]),
+                "alpha": dm.alpha,
+            }
+            for kind, dm in makers.items()
+        },
+    }
+
+
 def findings(
     ensemble: Ensemble,
     baseline: str | None = None,

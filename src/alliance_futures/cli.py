@@ -788,6 +788,59 @@ def _loopback(host: str) -> bool:
         return False  # a host name: it may resolve to any address
 
 
+elicit = typer.Typer(help="Structured expert judgement: Cooke's classical model.", no_args_is_help=True)
+app.add_typer(elicit, name="elicit")
+
+
+@elicit.command("score")
+def elicit_score(
+    study: Annotated[
+        str,
+        typer.Argument(
+            help="an EXCALIBUR .dtt file (its .rls beside it), or a built-in study: Arsenic_D-R, CDC_ROI_Final, "
+            "Food_prices, IceSheet2012, PoliticalViolence_March17_CW, Topaz"
+        ),
+    ],
+    format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """Score each expert on the seed items (calibration, information, weight) and the decision makers that combine
+    them: performance weights at the cut-off that maximises the combined score, item weights, and equal weights."""
+    try:
+        result = api.elicitation_scores(study)
+    except InputError as exc:
+        raise fail(exc) from None
+    if format is Format.json:
+        out.print_json(json.dumps(result))
+        return
+    experts = Table(
+        title=f"{study}: {len(result['experts'])} experts, {result['seed_items']} seed items of {result['items']}. "
+        "Calibration (the p-value of the seed realisations' spread over the experts' quantiles), information "
+        "relative to a uniform or log-uniform background, and weight in the performance-weight decision maker",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("expert", "calibration", "information (seed)", "information (all)", "weight"):
+        experts.add_column(column, justify="left" if column == "expert" else "right")
+    ranked = sorted(result["experts"].items(), key=lambda kv: -(kv[1]["weight"] or 0))
+    for name, row in ranked:
+        experts.add_row(
+            name, *(_score(row[k]) for k in ("calibration", "information_seed", "information_all", "weight"))
+        )
+    show(experts)
+    makers = Table(title="Decision makers", box=box.SIMPLE_HEAD)
+    for column in ("decision maker", "calibration", "information (seed)", "combined", "cut-off α"):
+        makers.add_column(column, justify="left" if column == "decision maker" else "right")
+    labels = {"performance": "performance weights", "item": "item weights", "equal": "equal weights"}
+    for kind, row in result["decision_makers"].items():
+        alpha = "" if kind == "equal" else _score(row["alpha"])
+        makers.add_row(labels[kind], *(_score(row[k]) for k in ("calibration", "information_seed", "combined")), alpha)
+    show(makers)
+
+
+def _score(value: float | None) -> str:
+    """A score to three significant digits (calibration may be 1e-6), or – where there is none."""
+    return "–" if value is None else f"{value:.3g}"
+
+
 @app.command()
 def clean(
     folder: Annotated[Path, typer.Argument(help="folder the runs were saved in")] = DEFAULT_OUTPUT,

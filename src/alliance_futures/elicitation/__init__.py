@@ -7,7 +7,9 @@ from .classical import (
     decision_maker,
     equal_decision_maker,
     optimal_decision_maker,
+    robustness,
     score,
+    subset,
     weights,
 )
 from .excalibur import BUILTIN_STUDIES, read_excalibur
@@ -21,6 +23,8 @@ __all__ = [
     "equal_decision_maker",
     "optimal_decision_maker",
     "read_excalibur",
+    "robustness",
     "score",
+    "subset",
     "weights",
 ]

@@ -203,3 +203,32 @@ def optimal_decision_maker(study: Study, per_item: bool = False) -> DecisionMake
 def equal_decision_maker(study: Study) -> DecisionMaker:
     q = decision_maker(study, np.full(len(study.experts), 1.0 / len(study.experts)))
     return DecisionMaker("equal", 0.0, q[0], score(study, q))
+
+
+def subset(study: Study, experts: NDArray[np.bool_] | None = None, items: NDArray[np.bool_] | None = None) -> Study:
+    """The study with only the chosen experts and items (boolean masks)."""
+    e = np.ones(len(study.experts), bool) if experts is None else experts
+    i = np.ones(len(study.items), bool) if items is None else items
+    return Study(
+        tuple(np.array(study.experts)[e]),
+        tuple(np.array(study.items)[i]),
+        study.log_scale[i],
+        study.quantiles[e][:, i],
+        study.realisation[i],
+        study.levels,
+    )
+
+
+def robustness(study: Study, over: str) -> list[tuple[str, Scores]]:
+    """The optimised performance-weight decision maker's scores with each seed item (`over="items"`) or each expert
+    (`over="experts"`) left out in turn (Cooke & Goossens 2008, sec. 4): a decision maker whose scores move much when
+    one item or expert goes rests on it."""
+    names = [study.items[j] for j in np.nonzero(study.seed)[0]] if over == "items" else list(study.experts)
+    out = []
+    for name in names:
+        if over == "items":
+            kept = subset(study, items=np.array([item != name for item in study.items]))
+        else:
+            kept = subset(study, experts=np.array([expert != name for expert in study.experts]))
+        out.append((name, optimal_decision_maker(kept).scores))
+    return out
