@@ -15,6 +15,7 @@ import alliance_futures as af
 from alliance_futures.elicitation import (
     BUILTIN_STUDIES,
     Study,
+    cross_validation,
     decision_maker,
     equal_decision_maker,
     optimal_decision_maker,
@@ -228,3 +229,21 @@ def test_elicit_score_prints_each_expert_and_decision_maker():
     assert table.returncode == 0 and "equal weights" in table.stdout and "cut-off α" in table.stdout
     missing = cli("elicit", "score", "nowhere.dtt")
     assert missing.returncode == 2 and "nowhere.dtt: no such file" in missing.stderr
+
+
+def test_cross_validation_fits_weights_on_the_training_items_alone():
+    study = two_experts()
+    splits = cross_validation(study)
+    assert len(splits) == math.comb(10, 8)  # every choice of 80% of the ten seed items
+    first = splits[0]
+    left_out = [j for j, item in enumerate(study.items) if item not in first.training]
+    moved = study.realisation.copy()
+    moved[left_out] += 100  # what the test items turned out to be cannot change the weights fitted without them
+    again = cross_validation(Study(study.experts, study.items, study.log_scale, study.quantiles, moved))[0]
+    assert again.weights == pytest.approx(first.weights) and again.alpha == first.alpha
+    assert again.performance.calibration[0] != pytest.approx(first.performance.calibration[0])
+    drawn = cross_validation(study, splits=5, seed=3)
+    assert len({s.training for s in drawn}) == 5
+    assert [s.training for s in drawn] == [s.training for s in cross_validation(study, splits=5, seed=3)]
+    with pytest.raises(ValueError, match="leaves no seed item"):
+        cross_validation(study, training_share=1.0)

@@ -20,6 +20,7 @@ quantiles cut an item's range into four bins that should hold the truth with cha
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -232,3 +233,64 @@ def robustness(study: Study, over: str) -> list[tuple[str, Scores]]:
             kept = subset(study, experts=np.array([expert != name for expert in study.experts]))
         out.append((name, optimal_decision_maker(kept).scores))
     return out
+
+
+@dataclass(frozen=True)
+class Split:
+    """One out-of-sample test: performance weights fitted on `training` seed items, both decision makers scored on
+    the rest."""
+
+    training: tuple[str, ...]
+    alpha: float
+    weights: Array  # per expert, fitted on the training items
+    performance: Scores
+    equal: Scores
+
+
+def cross_validation(
+    study: Study, training_share: float = 0.8, splits: int | None = None, seed: int = 0
+) -> list[Split]:
+    """Out-of-sample validation (Colson & Cooke 2017, *Reliability Engineering & System Safety* 163): for each choice
+    of `training_share` of the seed items, the optimised performance weights are fitted on those items alone (the
+    others are hidden as if they were targets) and the decision maker they make is scored, with the equal-weight one,
+    on the items left out. Every choice is tried, or `splits` of them drawn at random (with `seed`) when there are
+    more."""
+    seeds = np.nonzero(study.seed)[0]
+    size = round(training_share * len(seeds))
+    if not 1 <= size < len(seeds):
+        raise ValueError(f"a training share of {training_share} leaves no seed item for training or for testing")
+    choices = list(itertools.combinations(seeds, size))
+    if splits is not None and splits < len(choices):
+        picked = np.random.default_rng(seed).choice(len(choices), size=splits, replace=False)
+        choices = [choices[i] for i in sorted(picked)]
+    out = []
+    for training in choices:
+        test = study.seed.copy()
+        test[list(training)] = False
+        fitted = _hiding(study, ~np.isin(np.arange(len(study.items)), training))
+        performance = optimal_decision_maker(fitted)
+        tested = _hiding(study, ~test)
+        w = weights(fitted, performance.alpha)
+        equal = np.full(len(study.experts), 1.0 / len(study.experts))
+        out.append(
+            Split(
+                tuple(study.items[j] for j in training),
+                performance.alpha,
+                w,
+                score(tested, decision_maker(tested, w)),
+                score(tested, decision_maker(tested, equal)),
+            )
+        )
+    return out
+
+
+def _hiding(study: Study, hidden: NDArray[np.bool_]) -> Study:
+    """The study with the realisations of the `hidden` items removed: they count as targets."""
+    return Study(
+        study.experts,
+        study.items,
+        study.log_scale,
+        study.quantiles,
+        np.where(hidden, np.nan, study.realisation),
+        study.levels,
+    )
