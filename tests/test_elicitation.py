@@ -227,6 +227,14 @@ def test_elicit_score_prints_each_expert_and_decision_maker():
     assert set(scores["decision_makers"]) == {"performance", "item", "equal"}
     table = cli("elicit", "score", "Arsenic_D-R")
     assert table.returncode == 0 and "equal weights" in table.stdout and "cut-off α" in table.stdout
+    tested = json.loads(cli("elicit", "score", "Arsenic_D-R", "--cross-validate", 10, "--format", "json").stdout)
+    validation = tested["cross_validation"]
+    assert validation["splits"] == 10 and validation["training_share"] == 0.8
+    spread = validation["performance_over_equal"]
+    assert spread["p05"] <= spread["median"] <= spread["p95"] and 0 <= validation["performance_better_share"] <= 1
+    assert scores["cross_validation"] is None  # only when asked: it takes seconds on a large study
+    refused = cli("elicit", "score", "Arsenic_D-R", "--cross-validate", -1)
+    assert refused.returncode == 2 and "at '--cross-validate': expected 0 to 10,000 splits" in refused.stderr
     missing = cli("elicit", "score", "nowhere.dtt")
     assert missing.returncode == 2 and "nowhere.dtt: no such file" in missing.stderr
 

@@ -42,6 +42,7 @@ from .limits import (
     DISK_BYTES_PER_PATH_YEAR,
     MAX_BACKTEST_FUTURES,
     MAX_CALIBRATION_FUTURES,
+    MAX_CROSS_VALIDATION_SPLITS,
     MAX_NEGOTIATION_ROUNDS,
     MAX_NEGOTIATION_WORK,
     MAX_REPLICATIONS,
@@ -406,13 +407,17 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
     return bargaining.score_deu3(bargaining.read_deu3())
 
 
-def elicitation_scores(study: str | Path) -> dict[str, Any]:
+def elicitation_scores(study: str | Path, splits: int = 0) -> dict[str, Any]:
     """Cooke's classical model on an elicitation study (an EXCALIBUR .dtt file with its .rls beside it, or a built-in
     study by name): each expert's calibration, information and weight in the optimised performance-weight decision
     maker, and the scores of that decision maker, of the item-weight one and of the equal-weight one (see
-    `elicitation.classical`). A score that cannot be computed (an expert who answered no seed item) is None."""
+    `elicitation.classical`). A score that cannot be computed (an expert who answered no seed item) is None. With
+    `splits`, that many out-of-sample tests (`elicitation.cross_validation`, 80% of the seed items for training) and
+    the ratio of the two decision makers' combined scores on the items left out."""
     from . import elicitation
 
+    if not 0 <= splits <= MAX_CROSS_VALIDATION_SPLITS:
+        raise InputError(REQUEST, f"expected 0 to {MAX_CROSS_VALIDATION_SPLITS:,} splits, got {splits}", key="splits")
     loaded = elicitation.read_excalibur(study)
     performance = elicitation.optimal_decision_maker(loaded)
     makers = {
@@ -448,6 +453,24 @@ def elicitation_scores(study: str | Path) -> dict[str, Any]:
             }
             for kind, dm in makers.items()
         },
+        "cross_validation": _cross_validation(loaded, splits) if splits else None,
+    }
+
+
+def _cross_validation(study: Any, splits: int) -> dict[str, Any]:
+    """Out-of-sample tests and the spread of the ratio of the two decision makers' combined scores over them."""
+    import numpy as np
+
+    from .elicitation.classical import TRAINING_SHARE, cross_validation
+
+    tests = cross_validation(study, splits=splits)
+    ratio = np.array([t.performance.combined[0] / t.equal.combined[0] for t in tests if t.equal.combined[0] > 0])
+    spread = {"p05": 0.05, "median": 0.5, "p95": 0.95}
+    return {
+        "splits": len(tests),
+        "training_share": TRAINING_SHARE,
+        "performance_over_equal": {name: float(np.quantile(ratio, q)) for name, q in spread.items()},
+        "performance_better_share": float((ratio > 1).mean()),
     }
 
 

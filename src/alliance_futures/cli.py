@@ -153,7 +153,8 @@ def _parts(table: Table, keep: int) -> list[Table]:
     return parts
 
 
-OPTIONS = {"thresholds": "--satisfice", "paths": "--no-paths"}  # parameters whose option is not --NAME
+# parameters whose option is not --NAME
+OPTIONS = {"thresholds": "--satisfice", "paths": "--no-paths", "splits": "--cross-validate"}
 
 
 def fail(exc: InputError) -> typer.Exit:
@@ -801,12 +802,21 @@ def elicit_score(
             "Food_prices, IceSheet2012, PoliticalViolence_March17_CW, Topaz"
         ),
     ],
+    splits: Annotated[
+        int,
+        typer.Option(
+            "--cross-validate",
+            metavar="SPLITS",
+            help="also test out of sample: weights fitted on 80% of the seed items, scored on the rest, over this "
+            "many random splits (or all of them, if fewer)",
+        ),
+    ] = 0,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
 ) -> None:
     """Score each expert on the seed items (calibration, information, weight) and the decision makers that combine
     them: performance weights at the cut-off that maximises the combined score, item weights, and equal weights."""
     try:
-        result = api.elicitation_scores(study)
+        result = api.elicitation_scores(study, splits)
     except InputError as exc:
         raise fail(exc) from None
     if format is Format.json:
@@ -834,6 +844,16 @@ def elicit_score(
         alpha = "" if kind == "equal" else _score(row["alpha"])
         makers.add_row(labels[kind], *(_score(row[k]) for k in ("calibration", "information_seed", "combined")), alpha)
     show(makers)
+    tested = result["cross_validation"]
+    if tested is not None:
+        ratio = tested["performance_over_equal"]
+        out.print(
+            f"Out of sample ({tested['splits']} splits, {tested['training_share']:.0%} of the seed items for "
+            f"training): performance over equal weights, combined score on the items left out, median "
+            f"{ratio['median']:.2f} (5–95%: {ratio['p05']:.2f}–{ratio['p95']:.2f}); performance weights did better "
+            f"in {tested['performance_better_share']:.0%} of the splits",
+            highlight=False,
+        )
 
 
 def _score(value: float | None) -> str:

@@ -29,6 +29,9 @@ from scipy.stats import chi2
 
 LEVELS = (0.05, 0.5, 0.95)  # the quantiles experts usually give; a study may ask for others (5%, 25%, 50%, 75%, 95%)
 OVERSHOOT = 0.1  # the intrinsic range is widened by this share of its width on each side (Cooke 1991, ch. 12)
+# Seed items for training in cross-validation: at 80%, Colson & Cooke (2017, RESS 163, doi 10.1016/j.ress.2017.02.003)
+# find the training set powerful enough to resolve differences in the experts' performance
+TRAINING_SHARE = 0.8
 
 Array = NDArray[np.float64]
 
@@ -248,7 +251,7 @@ class Split:
 
 
 def cross_validation(
-    study: Study, training_share: float = 0.8, splits: int | None = None, seed: int = 0
+    study: Study, training_share: float = TRAINING_SHARE, splits: int | None = None, seed: int = 0
 ) -> list[Split]:
     """Out-of-sample validation (Colson & Cooke 2017, *Reliability Engineering & System Safety* 163): for each choice
     of `training_share` of the seed items, the optimised performance weights are fitted on those items alone (the
