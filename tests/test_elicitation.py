@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from helpers import cli
 
 import alliance_futures as af
@@ -20,6 +22,7 @@ from alliance_futures.elicitation import (
     equal_decision_maker,
     optimal_decision_maker,
     read_excalibur,
+    read_study,
     robustness,
     score,
     weights,
@@ -255,3 +258,67 @@ def test_cross_validation_fits_weights_on_the_training_items_alone():
     assert [s.training for s in drawn] == [s.training for s in cross_validation(study, splits=5, seed=3)]
     with pytest.raises(ValueError, match="leaves no seed item"):
         cross_validation(study, training_share=1.0)
+
+
+STUDY = {
+    "study": "toy",
+    "description": "two experts, three seed items and a target",
+    "experts": ["a", "b"],
+    "items": [
+        {"id": f"s{i}", "question": f"seed {i}", "unit": "u", "scale": "uniform", "realisation": 4.0 + i, "source": "x"}
+        for i in range(3)
+    ]
+    + [{"id": "t", "question": "target", "unit": "u", "scale": "log-uniform", "parameter": "group.name"}],
+    "answers": {
+        "a": {"s0": [0, 5, 10], "s1": [0, 5, 10], "s2": [0, 5, 10], "t": [0.01, 0.1, 1]},
+        "b": {"s0": [6, 7, 8], "s1": [6, 7, 8], "t": [0.1, 0.2, 0.5]},  # b skipped s2
+    },
+}
+
+
+def write_yaml(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_study_in_our_format_reads_as_its_excalibur_twin_would(tmp_path):
+    study = read_study(write_yaml(tmp_path, STUDY))
+    assert study.experts == ("a", "b") and study.items == ("s0", "s1", "s2", "t")
+    assert list(study.seed) == [True, True, True, False] and list(study.log_scale) == [False, False, False, True]
+    assert np.isnan(study.quantiles[1, 2]).all()  # an item an expert left out
+    rows = [
+        (e + 1, expert, j + 1, item["id"], "log" if item["scale"] == "log-uniform" else "uni", tuple(answer))
+        for e, expert in enumerate(STUDY["experts"])
+        for j, item in enumerate(STUDY["items"])
+        for answer in [STUDY["answers"][expert].get(item["id"], [-999.6] * 3)]
+    ]
+    twin = read_excalibur(write_study(tmp_path, rows, {i["id"]: i.get("realisation", -999.6) for i in STUDY["items"]}))
+    np.testing.assert_array_equal(twin.quantiles, study.quantiles)
+    assert score(twin).combined == pytest.approx(score(study).combined, nan_ok=True)
+    assert optimal_decision_maker(twin).quantiles == pytest.approx(optimal_decision_maker(study).quantiles)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["answers"]["a"].update(s0=[0, 10, 5]), "expert 'a': the quantiles must increase"),
+        (lambda d: d["answers"]["a"].update(t=[0, 0.1, 1]), "a log-scale item needs values above 0"),
+        (lambda d: d["answers"].update(c={"s0": [1, 2, 3]}), "answers from 'c', who is not among the experts"),
+        (lambda d: d["answers"]["a"].update(nope=[1, 2, 3]), "expert 'a' answers an unknown item"),
+        (lambda d: d["answers"]["a"].update(s0=[1, 2]), "expert 'a' gives 2 quantiles, the study asks for 3"),
+        (lambda d: d["items"][0].pop("source"), "a seed item's realisation needs its source"),
+        (lambda d: d["items"][0].update(parameter="g.p"), "a seed (with a realisation) or a target"),
+        (lambda d: d.update(quantiles=[50, 5, 95]), "quantiles must be percentages that increase"),
+        (lambda d: d["items"][0].update(realisation=True), "Input should be a valid number"),
+    ],
+)
+def test_a_bad_study_file_is_refused_naming_the_expert_and_item(tmp_path, change, message):
+    data = yaml.safe_load(yaml.safe_dump(STUDY))
+    change(data)
+    path = write_yaml(tmp_path, data)
+    with pytest.raises(af.InputError, match=re.escape(message)) as refused:
+        read_study(path)
+    assert str(path) in str(refused.value)
+    result = cli("elicit", "score", path)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr

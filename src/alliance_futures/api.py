@@ -408,17 +408,17 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
 
 
 def elicitation_scores(study: str | Path, splits: int = 0) -> dict[str, Any]:
-    """Cooke's classical model on an elicitation study (an EXCALIBUR .dtt file with its .rls beside it, or a built-in
-    study by name): each expert's calibration, information and weight in the optimised performance-weight decision
-    maker, and the scores of that decision maker, of the item-weight one and of the equal-weight one (see
-    `elicitation.classical`). A score that cannot be computed (an expert who answered no seed item) is None. With
-    `splits`, that many out-of-sample tests (`elicitation.cross_validation`, 80% of the seed items for training) and
-    the ratio of the two decision makers' combined scores on the items left out."""
+    """Cooke's classical model on an elicitation study (a YAML file in our format, an EXCALIBUR .dtt file with its .rls
+    beside it, or a built-in study by name): each expert's calibration, information and weight in the optimised
+    performance-weight decision maker, and the scores of that decision maker, of the item-weight one and of the
+    equal-weight one (see `elicitation.classical`). A score that cannot be computed (an expert who answered no seed
+    item) is None. With `splits`, that many out-of-sample tests (`elicitation.cross_validation`, 80% of the seed
+    items for training) and the ratio of the two decision makers' combined scores on the items left out."""
     from . import elicitation
 
     if not 0 <= splits <= MAX_CROSS_VALIDATION_SPLITS:
         raise InputError(REQUEST, f"expected 0 to {MAX_CROSS_VALIDATION_SPLITS:,} splits, got {splits}", key="splits")
-    loaded = elicitation.read_excalibur(study)
+    loaded = elicitation.read_study(study)
     performance = elicitation.optimal_decision_maker(loaded)
     makers = {
         "performance": performance,

@@ -798,8 +798,8 @@ def elicit_score(
     study: Annotated[
         str,
         typer.Argument(
-            help="an EXCALIBUR .dtt file (its .rls beside it), or a built-in study: Arsenic_D-R, CDC_ROI_Final, "
-            "Food_prices, IceSheet2012, PoliticalViolence_March17_CW, Topaz"
+            help="a study: a YAML file (docs/elicitation.md), an EXCALIBUR .dtt file (its .rls beside it), or a "
+            "built-in one: Arsenic_D-R, CDC_ROI_Final, Food_prices, IceSheet2012, PoliticalViolence_March17_CW, Topaz"
         ),
     ],
     splits: Annotated[

@@ -1,4 +1,5 @@
-"""Structured expert judgement: Cooke's classical model (`classical`) and the studies it scores (`excalibur`)."""
+"""Structured expert judgement: Cooke's classical model (`classical`) and the studies it scores, in our YAML format
+(`study`) or EXCALIBUR's (`excalibur`)."""
 
 from .classical import (
     DecisionMaker,
@@ -15,6 +16,7 @@ from .classical import (
     weights,
 )
 from .excalibur import BUILTIN_STUDIES, read_excalibur
+from .study import read_study
 
 __all__ = [
     "BUILTIN_STUDIES",
@@ -27,6 +29,7 @@ __all__ = [
     "equal_decision_maker",
     "optimal_decision_maker",
     "read_excalibur",
+    "read_study",
     "robustness",
     "score",
     "subset",
