@@ -322,3 +322,14 @@ def test_a_bad_study_file_is_refused_naming_the_expert_and_item(tmp_path, change
     assert str(path) in str(refused.value)
     result = cli("elicit", "score", path)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_item_no_weighted_expert_answered_has_no_item_weights_and_no_decision():
+    study = two_experts()
+    quantiles = study.quantiles.copy()
+    quantiles[0, 9] = np.nan  # the well-calibrated expert a skips the last item, which only b answers
+    skipped = Study(study.experts, study.items, study.log_scale, quantiles, study.realisation)
+    alpha = float(np.nanmax(score(skipped).calibration))  # only a passes
+    w = weights(skipped, alpha, per_item=True)
+    assert w[:, 9] == pytest.approx([0, 0]) and w[:, :9].sum(axis=0) == pytest.approx(np.ones(9))
+    assert np.isnan(decision_maker(skipped, w)[0, 9]).all() and not np.isnan(decision_maker(skipped, w)[0, :9]).any()

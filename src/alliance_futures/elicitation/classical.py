@@ -139,20 +139,19 @@ def _mean(values: Array, where: NDArray[np.bool_]) -> Array:
 
 def weights(study: Study, alpha: float = 0.0, per_item: bool = False) -> Array:
     """Performance weights, normalised over the experts: calibration × information (mean over seed items, or each
-    item's with `per_item`: experts × items), zero below the calibration cut-off `alpha`."""
+    item's with `per_item`: experts × items), zero below the calibration cut-off `alpha`. With item weights, an item
+    no weighted expert answered gets no weights (the decision maker has no answer there)."""
     scores = score(study)
     low, high = intrinsic_range(study)
-    passing = np.where(scores.calibration >= alpha, scores.calibration, 0.0)
+    passing = np.where(scores.calibration >= alpha, np.nan_to_num(scores.calibration), 0.0)
     if per_item:
-        raw = passing[:, None] * information(on_scale(study, study.quantiles), low, high, study.bins)
-        raw = np.nan_to_num(raw)
-        total = raw.sum(axis=0, keepdims=True)
+        raw = np.nan_to_num(passing[:, None] * information(on_scale(study, study.quantiles), low, high, study.bins))
     else:
         raw = passing * np.nan_to_num(scores.information_seed)
-        total = raw.sum()
-    if np.any(total == 0):
+    total = raw.sum(axis=0)
+    if not np.any(total > 0):
         raise ValueError(f"no expert has calibration of at least {alpha:g}: every weight would be zero")
-    return raw / total
+    return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
 
 
 def decision_maker(study: Study, weights_: Array) -> Array:
