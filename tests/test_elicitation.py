@@ -235,7 +235,14 @@ def test_elicit_score_prints_each_expert_and_decision_maker():
     assert validation["splits"] == 10 and validation["training_share"] == 0.8
     spread = validation["performance_over_equal"]
     assert spread["p05"] <= spread["median"] <= spread["p95"] and 0 <= validation["performance_better_share"] <= 1
-    assert scores["cross_validation"] is None  # only when asked: it takes seconds on a large study
+    assert (
+        scores["cross_validation"] is None and scores["robustness"] is None
+    )  # only when asked: seconds on a large study
+    robust = json.loads(cli("elicit", "score", "Arsenic_D-R", "--robustness", "--format", "json").stdout)["robustness"]
+    assert len(robust["items"]) == 10 and len(robust["experts"]) == 9  # each seed item and each expert left out once
+    assert all(
+        r["combined"] == pytest.approx(r["calibration"] * r["information_seed"]) for r in robust["items"].values()
+    )
     refused = cli("elicit", "score", "Arsenic_D-R", "--cross-validate", -1)
     assert refused.returncode == 2 and "at '--cross-validate': expected 0 to 10,000 splits" in refused.stderr
     missing = cli("elicit", "score", "nowhere.dtt")

@@ -407,13 +407,14 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
     return bargaining.score_deu3(bargaining.read_deu3())
 
 
-def elicitation_scores(study: str | Path, splits: int = 0) -> dict[str, Any]:
+def elicitation_scores(study: str | Path, splits: int = 0, robustness: bool = False) -> dict[str, Any]:
     """Cooke's classical model on an elicitation study (a YAML file in our format, an EXCALIBUR .dtt file with its .rls
     beside it, or a built-in study by name): each expert's calibration, information and weight in the optimised
     performance-weight decision maker, and the scores of that decision maker, of the item-weight one and of the
     equal-weight one (see `elicitation.classical`). A score that cannot be computed (an expert who answered no seed
     item) is None. With `splits`, that many out-of-sample tests (`elicitation.cross_validation`, 80% of the seed
-    items for training) and the ratio of the two decision makers' combined scores on the items left out."""
+    items for training) and the ratio of the two decision makers' combined scores on the items left out; with
+    `robustness`, the optimised decision maker's scores with each seed item, and each expert, left out."""
     from . import elicitation
 
     if not 0 <= splits <= MAX_CROSS_VALIDATION_SPLITS:
@@ -454,6 +455,19 @@ def elicitation_scores(study: str | Path, splits: int = 0) -> dict[str, Any]:
             for kind, dm in makers.items()
         },
         "cross_validation": _cross_validation(loaded, splits) if splits else None,
+        "robustness": {
+            over: {
+                name: {
+                    "calibration": number(scores.calibration[0]),
+                    "information_seed": number(scores.information_seed[0]),
+                    "combined": number(scores.combined[0]),
+                }
+                for name, scores in elicitation.robustness(loaded, over)
+            }
+            for over in ("items", "experts")
+        }
+        if robustness
+        else None,
     }
 
 

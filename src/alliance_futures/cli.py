@@ -811,12 +811,18 @@ def elicit_score(
             "many random splits (or all of them, if fewer)",
         ),
     ] = 0,
+    robustness: Annotated[
+        bool,
+        typer.Option(
+            "--robustness", help="also the decision maker's scores with each seed item, and each expert, left out"
+        ),
+    ] = False,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
 ) -> None:
     """Score each expert on the seed items (calibration, information, weight) and the decision makers that combine
     them: performance weights at the cut-off that maximises the combined score, item weights, and equal weights."""
     try:
-        result = api.elicitation_scores(study, splits)
+        result = api.elicitation_scores(study, splits, robustness)
     except InputError as exc:
         raise fail(exc) from None
     if format is Format.json:
@@ -844,6 +850,16 @@ def elicit_score(
         alpha = "" if kind == "equal" else _score(row["alpha"])
         makers.add_row(labels[kind], *(_score(row[k]) for k in ("calibration", "information_seed", "combined")), alpha)
     show(makers)
+    for over, left_out in (result["robustness"] or {}).items():
+        t = Table(
+            title=f"Robustness: the performance-weight decision maker with each {over[:-1]} left out",
+            box=box.SIMPLE_HEAD,
+        )
+        for column in (f"{over[:-1]} left out", "calibration", "information (seed)", "combined"):
+            t.add_column(column, justify="left" if column.endswith("left out") else "right")
+        for name, row in left_out.items():
+            t.add_row(name, *(_score(row[k]) for k in ("calibration", "information_seed", "combined")))
+        show(t)
     tested = result["cross_validation"]
     if tested is not None:
         ratio = tested["performance_over_equal"]
