@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..errors import InputError
-from .loader import BUILTIN_CASE, DATA, _line, _validate
+from .loader import BUILTIN_CASE, DATA, _at, _validate
 from .schema import ORIENTATIONS, Case, Number, Parameter, Quantity, Side, Strict, Whole
 
 # The model's yearly series that can serve as the forecast of a kind of event (see engine.replay).
@@ -266,7 +266,7 @@ def load_history(path: str | Path | None, case: Case, state_variables: Iterable[
         for what, target in series.sets.model_dump(include=set(known), exclude_none=True).items():
             if target not in known[what]:
                 loc = ("series", name, "sets", what)
-                raise InputError(file, f"no {what} called '{target}' in the case", ".".join(loc), _line(lines, loc))
+                raise _at(file, lines, loc, f"no {what} called '{target}' in the case")
     missing = set(case.initial) - set(history.initial)
     extra = set(history.initial) - set(case.initial)
     if missing or extra:

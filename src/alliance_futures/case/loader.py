@@ -181,6 +181,11 @@ def _line(lines: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | None
     return None
 
 
+def _at(path: str | Path, lines: dict[tuple[str, ...], int], loc: tuple[str, ...], message: str) -> InputError:
+    """The error about the value at key path `loc`, naming the key and its line."""
+    return InputError(path, message, key=".".join(loc) or None, line=_line(lines, loc))
+
+
 def _validate(model: type[M], path: Path) -> tuple[M, dict[tuple[str, ...], int]]:
     """The file checked against the schema, and its map of key paths to lines."""
     data, lines = _read_yaml(path)
@@ -198,7 +203,7 @@ def _validate(model: type[M], path: Path) -> tuple[M, dict[tuple[str, ...], int]
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown key (check its spelling against the built-in case)"
-        raise InputError(path, f"{message}{shown}{more}", key=".".join(loc) or None, line=_line(lines, loc)) from None
+        raise _at(path, lines, loc, f"{message}{shown}{more}") from None
 
 
 def resolve_case_path(name_or_file: str | Path) -> Path:
@@ -225,66 +230,39 @@ def load_case(name_or_file: str | Path, requires: Requirements) -> Case:
         ("base_rates", case.base_rates.keys(), requires.base_rates),
     ):
         for key in sorted(ours - needed):
-            loc = (section, *key.split("."))
-            raise InputError(path, "unknown key: the model does not use it", key=".".join(loc), line=_line(lines, loc))
+            raise _at(path, lines, (section, *key.split(".")), "unknown key: the model does not use it")
         for key in sorted(needed - ours):
-            raise InputError(
-                path,
-                f"missing key: the model needs '{key}' under '{section}'",
-                key=section,
-                line=_line(lines, (section,)),
-            )
+            raise _at(path, lines, (section,), f"missing key: the model needs '{key}' under '{section}'")
     for name, claim in case.claims.items():
         if requires.outcomes and claim.outcome not in requires.outcomes:
-            loc = ("claims", name, "outcome")
-            raise InputError(
-                path,
-                f"unknown outcome '{claim.outcome}' (expected one of {', '.join(sorted(requires.outcomes))})",
-                key=".".join(loc),
-                line=_line(lines, loc),
+            known = ", ".join(sorted(requires.outcomes))
+            raise _at(
+                path, lines, ("claims", name, "outcome"), f"unknown outcome '{claim.outcome}' (expected one of {known})"
             )
     for name, (lo, hi) in requires.domains.items():
         value = case.initial[name].value
         if not lo <= value <= hi:
-            loc = ("initial", name, "value")
-            raise InputError(
-                path,
-                f"expected a value from {lo:g} to {hi:g} ({case.initial[name].unit}), got {value:g}",
-                key=".".join(loc),
-                line=_line(lines, loc),
-            )
+            message = f"expected a value from {lo:g} to {hi:g} ({case.initial[name].unit}), got {value:g}"
+            raise _at(path, lines, ("initial", name, "value"), message)
     for name in sorted(requires.year_counts):
         value = case.thresholds[name].value
         if not (value.is_integer() and 1 <= value <= MAX_YEARS):
-            loc = ("thresholds", name, "value")
-            raise InputError(
-                path,
-                f"expected a whole number of years from 1 to {MAX_YEARS}, got {value:g}",
-                key=".".join(loc),
-                line=_line(lines, loc),
-            )
+            message = f"expected a whole number of years from 1 to {MAX_YEARS}, got {value:g}"
+            raise _at(path, lines, ("thresholds", name, "value"), message)
     for name, signpost in case.signposts.items():
         if requires.recorded and signpost.variable not in requires.recorded:
-            loc = ("signposts", name, "variable")
-            raise InputError(
-                path,
-                f"'{signpost.variable}' is not a variable the engine records (recorded: "
-                f"{', '.join(sorted(requires.recorded))})",
-                key=".".join(loc),
-                line=_line(lines, loc),
-            )
+            recorded = ", ".join(sorted(requires.recorded))
+            message = f"'{signpost.variable}' is not a variable the engine records (recorded: {recorded})"
+            raise _at(path, lines, ("signposts", name, "variable"), message)
     parameters = case.flat_parameters()
     for name, forms in requires.choices.items():
         given = tuple(parameters[name].choices or ())
         if given != forms:
-            loc = ("parameters", *name.split("."), "choices")
-            raise InputError(
-                path,
+            message = (
                 f"expected the choices {list(forms)} in this order (the model reads a switch by position), got "
-                f"{list(given)}",
-                key=".".join(loc),
-                line=_line(lines, loc),
+                f"{list(given)}"
             )
+            raise _at(path, lines, ("parameters", *name.split("."), "choices"), message)
     return case
 
 
@@ -331,8 +309,7 @@ def load_policy(name_or_file: str | Path, case: Case) -> Policy:
                 problem = f"value {value} is out of range: expected {lever.bounds[0]} to {lever.bounds[1]} {lever.unit}"
             else:
                 continue
-            loc = ("levers", side, name)
-            raise InputError(path, problem, key=".".join(loc), line=_line(lines, loc))
+            raise _at(path, lines, ("levers", side, name), problem)
     return policy
 
 
@@ -386,8 +363,7 @@ def load_bibliography() -> dict[str, Reference]:
             out[str(key)] = Reference.model_validate(entry)
         except ValidationError as exc:
             err = exc.errors()[0]
-            loc = (str(key), *(str(p) for p in err["loc"]))
-            raise InputError(BIBLIOGRAPHY, err["msg"], key=".".join(loc), line=_line(lines, loc)) from None
+            raise _at(BIBLIOGRAPHY, lines, (str(key), *(str(p) for p in err["loc"])), err["msg"]) from None
     return out
 
 
