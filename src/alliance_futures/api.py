@@ -428,47 +428,37 @@ def elicitation_scores(study: str | Path, splits: int = 0, robustness: bool = Fa
     }
     experts = elicitation.score(loaded)
     weights = elicitation.weights(loaded, performance.alpha)
-
-    def number(x: float) -> float | None:
-        return None if x != x else float(x)
-
+    expert_keys = ("calibration", "information_seed", "information_all")
+    maker_keys = ("calibration", "information_seed", "combined")
     return {
         "study": str(study),
         "items": len(loaded.items),
         "seed_items": int(loaded.seed.sum()),
         "experts": {
-            name: {
-                "calibration": number(experts.calibration[e]),
-                "information_seed": number(experts.information_seed[e]),
-                "information_all": number(experts.information_all[e]),
-                "weight": number(weights[e]),
-            }
+            name: _scored(experts, e, expert_keys) | {"weight": _number(weights[e])}
             for e, name in enumerate(loaded.experts)
         },
         "decision_makers": {
-            kind: {
-                "calibration": number(dm.scores.calibration[0]),
-                "information_seed": number(dm.scores.information_seed[0]),
-                "combined": number(dm.scores.combined[0]),
-                "alpha": dm.alpha,
-            }
-            for kind, dm in makers.items()
+            kind: _scored(dm.scores, 0, maker_keys) | {"alpha": dm.alpha} for kind, dm in makers.items()
         },
         "cross_validation": _cross_validation(loaded, splits) if splits else None,
         "robustness": {
-            over: {
-                name: {
-                    "calibration": number(scores.calibration[0]),
-                    "information_seed": number(scores.information_seed[0]),
-                    "combined": number(scores.combined[0]),
-                }
-                for name, scores in elicitation.robustness(loaded, over)
-            }
+            over: {name: _scored(scores, 0, maker_keys) for name, scores in elicitation.robustness(loaded, over)}
             for over in ("items", "experts")
         }
         if robustness
         else None,
     }
+
+
+def _number(x: float) -> float | None:
+    """A score for JSON: None where it cannot be computed (NaN)."""
+    return None if x != x else float(x)
+
+
+def _scored(scores: Any, i: int, keys: Sequence[str]) -> dict[str, float | None]:
+    """Row `i` of an `elicitation.Scores` (an expert, or a decision maker) as JSON, the named scores only."""
+    return {key: _number(getattr(scores, key)[i]) for key in keys}
 
 
 def _cross_validation(study: Any, splits: int) -> dict[str, Any]:
