@@ -27,6 +27,13 @@ FILES = {
     "stakeholders": Path(str(TABLES / "us-rok-sma.yaml")),
 }
 EXAMPLES = 30  # per kind of file and kind of damage: about a minute in all
+# The same examples on every CI run; loading a file may take longer than Hypothesis's default deadline.
+FUZZED = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # What a hostile or careless hand puts where a value was.
 VALUES = st.one_of(
@@ -80,12 +87,7 @@ def parsed():
 
 
 @pytest.mark.parametrize("kind", list(FILES))
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@FUZZED
 @given(data=st.data())
 def test_a_value_replaced_removed_or_added_is_read_or_refused(kind, parsed, tmp_path, data):
     document = yaml.safe_load(yaml.safe_dump(parsed[kind]))  # a fresh copy
@@ -108,12 +110,7 @@ def test_a_value_replaced_removed_or_added_is_read_or_refused(kind, parsed, tmp_
 
 
 @pytest.mark.parametrize("kind", list(FILES))
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@FUZZED
 @given(data=st.data())
 def test_bytes_cut_inserted_or_repeated_are_read_or_refused(kind, tmp_path, data):
     original = FILES[kind].read_bytes()
