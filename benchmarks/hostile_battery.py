@@ -45,10 +45,15 @@ SMALL_RUN = ["--futures", "20", "--years", "2", "-p", "current_course"]
 RANDOM = random.Random(1953)
 
 
+def invocation(*args: object) -> list[str]:
+    """The command line that runs `alliance-futures ARGS` with this interpreter."""
+    return [sys.executable, "-m", "alliance_futures", *map(str, args)]
+
+
 def command(args: list[str], cwd: Path) -> tuple[str, str]:
     """Run `alliance-futures ARGS`; its class (clean, traceback, signal, timeout, memory) and what it said."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "alliance_futures", *map(str, args)],
+        invocation(*args),
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -295,7 +300,7 @@ def cli_cases(work: Path) -> list[list[str]]:
 
     run = work / "good-run"
     subprocess.run(
-        [sys.executable, "-m", "alliance_futures", "-q", "run", "--futures", "60", "--years", "4", "--output", run],
+        invocation("-q", "run", "--futures", 60, "--years", 4, "--output", run),
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -359,7 +364,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = (data.parent / f"server-{self.port}.log").open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "alliance_futures", "serve", "--port", str(self.port), "--data-dir", str(data)],
+            invocation("serve", "--port", self.port, "--data-dir", data),
             stdout=self.log,
             stderr=self.log,
         )
@@ -566,19 +571,7 @@ def run_kills(work: Path) -> Counter[str]:
         started = time.monotonic()
         probe = work / f"timing-{workers}"
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "alliance_futures",
-                "-q",
-                "run",
-                "--futures",
-                "30000",
-                "--workers",
-                str(workers),
-                "--output",
-                probe,
-            ],
+            invocation("-q", "run", "--futures", 30000, "--workers", workers, "--output", probe),
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -587,19 +580,7 @@ def run_kills(work: Path) -> Counter[str]:
             delay = whole * (0.3 + 0.7 * i / 9)  # from mid-simulation to the end of the save
             out = work / f"killed-{workers}-{i}"
             process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "alliance_futures",
-                    "-q",
-                    "run",
-                    "--futures",
-                    "30000",
-                    "--workers",
-                    str(workers),
-                    "--output",
-                    str(out),
-                ],
+                invocation("-q", "run", "--futures", 30000, "--workers", workers, "--output", out),
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -619,9 +600,7 @@ def run_kills(work: Path) -> Counter[str]:
                     counts["damaged run"] += 1
             else:
                 counts["killed before the save ended: no run"] += 1
-        left = subprocess.run(
-            [sys.executable, "-m", "alliance_futures", "clean", str(work)], capture_output=True, text=True
-        )
+        left = subprocess.run(invocation("clean", work), capture_output=True, text=True)
         counts["left behind, cleaned"] += left.stdout.count("removed")
     counts["partial folders left after clean"] = len(list(work.glob(".*.partial-*")))
     return counts
@@ -669,18 +648,7 @@ def run_concurrent(work: Path) -> Counter[str]:
     for label, extra in (("one --output", ["--output", str(work / "same")]), ("one default name", [])):
         processes = [
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "alliance_futures",
-                    "-q",
-                    "run",
-                    "--futures",
-                    "5000",
-                    "-p",
-                    "current_course",
-                    *extra,
-                ],
+                invocation("-q", "run", "--futures", 5000, "-p", "current_course", *extra),
                 cwd=work,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
