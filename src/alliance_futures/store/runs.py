@@ -154,22 +154,24 @@ def release_folder(directory: str | Path) -> None:
             folder.rmdir()
 
 
+def _claimant(folder: Path) -> str | None:
+    """The id (as text) of the process that claimed the folder, or None if none did."""
+    try:
+        return (folder / CLAIM_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
 def _claimed(folder: Path) -> bool:
     """Whether a live process other than this one has claimed the folder."""
-    try:
-        pid = (folder / CLAIM_FILE).read_text(encoding="utf-8")
-    except OSError:
-        return False
-    return pid.strip() != str(os.getpid()) and _alive(pid)
+    pid = _claimant(folder)
+    return pid is not None and pid != str(os.getpid()) and _alive(pid)
 
 
 def _abandoned(folder: Path) -> bool:
     """Whether the folder holds nothing but the claim of a process no longer running."""
-    try:
-        pid = (folder / CLAIM_FILE).read_text(encoding="utf-8")
-    except OSError:
-        return False
-    return [p.name for p in folder.iterdir()] == [CLAIM_FILE] and not _alive(pid)
+    pid = _claimant(folder)
+    return pid is not None and [p.name for p in folder.iterdir()] == [CLAIM_FILE] and not _alive(pid)
 
 
 def _alive(pid: str) -> bool:
