@@ -166,8 +166,8 @@ def test_our_model_runs_under_ema_workbenchs_own_evaluator_and_matches_our_engin
         experiments, results = evaluator.perform_experiments(scenarios=12, policies=chosen)
     assert len(experiments) == 24 and set(experiments["package"]) == {p.name for p in packages}
     bounds = uncertain_parameters(case)
-    for name, (low, high, _) in bounds.items():
-        assert experiments[name].between(low, high).all(), name
+    for name, parameter in bounds.items():
+        assert experiments[name].between(*parameter.range).all(), name
     # the same values and stream through our engine give the same outcomes, experiment by experiment
     for row in (0, 17):
         e = experiments.iloc[row]

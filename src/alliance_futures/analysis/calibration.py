@@ -96,17 +96,14 @@ def hazards(case: Case, policy: Policy, params: Mapping[str, Any], n: int, seed:
 
 
 def central_parameters(case: Case, copies: int) -> tuple[dict[str, Any], int]:
-    """Every parameter at its value or the middle of its range, a switch at each of its forms in turn (every
-    combination of forms, each repeated to fill `copies` futures); the parameters and the number of futures."""
+    """Every parameter at its `centre` (its value, the middle of its range, or a piecewise range's median), a switch at
+    each of its forms in turn (every combination of forms, each repeated to fill `copies` futures); the parameters and
+    the number of futures."""
     flat = case.flat_parameters()
     switches = {name: len(p.choices) for name, p in flat.items() if p.choices and p.range is not None}
     combos = list(itertools.product(*(range(k) for k in switches.values()))) or [()]
     n = len(combos) * copies
-    params: dict[str, Any] = {
-        name: p.value if p.range is None else (p.range[0] + p.range[1]) / 2
-        for name, p in flat.items()
-        if name not in switches
-    }
+    params: dict[str, Any] = {name: p.centre for name, p in flat.items() if name not in switches}
     for i, name in enumerate(switches):
         params[name] = np.repeat([float(c[i]) for c in combos], copies)
     return params, n

@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from ..case import Case, Policy
+from ..case import Case, Parameter, Policy
 from ..engine import Ensemble, parameter_values, simulate, uncertain_parameters
 from .compare import severity
 from .outcomes import OUTCOMES, outcome_table, outcome_tables
@@ -84,6 +85,17 @@ def evaluate_future(
     return result
 
 
+def _frozen(parameter: Parameter) -> Any:
+    """A piecewise parameter as the frozen SciPy distribution EMA samples through its `ppf`."""
+    low, high = parameter.range or (0.0, 0.0)
+
+    class Piecewise(stats.rv_continuous):
+        def _ppf(self, q: np.ndarray) -> np.ndarray:
+            return parameter.inverse_cdf(q)
+
+    return Piecewise(a=low, b=high, name=parameter.distribution)()
+
+
 def ema_model(case: Case, policies: Sequence[Policy], years: int = 20, seed: int = 0, streams: int = 2**31 - 1) -> Any:
     """Our model as an EMA Workbench `Model`, for analysts who drive it with their own evaluators and samplers.
 
@@ -93,14 +105,15 @@ def ema_model(case: Case, policies: Sequence[Policy], years: int = 20, seed: int
         Outcomes: each outcome flag (0 or 1), the US net cost (USD bn) and the severity of the named future (0–4, see
         `compare.severity`). EMA calls the model once per experiment, so it is slower than our vectorised engine."""
     workbench = ema("ema_workbench")
-    from scipy import stats  # installed with EMA Workbench
-
     by_name = {p.name: p for p in policies}
     model = workbench.Model(MODEL_NAME, function=partial(evaluate_future, case, by_name, years, seed))
     uncertainties = []
-    for name, (low, high, distribution) in uncertain_parameters(case).items():
-        if distribution == "loguniform":
+    for name, parameter in uncertain_parameters(case).items():
+        low, high = parameter.range or (0.0, 0.0)
+        if parameter.distribution == "loguniform":
             uncertainties.append(workbench.RealParameter.from_dist(name, stats.loguniform(low, high)))
+        elif parameter.quantiles is not None:
+            uncertainties.append(workbench.RealParameter.from_dist(name, _frozen(parameter)))
         else:
             uncertainties.append(workbench.RealParameter(name, low, high))
     uncertainties.append(workbench.IntegerParameter("stream", 0, streams))

@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from ..engine import Ensemble, uncertain_parameters
-from ..engine.design import scale
 from ..errors import REQUEST, InputError
 from .discovery import PATH_DRIVERS, future_drivers
 from .narrative import tell
@@ -104,8 +103,7 @@ def split_point(ensemble: Ensemble, name: str) -> float:
     """The middle of a driver: half the years for a path driver, the median of a sampled parameter."""
     if name in PATH_DRIVERS:
         return PATH_SPLIT
-    low, high, distribution = uncertain_parameters(ensemble.case)[name]
-    return float(scale(np.array([0.5]), low, high, distribution)[0])
+    return float(uncertain_parameters(ensemble.case)[name].inverse_cdf(np.array([0.5]))[0])
 
 
 def check_drivers(x: pd.DataFrame, chosen: Sequence[str]) -> None:

@@ -21,7 +21,6 @@ import pandas as pd
 
 from ..case import Case, Policy
 from ..engine import parameter_values, per_vector, simulate, uncertain_parameters
-from ..engine.design import scale
 from .outcomes import outcome_label, outcome_table
 
 DEFAULT_BASE = 1024  # SALib's N: the design has N × (parameters + 2) rows (a power of two keeps Sobol' balanced)
@@ -74,12 +73,12 @@ def model_sobol(
     """Sobol indices of the model's outcomes over every uncertain parameter of the case, for one package. With
     replications, each row of the design is simulated that many times (on streams shared by the rows of one base
     point) and the indices decompose the variance of each outcome's probability, not of one coin toss."""
-    bounds = uncertain_parameters(case)
-    names = list(bounds)
+    uncertain = uncertain_parameters(case)
+    names = list(uncertain)
 
     def evaluate(unit: np.ndarray) -> dict[str, np.ndarray]:
         rows = np.repeat(np.arange(len(unit)), replications)
-        experiments = pd.DataFrame({n: scale(unit[rows, i], *bounds[n]) for i, n in enumerate(names)})
+        experiments = pd.DataFrame({n: uncertain[n].inverse_cdf(unit[rows, i]) for i, n in enumerate(names)})
         params = parameter_values(case, experiments)
         base_point = rows // (len(names) + 2)  # SALib's row layout without second order
         streams = base_point * replications + np.tile(np.arange(replications), len(unit))

@@ -315,7 +315,8 @@ def load_policy(name_or_file: str | Path, case: Case) -> Policy:
 
 def override_parameters(case: Case, overrides: Mapping[str, float | Sequence[float]], source: str = OVERRIDES) -> Case:
     """The case with some parameters ('group.name') fixed at a value or sampled from a narrower range [low, high],
-    each inside the parameter's allowed range; every other parameter as it was."""
+    each inside the parameter's allowed range (a piecewise range becomes a uniform or log-uniform one: its quantiles
+    belonged to the old range); every other parameter as it was."""
     known = case.flat_parameters()
     groups = {group: dict(members) for group, members in case.parameters.items()}
     for name, new in overrides.items():
@@ -326,7 +327,11 @@ def override_parameters(case: Case, overrides: Mapping[str, float | Sequence[flo
                 f"unknown parameter (expected 'group.name' as in the case, e.g. '{next(iter(known))}')",
                 key=name,
             )
-        update = {"value": new, "range": None} if isinstance(new, int | float) else {"value": None, "range": new}
+        update: dict[str, Any] = (
+            {"value": new, "range": None} if isinstance(new, int | float) else {"value": None, "range": new}
+        )
+        if old.quantiles is not None:
+            update |= {"quantiles": None, "distribution": old.distribution.removeprefix("piecewise_")}
         if old.choices is not None and not isinstance(new, int | float):
             raise InputError(source, f"a switch is fixed to one of its choices, 0 to {len(old.choices) - 1}", key=name)
         try:
@@ -336,6 +341,52 @@ def override_parameters(case: Case, overrides: Mapping[str, float | Sequence[flo
         group, member = name.split(".", 1)
         groups[group][member] = changed
     return case.model_copy(update={"parameters": groups})
+
+
+def with_parameters(path: Path, new: Mapping[str, Mapping[str, Any]]) -> str:
+    """The text of the case file at `path` with the entries of some parameters ('group.name' -> the parameter's keys,
+    each checked by the schema) written anew, and every other line, comments included, as it was."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    root = yaml.compose(text)
+    spans = []
+    for name, entry in new.items():
+        Parameter.model_validate(entry)
+        key, value = _entry(root, ("parameters", *name.split(".", 1)))
+        end = value.end_mark.line + (1 if isinstance(value, yaml.MappingNode) and value.flow_style else 0)
+        while end > key.start_mark.line + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+            end -= 1  # blank and comment lines before the next entry belong to it
+        indent = " " * key.start_mark.column
+        body = yaml.dump(
+            {key.value: dict(entry)}, Dumper=_CaseDumper, sort_keys=False, allow_unicode=True, width=120 - len(indent)
+        )
+        spans.append((key.start_mark.line, end, "".join(indent + line for line in body.splitlines(keepends=True))))
+    for start, end, block in sorted(spans, reverse=True):
+        lines[start:end] = [block]
+    return "".join(lines)
+
+
+class _CaseDumper(yaml.SafeDumper):
+    """Writes entries as the case files are written by hand: lists in brackets, long text folded, 1.0 as 1."""
+
+
+_CaseDumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+_CaseDumper.add_representer(
+    str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style=">" if len(v) > 80 else None)
+)
+_CaseDumper.add_representer(
+    float, lambda d, v: d.represent_int(int(v)) if v.is_integer() else yaml.SafeDumper.represent_float(d, v)
+)
+
+
+def _entry(node: yaml.Node | None, at: tuple[str, ...]) -> tuple[yaml.ScalarNode, yaml.Node]:
+    """The key and value nodes at the key path `at` of a composed YAML document."""
+    key = None
+    for part in at:
+        assert node is not None
+        key, node = next((k, v) for k, v in node.value if k.value == part)
+    assert key is not None and node is not None
+    return key, node
 
 
 def validate_file(path: str | Path, requires: Requirements) -> str:

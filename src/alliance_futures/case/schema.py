@@ -15,12 +15,25 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 # Numbers in a file: true, false and quoted numbers are refused, not read as 1, 0 and numbers (YAML 1.1 reads `yes`
 # as true).
 Number = Annotated[float, Field(strict=True)]
 Whole = Annotated[int, Field(strict=True)]
+
+
+def _key_number(value: Any) -> Any:
+    """A number as a mapping key: JSON writes keys as text ('5' for 5), so text that is a number is read as one."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value  # the strict check below names it
+    return value
+
+
+KeyNumber = Annotated[Number, BeforeValidator(_key_number)]
 Side = Literal["us", "rok"]
 US_ORIENTATIONS = ("internationalist", "transactional")
 ROK_ORIENTATIONS = ("conservative", "progressive")
@@ -44,14 +57,26 @@ class Documented(Strict):
     source: str = Field(min_length=1, description="citation, base rate, or 'analyst judgement' with its reasoning")
 
 
+Distribution = Literal["uniform", "loguniform", "categorical", "piecewise_uniform", "piecewise_loguniform"]
+PIECEWISE = ("piecewise_uniform", "piecewise_loguniform")
+
+
 class Parameter(Documented):
     """A model parameter: a fixed value, a deep-uncertainty range sampled once per future, or a structural switch:
     `choices` names the alternative forms the literature proposes (each with its source), numbered 0, 1 … in order;
-    one is drawn per future with equal chances, or `value` fixes one."""
+    one is drawn per future with equal chances, or `value` fixes one.
+
+    A range is sampled uniformly, log-uniformly, or, given `quantiles` (percent -> value), uniformly
+    ('piecewise_uniform') or log-uniformly ('piecewise_loguniform') within each interval the quantiles cut the range
+    into, each interval with its share of the probability: the distribution a decision maker of Cooke's classical model
+    gives (Cooke 1991, *Experts in Uncertainty*, ch. 12; `alliance-futures elicit apply`)."""
 
     value: Number | None = None
     range: tuple[Number, Number] | None = None
-    distribution: Literal["uniform", "loguniform", "categorical"] = "uniform"
+    distribution: Distribution = "uniform"
+    quantiles: dict[KeyNumber, Number] | None = Field(
+        default=None, description="percent -> value, for a piecewise range"
+    )
     choices: dict[str, str] | None = Field(default=None, description="alternative form -> its source")
     allowed: tuple[Number, Number] = Field(description="values the model accepts, for overrides and checks")
 
@@ -72,6 +97,18 @@ class Parameter(Documented):
             raise ValueError("give exactly one of 'value' or 'range'")
         if (self.choices is not None) != (self.distribution == "categorical"):
             raise ValueError("a 'categorical' parameter is a switch: give its 'choices' (and only then)")
+        if (self.quantiles is not None) != (self.distribution in PIECEWISE and self.range is not None):
+            raise ValueError(
+                "a 'piecewise_uniform' or 'piecewise_loguniform' range needs its 'quantiles' (and only it)"
+            )
+        if self.quantiles is not None and self.range is not None:
+            levels, values = list(self.quantiles), list(self.quantiles.values())
+            if not np.all(np.diff([0, *levels, 100]) > 0):
+                raise ValueError(f"'quantiles' are keyed by percentages that increase from 0 to 100, got {levels}")
+            if not np.all(np.diff(values) > 0):
+                raise ValueError(f"'quantiles' must increase, got {values}")
+            if not (self.range[0] <= values[0] and values[-1] <= self.range[1]):
+                raise ValueError(f"'quantiles' {values} must lie inside 'range' {list(self.range)}")
         if self.choices is not None:
             k = len(self.choices)
             if k < 2:
@@ -92,8 +129,8 @@ class Parameter(Documented):
                 raise ValueError(f"'range' must be [low, high] with low < high, got [{a}, {b}]")
             if a < lo or b > hi:
                 raise ValueError(f"'range' [{a}, {b}] must lie inside 'allowed' [{lo}, {hi}]")
-            if self.distribution == "loguniform" and a <= 0:
-                raise ValueError("a 'loguniform' range must be positive")
+            if self.distribution in ("loguniform", "piecewise_loguniform") and a <= 0:
+                raise ValueError(f"a '{self.distribution}' range must be positive")
         elif self.value is not None and not lo <= self.value <= hi:
             raise ValueError(f"'value' {self.value} must lie inside 'allowed' [{lo}, {hi}]")
         return self
@@ -101,6 +138,32 @@ class Parameter(Documented):
     @property
     def is_uncertain(self) -> bool:
         return self.range is not None
+
+    def inverse_cdf(self, unit: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Map points of [0, 1) onto the range by the inverse of the distribution's CDF; a switch's range [0, k) onto
+        the numbers of its k choices, each with an equal share of the cube."""
+        assert self.range is not None, "a fixed parameter has no distribution"
+        low, high = self.range
+        if self.distribution == "categorical":
+            return np.minimum(np.floor(unit * high), high - 1.0)
+        if self.distribution == "loguniform":
+            return np.exp(np.log(low) + unit * (np.log(high) - np.log(low)))
+        if self.quantiles is None:
+            return low + unit * (high - low)
+        levels = [0.0, *(p / 100 for p in self.quantiles), 1.0]
+        values = np.array([low, *self.quantiles.values(), high])
+        if self.distribution == "piecewise_loguniform":
+            return np.exp(np.interp(unit, levels, np.log(values)))
+        return np.interp(unit, levels, values)
+
+    @property
+    def centre(self) -> float:
+        """The value, or the middle of the range (the median of a piecewise range, which says where its middle is)."""
+        if self.range is None:
+            return float(self.value)  # type: ignore[arg-type]
+        if self.quantiles is not None:
+            return float(self.inverse_cdf(np.array([0.5]))[0])
+        return (self.range[0] + self.range[1]) / 2
 
 
 class Quantity(Documented):

@@ -18,25 +18,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..case import Case
+from ..case import Case, Parameter
 from .streams import Streams
 
 Design = Literal["lhs", "mc"]
 
 
-def uncertain_parameters(case: Case) -> dict[str, tuple[float, float, str]]:
-    """'group.name' -> (low, high, distribution) for every parameter given as a range."""
-    return {name: (*p.range, p.distribution) for name, p in case.flat_parameters().items() if p.range is not None}
-
-
-def scale(unit: np.ndarray, low: float, high: float, distribution: str) -> np.ndarray:
-    """Map points of [0, 1) onto a parameter's range, uniformly or log-uniformly; a switch's range [0, k) onto the
-    numbers of its k choices, each with an equal share of the cube."""
-    if distribution == "loguniform":
-        return np.exp(np.log(low) + unit * (np.log(high) - np.log(low)))
-    if distribution == "categorical":
-        return np.minimum(np.floor(unit * high), high - 1.0)
-    return low + unit * (high - low)
+def uncertain_parameters(case: Case) -> dict[str, Parameter]:
+    """'group.name' -> the parameter, for every parameter given as a range (sampled through its `inverse_cdf`)."""
+    return {name: p for name, p in case.flat_parameters().items() if p.range is not None}
 
 
 def latin_hypercube_column(n: int, seed: np.random.SeedSequence) -> np.ndarray:
@@ -48,21 +38,21 @@ def latin_hypercube_column(n: int, seed: np.random.SeedSequence) -> np.ndarray:
 def sample(case: Case, futures: int, seed: int, design: Design = "lhs") -> pd.DataFrame:
     """The design: one row per parameter vector (index 'future', as with one future per vector), one column per
     uncertain parameter."""
-    bounds = uncertain_parameters(case)
+    uncertain = uncertain_parameters(case)
     if design == "lhs":
-        children = dict(zip(bounds, np.random.SeedSequence(seed).spawn(len(bounds)), strict=True))
+        children = dict(zip(uncertain, np.random.SeedSequence(seed).spawn(len(uncertain)), strict=True))
 
         def column(name: str) -> np.ndarray:
-            return scale(latin_hypercube_column(futures, children[name]), *bounds[name])
+            return uncertain[name].inverse_cdf(latin_hypercube_column(futures, children[name]))
 
     else:
         streams = Streams(seed, np.arange(futures))
 
         def column(name: str) -> np.ndarray:
-            return scale(streams.uniform(-1, f"design:{name}"), *bounds[name])
+            return uncertain[name].inverse_cdf(streams.uniform(-1, f"design:{name}"))
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as threads:
-        columns = dict(zip(bounds, threads.map(column, bounds), strict=True))
+        columns = dict(zip(uncertain, threads.map(column, uncertain), strict=True))
     table = pd.DataFrame(columns)
     table.index.name = "future"
     return table

@@ -153,7 +153,7 @@ def replay_case(case: Case, history: History) -> Case:
     extra deep-uncertainty parameters (group 'initial') sampled with the rest."""
     initial = {
         name: Quantity(
-            value=p.value if p.value is not None else sum(p.range or (0.0, 0.0)) / 2,
+            value=p.centre,
             unit=p.unit,
             meaning=p.meaning,
             source=p.source,

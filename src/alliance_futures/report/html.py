@@ -351,6 +351,13 @@ def _adoption_text(policy: Policy) -> str:
     return f" Seeks: {level}. Adopted by: {sides} ({policy.adoption.source})"
 
 
+DISTRIBUTION_NOTES = {
+    "loguniform": " (log-uniform)",
+    "piecewise_uniform": " (uniform between quantiles)",
+    "piecewise_loguniform": " (log-uniform between quantiles)",
+}
+
+
 def _appendix(ensemble: Ensemble) -> dict[str, Any]:
     case = ensemble.case
     parameters = []
@@ -361,7 +368,9 @@ def _appendix(ensemble: Ensemble) -> dict[str, Any]:
             value = " or ".join(forms) + " (each drawn equally)" if p.range is not None else forms[int(p.value or 0)]
             source += " " + " ".join(f"{form}: {why}" for form, why in p.choices.items())
         elif p.range is not None:
-            value = f"{p.range[0]:g} to {p.range[1]:g}" + (" (log-uniform)" if p.distribution == "loguniform" else "")
+            value = f"{p.range[0]:g} to {p.range[1]:g}" + DISTRIBUTION_NOTES.get(p.distribution, "")
+            if p.quantiles is not None:
+                value += ": " + ", ".join(f"{level:g}% {x:g}" for level, x in p.quantiles.items())
         else:
             value = f"{p.value:g}"
         parameters.append({"name": name, "value": value, "unit": p.unit, "meaning": p.meaning, "source": source})
