@@ -315,6 +315,7 @@ def test_a_study_in_our_format_reads_as_its_excalibur_twin_would(tmp_path):
         (lambda d: d["answers"]["a"].update(nope=[1, 2, 3]), "expert 'a' answers an unknown item"),
         (lambda d: d["answers"]["a"].update(s0=[1, 2]), "expert 'a' gives 2 quantiles, the study asks for 3"),
         (lambda d: d["items"][0].pop("source"), "a seed item's realisation needs its source"),
+        (lambda d: d["items"][0].pop("realisation"), "a seed item (one with a source) needs its realisation"),
         (lambda d: d["items"][0].update(parameter="g.p"), "a seed (with a realisation) or a target"),
         (lambda d: d.update(quantiles=[50, 5, 95]), "quantiles must be percentages that increase"),
         (lambda d: d["items"][0].update(realisation=True), "Input should be a valid number"),

@@ -13,6 +13,7 @@ import os
 import resource
 import shlex
 import shutil
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,7 @@ from .case import (
     BUILTIN_CASE,
     Case,
     History,
+    Parameter,
     Policy,
     builtin_policy_names,
     load_history,
@@ -449,6 +451,53 @@ def elicitation_scores(study: str | Path, splits: int = 0, robustness: bool = Fa
         if robustness
         else None,
     }
+
+
+def elicit_apply(
+    study: str | Path, case: str | Path, output: str | Path, weighting: str = "performance"
+) -> dict[str, Any]:
+    """Write to `output` a copy of the case file in which every parameter a target item of the study (our YAML format)
+    names takes the decision maker's distribution (`elicitation.apply`), every other line as it was; return each
+    such parameter before and after, and the decision maker's weights. The copy is checked as `load_case` checks a
+    case before it is written; it may not replace the case or the study."""
+    from .case.loader import resolve_case_path, with_parameters
+    from .elicitation.apply import WEIGHTINGS, elicited_parameters
+
+    if weighting not in WEIGHTINGS:
+        raise InputError(REQUEST, f"expected one of {', '.join(WEIGHTINGS)}, got '{weighting}'", key="weighting")
+    source, target, study_file = resolve_case_path(case), check_output_file(output), Path(study)
+    if study_file.suffix.lower() not in (".yaml", ".yml"):
+        raise InputError(
+            study_file, "a study in our YAML format is needed: only it names the parameter each item informs"
+        )
+    for given in (source, study_file):
+        if given.exists() and target.exists() and target.samefile(given):
+            raise InputError(target, f"this is the {'case' if given == source else 'study'} itself: name a new file")
+    loaded = load_case(source)
+    elicited = elicited_parameters(study_file, loaded, weighting)
+    text = with_parameters(source, elicited.parameters)
+    with tempfile.TemporaryDirectory() as folder:  # the copy is checked whole before it takes the output's name
+        draft = Path(folder) / target.name
+        draft.write_text(text, encoding="utf-8")
+        written = load_case(draft).flat_parameters()
+    write_whole(target, text.encode())
+    before = loaded.flat_parameters()
+    return {
+        "case": str(target),
+        "weighting": weighting,
+        "alpha": None if weighting == "equal" else elicited.decision_maker.alpha,
+        "weights": elicited.weights,
+        "parameters": {
+            name: {"before": _distribution(before[name]), "after": _distribution(written[name])}
+            for name in elicited.parameters
+        },
+    }
+
+
+def _distribution(p: Parameter) -> dict[str, Any]:
+    """A parameter's value or range, distribution and quantiles (keyed '5', '50', '95'), without its documentation."""
+    shape = p.model_dump(include={"value", "range", "distribution"}, exclude_none=True)
+    return shape | ({"quantiles": {f"{k:g}": v for k, v in p.quantiles.items()}} if p.quantiles else {})
 
 
 def _number(x: float) -> float | None:

@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import os
+import shlex
 import signal
 import socket
 import sys
@@ -154,7 +155,7 @@ def _parts(table: Table, keep: int) -> list[Table]:
 
 
 # parameters whose option is not --NAME
-OPTIONS = {"thresholds": "--satisfice", "paths": "--no-paths", "splits": "--cross-validate"}
+OPTIONS = {"thresholds": "--satisfice", "paths": "--no-paths", "splits": "--cross-validate", "weighting": "--weights"}
 
 
 def fail(exc: InputError) -> typer.Exit:
@@ -870,6 +871,53 @@ def elicit_score(
             f"in {tested['performance_better_share']:.0%} of the splits",
             highlight=False,
         )
+
+
+@elicit.command("apply")
+def elicit_apply(
+    study: Annotated[str, typer.Argument(help="a study in our YAML format whose target items name case parameters")],
+    output: Annotated[str, typer.Option("--output", help="the new case file to write")],
+    case: Annotated[str, typer.Option(help="built-in case name or path to a case YAML file")] = BUILTIN_CASE,
+    weighting: Annotated[
+        str,
+        typer.Option(
+            "--weights",
+            help="the decision maker: performance (global weights at the optimal cut-off), item, or equal weights",
+        ),
+    ] = "performance",
+    format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """Write a copy of the case in which each parameter the study's target items name takes the decision maker's
+    distribution: its quantiles within the study's range, uniform (log-uniform on log-scale items) between them, with
+    the study, weights and date in the parameter's source. Run it with `alliance-futures run --case OUTPUT`."""
+    try:
+        result = api.elicit_apply(study, case, output, weighting)
+    except InputError as exc:
+        raise fail(exc) from None
+    if format is Format.json:
+        out.print_json(json.dumps(result))
+        return
+    alpha = "" if result["alpha"] is None else f" at cut-off α = {result['alpha']:.3g}"
+    t = Table(
+        title=f"{result['case']}: {len(result['parameters'])} parameters from the {weighting}-weight decision "
+        f"maker{alpha} (weights: " + ", ".join(f"{e} {w:.3f}" for e, w in result["weights"].items()) + ")",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("parameter", "before", "after"):
+        t.add_column(column)
+    for name, change in result["parameters"].items():
+        t.add_row(name, _distribution(change["before"]), _distribution(change["after"]))
+    show(t)
+    out.print(f"Run it: alliance-futures run --case {shlex.quote(result['case'])}", highlight=False, soft_wrap=True)
+
+
+def _distribution(p: dict[str, Any]) -> str:
+    """A parameter's value, or its range, distribution and quantiles, in a line."""
+    if "value" in p:
+        return f"{p['value']:g}"
+    text = f"{p['range'][0]:g} to {p['range'][1]:g} {p['distribution'].replace('_', ' ')}"
+    quantiles = p.get("quantiles") or {}
+    return text + "".join(f", {level}% {x:g}" for level, x in quantiles.items())
 
 
 def _score(value: float | None) -> str:

@@ -54,6 +54,8 @@ class Item(Strict):
             raise ValueError("an item is a seed (with a realisation) or a target (with a parameter), not both")
         if self.realisation is not None and not self.source:
             raise ValueError("a seed item's realisation needs its source")
+        if self.source and self.realisation is None:
+            raise ValueError("a seed item (one with a source) needs its realisation")
         return self
 
 
@@ -82,6 +84,11 @@ def read_study(path: str | Path) -> Study:
     file = Path(path)
     if file.suffix.lower() not in (".yaml", ".yml"):
         return read_excalibur(path)
+    return read_study_file(file)[1]
+
+
+def read_study_file(file: Path) -> tuple[StudyFile, Study]:
+    """A study in our YAML format, as written (with each item's question, unit and target parameter) and as scored."""
     data = read_yaml(file)
     try:
         parsed = StudyFile.model_validate(data)
@@ -104,7 +111,7 @@ def read_study(path: str | Path) -> Study:
                     key=f"answers.{expert}.{item}",
                 )
             quantiles[parsed.experts.index(expert), items.index(item)] = values
-    return checked(
+    return parsed, checked(
         Study(
             tuple(parsed.experts),
             tuple(items),
