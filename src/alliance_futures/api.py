@@ -49,6 +49,7 @@ from .limits import (
     MAX_NEGOTIATION_WORK,
     MAX_REPLICATIONS,
     MAX_SEED,
+    MAX_SEED_QUESTIONS,
     MAX_SOBOL_BASE,
     MAX_WORKERS,
     MAX_YEARS,
@@ -409,14 +410,18 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
     return bargaining.score_deu3(bargaining.read_deu3())
 
 
-def elicitation_scores(study: str | Path, splits: int = 0, robustness: bool = False) -> dict[str, Any]:
+def elicitation_scores(
+    study: str | Path, splits: int = 0, robustness: bool = False, quantiles: bool = False
+) -> dict[str, Any]:
     """Cooke's classical model on an elicitation study (a YAML file in our format, an EXCALIBUR .dtt file with its .rls
     beside it, or a built-in study by name): each expert's calibration, information and weight in the optimised
     performance-weight decision maker, and the scores of that decision maker, of the item-weight one and of the
     equal-weight one (see `elicitation.classical`). A score that cannot be computed (an expert who answered no seed
     item) is None. With `splits`, that many out-of-sample tests (`elicitation.cross_validation`, 80% of the seed
     items for training) and the ratio of the two decision makers' combined scores on the items left out; with
-    `robustness`, the optimised decision maker's scores with each seed item, and each expert, left out."""
+    `robustness`, the optimised decision maker's scores with each seed item, and each expert, left out; with
+    `quantiles`, per item its scale, its realisation (None for a target) and each expert's and decision maker's
+    quantiles (None where an expert gave none)."""
     from . import elicitation
 
     if not 0 <= splits <= MAX_CROSS_VALIDATION_SPLITS:
@@ -436,6 +441,7 @@ def elicitation_scores(study: str | Path, splits: int = 0, robustness: bool = Fa
         "study": str(study),
         "items": len(loaded.items),
         "seed_items": int(loaded.seed.sum()),
+        "levels": list(loaded.levels),
         "experts": {
             name: _scored(experts, e, expert_keys) | {"weight": _number(weights[e])}
             for e, name in enumerate(loaded.experts)
@@ -450,7 +456,96 @@ def elicitation_scores(study: str | Path, splits: int = 0, robustness: bool = Fa
         }
         if robustness
         else None,
+        "quantiles": {
+            item: {
+                "scale": "log-uniform" if loaded.log_scale[j] else "uniform",
+                "realisation": _number(loaded.realisation[j]),
+                "experts": {name: _quantiles(loaded.quantiles[e, j]) for e, name in enumerate(loaded.experts)},
+                "decision_makers": {kind: _quantiles(dm.quantiles[j]) for kind, dm in makers.items()},
+            }
+            for j, item in enumerate(loaded.items)
+        }
+        if quantiles
+        else None,
     }
+
+
+def write_elicitation_report(study: str | Path, output: str | Path, splits: int = 0) -> Path:
+    """An HTML report of a study (`elicitation_scores` with robustness, quantiles, and `splits` out-of-sample
+    tests), written whole or not at all."""
+    from .report.elicitation import scores_html
+
+    target = check_output_file(output)
+    scores = elicitation_scores(study, splits, robustness=True, quantiles=True)
+    command = shlex.join(["alliance-futures", "elicit", "report", str(study), "--output", str(output)])
+    command += f" --cross-validate {splits}" if splits else ""
+    return write_whole(target, scores_html(scores, command).encode("utf-8"))
+
+
+KIT_FILES = ("study.yaml", "questionnaire.csv", "questionnaire.html")
+
+
+def elicit_template(
+    output: str | Path,
+    case: str | Path | Case = BUILTIN_CASE,
+    parameters: int = 10,
+    seeds: int | None = None,
+    history: str | Path | None = None,
+    sobol_base: int = SOBOL_BASE,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """Write an elicitation kit into the folder `output` (made if missing): a questionnaire (`questionnaire.csv` for
+    the experts to fill in, `questionnaire.html` to print) on the `parameters` quantities of the case with the largest
+    total Sobol indices (summed over the report's outcomes, baseline package), and `seeds` seed questions from the
+    history's recorded series (`elicitation.template`), with `study.yaml`, the study the facilitator completes. No
+    file already there is replaced. Returns the files and the questions."""
+    from .analysis.findings import SOBOL_OUTPUTS, SOBOL_REPLICATIONS
+    from .analysis.matrix import top_drivers
+    from .analysis.sensitivity import model_sobol
+    from .elicitation import template
+    from .report.elicitation import questionnaire_html
+
+    loaded = case if isinstance(case, Case) else load_case(case)
+    quantities = [n for n, p in uncertain_parameters(loaded).items() if p.choices is None]
+    if not 1 <= parameters <= len(quantities):
+        raise InputError(REQUEST, f"expected 1 to {len(quantities)} parameters, got {parameters}", key="parameters")
+    count = template.SEED_QUESTIONS if seeds is None else seeds
+    if not 0 <= count <= MAX_SEED_QUESTIONS:
+        raise InputError(REQUEST, f"expected 0 to {MAX_SEED_QUESTIONS} seed questions, got {count}", key="seeds")
+    _check_sobol_base(sobol_base)
+    folder = Path(output)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise InputError(folder, f"cannot be made a folder for the kit: {exc.strerror or exc}") from None
+    files = [check_output_file(folder / name) for name in KIT_FILES]
+    for file in files:
+        if file.exists():
+            raise InputError(file, "already exists and may hold answers: choose a new folder for the kit")
+    baseline = load_policy(loaded.baseline, loaded)
+    indices = model_sobol(loaded, baseline, SOBOL_OUTPUTS, base=sobol_base, seed=seed, replications=SOBOL_REPLICATIONS)
+    ranking = top_drivers(indices, len(indices))
+    questions = [
+        *template.seed_questions(load_history(history, loaded, STATE_VARIABLES), count),
+        *template.target_questions(loaded, ranking, parameters),
+    ]
+    title = f"Elicitation: {loaded.title}"
+    description = (
+        f"{title}. The {parameters} parameters with the largest total Sobol indices over {', '.join(SOBOL_OUTPUTS)} "
+        f"(baseline package, Sobol base {sobol_base}, seed {seed}); {count} seed questions from the recorded history"
+    )
+    texts = (
+        template.study_file(f"{loaded.name}-elicitation", description, questions),
+        template.questionnaire_csv(questions),
+        questionnaire_html(title, questions),
+    )
+    for file, text in zip(files, texts, strict=True):
+        write_whole(file, text.encode("utf-8"))
+    return {"files": [str(f) for f in files], "questions": [q.__dict__ for q in questions]}
+
+
+def _quantiles(values: Any) -> list[float] | None:
+    return None if any(v != v for v in values) else [float(v) for v in values]
 
 
 def elicit_apply(
@@ -511,19 +606,25 @@ def _scored(scores: Any, i: int, keys: Sequence[str]) -> dict[str, float | None]
 
 
 def _cross_validation(study: Any, splits: int) -> dict[str, Any]:
-    """Out-of-sample tests and the spread of the ratio of the two decision makers' combined scores over them."""
+    """Out-of-sample tests, the spread of the ratio of the two decision makers' combined scores over them, and that
+    in a sentence."""
     import numpy as np
 
     from .elicitation.classical import TRAINING_SHARE, cross_validation
 
     tests = cross_validation(study, splits=splits)
     ratio = np.array([t.performance.combined[0] / t.equal.combined[0] for t in tests if t.equal.combined[0] > 0])
-    spread = {"p05": 0.05, "median": 0.5, "p95": 0.95}
+    spread = {name: float(np.quantile(ratio, q)) for name, q in {"p05": 0.05, "median": 0.5, "p95": 0.95}.items()}
+    better = float((ratio > 1).mean())
     return {
         "splits": len(tests),
         "training_share": TRAINING_SHARE,
-        "performance_over_equal": {name: float(np.quantile(ratio, q)) for name, q in spread.items()},
-        "performance_better_share": float((ratio > 1).mean()),
+        "performance_over_equal": spread,
+        "performance_better_share": better,
+        "summary": f"Out of sample ({len(tests)} splits, {TRAINING_SHARE:.0%} of the seed items for training): "
+        f"performance over equal weights, combined score on the items left out, median {spread['median']:.2f} "
+        f"(5–95%: {spread['p05']:.2f}–{spread['p95']:.2f}); performance weights did better in {better:.0%} of the "
+        "splits",
     }
 
 
@@ -537,13 +638,14 @@ def findings(
 ) -> analysis.Findings:
     """Everything the report shows, as pandas objects (see `analysis.findings.analyse`); `progress(i, label)` hears
     of each stage of the analysis (`analysis.findings.STAGES`) as it starts."""
-    if not 2 <= sobol_base <= MAX_SOBOL_BASE or not is_power_of_two(sobol_base):
-        raise InputError(
-            REQUEST,
-            f"sobol_base must be a power of two from 2 to {MAX_SOBOL_BASE}, got {sobol_base}",
-            key="sobol_base",
-        )
+    _check_sobol_base(sobol_base)
     return analysis.analyse(ensemble, baseline, drivers, thresholds, sobol_base, progress)
+
+
+def _check_sobol_base(base: int) -> None:
+    if not 2 <= base <= MAX_SOBOL_BASE or not is_power_of_two(base):
+        message = f"sobol_base must be a power of two from 2 to {MAX_SOBOL_BASE}, got {base}"
+        raise InputError(REQUEST, message, key="sobol_base")
 
 
 def repeat_command(ensemble: Ensemble, saved: str | Path | None = None) -> str:

@@ -861,16 +861,60 @@ def elicit_score(
         for name, row in left_out.items():
             t.add_row(name, *(_score(row[k]) for k in ("calibration", "information_seed", "combined")))
         show(t)
-    tested = result["cross_validation"]
-    if tested is not None:
-        ratio = tested["performance_over_equal"]
-        out.print(
-            f"Out of sample ({tested['splits']} splits, {tested['training_share']:.0%} of the seed items for "
-            f"training): performance over equal weights, combined score on the items left out, median "
-            f"{ratio['median']:.2f} (5–95%: {ratio['p05']:.2f}–{ratio['p95']:.2f}); performance weights did better "
-            f"in {tested['performance_better_share']:.0%} of the splits",
-            highlight=False,
-        )
+    if result["cross_validation"] is not None:
+        out.print(result["cross_validation"]["summary"], highlight=False)
+
+
+@elicit.command("report")
+def elicit_report(
+    study: Annotated[str, typer.Argument(help="a study, as for `elicit score`")],
+    output: Annotated[str, typer.Option("--output", help="the HTML file to write")],
+    splits: Annotated[
+        int,
+        typer.Option("--cross-validate", metavar="SPLITS", help="also this many out-of-sample tests, as for `score`"),
+    ] = 0,
+) -> None:
+    """Write an HTML report of a study: each expert's scores and weight, the decision makers, the robustness tables
+    (each seed item and each expert left out), and every item's quantiles, expert by expert, beside the decision
+    makers'."""
+    try:
+        written = api.write_elicitation_report(study, output, splits)
+    except InputError as exc:
+        raise fail(exc) from None
+    out.print(f"Wrote {written}", highlight=False, soft_wrap=True)
+
+
+@elicit.command("template")
+def elicit_template(
+    output: Annotated[str, typer.Option("--output", help="the folder to write the kit into (made if missing)")],
+    parameters: Annotated[
+        int, typer.Option("--parameters", help="ask about this many of the case's most influential parameters")
+    ] = 10,
+    seeds: Annotated[
+        int | None,
+        typer.Option(
+            "--seeds", help="seed questions from the case's recorded history [default: 10]", show_default=False
+        ),
+    ] = None,
+    case: Annotated[str, typer.Option(help="built-in case name or path to a case YAML file")] = BUILTIN_CASE,
+    history: Annotated[str | None, typer.Option(help="the case's history file (the built-in one by default)")] = None,
+    sobol_base: Annotated[
+        int, typer.Option(help="Sobol design base N for the ranking (a power of two)")
+    ] = limits.SOBOL_BASE,
+) -> None:
+    """Write an elicitation kit: a questionnaire (CSV to fill in, HTML to print) on the case's most influential
+    parameters by total Sobol index, each with its meaning, unit and current range, plus seed questions whose answers
+    the case's history records; and study.yaml, the study the facilitator completes with the experts' answers."""
+    try:
+        result = api.elicit_template(output, case, parameters, seeds, history, sobol_base)
+    except InputError as exc:
+        raise fail(exc) from None
+    targets = sum(1 for q in result["questions"] if q["parameter"])
+    out.print(
+        f"Wrote {', '.join(result['files'])}: {targets} target and {len(result['questions']) - targets} seed questions",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @elicit.command("apply")

@@ -36,6 +36,7 @@ CALIBRATION_FUTURES = 4_000
 MAX_CALIBRATION_FUTURES = 1_000_000  # two short simulations of this many futures; a few seconds at 4,000
 MAX_BACKTEST_FUTURES = 100_000  # a replay keeps ten yearly series per future: about 0.3 GB at this size
 MAX_NEGOTIATION_ROUNDS = 100  # longest expected utility path a table may ask for
+MAX_SEED_QUESTIONS = 200  # an elicitation kit's; the six TU Delft studies shipped ask 10 to 21
 MAX_CROSS_VALIDATION_SPLITS = 10_000  # out-of-sample tests of an elicitation: about 0.1 s each on a 20-expert study
 MAX_STAKEHOLDERS = 200  # rows of a stakeholder table; the expected utility model's time and memory grow as rows³
 # stakeholders³ × rounds: 200 stakeholders for 10 rounds, about a second here (its cost per round is cubic)

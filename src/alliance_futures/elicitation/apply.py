@@ -71,7 +71,7 @@ def elicited_parameters(
     per_expert = w.mean(axis=1) if w.ndim == 2 else w
     shares = dict(zip(study.experts, per_expert.tolist(), strict=True))
     low, high = intrinsic_range(study)
-    low, high = np.where(study.log_scale, np.exp(low), low), np.where(study.log_scale, np.exp(high), high)
+    low[study.log_scale], high[study.log_scale] = np.exp(low[study.log_scale]), np.exp(high[study.log_scale])
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     provenance = (
         f"elicitation study '{parsed.study}' ({path.name}, SHA-256 {digest}…), {weighting}-weight decision maker of "

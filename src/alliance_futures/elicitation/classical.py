@@ -21,6 +21,7 @@ quantiles cut an item's range into four bins that should hold the truth with cha
 from __future__ import annotations
 
 import itertools
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,7 +70,9 @@ def intrinsic_range(study: Study) -> tuple[Array, Array]:
     `OVERSHOOT` of its width on each side."""
     q = on_scale(study, study.quantiles).transpose(1, 0, 2).reshape(len(study.items), -1)
     values = np.concatenate([q, on_scale(study, study.realisation)[:, None]], axis=1)
-    low, high = np.nanmin(values, axis=1), np.nanmax(values, axis=1)
+    with warnings.catch_warnings():  # an item nobody answered has no range (NaN), and the caller says so
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = np.nanmin(values, axis=1), np.nanmax(values, axis=1)
     width = high - low
     return low - OVERSHOOT * width, high + OVERSHOOT * width
 

@@ -26,13 +26,15 @@ An expert may leave an item out. Errors name the file, the expert and the item; 
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
-from ..case.loader import read_yaml
+from ..case.loader import MAX_YAML_BYTES, read_yaml
 from ..case.schema import Number, Strict
 from ..errors import InputError
 from .classical import LEVELS, Study
@@ -65,7 +67,7 @@ class StudyFile(Strict):
     quantiles: list[Number] = Field(default_factory=lambda: [100 * q for q in LEVELS], min_length=2)
     experts: list[str] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
-    answers: dict[str, dict[str, list[Number]]]
+    answers: dict[str, dict[str, list[Number]] | str]  # per expert: quantiles per item, or a filled questionnaire
 
     @model_validator(mode="after")
     def _consistent(self) -> StudyFile:
@@ -75,6 +77,38 @@ class StudyFile(Strict):
             if len(set(names)) != len(names):
                 raise ValueError(f"an {kind} is named twice")
         return self
+
+
+def read_questionnaire(path: Path, quantiles: list[float]) -> dict[str, list[float]]:
+    """An expert's filled questionnaire (`elicit template` writes it): item id -> the quantiles in its columns '5%',
+    '50%', '95%' (or the study's own); a row left blank is an item the expert did not answer."""
+    columns = [f"{q:g}%" for q in quantiles]
+    try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise InputError(path, f"larger than {MAX_YAML_BYTES // 2**20} MB: not a questionnaire")
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text (byte {exc.start}); save the questionnaire as UTF-8 CSV") from None
+    except csv.Error as exc:
+        raise InputError(path, f"not a valid CSV table: {exc}") from None
+    if rows and not {"id", *columns} <= set(rows[0]):
+        raise InputError(
+            path, f"expected the columns id, {', '.join(columns)} (as `elicit template` writes them)", line=1
+        )
+    out = {}
+    for number, row in enumerate(rows, start=2):
+        cells = [(row[c] or "").strip() for c in columns]
+        if not any(cells):
+            continue
+        try:
+            out[row["id"]] = [float(cell) for cell in cells]
+        except ValueError:
+            raise InputError(
+                path, f"expected a number in each of {', '.join(columns)}, got {cells}", key=row["id"], line=number
+            ) from None
+    return out
 
 
 def read_study(path: str | Path) -> Study:
@@ -101,6 +135,8 @@ def read_study_file(file: Path) -> tuple[StudyFile, Study]:
     for expert, given in parsed.answers.items():
         if expert not in parsed.experts:
             raise InputError(file, f"answers from '{expert}', who is not among the experts", key=f"answers.{expert}")
+        if isinstance(given, str):
+            given = read_questionnaire(file.parent / given, parsed.quantiles)
         for item, values in given.items():
             if item not in items:
                 raise InputError(file, f"expert '{expert}' answers an unknown item", key=f"answers.{expert}.{item}")
