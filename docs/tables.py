@@ -1,13 +1,15 @@
-"""Write the tables that the README and docs/backtest.md quote, from runs anyone can repeat.
+"""Write the tables that the README, docs/backtest.md and docs/elicitation.md quote, from runs anyone can repeat.
 
-    python docs/tables.py          # rewrite the tables in README.md and docs/backtest.md
+    python docs/tables.py          # rewrite the tables in README.md, docs/backtest.md and docs/elicitation.md
     python docs/tables.py --check  # exit 1 if any table is not what the runs give
 
 Each table sits between '<!-- begin NAME: docs/tables.py -->' and '<!-- end NAME -->'. The README's come from a
 default run (the built-in case, all six packages, 10,000 futures: 1,000 parameter vectors × 10 replications, 20
 years, seed 1953) as `alliance-futures run` and `alliance-futures claims` print them; docs/backtest.md's from
 `alliance-futures backtest --format json` and `--sensitivity` (5,000 futures, seed 1953) and from the history's
-codings. tests/test_docs.py checks that the pages hold this script's output.
+codings; docs/elicitation.md's from the synthetic study in docs/examples, through `elicit score` and `elicit apply`,
+and default runs of the baseline package on the built-in case and on the case the study gives.
+tests/test_docs.py checks that the pages hold this script's output.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import io
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,11 +28,14 @@ from rich.table import Table
 
 import alliance_futures as af
 from alliance_futures import api
+from alliance_futures.analysis.outcomes import outcome_label
 from alliance_futures.cli import claims_table, comparison_table, window_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BACKTEST = ROOT / "docs" / "backtest.md"
+ELICITATION = ROOT / "docs" / "elicitation.md"
+EXAMPLE_STUDY = ROOT / "docs" / "examples" / "synthetic-study.yaml"
 WIDTH = 150  # columns the text tables are laid out in; README code blocks scroll sideways beyond that
 BACKTEST_FUTURES = 5_000
 
@@ -147,7 +153,63 @@ def backtest_tables() -> dict[str, str]:
     }
 
 
-PAGES: dict[Path, Callable[[], dict[str, str]]] = {README: readme_tables, BACKTEST: backtest_tables}
+def elicitation_tables() -> dict[str, str]:
+    """The synthetic study's scores, the parameters `elicit apply` writes from it, and what they change in a default
+    run of the baseline package (the same seed, so the same points of the unit cube: the futures are paired)."""
+    scores = api.elicitation_scores(EXAMPLE_STUDY)
+    experts = [
+        [name, f"{s['calibration']:.3g}", f"{s['information_seed']:.3g}", f"{s['weight']:.3f}"]
+        for name, s in scores["experts"].items()
+    ]
+    makers = [
+        [kind, f"{s['calibration']:.3g}", f"{s['information_seed']:.3g}", f"{s['combined']:.3g}"]
+        for kind, s in scores["decision_makers"].items()
+    ]
+    baseline = api.load_case().baseline
+    with tempfile.TemporaryDirectory() as folder:
+        elicited = Path(folder) / "elicited.yaml"
+        applied = api.elicit_apply(EXAMPLE_STUDY, api.BUILTIN_CASE, elicited)
+        runs = {"built-in": af.run(policies=[baseline]), "elicited": af.run(elicited, policies=[baseline])}
+    parameters = [
+        [name, shape(change["before"]), shape(change["after"])] for name, change in applied["parameters"].items()
+    ]
+    tables = {label: af.outcome_tables(e)[baseline] for label, e in runs.items()}
+    k = runs["built-in"].replications
+    summary = af.analysis.summary_json(tables, k)
+    first = int(runs["built-in"].calendar_years[0])
+    side_by_side = comparison_table(summary, runs["built-in"].futures, runs["built-in"].years, first, k)
+    paired = af.analysis.paired_differences(tables, "built-in", replications=k).loc["elicited"]
+    differences = []
+    for outcome, d in paired.iterrows():
+        scale, unit = (1, " USD bn") if outcome == "us_net_cost" else (100, " points")
+        verdict = (
+            "not distinguishable from zero" if d["lo"] <= 0 <= d["hi"] else ("up" if d["difference"] > 0 else "down")
+        )
+        interval = f"{scale * d['difference']:+.1f}{unit} ({scale * d['lo']:+.1f} to {scale * d['hi']:+.1f})"
+        label = outcome_label(str(outcome))
+        differences.append([f"future: {label}" if str(outcome).startswith("future:") else label, interval, verdict])
+    return {
+        "elicitation experts": markdown(["expert", "calibration", "information (seed)", "weight"], experts),
+        "elicitation decision makers": markdown(
+            ["decision maker", "calibration", "information (seed)", "combined"], makers
+        ),
+        "elicited parameters": markdown(["parameter", "built-in", "from the study"], parameters),
+        "elicited run": plain(side_by_side),
+        "elicited differences": markdown(["outcome", "elicited minus built-in (95% interval)", "reading"], differences),
+    }
+
+
+def shape(p: dict[str, Any]) -> str:
+    """A parameter's range and distribution as `elicit apply --format json` gives them, in words."""
+    text = f"{p['range'][0]:g} to {p['range'][1]:g}, {p['distribution'].replace('_', ' ')}"
+    return text + "".join(f"; {level}%: {x:g}" for level, x in (p.get("quantiles") or {}).items())
+
+
+PAGES: dict[Path, Callable[[], dict[str, str]]] = {
+    README: readme_tables,
+    BACKTEST: backtest_tables,
+    ELICITATION: elicitation_tables,
+}
 
 
 def quoted(text: str, page: Path, name: str) -> str:
