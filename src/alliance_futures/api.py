@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import resource
 import shlex
@@ -408,6 +409,54 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
     """Every bargaining model's held-out scores on DEU III per subset, and the settings fitted on the training half
     (see `bargaining.scoring`)."""
     return bargaining.score_deu3(bargaining.read_deu3())
+
+
+def update(
+    run: str | Path | Ensemble, observations: str | Path, baseline: str | None = None
+) -> analysis.nowcast.Update:
+    """A run (a saved folder, or an ensemble with its yearly paths) weighed against an observation log
+    (`case.observations`): each package's futures weighted by the likelihood of what was observed, the outcomes
+    before and after with intervals, the effective sample sizes, and the parameters the evidence moved (read from
+    `baseline`'s weights, the case's baseline package by default). See `analysis.nowcast`."""
+    from .case.observations import check_against, read_observations
+    from .model.state import DOMAINS
+
+    ensemble = run if isinstance(run, Ensemble) else load_run(run).ensemble()
+    if ensemble.yearly is None:
+        where = run if not isinstance(run, Ensemble) else REQUEST
+        raise InputError(where, "the run was saved without yearly paths (--no-paths): run it again with paths")
+    if baseline is not None and baseline not in ensemble.policies:
+        known = ", ".join(ensemble.policies)
+        raise InputError(REQUEST, f"'{baseline}' is not a package of the run ({known})", key="baseline")
+    logged = read_observations(observations)
+    first = int(ensemble.calendar_years[0])
+    recorded = {v: DOMAINS.get(v, (-math.inf, math.inf)) for v in RECORDED}
+    check_against(logged, ensemble.case, range(first, first + ensemble.years), recorded, observations)
+    return analysis.nowcast.update(ensemble, logged, baseline)
+
+
+def update_json(result: analysis.nowcast.Update) -> dict[str, Any]:
+    """An update as `alliance-futures update --format json` prints it: the smallest effective sample size over the
+    packages (and each one's), every outcome's prior and posterior with the posterior's interval, and the
+    parameters, most moved first."""
+    return {
+        "ess": min(result.ess.values()),
+        "ess_by_package": result.ess,
+        "futures": len(next(iter(result.weights.values()))),
+        "shared_weights": result.shared,
+        "warnings": result.warnings,
+        "packages": {
+            package: {
+                str(outcome): {k: _number(row[k]) for k in ("prior", "prior_lo", "prior_hi", "posterior", "lo", "hi")}
+                for outcome, row in table.droplevel("package").iterrows()
+            }
+            for package, table in result.outcomes.groupby(level="package", sort=False)
+        },
+        "parameters": [
+            {"name": name} | {k: _number(row[k]) for k in ("prior_mean", "posterior_mean", "shift", "p05", "p95")}
+            for name, row in result.parameters.iterrows()
+        ],
+    }
 
 
 def elicitation_scores(

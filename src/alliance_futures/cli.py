@@ -416,6 +416,73 @@ def claims_table(result: dict[str, Any]) -> Table:
     return t
 
 
+@app.command("update")
+def update_command(
+    run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="folder of a saved run (with its yearly paths)")],
+    observations: Annotated[
+        Path,
+        typer.Argument(metavar="OBSERVATIONS", help="an observation log (YAML; the format is in docs/nowcasting.md)"),
+    ],
+    baseline: Annotated[
+        str | None, typer.Option(help="the package whose weights the parameters' posterior is read from")
+    ] = None,
+    top: Annotated[int, typer.Option(help="how many of the most moved parameters to list")] = 10,
+    format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+) -> None:
+    """Weigh a saved run's futures by what has been observed since it began: every outcome and named future before
+    and after the evidence with its interval, the effective number of futures left, and the parameters it moved."""
+    try:
+        with note.status("weighing the futures"):
+            result = api.update(run_dir, observations, baseline)
+    except InputError as exc:
+        raise fail(exc) from None
+    said = api.update_json(result)
+    if format is Format.json:
+        out.print_json(json.dumps(said))
+        return
+    from .analysis.outcomes import outcome_label
+
+    for warning in said["warnings"]:
+        err.print(f"[bold yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    futures = said["futures"]
+    ess = ", ".join(f"{p} {e:,.0f}" for p, e in said["ess_by_package"].items())
+    shared = "the same for every package" if said["shared_weights"] else "computed package by package (they differ)"
+    t = Table(
+        title=f"Before → after the evidence: percent of {futures:,} futures (US net cost: USD bn), the after's 95% "
+        f"interval; effective futures after: {ess}; weights {shared}",
+        box=box.SIMPLE_HEAD,
+    )
+    t.add_column("outcome")
+    for package in said["packages"]:
+        t.add_column(package.replace("_", " "), justify="right")
+    for outcome in next(iter(said["packages"].values())):
+        scale = 1 if outcome == "us_net_cost" else 100
+        cells = []
+        for rows in said["packages"].values():
+            r = rows[outcome]
+            after = "–" if r["posterior"] is None else f"{scale * r['posterior']:.1f}"
+            interval = "" if r["lo"] is None else f" ({scale * r['lo']:.1f}–{scale * r['hi']:.1f})"
+            cells.append(f"{scale * r['prior']:.1f} → {after}{interval}")
+        label = outcome_label(outcome)
+        t.add_row(f"future: {label}" if outcome.startswith("future:") else label, *cells)
+    show(t)
+    moved = Table(
+        title="The parameters the evidence moved most (shift: posterior minus prior mean, in prior sds)",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("parameter", "prior mean", "posterior mean", "shift", "posterior 5–95%"):
+        moved.add_column(column, justify="left" if column == "parameter" else "right")
+    for p in said["parameters"][:top]:
+        moved.add_row(
+            p["name"],
+            _score(p["prior_mean"]),
+            _score(p["posterior_mean"]),
+            _score(p["shift"]),
+            f"{_score(p['p05'])}–{_score(p['p95'])}",
+        )
+    show(moved)
+
+
 @app.command("claims")
 def claims_command(
     run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="folder of a saved run")],

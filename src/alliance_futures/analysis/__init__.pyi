@@ -1,3 +1,4 @@
+from . import nowcast
 from .backtest import Backtest, backtest_history, coding_sensitivity, sensitivity_summary
 from .calibration import calibrate
 from .claims import ClaimResult, assess_claims
@@ -45,6 +46,7 @@ __all__ = [
     "futures_matrix",
     "model_sobol",
     "narrate",
+    "nowcast",
     "outcome_table",
     "outcome_tables",
     "outcomes_over_time",

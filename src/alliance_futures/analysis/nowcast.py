@@ -1,0 +1,172 @@
+"""Nowcasting: what has been observed since a run began, weighed against each simulated future.
+
+Each future gets the likelihood of the observations given its recorded path: a normal density for a measured
+indicator (the future's value in that year, with the observation's standard error), and for a signpost the chance of
+the report given whether the future shows it that year (1 − miss or false_alarm when it does not; the likelihood of a
+binary report with stated error rates). The product, normalised, is the future's importance weight: sampling the
+futures from the prior and weighting them by the likelihood makes weighted averages estimate posterior expectations
+(Smith & Gelfand 1992, *The American Statistician* 46(2), "Bayesian statistics without tears"). Their spread is read
+through Kish's effective sample size, (Σw)² / Σw² (Kish 1965, *Survey Sampling*; Liu 1996, *Statistics and
+Computing* 6), which the intervals here use in place of the number of futures. The weights are computed per package:
+where the observations come before any package's levers move, the packages' paths (on common random numbers) agree
+and so do their weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from ..case.observations import Observation
+from ..engine import Ensemble
+from .compare import CONFIDENCE, indicators
+from .outcomes import outcome_tables
+
+ESS_WARNING_SHARE = 0.1  # below this share of the futures, the weights rest on few futures (the issue's threshold)
+
+
+def log_likelihood(ensemble: Ensemble, package: str, observations: Sequence[Observation]) -> NDArray[np.float64]:
+    """Per future: the log-likelihood of all the observations, given the future's recorded path under `package`
+    (observations independent given the path). −inf where a report is impossible in that future (an error rate of
+    0)."""
+    assert ensemble.yearly is not None, "the run was saved without yearly paths (--no-paths): nothing to weigh"
+    first = int(ensemble.calendar_years[0])
+    total = np.zeros(ensemble.futures)
+    for o in observations:
+        column = o.year - first
+        if o.indicator is not None:
+            x = ensemble.yearly[package][o.indicator][:, column].astype(float)
+            total += -0.5 * ((float(o.value or 0) - x) / float(o.sd or 1)) ** 2
+        else:
+            signpost = ensemble.case.signposts[str(o.signpost)]
+            shows = signpost.seen(ensemble.yearly[package][signpost.variable][:, column].astype(float))
+            miss, false_alarm = float(o.miss or 0), float(o.false_alarm or 0)
+            chance = np.where(shows, 1 - miss, false_alarm) if o.seen else np.where(shows, miss, 1 - false_alarm)
+            with np.errstate(divide="ignore"):
+                total += np.log(chance)
+    return total
+
+
+def normalised(log_weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Weights summing to 1 from log weights, computed from the largest so that none overflows; all zero when every
+    future is impossible."""
+    top = np.max(log_weights)
+    if not np.isfinite(top):
+        return np.zeros_like(log_weights)
+    w = np.exp(log_weights - top)
+    return w / w.sum()
+
+
+def effective_sample_size(weights: NDArray[np.float64]) -> float:
+    """Kish's (Σw)² / Σw²: the number of equally weighted futures that would estimate as precisely; 0 with no
+    weight."""
+    total = weights.sum()
+    return 0.0 if total == 0 else float(total**2 / np.sum(weights**2))
+
+
+@dataclass(frozen=True)
+class Update:
+    """An ensemble weighed against observations: the weights per package, each one's effective sample size, the
+    prior and posterior of every outcome, and what the evidence did to each uncertain parameter."""
+
+    weights: dict[str, NDArray[np.float64]]  # package -> per future, summing to 1
+    ess: dict[str, float]
+    outcomes: pd.DataFrame  # rows (package, outcome): prior, prior_lo, prior_hi, posterior, lo, hi
+    parameters: pd.DataFrame  # rows parameter: prior_mean, posterior_mean, prior_sd, shift (in prior sds), p05, p95
+    shared: bool  # every package has the same weights
+
+    @property
+    def warnings(self) -> list[str]:
+        futures = len(next(iter(self.weights.values())))
+        out = []
+        for package, ess in self.ess.items():
+            if ess == 0:
+                out.append(f"{package}: no simulated future is consistent with the observations (every weight is 0)")
+            elif ess < ESS_WARNING_SHARE * futures:
+                out.append(
+                    f"{package}: the evidence leaves an effective {ess:,.0f} of {futures:,} futures (under "
+                    f"{ESS_WARNING_SHARE:.0%}); the posterior rests on few futures and its intervals are wide"
+                )
+        return out
+
+
+def update(ensemble: Ensemble, observations: Sequence[Observation], baseline: str | None = None) -> Update:
+    """Weigh every package's futures by the observations; the parameters' posterior is read from `baseline`'s
+    weights (the case's baseline package by default)."""
+    weights = {p: normalised(log_likelihood(ensemble, p, observations)) for p in ensemble.policies}
+    ess = {p: effective_sample_size(w) for p, w in weights.items()}
+    rows = []
+    for package, table in outcome_tables(ensemble).items():
+        flags = indicators(table)
+        values = flags.to_numpy(dtype=float)
+        prior = _estimate(values, np.full(len(values), 1 / len(values)))
+        posterior = _estimate(values, weights[package])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "package": package,
+                    "outcome": flags.columns,
+                    "prior": prior[0],
+                    "prior_lo": prior[1],
+                    "prior_hi": prior[2],
+                    "posterior": posterior[0],
+                    "lo": posterior[1],
+                    "hi": posterior[2],
+                }
+            )
+        )
+    chosen = baseline or ensemble.case.baseline
+    if chosen not in weights:
+        chosen = next(iter(weights))
+    first = next(iter(weights.values()))
+    return Update(
+        weights=weights,
+        ess=ess,
+        outcomes=pd.concat(rows, ignore_index=True).set_index(["package", "outcome"]),
+        parameters=parameter_shifts(ensemble.experiments, weights[chosen]),
+        shared=all(np.array_equal(first, w) for w in weights.values()),
+    )
+
+
+def _estimate(values: NDArray[np.float64], weights: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
+    """Per column of `values` (futures × outcomes): the weighted mean and its interval with the effective sample size
+    as n: Wilson's for a 0/1 outcome, the normal one from the weighted variance for an amount. NaN with no weight."""
+    n = effective_sample_size(weights)
+    if n == 0:
+        nan = np.full(values.shape[1], np.nan)
+        return nan, nan, nan
+    z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
+    mean = weights @ values
+    binary = np.all((values == 0) | (values == 1), axis=0)
+    centre = (mean + z**2 / (2 * n)) / (1 + z**2 / n)
+    wilson = z * np.sqrt(np.clip(mean * (1 - mean), 0, None) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    normal = z * np.sqrt(weights @ (values - mean) ** 2 / n)
+    return mean, np.where(binary, centre - wilson, mean - normal), np.where(binary, centre + wilson, mean + normal)
+
+
+def parameter_shifts(experiments: pd.DataFrame, weights: NDArray[np.float64]) -> pd.DataFrame:
+    """Per uncertain parameter: its prior and posterior mean, the shift in prior standard deviations, and the
+    posterior's 5% and 95% quantiles; ranked by the size of the shift."""
+    rows = {}
+    for name in experiments.columns:
+        x = experiments[name].to_numpy(dtype=float)
+        sd = x.std()
+        posterior = float(weights @ x) if weights.sum() > 0 else np.nan
+        order = np.argsort(x)
+        at = np.searchsorted(np.cumsum(weights[order]), (0.05, 0.95)).clip(max=len(x) - 1)
+        p05, p95 = x[order][at] if weights.sum() > 0 else (np.nan, np.nan)
+        rows[name] = {
+            "prior_mean": x.mean(),
+            "posterior_mean": posterior,
+            "prior_sd": sd,
+            "shift": (posterior - x.mean()) / sd if sd > 0 else 0.0,
+            "p05": p05,
+            "p95": p95,
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    return table.reindex(table["shift"].abs().sort_values(ascending=False).index)

@@ -1,0 +1,174 @@
+"""Nowcasting (issue 18): observations weigh the simulated futures. The weights reproduce a posterior known in closed
+form, an observation that cannot tell the futures apart changes nothing, contradictory evidence says so instead of
+giving NaN, and a bad observation log is refused naming the file and entry."""
+
+from __future__ import annotations
+
+import json
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from helpers import cli
+
+import alliance_futures as af
+from alliance_futures.analysis.nowcast import effective_sample_size, log_likelihood, normalised, parameter_shifts
+from alliance_futures.case.observations import Observation
+
+
+def toy(theta: np.ndarray, variable: str = "public_support", years: int = 3) -> SimpleNamespace:
+    """An ensemble in which the recorded `variable` equals each future's parameter θ every year."""
+    case = af.load_case()
+    first = case.calendar.start_year + 1
+    return SimpleNamespace(
+        case=case,
+        futures=len(theta),
+        calendar_years=np.arange(first, first + years),
+        yearly={"p": {variable: np.repeat(theta[:, None], years, axis=1)}},
+    )
+
+
+def test_weights_reproduce_the_posterior_of_a_uniform_prior_and_a_normal_measurement():
+    """θ ~ U(0, 1), y | θ ~ N(θ, σ²): the posterior is N(y, σ²) truncated to [0, 1]; its mean is known in closed
+    form."""
+    theta = np.random.default_rng(1).random(200_000)
+    ensemble = toy(theta)
+    y, sd = 0.8, 0.1
+    observed = Observation(year=int(ensemble.calendar_years[1]), indicator="public_support", value=y, sd=sd, source="s")
+    w = normalised(log_likelihood(ensemble, "p", [observed]))
+    a, b = (0 - y) / sd, (1 - y) / sd
+    phi = lambda x: math.exp(-x * x / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    big_phi = lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))  # noqa: E731
+    exact = y + sd * (phi(a) - phi(b)) / (big_phi(b) - big_phi(a))
+    assert float(w @ theta) == pytest.approx(exact, abs=0.002)
+    assert w.sum() == pytest.approx(1) and (w >= 0).all()
+    shifts = parameter_shifts(pd.DataFrame({"theta": theta}), w)
+    assert shifts.loc["theta", "posterior_mean"] == pytest.approx(exact, abs=0.002)
+    assert shifts.loc["theta", "p05"] < exact < shifts.loc["theta", "p95"] <= 1
+
+
+def test_a_signpost_report_weighs_by_its_error_rates():
+    """A report of 'seen' with miss m and false alarm f: futures that show the signpost get (1 − m), the others f."""
+    case = af.load_case()
+    name, signpost = next(iter(case.signposts.items()))
+    threshold = signpost.above if signpost.above is not None else signpost.below
+    values = np.array([threshold - 1, threshold + 1] * 50, dtype=float)
+    ensemble = toy(values, signpost.variable)
+    report = Observation(
+        year=int(ensemble.calendar_years[0]), signpost=name, seen=True, false_alarm=0.05, miss=0.2, source="s"
+    )
+    w = normalised(log_likelihood(ensemble, "p", [report]))
+    shows = signpost.seen(values)
+    assert w[shows][0] / w[~shows][0] == pytest.approx(0.8 / 0.05)
+    unseen = report.model_copy(update={"seen": False})
+    w = normalised(log_likelihood(ensemble, "p", [unseen]))
+    assert w[shows][0] / w[~shows][0] == pytest.approx(0.2 / 0.95)
+
+
+def test_the_effective_sample_size_runs_from_all_futures_to_one():
+    assert effective_sample_size(np.full(100, 0.01)) == pytest.approx(100)
+    assert effective_sample_size(np.eye(1, 100)[0]) == pytest.approx(1)
+    assert effective_sample_size(np.zeros(100)) == 0
+    assert (normalised(np.full(5, -np.inf)) == 0).all()  # every future impossible: no weight, never NaN
+    assert normalised(np.array([-1e6, -1e6 - math.log(3)])) == pytest.approx([0.75, 0.25])  # no underflow
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("run") / "run"
+    result = cli(
+        "run",
+        "--futures",
+        "500",
+        "--years",
+        "5",
+        "-p",
+        "current_course",
+        "-p",
+        "transactional_pressure",
+        "--output",
+        folder,
+    )
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def write_log(tmp_path, entries):
+    path = tmp_path / "observations.yaml"
+    path.write_text(yaml.safe_dump(entries), encoding="utf-8")
+    return path
+
+
+def test_update_prints_before_and_after_with_intervals_and_the_moved_parameters(saved, tmp_path):
+    ensemble = af.load_run(saved).ensemble()
+    year = int(ensemble.calendar_years[1])
+    log = write_log(tmp_path, [{"year": year, "indicator": "public_support", "value": 0.7, "sd": 0.05, "source": "s"}])
+    result = cli("update", saved, log, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    said = json.loads(result.stdout)
+    assert set(said["packages"]) == {"current_course", "transactional_pressure"}
+    tables = af.outcome_tables(ensemble)
+    for package, rows in said["packages"].items():
+        assert rows["rupture"]["prior"] == pytest.approx(tables[package]["rupture"].mean())
+        assert rows["rupture"]["lo"] <= rows["rupture"]["posterior"] <= rows["rupture"]["hi"]
+    assert 1 <= said["ess"] <= 500 and said["parameters"][0].keys() >= {"name", "prior_mean", "posterior_mean", "shift"}
+    shifts = [abs(p["shift"]) for p in said["parameters"]]
+    assert shifts == sorted(shifts, reverse=True)
+    table = cli("update", saved, log, env={"COLUMNS": "200"})
+    assert table.returncode == 0 and "→" in table.stdout and "effective futures after" in table.stdout
+
+
+def test_an_observation_that_tells_no_future_apart_changes_nothing(saved, tmp_path):
+    ensemble = af.load_run(saved).ensemble()
+    year = int(ensemble.calendar_years[0])
+    level = float(ensemble.yearly["current_course"]["opcon"][0, 0])
+    for paths in ensemble.yearly.values():  # the first year's command arrangement is the same in every future
+        assert (paths["opcon"][:, 0] == level).all()
+    log = write_log(tmp_path, [{"year": year, "indicator": "opcon", "value": 0.5, "sd": 0.1, "source": "s"}])
+    said = json.loads(cli("update", saved, log, "--format", "json").stdout)
+    assert said["ess"] == pytest.approx(500) and said["shared_weights"]
+    for rows in said["packages"].values():
+        for r in rows.values():
+            assert r["posterior"] == pytest.approx(r["prior"], abs=1e-12)
+    assert all(abs(p["shift"]) < 1e-9 for p in said["parameters"])
+
+
+def test_contradictory_evidence_says_so_and_never_gives_nan(saved, tmp_path):
+    ensemble = af.load_run(saved).ensemble()
+    year = int(ensemble.calendar_years[1])
+    impossible = {"year": year, "signpost": "demand_above_5t", "false_alarm": 0.0, "miss": 0.0, "source": "s"}
+    entries = [impossible | {"seen": True}, impossible | {"seen": False}]  # seen and not seen, both without error
+    result = cli("update", saved, write_log(tmp_path, entries), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert "NaN" not in result.stdout
+    said = json.loads(result.stdout)
+    assert said["ess"] == 0 and any("no simulated future is consistent" in w for w in said["warnings"])
+    table = cli("update", saved, write_log(tmp_path, entries))
+    assert "no simulated future is consistent" in table.stderr and "nan" not in table.stdout.lower()
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"indicator": "mood", "value": 1, "sd": 1}, "'mood' is not a recorded variable"),
+        ({"indicator": "public_support", "value": 1.5, "sd": 0.1}, "public_support runs from 0 to 1, got 1.5"),
+        (
+            {"indicator": "public_support", "value": 0.5, "sd": 0.1, "year": 1990},
+            "year 1990 is outside the run's years",
+        ),
+        ({"signpost": "nope", "seen": True, "false_alarm": 0.1, "miss": 0.1}, "'nope' is not a signpost of the case"),
+        ({"signpost": "demand_above_5t", "seen": True, "false_alarm": 0.6, "miss": 0.5}, "a report would say nothing"),
+        ({"indicator": "public_support", "value": 0.5}, "needs 'value' and 'sd'"),
+        ({"indicator": "public_support", "value": 0.5, "sd": 0.1, "source": ""}, "entry 1, 'source'"),
+        ({"indicator": "public_support", "value": 0.5, "sd": -1}, "entry 1, 'sd'"),
+    ],
+)
+def test_a_bad_observation_log_is_refused_naming_the_file_and_entry(saved, tmp_path, entry, message):
+    year = int(af.load_run(saved).ensemble().calendar_years[0])
+    log = write_log(tmp_path, [{"year": year, "source": "s"} | entry])
+    result = cli("update", saved, log)
+    assert result.returncode == 2 and message in result.stderr and "observations.yaml" in result.stderr
+    assert "Traceback" not in result.stderr
