@@ -172,3 +172,55 @@ def test_a_bad_observation_log_is_refused_naming_the_file_and_entry(saved, tmp_p
     result = cli("update", saved, log)
     assert result.returncode == 2 and message in result.stderr and "observations.yaml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_simulation_based_calibration_on_the_real_model():
+    """Take simulated futures as the truth, observe their public support and a signpost with noise, and weigh the
+    other futures: over many truths, each parameter's posterior 5–95% interval holds the truth's value, and the
+    smallest set of named futures with 90% of the posterior holds the truth's named future, about 90% of the time
+    (Talts et al. 2018, arXiv:1804.06788: a correct posterior is calibrated over draws from the prior)."""
+    from alliance_futures.analysis.outcomes import outcome_tables
+
+    ensemble = af.run(policies=["current_course"], futures=3000, years=6, replications=1, seed=11)
+    named = outcome_tables(ensemble)["current_course"]["named_future"].to_numpy()
+    signpost = next(iter(ensemble.case.signposts))
+    rng = np.random.default_rng(5)
+    years = ensemble.calendar_years
+    inside, covered = [], []
+    for truth in rng.choice(ensemble.futures, size=150, replace=False):
+        support = ensemble.yearly["current_course"]["public_support"][truth]
+        shows = ensemble.case.signposts[signpost].seen(
+            ensemble.yearly["current_course"][ensemble.case.signposts[signpost].variable][truth]
+        )
+        observed = [
+            Observation(
+                year=int(years[t]),
+                indicator="public_support",
+                value=float(support[t] + rng.normal(0, 0.05)),
+                sd=0.05,
+                source="simulated",
+            )
+            for t in (1, 3)
+        ]
+        seen = bool(shows[2]) != (rng.random() < (0.1 if shows[2] else 0.05))  # misses 10%, false alarms 5%
+        observed.append(
+            Observation(year=int(years[2]), signpost=signpost, seen=seen, false_alarm=0.05, miss=0.1, source="s")
+        )
+        log_w = log_likelihood(ensemble, "current_course", observed)
+        log_w[truth] = -np.inf  # the truth is not among the futures weighed
+        w = normalised(log_w)
+        table = parameter_shifts(ensemble.experiments, w)
+        truth_values = ensemble.experiments.iloc[truth]
+        inside.append(
+            ((table["p05"] <= truth_values[table.index]) & (truth_values[table.index] <= table["p95"])).mean()
+        )
+        mass = {k: w[named == k].sum() for k in np.unique(named)}
+        kept, total = set(), 0.0
+        for k, m in sorted(mass.items(), key=lambda kv: -kv[1]):
+            if total >= 0.9:
+                break
+            kept.add(k)
+            total += m
+        covered.append(named[truth] in kept)
+    assert 0.85 <= np.mean(inside) <= 0.95, np.mean(inside)
+    assert 0.85 <= np.mean(covered) <= 1.0, np.mean(covered)
