@@ -411,6 +411,101 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
     return bargaining.score_deu3(bargaining.read_deu3())
 
 
+SEARCH_FILES = ("archive.parquet", "pareto.parquet")
+
+
+def search(
+    spec: str | Path = "default",
+    case: str | Path | Case = BUILTIN_CASE,
+    output: str | Path | None = None,
+    evaluations: int | None = None,
+    futures: int | None = None,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> analysis.search.SearchResult:
+    """Search the levers a spec names (a file, or 'default', the built-in one) for the packages that trade its
+    objectives off best, with NSGA-II on common random numbers (`analysis.search`); `evaluations` and `futures`
+    override the spec's budget. With `output`, a new folder gets `archive.parquet` (every candidate evaluated),
+    `pareto.parquet` and each Pareto candidate as `policies/NAME.yaml`, which `run --policies` accepts."""
+    import numpy as np
+
+    from .analysis.search import OBJECTIVES, optimise, package_batch
+    from .case.search import load_search
+
+    loaded = case if isinstance(case, Case) else load_case(case)
+    chosen = load_search(spec, loaded, OBJECTIVES)
+    chosen = chosen.model_copy(
+        update={k: v for k, v in {"evaluations": evaluations, "futures": futures}.items() if v is not None}
+    )
+    if chosen.futures % chosen.replications or chosen.futures < 1:
+        message = f"futures must be a positive multiple of the spec's replications, {chosen.replications}"
+        raise InputError(REQUEST, message, key="futures")
+    if chosen.evaluations < chosen.population:
+        message = (
+            f"at least one generation ({chosen.population} candidates) is needed, got {chosen.evaluations} evaluations"
+        )
+        raise InputError(REQUEST, message, key="evaluations")
+    need, have = estimated_bytes(loaded, chosen.population, chosen.futures, chosen.years, False), usable_memory()
+    if need > MEMORY_SHARE * have:
+        message = (
+            f"request too large: a generation of {chosen.population} candidates × {chosen.futures:,} futures needs "
+            f"about {need / 2**30:.1f} GiB, more than {MEMORY_SHARE:.0%} of the {have / 2**30:.1f} GiB this process "
+            "may use; use fewer futures or a smaller population"
+        )
+        raise InputError(REQUEST, message, key="futures")
+    folder = _new_folder(output) if output is not None else None
+    bounds = np.array(list(chosen.searched.values()), dtype=float)
+    result = optimise(
+        package_batch(loaded, chosen, make_executor(workers)),
+        bounds[:, 0],
+        bounds[:, 1],
+        [o.outcome for o in chosen.objectives],
+        [c.outcome for c in chosen.constraints],
+        chosen.evaluations,
+        chosen.population,
+        chosen.seed,
+        list(chosen.searched),
+        progress,
+    )
+    if folder is not None:
+        _write_search(result, chosen, loaded, folder)
+    return result
+
+
+def _new_folder(output: str | Path) -> Path:
+    """A folder that does not exist yet or is empty, made; never one that holds anything."""
+    folder = Path(output)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise InputError(folder, "already exists and is not an empty folder: name a new one")
+    try:
+        folder.mkdir(parents=False, exist_ok=True)
+    except OSError as exc:
+        raise InputError(folder, f"cannot be made: {exc.strerror or exc}") from None
+    return folder
+
+
+def _write_search(result: analysis.search.SearchResult, spec: Any, case: Case, folder: Path) -> None:
+    """The archive, the Pareto set and its packages, each file written whole; the archive last, so a folder with it
+    is a finished search."""
+    import io
+
+    import yaml
+
+    from .analysis.search import candidate
+
+    policies = folder / "policies"
+    policies.mkdir(exist_ok=True)
+    for evaluation, row in result.pareto.iterrows():
+        name = f"{spec.name}_{evaluation}"
+        package = candidate(spec, case, [row[lever] for lever in spec.searched], name)
+        text = yaml.safe_dump(package.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
+        write_whole(policies / f"{name}.yaml", text.encode("utf-8"))
+    for name, table in (("pareto.parquet", result.pareto), ("archive.parquet", result.archive)):
+        buffer = io.BytesIO()
+        table.to_parquet(buffer)
+        write_whole(folder / name, buffer.getvalue())
+
+
 def update(
     run: str | Path | Ensemble, observations: str | Path, baseline: str | None = None
 ) -> analysis.nowcast.Update:

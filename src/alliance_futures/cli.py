@@ -416,6 +416,62 @@ def claims_table(result: dict[str, Any]) -> Table:
     return t
 
 
+@app.command("search")
+def search_command(
+    spec: Annotated[
+        str, typer.Argument(metavar="SPEC", help="a search spec (YAML; docs/search.md), or 'default', the built-in one")
+    ] = "default",
+    output: Annotated[Path | None, typer.Option(help="a new folder for the archive, Pareto set and packages")] = None,
+    evaluations: Annotated[int | None, typer.Option(help="candidate evaluations (overrides the spec's)")] = None,
+    futures: Annotated[
+        int | None, typer.Option(help="futures each candidate is simulated on (overrides the spec's)")
+    ] = None,
+    case: Annotated[str, typer.Option(help="built-in case name or path to a case YAML file")] = BUILTIN_CASE,
+    workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+) -> None:
+    """Search the levers for the packages that trade the spec's objectives off best (NSGA-II on the same futures for
+    every candidate), and print the Pareto set; with --output, save every candidate evaluated, the Pareto set, and
+    each Pareto package as a policy file that `run --policies` accepts."""
+    try:
+        with note.status("searching the levers") as status:
+            done = [0]
+
+            def progress(n: int) -> None:
+                done[0] += n
+                status.update(f"searching the levers: {done[0]:,} candidates evaluated")
+
+            result = api.search(spec, case, output, evaluations, futures, workers, progress)
+    except InputError as exc:
+        raise fail(exc) from None
+    except ModuleNotFoundError as exc:
+        err.print(f"[bold red]error:[/] the search needs {exc.name}: pip install 'alliance-futures[search]'")
+        raise typer.Exit(code=2) from None
+    if not result.feasible:
+        out.print(f"No candidate of the {len(result.archive):,} evaluated met the constraints.", highlight=False)
+        return
+    objectives = [c for c in result.pareto.columns if c.startswith("objective:")]
+    t = Table(
+        title=f"The Pareto set: {len(result.pareto)} of {len(result.archive):,} candidates evaluated (objectives "
+        "minimised; probabilities in percent, the US net cost in USD bn)",
+        box=box.SIMPLE_HEAD,
+    )
+    t.add_column("candidate")
+    for column in objectives:
+        t.add_column(column.removeprefix("objective:").replace("_", " "), justify="right")
+    for evaluation, row in result.pareto.iterrows():
+        t.add_row(
+            str(evaluation),
+            *(f"{row[c]:.1f}" if c == "objective:us_net_cost" else f"{100 * row[c]:.1f}" for c in objectives),
+        )
+    show(t)
+    if output is not None:
+        out.print(
+            f"Saved to {output}; run a Pareto package: alliance-futures run --policies {output}/policies/NAME.yaml",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 @app.command("update")
 def update_command(
     run_dir: Annotated[Path, typer.Argument(metavar="RUN", help="folder of a saved run (with its yearly paths)")],

@@ -1,4 +1,4 @@
-from . import nowcast
+from . import nowcast, search
 from .backtest import Backtest, backtest_history, coding_sensitivity, sensitivity_summary
 from .calibration import calibrate
 from .claims import ClaimResult, assess_claims
@@ -56,6 +56,7 @@ __all__ = [
     "rank_signposts",
     "regret",
     "satisficing",
+    "search",
     "sensitivity_summary",
     "sobol",
     "summarize",

@@ -1,0 +1,119 @@
+"""Search specs: which levers a policy search may move, within what bounds, towards which objectives and under which
+constraints, on how many futures and with what budget (`alliance-futures search`).
+
+    name: default
+    description: what the search asks
+    start_year: 2027                 # as a policy package's: when the levers start to move
+    institutionalisation: executive
+    adoption: {us: {internationalist: 1, transactional: 1}, rok: {conservative: 1, progressive: 1}, source: "…"}
+    levers:                          # a lever of the case: [low, high] to search, or a number to fix it
+      cost_demand_multiplier: [1, 5]
+      troop_target: 28500
+    objectives:                      # each minimised: an outcome's probability, or the mean US net cost
+      - {outcome: rupture}
+      - {outcome: us_net_cost}
+    constraints:                     # optional: an outcome's probability or mean kept at or below `max`
+      - {outcome: war, max: 0.06}
+    futures: 1000
+    replications: 5
+    years: 20
+    evaluations: 5000
+    population: 50
+    seed: 1953
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from ..errors import InputError
+from .loader import read_yaml
+from .schema import Adoption, Case, Conditions, Institutionalisation, Number, Strict, Whole
+
+SEARCHES = resources.files("alliance_futures") / "case" / "data" / "searches"
+BUILTIN_SEARCH = "default"
+
+
+class Objective(Strict):
+    outcome: str = Field(min_length=1)
+
+
+class Constraint(Strict):
+    outcome: str = Field(min_length=1)
+    max: Number
+
+
+class SearchSpec(Strict):
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    description: str = Field(min_length=1)
+    start_year: Whole = Field(ge=1953, le=2100)
+    institutionalisation: Institutionalisation
+    adoption: Adoption
+    conditions: Conditions = Field(default_factory=Conditions)
+    levers: dict[str, tuple[Number, Number] | Number] = Field(min_length=1)
+    objectives: list[Objective] = Field(min_length=1)
+    constraints: list[Constraint] = Field(default_factory=list)
+    futures: Whole = Field(ge=1)
+    replications: Whole = Field(ge=1)
+    years: Whole = Field(ge=1)
+    evaluations: Whole = Field(ge=1)
+    population: Whole = Field(ge=4)
+    seed: Whole = Field(ge=0)
+
+    @property
+    def searched(self) -> dict[str, tuple[float, float]]:
+        """The levers the search moves, with their bounds, in the spec's order."""
+        return {n: (float(b[0]), float(b[1])) for n, b in self.levers.items() if isinstance(b, tuple)}
+
+    @property
+    def fixed(self) -> dict[str, float]:
+        return {n: float(b) for n, b in self.levers.items() if not isinstance(b, tuple)}
+
+
+def resolve_search_path(name_or_file: str | Path) -> Path:
+    candidate = Path(name_or_file)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        return candidate
+    builtin = Path(str(SEARCHES / f"{name_or_file}.yaml"))
+    if not builtin.is_file():
+        raise InputError(name_or_file, f"no built-in search of that name (built-in: {BUILTIN_SEARCH}) and no such file")
+    return builtin
+
+
+def load_search(name_or_file: str | Path, case: Case, outcomes: tuple[str, ...]) -> SearchSpec:
+    """A search spec, checked against the case (each lever is one of its levers, within its bounds) and the
+    `outcomes` an objective or constraint may name; errors name the file and the key."""
+    path = resolve_search_path(name_or_file)
+    data = read_yaml(path)
+    try:
+        spec = SearchSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"] if not (isinstance(p, str) and p[:1].isupper()))
+        raise InputError(path, first["msg"].removeprefix("Value error, "), key=key or None) from None
+    for name, bounds in spec.levers.items():
+        lever = case.levers.get(name)
+        if lever is None:
+            known = ", ".join(case.levers)
+            raise InputError(path, f"unknown lever (the case's levers: {known})", key=f"levers.{name}")
+        lo, hi = lever.bounds
+        low, high = bounds if isinstance(bounds, tuple) else (bounds, bounds)
+        if not lo <= low <= high <= hi:
+            got = f"[{low:g}, {high:g}]" if isinstance(bounds, tuple) else f"{low:g}"
+            message = f"expected values from {lo:g} to {hi:g} ({lever.unit}), low before high; got {got}"
+            raise InputError(path, message, key=f"levers.{name}")
+    if not spec.searched:
+        raise InputError(path, "every lever is fixed: give at least one a [low, high] range to search", key="levers")
+    named = [("objectives", i, o.outcome) for i, o in enumerate(spec.objectives)]
+    named += [("constraints", i, c.outcome) for i, c in enumerate(spec.constraints)]
+    for section, i, outcome in named:
+        if outcome not in outcomes:
+            known = ", ".join(outcomes)
+            raise InputError(path, f"unknown outcome '{outcome}' (expected one of {known})", key=f"{section}.{i}")
+    if spec.futures % spec.replications:
+        message = f"futures ({spec.futures}) must be a multiple of replications ({spec.replications})"
+        raise InputError(path, message, key="futures")
+    return spec

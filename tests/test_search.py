@@ -1,0 +1,131 @@
+"""The policy search (issue 19): NSGA-II recovers a known Pareto front through the code path the lever search uses,
+constraints bind, an infeasible search says so, the search is deterministic, and a bad spec is refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from helpers import cli
+
+from alliance_futures.analysis.search import optimise
+from alliance_futures.api import load_case
+from alliance_futures.case import load_policy
+from alliance_futures.case.search import resolve_search_path
+
+
+def zdt1(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ZDT1 (Zitzler, Deb & Thiele 2000, *Evolutionary Computation* 8(2)): its front is f2 = 1 − √f1, f1 in [0, 1]."""
+    f1 = x[:, 0]
+    g = 1 + 9 * x[:, 1:].mean(axis=1)
+    return np.column_stack([f1, g * (1 - np.sqrt(f1 / g))]), np.zeros((len(x), 0))
+
+
+def run(batch, n=5, constraints=(), evaluations=4000, seed=1):
+    return optimise(
+        batch,
+        np.zeros(n),
+        np.ones(n),
+        ["f1", "f2"],
+        list(constraints),
+        evaluations,
+        40,
+        seed,
+        [f"x{i}" for i in range(n)],
+    )
+
+
+def test_nsga2_recovers_the_zdt1_front():
+    result = run(zdt1)
+    front = result.pareto[["objective:f1", "objective:f2"]].to_numpy()
+    assert np.abs(front[:, 1] - (1 - np.sqrt(front[:, 0]))).max() < 0.05  # on the true front
+    assert front[:, 0].min() < 0.05 and front[:, 0].max() > 0.95  # and spread along all of it
+    assert len(result.archive) == 4000 and set(result.archive["generation"]) == set(range(100))
+
+
+def test_a_constraint_keeps_the_pareto_set_within_it_and_an_impossible_one_leaves_none():
+    def constrained(x):
+        f, _ = zdt1(x)
+        return f, (0.5 - f[:, 0])[:, None]  # feasible where f1 >= 0.5
+
+    result = run(constrained, constraints=["f1_floor"], evaluations=2000)
+    assert (result.pareto["objective:f1"] >= 0.5).all() and result.feasible
+    assert (result.archive["feasible"] == (result.archive["constraint:f1_floor"] <= 0)).all()
+
+    impossible = run(lambda x: (zdt1(x)[0], np.ones((len(x), 1))), constraints=["never"], evaluations=200)
+    assert not impossible.feasible and impossible.pareto.empty
+
+
+def test_the_pareto_set_is_the_nondominated_feasible_part_of_the_archive():
+    result = run(zdt1, evaluations=400)
+    f = result.archive[["objective:f1", "objective:f2"]].to_numpy()
+    for evaluation in result.pareto.index:
+        dominated = (f <= f[evaluation]).all(axis=1) & (f < f[evaluation]).any(axis=1)
+        assert not dominated.any()
+    for i in result.archive.index.difference(result.pareto.index):  # each other one is weakly dominated by another
+        assert (f <= f[i]).all(axis=1).sum() > 1
+
+
+@pytest.fixture(scope="module")
+def searched(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("search") / "out"
+    result = cli("search", "--evaluations", "100", "--futures", "50", "--output", folder)
+    assert result.returncode == 0, result.stderr
+    return folder, result.stdout
+
+
+def test_search_saves_the_archive_the_pareto_set_and_runnable_packages(searched, tmp_path):
+    folder, stdout = searched
+    archive, pareto = pd.read_parquet(folder / "archive.parquet"), pd.read_parquet(folder / "pareto.parquet")
+    assert len(archive) == 100 and set(pareto.index) <= set(archive.index)
+    spec = yaml.safe_load(resolve_search_path("default").read_text(encoding="utf-8"))
+    case = load_case()
+    for evaluation, row in pareto.iterrows():
+        policy = load_policy(folder / "policies" / f"default_{evaluation}.yaml", case)
+        settings = policy.settings()
+        for lever, (low, high) in spec["levers"].items():
+            assert low <= settings[lever].value <= high and settings[lever].value == pytest.approx(row[lever])
+    assert f"{len(pareto)} of 100 candidates" in stdout
+    again = cli("search", "--evaluations", "100", "--futures", "50", "--output", tmp_path / "again")
+    assert again.returncode == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "again" / "archive.parquet"), archive)  # same seed
+
+
+def test_search_never_writes_into_a_folder_that_holds_something(searched):
+    folder, _ = searched
+    before = (folder / "archive.parquet").read_bytes()
+    result = cli("search", "--evaluations", "100", "--futures", "50", "--output", folder)
+    assert result.returncode == 2 and "not an empty folder" in result.stderr
+    assert (folder / "archive.parquet").read_bytes() == before
+
+
+def spec_with(tmp_path, change):
+    data = yaml.safe_load(resolve_search_path("default").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["levers"].update(moon_base=[0, 1]), "at 'levers.moon_base': unknown lever"),
+        (lambda d: d["levers"].update(exercise_tempo=[0, 2]), "expected values from 0 to 1"),
+        (lambda d: d["objectives"].append({"outcome": "happiness"}), "unknown outcome 'happiness'"),
+        (lambda d: d.update(levers={"exercise_tempo": 0.5}), "every lever is fixed"),
+        (lambda d: d.update(futures=1001), "must be a multiple of replications"),
+        (lambda d: d.update(population=2), "'population'"),
+    ],
+)
+def test_a_bad_spec_is_refused_naming_the_file_and_key(tmp_path, change, message):
+    result = cli("search", spec_with(tmp_path, change), "--evaluations", "100")
+    assert result.returncode == 2 and message in result.stderr and "spec.yaml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_infeasible_search_says_no_candidate_met_the_constraints(tmp_path):
+    spec = spec_with(tmp_path, lambda d: d.update(constraints=[{"outcome": "war", "max": -1}], population=4))
+    result = cli("search", spec, "--evaluations", "8", "--futures", "10")
+    assert result.returncode == 0 and "No candidate of the 8 evaluated met the constraints" in result.stdout
