@@ -28,7 +28,7 @@ from rich.table import Table
 
 import alliance_futures as af
 from alliance_futures import api
-from alliance_futures.analysis.outcomes import outcome_label
+from alliance_futures.analysis.outcomes import row_label
 from alliance_futures.cli import claims_table, comparison_table, window_cell
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,8 +186,7 @@ def elicitation_tables() -> dict[str, str]:
             "not distinguishable from zero" if d["lo"] <= 0 <= d["hi"] else ("up" if d["difference"] > 0 else "down")
         )
         interval = f"{scale * d['difference']:+.1f}{unit} ({scale * d['lo']:+.1f} to {scale * d['hi']:+.1f})"
-        label = outcome_label(str(outcome))
-        differences.append([f"future: {label}" if str(outcome).startswith("future:") else label, interval, verdict])
+        differences.append([row_label(str(outcome)), interval, verdict])
     return {
         "elicitation experts": markdown(["expert", "calibration", "information (seed)", "weight"], experts),
         "elicitation decision makers": markdown(

@@ -496,7 +496,7 @@ def update_command(
     if format is Format.json:
         out.print_json(json.dumps(said))
         return
-    from .analysis.outcomes import outcome_label
+    from .analysis.outcomes import row_label
 
     for warning in said["warnings"]:
         err.print(f"[bold yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
@@ -519,8 +519,7 @@ def update_command(
             after = "–" if r["posterior"] is None else f"{scale * r['posterior']:.1f}"
             interval = "" if r["lo"] is None else f" ({scale * r['lo']:.1f}–{scale * r['hi']:.1f})"
             cells.append(f"{scale * r['prior']:.1f} → {after}{interval}")
-        label = outcome_label(outcome)
-        t.add_row(f"future: {label}" if outcome.startswith("future:") else label, *cells)
+        t.add_row(row_label(outcome), *cells)
     show(t)
     moved = Table(
         title="The parameters the evidence moved most (shift: posterior minus prior mean, in prior sds)",
