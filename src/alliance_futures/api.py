@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import analysis, bargaining, report, store
 from .case import (
@@ -63,6 +63,10 @@ from .limits import (
 )
 from .model import STATE_VARIABLES
 from .store.files import write_whole
+
+if TYPE_CHECKING:  # loaded on first use: the search needs pymoo, an extra
+    from .analysis.nowcast import Update
+    from .analysis.search import SearchResult
 
 REPORT_FILE = "report.html"
 log = logging.getLogger(__name__)
@@ -422,7 +426,7 @@ def search(
     futures: int | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
-) -> analysis.search.SearchResult:
+) -> SearchResult:
     """Search the levers a spec names (a file, or 'default', the built-in one) for the packages that trade its
     objectives off best, with NSGA-II on common random numbers (`analysis.search`); `evaluations` and `futures`
     override the spec's budget. With `output`, a new folder gets `archive.parquet` (every candidate evaluated),
@@ -484,7 +488,7 @@ def _new_folder(output: str | Path) -> Path:
     return folder
 
 
-def _write_search(result: analysis.search.SearchResult, spec: Any, case: Case, folder: Path) -> None:
+def _write_search(result: SearchResult, spec: Any, case: Case, folder: Path) -> None:
     """The archive, the Pareto set and its packages, each file written whole; the archive last, so a folder with it
     is a finished search."""
     import io
@@ -506,9 +510,7 @@ def _write_search(result: analysis.search.SearchResult, spec: Any, case: Case, f
         write_whole(folder / name, buffer.getvalue())
 
 
-def update(
-    run: str | Path | Ensemble, observations: str | Path, baseline: str | None = None
-) -> analysis.nowcast.Update:
+def update(run: str | Path | Ensemble, observations: str | Path, baseline: str | None = None) -> Update:
     """A run (a saved folder, or an ensemble with its yearly paths) weighed against an observation log
     (`case.observations`): each package's futures weighted by the likelihood of what was observed, the outcomes
     before and after with intervals, the effective sample sizes, and the parameters the evidence moved (read from
@@ -527,10 +529,12 @@ def update(
     first = int(ensemble.calendar_years[0])
     recorded = {v: DOMAINS.get(v, (-math.inf, math.inf)) for v in RECORDED}
     check_against(logged, ensemble.case, range(first, first + ensemble.years), recorded, observations)
-    return analysis.nowcast.update(ensemble, logged, baseline)
+    from .analysis.nowcast import update as weigh
+
+    return weigh(ensemble, logged, baseline)
 
 
-def update_json(result: analysis.nowcast.Update) -> dict[str, Any]:
+def update_json(result: Update) -> dict[str, Any]:
     """An update as `alliance-futures update --format json` prints it: the smallest effective sample size over the
     packages (and each one's), every outcome's prior and posterior with the posterior's interval, and the
     parameters, most moved first."""

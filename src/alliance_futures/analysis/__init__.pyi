@@ -1,4 +1,3 @@
-from . import nowcast, search
 from .backtest import Backtest, backtest_history, coding_sensitivity, sensitivity_summary
 from .calibration import calibrate
 from .claims import ClaimResult, assess_claims
@@ -46,7 +45,6 @@ __all__ = [
     "futures_matrix",
     "model_sobol",
     "narrate",
-    "nowcast",
     "outcome_table",
     "outcome_tables",
     "outcomes_over_time",
@@ -56,7 +54,6 @@ __all__ = [
     "rank_signposts",
     "regret",
     "satisficing",
-    "search",
     "sensitivity_summary",
     "sobol",
     "summarize",
