@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import cli
+from helpers import cli, write_edited
 
 import alliance_futures as af
 from alliance_futures import api
 from alliance_futures.analysis import NAMED_FUTURES
+from alliance_futures.case.loader import DATA
 from alliance_futures.store.files import write_whole
 from alliance_futures.store.runs import CLAIM_FILE, claim_folder, release_folder
 
@@ -441,3 +442,14 @@ def test_a_finished_run_is_kept_whole_when_its_folder_is_written_into_during_the
         af.save(ensemble, target)
     kept = Path(str(refused.value).split("kept whole in ")[1].split(":")[0])
     assert (kept / "run.json").is_file() and (target / "stray.txt").is_file()
+
+
+def test_an_error_keeps_its_bracketed_words(tmp_path):
+    """Messages such as "'range' must be [low, high]" reach the terminal whole: brackets are not read as markup."""
+
+    def reverse(data):
+        data["parameters"]["politics"]["us_switch_probability"]["range"] = [0.7, 0.45]
+
+    case = write_edited(Path(str(DATA / "us_rok.yaml")), tmp_path / "case.yaml", reverse)
+    result = cli("validate", case)
+    assert result.returncode == 2 and "'range' must be [low, high] with low < high" in result.stderr

@@ -25,6 +25,7 @@ import typer
 from rich import box
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
@@ -155,6 +156,7 @@ def _parts(table: Table, keep: int) -> list[Table]:
 
 
 # parameters whose option is not --NAME
+SEARCH_EXTRA = "pip install 'alliance-futures[search]'"  # pymoo: only `search` needs it
 OPTIONS = {"thresholds": "--satisfice", "paths": "--no-paths", "splits": "--cross-validate", "weighting": "--weights"}
 
 
@@ -164,7 +166,7 @@ def fail(exc: InputError) -> typer.Exit:
     if exc.file == REQUEST:
         option = OPTIONS.get(exc.key or "", f"--{(exc.key or '').replace('_', '-')}")
         said = f"command line, at '{option}': {exc.detail}" if exc.key else f"command line: {exc.detail}"
-    err.print(f"[bold red]error:[/] {said}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(said)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -444,7 +446,7 @@ def search_command(
     except InputError as exc:
         raise fail(exc) from None
     except ModuleNotFoundError as exc:
-        err.print(f"[bold red]error:[/] the search needs {exc.name}: pip install 'alliance-futures[search]'")
+        err.print(f"[bold red]error:[/] the search needs {exc.name}: {escape(SEARCH_EXTRA)}", highlight=False)
         raise typer.Exit(code=2) from None
     if not result.feasible:
         out.print(f"No candidate of the {len(result.archive):,} evaluated met the constraints.", highlight=False)
@@ -499,7 +501,7 @@ def update_command(
     from .analysis.outcomes import row_label
 
     for warning in said["warnings"]:
-        err.print(f"[bold yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        err.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     futures = said["futures"]
     ess = ", ".join(f"{p} {e:,.0f}" for p, e in said["ess_by_package"].items())
     shared = "the same for every package" if said["shared_weights"] else "computed package by package (they differ)"
