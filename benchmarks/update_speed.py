@@ -21,7 +21,8 @@ REPEATS = 3
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         run = Path(folder) / "run"
-        subprocess.run([sys.executable, "-m", "alliance_futures", "-q", "run", "--output", str(run)], check=True)
+        command = [sys.executable, "-m", "alliance_futures", "-q", "run", "--output", str(run)]
+        subprocess.run(command, check=True, capture_output=True)
         log = Path(folder) / "observations.yaml"
         entries = [
             {"year": 2027, "indicator": "public_support", "value": 0.72, "sd": 0.03, "source": "benchmark"},
