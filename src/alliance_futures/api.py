@@ -661,6 +661,7 @@ def elicit_template(
     if not 0 <= count <= MAX_SEED_QUESTIONS:
         raise InputError(REQUEST, f"expected 0 to {MAX_SEED_QUESTIONS} seed questions, got {count}", key="seeds")
     _check_sobol_base(sobol_base)
+    seeds_asked = template.seed_questions(load_history(history, loaded, STATE_VARIABLES), count)
     folder = Path(output)
     try:
         folder.mkdir(exist_ok=True)
@@ -673,14 +674,12 @@ def elicit_template(
     baseline = load_policy(loaded.baseline, loaded)
     indices = model_sobol(loaded, baseline, SOBOL_OUTPUTS, base=sobol_base, seed=seed, replications=SOBOL_REPLICATIONS)
     ranking = top_drivers(indices, len(indices))
-    questions = [
-        *template.seed_questions(load_history(history, loaded, STATE_VARIABLES), count),
-        *template.target_questions(loaded, ranking, parameters),
-    ]
+    questions = [*seeds_asked, *template.target_questions(loaded, ranking, parameters)]
     title = f"Elicitation: {loaded.title}"
     description = (
         f"{title}. The {parameters} parameters with the largest total Sobol indices over {', '.join(SOBOL_OUTPUTS)} "
-        f"(baseline package, Sobol base {sobol_base}, seed {seed}); {count} seed questions from the recorded history"
+        f"(baseline package, Sobol base {sobol_base}, seed {seed}); {len(seeds_asked)} seed questions from the "
+        "recorded history"
     )
     texts = (
         template.study_file(f"{loaded.name}-elicitation", description, questions),

@@ -27,7 +27,8 @@ from ..engine import Ensemble
 from .compare import CONFIDENCE, indicators
 from .outcomes import outcome_tables
 
-ESS_WARNING_SHARE = 0.1  # below this share of the futures, the weights rest on few futures (the threshold)
+# Judgement: below a tenth of the futures, the weighted estimates rest on few of them and a warning says so
+ESS_WARNING_SHARE = 0.1
 
 
 def log_likelihood(ensemble: Ensemble, package: str, observations: Sequence[Observation]) -> NDArray[np.float64]:
