@@ -129,3 +129,55 @@ def test_an_infeasible_search_says_no_candidate_met_the_constraints(tmp_path):
     spec = spec_with(tmp_path, lambda d: d.update(constraints=[{"outcome": "war", "max": -1}], population=4))
     result = cli("search", spec, "--evaluations", "8", "--futures", "10")
     assert result.returncode == 0 and "No candidate of the 8 evaluated met the constraints" in result.stdout
+
+
+def test_a_killed_search_resumes_to_the_archive_an_uninterrupted_one_gives(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    budget = ["--evaluations", "400", "--futures", "20"]
+    whole = cli("search", *budget, "--output", tmp_path / "whole")
+    assert whole.returncode == 0, whole.stderr
+    folder = tmp_path / "killed"
+    command = [sys.executable, "-m", "alliance_futures", "search", *budget, "--output", str(folder)]
+    started = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"}
+    )
+    checkpoint = folder / "checkpoint.parquet"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (
+        checkpoint.exists() and pd.read_parquet(checkpoint)["generation"].max() >= 2
+    ):
+        time.sleep(0.05)
+    started.send_signal(signal.SIGKILL)
+    started.wait()
+    assert checkpoint.exists() and not (folder / "archive.parquet").exists()  # a checkpoint, never a whole archive
+    refused = cli("search", *budget, "--output", folder)
+    assert refused.returncode == 2 and "--resume" in refused.stderr
+    resumed = cli("search", *budget, "--output", folder, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(folder / "archive.parquet"), pd.read_parquet(tmp_path / "whole" / "archive.parquet")
+    )
+    assert not checkpoint.exists()
+    other = cli("search", "--evaluations", "400", "--futures", "40", "--output", folder, "--resume")
+    assert other.returncode == 2 and "holds no unfinished search" in other.stderr
+
+
+def test_a_checkpoint_from_another_search_is_not_resumed(tmp_path):
+    folder = tmp_path / "first"
+    done = cli("search", "--evaluations", "100", "--futures", "20", "--output", folder)
+    assert done.returncode == 0
+    archive = pd.read_parquet(folder / "archive.parquet")
+    for name in ("archive.parquet", "pareto.parquet"):
+        (folder / name).unlink()
+    archive[archive["generation"] == 0].to_parquet(folder / "checkpoint.parquet")  # as if killed after a generation
+    other = cli("search", "--evaluations", "100", "--futures", "40", "--output", folder, "--resume")
+    assert other.returncode == 2 and "was started with another spec, budget or case" in other.stderr
+    changed = archive[archive["generation"] == 0].copy()
+    changed["exercise_tempo"] += 0.001  # a checkpoint that is not what this search proposes
+    changed.to_parquet(folder / "checkpoint.parquet")
+    refused = cli("search", "--evaluations", "100", "--futures", "20", "--output", folder, "--resume")
+    assert refused.returncode == 2 and "differs from the one recorded" in refused.stderr

@@ -415,7 +415,8 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
     return bargaining.score_deu3(bargaining.read_deu3())
 
 
-SEARCH_FILES = ("archive.parquet", "pareto.parquet")
+SEARCH_CHECKPOINT = "checkpoint.parquet"  # the archive of an unfinished search, rewritten after each generation
+SEARCH_RECORD = "search.json"  # the spec as run (budget overrides included) and the case's digest
 
 
 def search(
@@ -426,11 +427,14 @@ def search(
     futures: int | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    resume: bool = False,
 ) -> SearchResult:
     """Search the levers a spec names (a file, or 'default', the built-in one) for the packages that trade its
     objectives off best, with NSGA-II on common random numbers (`analysis.search`); `evaluations` and `futures`
     override the spec's budget. With `output`, a new folder gets `archive.parquet` (every candidate evaluated),
-    `pareto.parquet` and each Pareto candidate as `policies/NAME.yaml`, which `run --policies` accepts."""
+    `pareto.parquet` and each Pareto candidate as `policies/NAME.yaml`, which `run --policies` accepts; while the
+    search runs, `checkpoint.parquet` holds the archive so far, and `resume` continues a killed search from it (with
+    the same spec, options and case)."""
     import numpy as np
 
     from .analysis.search import OBJECTIVES, optimise, package_batch
@@ -457,28 +461,67 @@ def search(
             "may use; use fewer futures or a smaller population"
         )
         raise InputError(REQUEST, message, key="futures")
-    folder = _new_folder(output) if output is not None else None
+    import hashlib
+    import json
+
+    record = {
+        "spec": chosen.model_dump(mode="json"),
+        "case": hashlib.sha256(json.dumps(loaded.model_dump(mode="json"), sort_keys=True).encode()).hexdigest(),
+    }
+    done = None
+    if resume:
+        if output is None or not (Path(output) / SEARCH_CHECKPOINT).is_file():
+            raise InputError(
+                output or REQUEST, "holds no unfinished search to resume", key=None if output else "resume"
+            )
+        folder: Path | None = Path(output)
+        started = Path(output) / SEARCH_RECORD
+        try:
+            same = json.loads(started.read_text(encoding="utf-8")) == record
+        except (OSError, ValueError):
+            same = False
+        if not same:
+            message = "was started with another spec, budget or case: resume it with the same ones, or start anew"
+            raise InputError(started, message)
+        done = _read_checkpoint(Path(output) / SEARCH_CHECKPOINT)
+    else:
+        folder = _new_folder(output) if output is not None else None
+        if folder is not None:
+            write_whole(folder / SEARCH_RECORD, json.dumps(record, indent=1).encode("utf-8"))
+
+    def checkpoint(archive: Any) -> None:
+        if folder is not None:
+            write_whole(folder / SEARCH_CHECKPOINT, _parquet(archive))
+
     bounds = np.array(list(chosen.searched.values()), dtype=float)
-    result = optimise(
-        package_batch(loaded, chosen, make_executor(workers)),
-        bounds[:, 0],
-        bounds[:, 1],
-        [o.outcome for o in chosen.objectives],
-        [c.outcome for c in chosen.constraints],
-        chosen.evaluations,
-        chosen.population,
-        chosen.seed,
-        list(chosen.searched),
-        progress,
-    )
+    try:
+        result = optimise(
+            package_batch(loaded, chosen, make_executor(workers)),
+            bounds[:, 0],
+            bounds[:, 1],
+            [o.outcome for o in chosen.objectives],
+            [c.outcome for c in chosen.constraints],
+            chosen.evaluations,
+            chosen.population,
+            chosen.seed,
+            list(chosen.searched),
+            progress,
+            done,
+            checkpoint,
+        )
+    except ValueError as exc:
+        raise InputError(output or REQUEST, f"the unfinished search there cannot be resumed: {exc}") from None
     if folder is not None:
         _write_search(result, chosen, loaded, folder)
+        (folder / SEARCH_CHECKPOINT).unlink(missing_ok=True)
     return result
 
 
 def _new_folder(output: str | Path) -> Path:
     """A folder that does not exist yet or is empty, made; never one that holds anything."""
     folder = Path(output)
+    if (folder / SEARCH_CHECKPOINT).is_file():
+        raise InputError(folder, "holds an unfinished search: add --resume to continue it, or name a new folder")
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise InputError(folder, "already exists and is not an empty folder: name a new one")
     try:
@@ -491,8 +534,6 @@ def _new_folder(output: str | Path) -> Path:
 def _write_search(result: SearchResult, spec: Any, case: Case, folder: Path) -> None:
     """The archive, the Pareto set and its packages, each file written whole; the archive last, so a folder with it
     is a finished search."""
-    import io
-
     import yaml
 
     from .analysis.search import candidate
@@ -505,9 +546,25 @@ def _write_search(result: SearchResult, spec: Any, case: Case, folder: Path) -> 
         text = yaml.safe_dump(package.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
         write_whole(policies / f"{name}.yaml", text.encode("utf-8"))
     for name, table in (("pareto.parquet", result.pareto), ("archive.parquet", result.archive)):
-        buffer = io.BytesIO()
-        table.to_parquet(buffer)
-        write_whole(folder / name, buffer.getvalue())
+        write_whole(folder / name, _parquet(table))
+
+
+def _read_checkpoint(path: Path) -> Any:
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        return pd.read_parquet(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(path, f"cannot be read as a search's checkpoint: {exc}") from None
+
+
+def _parquet(table: Any) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    table.to_parquet(buffer)
+    return buffer.getvalue()
 
 
 def update(run: str | Path | Ensemble, observations: str | Path, baseline: str | None = None) -> Update:

@@ -430,6 +430,9 @@ def search_command(
     ] = None,
     case: Annotated[str, typer.Option(help="built-in case name or path to a case YAML file")] = BUILTIN_CASE,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+    resume: Annotated[
+        bool, typer.Option(help="continue the killed search in --output from its checkpoint (same spec and options)")
+    ] = False,
 ) -> None:
     """Search the levers for the packages that trade the spec's objectives off best (NSGA-II on the same futures for
     every candidate), and print the Pareto set; with --output, save every candidate evaluated, the Pareto set, and
@@ -442,7 +445,7 @@ def search_command(
                 done[0] += n
                 status.update(f"searching the levers: {done[0]:,} candidates evaluated")
 
-            result = api.search(spec, case, output, evaluations, futures, workers, progress)
+            result = api.search(spec, case, output, evaluations, futures, workers, progress, resume)
     except InputError as exc:
         raise fail(exc) from None
     except ModuleNotFoundError as exc:

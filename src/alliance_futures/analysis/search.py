@@ -102,10 +102,18 @@ def optimise(
     seed: int,
     variables: Sequence[str],
     progress: Callable[[int], None] | None = None,
+    done: pd.DataFrame | None = None,
+    checkpoint: Callable[[pd.DataFrame], None] | None = None,
 ) -> SearchResult:
     """Run NSGA-II for `evaluations` candidate evaluations (`population` a generation) on `evaluate`, which takes a
     population (candidates × variables, within `lower` and `upper`) and gives its objectives (minimised) and
-    constraint slacks (met at or below 0). Returns every candidate evaluated and the Pareto set."""
+    constraint slacks (met at or below 0). Returns every candidate evaluated and the Pareto set.
+
+    `checkpoint` hears the archive so far after each generation evaluated. Given that archive as `done`, a search
+    resumes: NSGA-II, seeded alike, proposes the same generations again, which take their recorded results instead
+    of being simulated, and goes on from the first generation not recorded, so a resumed search ends with the
+    archive an uninterrupted one would have (a generation that differs from its record means another spec or seed:
+    ValueError)."""
     from pymoo.algorithms.moo.nsga2 import NSGA2
     from pymoo.core.problem import Problem
     from pymoo.optimize import minimize
@@ -118,29 +126,49 @@ def optimise(
             super().__init__(n_var=len(lower), n_obj=len(objectives), n_ieq_constr=len(constraints), xl=lower, xu=upper)
 
         def _evaluate(self, x: NDArray[np.float64], out: dict[str, Any], *args: Any, **kwargs: Any) -> None:
-            f, g = evaluate(x)
+            recorded = None if done is None else done[done["generation"] == len(seen)]
+            if recorded is not None and len(recorded):
+                if not np.array_equal(recorded[list(variables)].to_numpy(), x):
+                    raise ValueError(f"generation {len(seen)} differs from the one recorded: another spec or seed")
+                f = recorded[[f"objective:{o}" for o in objectives]].to_numpy()
+                g = recorded[[f"constraint:{c}" for c in constraints]].to_numpy()
+            else:
+                f, g = evaluate(x)
             out["F"] = f
             if len(constraints):
                 out["G"] = g
             seen.append((np.array(x, dtype=float), f, g))
+            if checkpoint is not None and (recorded is None or not len(recorded)):
+                checkpoint(_archive(seen, variables, objectives, constraints))
             if progress is not None:
                 progress(len(x))
 
     minimize(Levers(), NSGA2(pop_size=population), ("n_eval", evaluations), seed=seed, verbose=False)
+    archive = _archive(seen, variables, objectives, constraints)
+    f = archive[[f"objective:{o}" for o in objectives]].to_numpy()
+    feasible = np.nonzero(archive["feasible"].to_numpy())[0]
+    front = (
+        feasible[NonDominatedSorting().do(f[feasible], only_non_dominated_front=True)] if len(feasible) else feasible
+    )
+    return SearchResult(archive, archive.iloc[np.sort(front)])
+
+
+def _archive(
+    seen: Sequence[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]],
+    variables: Sequence[str],
+    objectives: Sequence[str],
+    constraints: Sequence[str],
+) -> pd.DataFrame:
+    """Every candidate evaluated, generation by generation: its levers, objectives, constraint slacks, feasibility."""
     x = np.concatenate([s[0] for s in seen])
     f = np.concatenate([s[1] for s in seen])
-    g = np.concatenate([s[2] for s in seen]) if constraints else np.zeros((len(x), 0))
-    generation = np.concatenate([np.full(len(s[0]), i) for i, s in enumerate(seen)])
+    g = np.concatenate([np.reshape(s[2], (len(s[0]), len(constraints))) for s in seen])
     archive = pd.DataFrame(x, columns=list(variables))
-    archive.insert(0, "generation", generation)
+    archive.insert(0, "generation", np.concatenate([np.full(len(s[0]), i) for i, s in enumerate(seen)]))
     archive.index.name = "evaluation"
     for j, name in enumerate(objectives):
         archive[f"objective:{name}"] = f[:, j]
     for j, name in enumerate(constraints):
         archive[f"constraint:{name}"] = g[:, j]
     archive["feasible"] = pd.Series((g <= 0).all(axis=1), index=archive.index)
-    feasible = np.nonzero(archive["feasible"].to_numpy())[0]
-    front = (
-        feasible[NonDominatedSorting().do(f[feasible], only_non_dominated_front=True)] if len(feasible) else feasible
-    )
-    return SearchResult(archive, archive.iloc[np.sort(front)])
+    return archive
