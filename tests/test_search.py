@@ -181,3 +181,27 @@ def test_a_checkpoint_from_another_search_is_not_resumed(tmp_path):
     changed.to_parquet(folder / "checkpoint.parquet")
     refused = cli("search", "--evaluations", "100", "--futures", "20", "--output", folder, "--resume")
     assert refused.returncode == 2 and "differs from the one recorded" in refused.stderr
+
+
+def test_convergence_is_the_hypervolume_of_the_feasible_candidates_so_far():
+    from alliance_futures.analysis.search import convergence
+
+    archive = pd.DataFrame(
+        {
+            "generation": [0, 0, 1, 2],
+            "objective:a": [0.0, 5.0, 10.0, 2.0],
+            "objective:b": [20.0, 20.0, 0.0, 0.0],
+            "feasible": [True, False, True, True],
+        }
+    )
+    hv = convergence(archive)["hypervolume"]
+    # scaled to [0, 1] over the feasible ones: (0, 1), then (1, 0), then (0.2, 0); reference point 1.1
+    assert hv[0] == pytest.approx(1.1 * 0.1)  # the one feasible point of generation 0
+    assert hv[1] == pytest.approx(0.21)  # (0, 1) and (1, 0): two strips of 0.11 overlapping by 0.01
+    assert hv[2] == pytest.approx(1.1 * 0.1 + 0.9 * 1.1 - 0.9 * 0.1)  # (0.2, 0) dominates (1, 0)
+    assert convergence(archive)["evaluations"].tolist() == [2, 3, 4]
+
+
+def test_the_zdt1_search_converges():
+    hv = run(zdt1).convergence["hypervolume"]
+    assert (hv.diff().dropna() >= -1e-12).all() and hv.iloc[-1] > hv.iloc[0]

@@ -545,7 +545,11 @@ def _write_search(result: SearchResult, spec: Any, case: Case, folder: Path) -> 
         package = candidate(spec, case, [row[lever] for lever in spec.searched], name)
         text = yaml.safe_dump(package.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
         write_whole(policies / f"{name}.yaml", text.encode("utf-8"))
-    for name, table in (("pareto.parquet", result.pareto), ("archive.parquet", result.archive)):
+    for name, table in (
+        ("convergence.parquet", result.convergence),
+        ("pareto.parquet", result.pareto),
+        ("archive.parquet", result.archive),
+    ):
         write_whole(folder / name, _parquet(table))
 
 

@@ -469,6 +469,13 @@ def search_command(
             *(f"{row[c]:.1f}" if c == "objective:us_net_cost" else f"{100 * row[c]:.1f}" for c in objectives),
         )
     show(t)
+    volume = result.convergence["hypervolume"]
+    half = volume.iloc[len(volume) // 2]
+    out.print(
+        f"Hypervolume of the feasible candidates (objectives scaled to [0, 1]): {volume.iloc[0]:.3f} after the first "
+        f"generation, {half:.3f} halfway, {volume.iloc[-1]:.3f} at the end",
+        highlight=False,
+    )
     if output is not None:
         out.print(
             f"Saved to {output}; run a Pareto package: alliance-futures run --policies {output}/policies/NAME.yaml",

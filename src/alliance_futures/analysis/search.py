@@ -27,15 +27,20 @@ from ..engine import Executor, run_ensemble
 from .outcomes import OUTCOMES, outcome_tables
 
 OBJECTIVES = (*OUTCOMES, "us_net_cost")  # what an objective or a constraint may name
+# Convergence: each objective is scaled to [0, 1] over the search's feasible candidates, and the hypervolume measured
+# against this reference point in every scaled objective (our convention: values compare within one search only)
+HYPERVOLUME_REFERENCE = 1.1
 Batch = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]]
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    archive: (
-        pd.DataFrame
-    )  # every evaluated candidate: evaluation, generation, levers, objectives, constraints, feasible
+    archive: pd.DataFrame  # every candidate evaluated: generation, levers, objectives, constraints, feasible
     pareto: pd.DataFrame  # the feasible candidates no feasible candidate dominates
+
+    @property
+    def convergence(self) -> pd.DataFrame:
+        return convergence(self.archive)
 
     @property
     def feasible(self) -> bool:
@@ -172,3 +177,23 @@ def _archive(
         archive[f"constraint:{name}"] = g[:, j]
     archive["feasible"] = pd.Series((g <= 0).all(axis=1), index=archive.index)
     return archive
+
+
+def convergence(archive: pd.DataFrame) -> pd.DataFrame:
+    """Per generation: the candidates evaluated so far and the hypervolume of the feasible ones among them (Zitzler &
+    Thiele 1999, *IEEE Transactions on Evolutionary Computation* 3(4)), each objective scaled to [0, 1] over all the
+    search's feasible candidates and measured against `HYPERVOLUME_REFERENCE`; 0 while none is feasible. It can only
+    grow: a search whose hypervolume has stopped growing has stopped finding better trade-offs."""
+    from pymoo.indicators.hv import HV
+
+    columns = [c for c in archive.columns if c.startswith("objective:")]
+    feasible = archive[archive["feasible"]]
+    low, high = feasible[columns].min(), feasible[columns].max()
+    scaled = (feasible[columns] - low) / (high - low).replace(0, 1)
+    indicator = HV(ref_point=np.full(len(columns), HYPERVOLUME_REFERENCE))
+    rows = []
+    for generation in sorted(archive["generation"].unique()):
+        so_far = scaled[feasible["generation"] <= generation].to_numpy()
+        volume = float(indicator(so_far)) if len(so_far) else 0.0
+        rows.append((generation, int((archive["generation"] <= generation).sum()), volume))
+    return pd.DataFrame(rows, columns=["generation", "evaluations", "hypervolume"]).set_index("generation")
