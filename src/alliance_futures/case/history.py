@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..errors import InputError
-from .loader import BUILTIN_CASE, DATA, _at, _validate
+from .loader import BUILTIN_CASE, DATA, _at, read_validated
 from .schema import ORIENTATIONS, Case, Number, Parameter, Quantity, Side, Strict, Whole
 
 # The model's yearly series that can serve as the forecast of a kind of event (see engine.replay).
@@ -254,7 +254,7 @@ def load_history(path: str | Path | None, case: Case, state_variables: Iterable[
     """Load and check a history file against the case it replays: every series sets one of the model's state
     variables, or a lever or parameter of the case, and the initial state gives the same variables as the case's."""
     file = Path(path) if path is not None else BUILTIN_HISTORY
-    history, lines = _validate(History, file)
+    history, lines = read_validated(History, file)
     known = {
         "state": set(state_variables),
         "lever": set(case.levers),

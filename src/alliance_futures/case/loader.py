@@ -186,7 +186,7 @@ def _at(path: str | Path, lines: dict[tuple[str, ...], int], loc: tuple[str, ...
     return InputError(path, message, key=".".join(loc) or None, line=_line(lines, loc))
 
 
-def _validate(model: type[M], path: Path) -> tuple[M, dict[tuple[str, ...], int]]:
+def read_validated(model: type[M], path: Path) -> tuple[M, dict[tuple[str, ...], int]]:
     """The file checked against the schema, and its map of key paths to lines."""
     data, lines = _read_yaml(path)
     if not isinstance(data, dict):
@@ -206,22 +206,28 @@ def _validate(model: type[M], path: Path) -> tuple[M, dict[tuple[str, ...], int]
         raise _at(path, lines, loc, f"{message}{shown}{more}") from None
 
 
-def resolve_case_path(name_or_file: str | Path) -> Path:
-    """A built-in case name ('us_rok') or a path to a case file."""
+def resolve_path(name_or_file: str | Path, folder: Any, kind: str, builtin: str) -> Path:
+    """A path to a YAML file, or the name of a built-in one in the package's `folder`; `kind` and `builtin` (the
+    built-in names) say what was expected when neither is found."""
     candidate = Path(name_or_file)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         return candidate
-    builtin = Path(str(DATA / f"{name_or_file}.yaml"))
-    if not builtin.is_file():
-        raise InputError(name_or_file, f"no built-in case of that name (built-in: {BUILTIN_CASE}) and no such file")
-    return builtin
+    found = Path(str(folder / f"{name_or_file}.yaml"))
+    if not found.is_file():
+        raise InputError(name_or_file, f"no built-in {kind} of that name (built-in: {builtin}) and no such file")
+    return found
+
+
+def resolve_case_path(name_or_file: str | Path) -> Path:
+    """A built-in case name ('us_rok') or a path to a case file."""
+    return resolve_path(name_or_file, DATA, "case", BUILTIN_CASE)
 
 
 def load_case(name_or_file: str | Path, requires: Requirements) -> Case:
     """Load and check a case: the schema, then that each section gives exactly the names the model reads
     (`requires`)."""
     path = resolve_case_path(name_or_file)
-    case, lines = _validate(Case, path)
+    case, lines = read_validated(Case, path)
     for section, ours, needed in (
         ("parameters", case.flat_parameters().keys(), requires.parameters),
         ("initial", case.initial.keys(), requires.initial),
@@ -271,22 +277,13 @@ def builtin_policy_names() -> list[str]:
 
 
 def resolve_policy_path(name_or_file: str | Path) -> Path:
-    candidate = Path(name_or_file)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        return candidate
-    builtin = Path(str(DATA / "policies" / f"{name_or_file}.yaml"))
-    if not builtin.is_file():
-        raise InputError(
-            name_or_file,
-            f"no built-in policy package of that name (built-in: {', '.join(builtin_policy_names())})",
-        )
-    return builtin
+    return resolve_path(name_or_file, DATA / "policies", "policy package", ", ".join(builtin_policy_names()))
 
 
 def load_policy(name_or_file: str | Path, case: Case) -> Policy:
     """Load a policy package and check every lever against the case: known, on its side, inside its bounds."""
     path = resolve_policy_path(name_or_file)
-    policy, lines = _validate(Policy, path)
+    policy, lines = read_validated(Policy, path)
     for side, levers in policy.levers.items():
         if levers and (policy.adoption is None or getattr(policy.adoption, side) is None):
             kinds = " and ".join(ORIENTATIONS[side])

@@ -27,10 +27,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from ..errors import InputError
-from .loader import read_yaml
+from .loader import _at, read_validated, resolve_path
 from .schema import Adoption, Case, Conditions, Institutionalisation, Number, Strict, Whole
 
 SEARCHES = resources.files("alliance_futures") / "case" / "data" / "searches"
@@ -74,46 +73,34 @@ class SearchSpec(Strict):
 
 
 def resolve_search_path(name_or_file: str | Path) -> Path:
-    candidate = Path(name_or_file)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        return candidate
-    builtin = Path(str(SEARCHES / f"{name_or_file}.yaml"))
-    if not builtin.is_file():
-        raise InputError(name_or_file, f"no built-in search of that name (built-in: {BUILTIN_SEARCH}) and no such file")
-    return builtin
+    return resolve_path(name_or_file, SEARCHES, "search", BUILTIN_SEARCH)
 
 
 def load_search(name_or_file: str | Path, case: Case, outcomes: tuple[str, ...]) -> SearchSpec:
     """A search spec, checked against the case (each lever is one of its levers, within its bounds) and the
     `outcomes` an objective or constraint may name; errors name the file and the key."""
     path = resolve_search_path(name_or_file)
-    data = read_yaml(path)
-    try:
-        spec = SearchSpec.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"] if not (isinstance(p, str) and p[:1].isupper()))
-        raise InputError(path, first["msg"].removeprefix("Value error, "), key=key or None) from None
+    spec, lines = read_validated(SearchSpec, path)
     for name, bounds in spec.levers.items():
         lever = case.levers.get(name)
         if lever is None:
             known = ", ".join(case.levers)
-            raise InputError(path, f"unknown lever (the case's levers: {known})", key=f"levers.{name}")
+            raise _at(path, lines, ("levers", name), f"unknown lever (the case's levers: {known})")
         lo, hi = lever.bounds
         low, high = bounds if isinstance(bounds, tuple) else (bounds, bounds)
         if not lo <= low <= high <= hi:
             got = f"[{low:g}, {high:g}]" if isinstance(bounds, tuple) else f"{low:g}"
             message = f"expected values from {lo:g} to {hi:g} ({lever.unit}), low before high; got {got}"
-            raise InputError(path, message, key=f"levers.{name}")
+            raise _at(path, lines, ("levers", name), message)
     if not spec.searched:
-        raise InputError(path, "every lever is fixed: give at least one a [low, high] range to search", key="levers")
+        raise _at(path, lines, ("levers",), "every lever is fixed: give at least one a [low, high] range to search")
     named = [("objectives", i, o.outcome) for i, o in enumerate(spec.objectives)]
     named += [("constraints", i, c.outcome) for i, c in enumerate(spec.constraints)]
     for section, i, outcome in named:
         if outcome not in outcomes:
             known = ", ".join(outcomes)
-            raise InputError(path, f"unknown outcome '{outcome}' (expected one of {known})", key=f"{section}.{i}")
+            raise _at(path, lines, (section, str(i)), f"unknown outcome '{outcome}' (expected one of {known})")
     if spec.futures % spec.replications:
         message = f"futures ({spec.futures}) must be a multiple of replications ({spec.replications})"
-        raise InputError(path, message, key="futures")
+        raise _at(path, lines, ("futures",), message)
     return spec

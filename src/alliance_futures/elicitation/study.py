@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from ..case.loader import MAX_YAML_BYTES, read_yaml
+from ..case.loader import MAX_YAML_BYTES, read_validated
 from ..case.schema import Number, Strict
 from ..errors import InputError
 from .classical import LEVELS, Study
@@ -123,13 +123,7 @@ def read_study(path: str | Path) -> Study:
 
 def read_study_file(file: Path) -> tuple[StudyFile, Study]:
     """A study in our YAML format, as written (with each item's question, unit and target parameter) and as scored."""
-    data = read_yaml(file)
-    try:
-        parsed = StudyFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
-        raise InputError(file, first["msg"].removeprefix("Value error, "), key=key or None) from None
+    parsed, _ = read_validated(StudyFile, file)
     items = [item.id for item in parsed.items]
     quantiles = np.full((len(parsed.experts), len(items), len(parsed.quantiles)), np.nan)
     for expert, given in parsed.answers.items():
