@@ -29,7 +29,7 @@ from rich.table import Table
 import alliance_futures as af
 from alliance_futures import api
 from alliance_futures.analysis.outcomes import row_label
-from alliance_futures.cli import claims_table, comparison_table, window_cell
+from alliance_futures.cli import claims_table, comparison_table, distribution_text, window_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -171,7 +171,8 @@ def elicitation_tables() -> dict[str, str]:
         applied = api.elicit_apply(EXAMPLE_STUDY, api.BUILTIN_CASE, elicited)
         runs = {"built-in": af.run(policies=[baseline]), "elicited": af.run(elicited, policies=[baseline])}
     parameters = [
-        [name, shape(change["before"]), shape(change["after"])] for name, change in applied["parameters"].items()
+        [name, distribution_text(change["before"]), distribution_text(change["after"])]
+        for name, change in applied["parameters"].items()
     ]
     tables = {label: af.outcome_tables(e)[baseline] for label, e in runs.items()}
     k = runs["built-in"].replications
@@ -196,12 +197,6 @@ def elicitation_tables() -> dict[str, str]:
         "elicited run": plain(side_by_side),
         "elicited differences": markdown(["outcome", "elicited minus built-in (95% interval)", "reading"], differences),
     }
-
-
-def shape(p: dict[str, Any]) -> str:
-    """A parameter's range and distribution as `elicit apply --format json` gives them, in words."""
-    text = f"{p['range'][0]:g} to {p['range'][1]:g}, {p['distribution'].replace('_', ' ')}"
-    return text + "".join(f"; {level}%: {x:g}" for level, x in (p.get("quantiles") or {}).items())
 
 
 PAGES: dict[Path, Callable[[], dict[str, str]]] = {

@@ -1084,12 +1084,12 @@ def elicit_apply(
     for column in ("parameter", "before", "after"):
         t.add_column(column)
     for name, change in result["parameters"].items():
-        t.add_row(name, _distribution(change["before"]), _distribution(change["after"]))
+        t.add_row(name, distribution_text(change["before"]), distribution_text(change["after"]))
     show(t)
     out.print(f"Run it: alliance-futures run --case {shlex.quote(result['case'])}", highlight=False, soft_wrap=True)
 
 
-def _distribution(p: dict[str, Any]) -> str:
+def distribution_text(p: dict[str, Any]) -> str:
     """A parameter's value, or its range, distribution and quantiles, in a line."""
     if "value" in p:
         return f"{p['value']:g}"

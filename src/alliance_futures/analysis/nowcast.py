@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from ..case.observations import Observation
 from ..engine import Ensemble
 from .compare import CONFIDENCE, indicators
-from .outcomes import outcome_tables
+from .outcomes import outcome_tables, wilson
 
 # Judgement: below a tenth of the futures, the weighted estimates rest on few of them and a warning says so
 ESS_WARNING_SHARE = 0.1
@@ -144,10 +144,9 @@ def _estimate(values: NDArray[np.float64], weights: NDArray[np.float64]) -> tupl
     z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
     mean = weights @ values
     binary = np.all((values == 0) | (values == 1), axis=0)
-    centre = (mean + z**2 / (2 * n)) / (1 + z**2 / n)
-    wilson = z * np.sqrt(np.clip(mean * (1 - mean), 0, None) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
     normal = z * np.sqrt(weights @ (values - mean) ** 2 / n)
-    return mean, np.where(binary, centre - wilson, mean - normal), np.where(binary, centre + wilson, mean + normal)
+    shares = np.array([wilson(m * n, n) if b else (np.nan, np.nan) for m, b in zip(mean, binary, strict=True)])
+    return mean, np.where(binary, shares[:, 0], mean - normal), np.where(binary, shares[:, 1], mean + normal)
 
 
 def parameter_shifts(experiments: pd.DataFrame, weights: NDArray[np.float64]) -> pd.DataFrame:
