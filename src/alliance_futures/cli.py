@@ -457,7 +457,8 @@ def search_command(
     objectives = [c for c in result.pareto.columns if c.startswith("objective:")]
     t = Table(
         title=f"The Pareto set: {len(result.pareto)} of {len(result.archive):,} candidates evaluated (objectives "
-        "minimised; probabilities in percent, the US net cost in USD bn)",
+        "minimised; probabilities in percent, the US net cost in USD bn; in-sample estimates without intervals, "
+        "flattered by the selection until re-run on fresh futures)",
         box=box.SIMPLE_HEAD,
     )
     t.add_column("candidate")
