@@ -117,12 +117,21 @@ def spec_with(tmp_path, change):
         (lambda d: d.update(levers={"exercise_tempo": 0.5}), "every lever is fixed"),
         (lambda d: d.update(futures=1001), "must be a multiple of replications"),
         (lambda d: d.update(population=2), "'population'"),
+        (lambda d: d.update(validation_seed=d["seed"]), "at 'validation_seed': must differ from seed"),
+        (lambda d: d["packages"].append("moon_landing"), "at 'packages.6': moon_landing: no built-in policy package"),
     ],
 )
-def test_a_bad_spec_is_refused_naming_the_file_and_key(tmp_path, change, message):
-    result = cli("search", spec_with(tmp_path, change), "--evaluations", "100")
-    assert result.returncode == 2 and message in result.stderr and "spec.yaml" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_a_bad_spec_is_refused_naming_the_file_and_key_by_search_and_by_validate(tmp_path, change, message):
+    spec = spec_with(tmp_path, change)
+    for result in (cli("search", spec, "--evaluations", "100"), cli("validate", spec)):
+        assert result.returncode == 2 and message in result.stderr and "spec.yaml" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_validate_checks_a_good_spec():
+    result = cli("validate", resolve_search_path("default"))
+    assert result.returncode == 0 and "valid search spec 'default' moving 10 lever(s)" in result.stdout
+    assert "placing 6 package(s)" in result.stdout
 
 
 def test_an_infeasible_search_says_no_candidate_met_the_constraints(tmp_path):
@@ -205,3 +214,132 @@ def test_convergence_is_the_hypervolume_of_the_feasible_candidates_so_far():
 def test_the_zdt1_search_converges():
     hv = run(zdt1).convergence["hypervolume"]
     assert (hv.diff().dropna() >= -1e-12).all() and hv.iloc[-1] > hv.iloc[0]
+
+
+def test_the_search_re_runs_the_pareto_set_and_places_the_packages_on_fresh_futures(searched):
+    folder, stdout = searched
+    pareto = pd.read_parquet(folder / "pareto.parquet")
+    estimates = pd.read_parquet(folder / "out_of_sample.parquet")
+    placement = pd.read_parquet(folder / "placement.parquet")
+    spec = yaml.safe_load(resolve_search_path("default").read_text(encoding="utf-8"))
+    found = estimates[estimates["kind"] == "found"]
+    assert set(found.index.get_level_values("package")) == {f"default_{e}" for e in pareto.index}
+    assert list(placement.index) == spec["packages"]
+    assert ((estimates["lo"] <= estimates["estimate"]) & (estimates["estimate"] <= estimates["hi"])).all()
+    assert (placement["beaten_beyond_noise_by"] <= len(pareto)).all() and (
+        placement["dominated_by"] <= len(pareto)
+    ).all()
+    for name in spec["packages"]:
+        assert f"{name.replace('_', ' ')}: " in stdout
+
+
+def spec_object(futures=20, replications=2, packages=("current_course",)):
+    from alliance_futures.analysis.search import OBJECTIVES
+    from alliance_futures.case.search import load_search
+
+    return load_search("default", load_case(), OBJECTIVES)[0].model_copy(
+        update={"futures": futures, "replications": replications, "packages": list(packages), "years": 10}
+    )
+
+
+def test_out_of_sample_estimates_are_each_package_simulated_on_the_fresh_seed():
+    from alliance_futures.analysis.outcomes import outcome_tables
+    from alliance_futures.analysis.search import candidate, on_spec_terms, out_of_sample
+    from alliance_futures.engine import run_ensemble
+
+    case, spec = load_case(), spec_object()
+    levers = list(spec.searched)
+    low = {lever: bounds[0] for lever, bounds in spec.searched.items()}
+    pareto = pd.DataFrame([low, {**low, "exercise_tempo": 1.0}], index=[7, 9])
+    for o in spec.objectives:
+        pareto[f"objective:{o.outcome}"] = 0.5
+    placed = load_policy("current_course", case)
+    checked = out_of_sample(case, spec, pareto, [placed])
+    assert checked.seed == spec.seed + 1
+    packages = [candidate(spec, case, pareto.loc[7, levers], "default_7"), on_spec_terms(spec, placed)]
+    direct = run_ensemble(case, packages, spec.futures, spec.years, spec.seed + 1, record=False, replications=2)
+    for name, table in outcome_tables(direct).items():
+        assert checked.estimates.loc[(name, "rupture"), "estimate"] == pytest.approx(table["rupture"].mean())
+        assert checked.estimates.loc[(name, "us_net_cost"), "estimate"] == pytest.approx(table["us_net_cost"].mean())
+    assert checked.estimates.loc[("default_7", "war"), "in_sample"] == 0.5
+    assert np.isnan(checked.estimates.loc[("current_course", "war"), "in_sample"])
+    assert on_spec_terms(spec, placed).adoption == spec.adoption and on_spec_terms(spec, placed).levers == placed.levers
+
+
+def outcomes(rupture, cost):
+    """An outcomes table (as `outcome_table` gives) with the given rupture flags and US net cost, nothing else."""
+    from alliance_futures.analysis.outcomes import NAMED_FUTURES, OUTCOMES
+
+    table = pd.DataFrame({k: np.zeros(len(rupture), dtype=bool) for k in OUTCOMES})
+    table["rupture"] = np.asarray(rupture, dtype=bool)
+    table["us_net_cost"] = np.asarray(cost, dtype=float)
+    table["named_future"] = pd.Categorical(["managed_continuity"] * len(rupture), categories=list(NAMED_FUTURES))
+    return table
+
+
+def test_a_found_package_beats_a_placed_one_beyond_noise_only_when_better_somewhere_and_worse_nowhere():
+    from alliance_futures.analysis.search import _beaten
+
+    rng = np.random.default_rng(5)
+    base_rupture, cost = rng.random(400) < 0.5, rng.normal(10, 1, 400)
+    fewer = base_rupture & (rng.random(400) < 0.5)  # the same futures with about half the ruptures removed
+    tables = {
+        "placed": outcomes(base_rupture, cost),
+        "same": outcomes(base_rupture, cost),
+        "better": outcomes(fewer, cost),
+        "better_but_dearer": outcomes(fewer, cost + 1),
+        "better_a_hair_dearer": outcomes(fewer, cost + 1e-9 * rng.normal(size=400)),
+    }
+    name, dominated, beyond, names = _beaten("placed", tables, ["rupture", "us_net_cost"], 1)
+    assert name == "placed"
+    assert names.split(", ") == ["better", "better_a_hair_dearer"] and beyond == 2
+    assert dominated == 1  # 'better' alone is lower on one and no higher on any by point estimate
+    assert _beaten("placed", {"placed": tables["placed"]}, ["rupture"], 1)[1:] == (0, 0, "")
+
+
+def test_tradeoffs_read_the_sign_of_a_rank_correlation_with_its_interval():
+    from alliance_futures.analysis.search import tradeoffs
+
+    rng = np.random.default_rng(3)
+    x = rng.random(200)
+    table = tradeoffs(pd.DataFrame({"a": x, "b": -x + 0.1 * rng.random(200), "c": rng.random(200), "d": x}))
+    assert table.loc[("a", "b"), "hi"] < 0  # a trade-off
+    assert table.loc[("a", "c"), "lo"] < 0 < table.loc[("a", "c"), "hi"]  # nothing told apart from zero
+    assert table.loc[("a", "d")].tolist() == [1.0, 1.0, 1.0]  # the same ranks
+    assert tradeoffs(pd.DataFrame({"a": [1, 2, 3], "b": [3, 2, 1]}))["rho"].isna().all()  # too few to say
+    lo, hi = table.loc[("a", "c"), ["lo", "hi"]]
+    assert hi - lo == pytest.approx(
+        np.tanh(np.arctanh(table.loc[("a", "c"), "rho"]) + 1.96 * np.sqrt(1.06 / 197))
+        - np.tanh(np.arctanh(table.loc[("a", "c"), "rho"]) - 1.96 * np.sqrt(1.06 / 197)),
+        rel=1e-3,
+    )
+
+
+def test_the_search_report_shows_convergence_the_fresh_pareto_set_and_the_placed_packages_in_chromium(searched):
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    folder, _ = searched
+    chromium = Path("/usr/bin/chromium")
+    assert chromium.exists(), "install Debian's chromium (apt-get install chromium); .ci/run does"
+    pareto = pd.read_parquet(folder / "pareto.parquet")
+    packages = yaml.safe_load(resolve_search_path("default").read_text(encoding="utf-8"))["packages"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+        page.goto((folder / "report.html").as_uri())
+        assert page.locator("section#convergence svg").count() == 1
+        assert page.locator("section#found tbody tr").count() == len(pareto)
+        assert page.locator("section#parallel svg").count() == 1
+        tradeoffs = page.locator("section#tradeoffs li")
+        if len(pareto) >= 4:
+            assert tradeoffs.count() == 6 + 4  # a line per pair of the four objectives, and one per objective's levers
+        else:
+            assert tradeoffs.count() == 1 and "Too few found packages" in tradeoffs.inner_text()
+        assert page.locator("section#placement tbody tr").count() == len(packages)
+        assert "current course" in page.locator("section#placement").inner_text()
+        browser.close()
+    assert not problems

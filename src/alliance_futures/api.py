@@ -380,6 +380,19 @@ def claims(run: str | Path | Ensemble) -> dict[str, Any]:
 
 
 def validate(path: str | Path) -> str:
+    """Check a case, a policy package or a search spec (told apart by their keys); a one-line summary."""
+    from .case.loader import read_yaml
+
+    data = read_yaml(Path(path))
+    if isinstance(data, dict) and "objectives" in data:
+        from .analysis.search import OBJECTIVES
+        from .case.search import load_search
+
+        spec, placed = load_search(path, load_case(), OBJECTIVES)
+        return (
+            f"{path}: valid search spec '{spec.name}' moving {len(spec.searched)} lever(s) towards "
+            f"{len(spec.objectives)} objective(s), placing {len(placed)} package(s)"
+        )
     return validate_file(path, analysis.REQUIREMENTS)
 
 
@@ -417,6 +430,7 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
 
 SEARCH_CHECKPOINT = "checkpoint.parquet"  # the archive of an unfinished search, rewritten after each generation
 SEARCH_RECORD = "search.json"  # the spec as run (budget overrides included) and the case's digest
+SEARCH_REPORT = "report.html"
 
 
 def search(
@@ -435,13 +449,15 @@ def search(
     `pareto.parquet` and each Pareto candidate as `policies/NAME.yaml`, which `run --policies` accepts; while the
     search runs, `checkpoint.parquet` holds the archive so far, and `resume` continues a killed search from it (with
     the same spec, options and case)."""
+    import dataclasses
+
     import numpy as np
 
-    from .analysis.search import OBJECTIVES, optimise, package_batch
+    from .analysis.search import OBJECTIVES, optimise, out_of_sample, package_batch
     from .case.search import load_search
 
     loaded = case if isinstance(case, Case) else load_case(case)
-    chosen = load_search(spec, loaded, OBJECTIVES)
+    chosen, placed = load_search(spec, loaded, OBJECTIVES)
     chosen = chosen.model_copy(
         update={k: v for k, v in {"evaluations": evaluations, "futures": futures}.items() if v is not None}
     )
@@ -494,9 +510,10 @@ def search(
             write_whole(folder / SEARCH_CHECKPOINT, _parquet(archive))
 
     bounds = np.array(list(chosen.searched.values()), dtype=float)
+    executor = make_executor(workers)
     try:
         result = optimise(
-            package_batch(loaded, chosen, make_executor(workers)),
+            package_batch(loaded, chosen, executor),
             bounds[:, 0],
             bounds[:, 1],
             [o.outcome for o in chosen.objectives],
@@ -511,8 +528,15 @@ def search(
         )
     except ValueError as exc:
         raise InputError(output or REQUEST, f"the unfinished search there cannot be resumed: {exc}") from None
+    if result.feasible:
+        result = dataclasses.replace(
+            result, out_of_sample=out_of_sample(loaded, chosen, result.pareto, placed, executor)
+        )
     if folder is not None:
-        _write_search(result, chosen, loaded, folder)
+        command = f"alliance-futures search {spec} --evaluations {chosen.evaluations} --futures {chosen.futures}"
+        if not isinstance(case, Case) and str(case) != BUILTIN_CASE:
+            command += f" --case {case}"
+        _write_search(result, chosen, loaded, placed, folder, f"{command} --output NEW_FOLDER")
         (folder / SEARCH_CHECKPOINT).unlink(missing_ok=True)
     return result
 
@@ -531,25 +555,31 @@ def _new_folder(output: str | Path) -> Path:
     return folder
 
 
-def _write_search(result: SearchResult, spec: Any, case: Case, folder: Path) -> None:
-    """The archive, the Pareto set and its packages, each file written whole; the archive last, so a folder with it
-    is a finished search."""
+def _write_search(
+    result: SearchResult, spec: Any, case: Case, placed: list[Policy], folder: Path, command: str
+) -> None:
+    """The Pareto set's packages, the out-of-sample re-run, the report, the convergence, the Pareto set and the
+    archive, each file written whole; the archive last, so a folder with it is a finished search."""
     import yaml
 
-    from .analysis.search import candidate
+    from .analysis.search import found_packages
+    from .report.search import search_html
 
     policies = folder / "policies"
     policies.mkdir(exist_ok=True)
-    for evaluation, row in result.pareto.iterrows():
-        name = f"{spec.name}_{evaluation}"
-        package = candidate(spec, case, [row[lever] for lever in spec.searched], name)
+    for name, package in found_packages(spec, case, result.pareto).items():
         text = yaml.safe_dump(package.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
         write_whole(policies / f"{name}.yaml", text.encode("utf-8"))
-    for name, table in (
-        ("convergence.parquet", result.convergence),
-        ("pareto.parquet", result.pareto),
-        ("archive.parquet", result.archive),
-    ):
+    tables = [("convergence.parquet", result.convergence)]
+    if result.out_of_sample is not None:
+        tables += [
+            ("out_of_sample.parquet", result.out_of_sample.estimates),
+            ("placement.parquet", result.out_of_sample.placement),
+        ]
+    for name, table in tables:
+        write_whole(folder / name, _parquet(table))
+    write_whole(folder / SEARCH_REPORT, search_html(result, spec, placed, command).encode("utf-8"))
+    for name, table in (("pareto.parquet", result.pareto), ("archive.parquet", result.archive)):
         write_whole(folder / name, _parquet(table))
 
 

@@ -454,21 +454,27 @@ def search_command(
     if not result.feasible:
         out.print(f"No candidate of the {len(result.archive):,} evaluated met the constraints.", highlight=False)
         return
-    objectives = [c for c in result.pareto.columns if c.startswith("objective:")]
+    from .analysis.outcomes import outcome_label
+    from .report.search import estimate_text, placement_text
+
+    checked = result.out_of_sample
+    assert checked is not None  # a feasible search is always re-run on fresh futures
+    objectives = list(dict.fromkeys(checked.estimates.index.get_level_values("objective")))
     t = Table(
-        title=f"The Pareto set: {len(result.pareto)} of {len(result.archive):,} candidates evaluated (objectives "
-        "minimised; probabilities in percent, the US net cost in USD bn; in-sample estimates without intervals, "
-        "flattered by the selection until re-run on fresh futures)",
+        title=f"The Pareto set, {len(result.pareto)} of {len(result.archive):,} candidates evaluated, and the placed "
+        f"packages, re-run on fresh futures (seed {checked.seed}): objectives minimised, probabilities in percent, "
+        "the US net cost in USD bn, with 95% intervals",
         box=box.SIMPLE_HEAD,
     )
-    t.add_column("candidate")
-    for column in objectives:
-        t.add_column(column.removeprefix("objective:").replace("_", " "), justify="right")
-    for evaluation, row in result.pareto.iterrows():
-        t.add_row(
-            str(evaluation),
-            *(f"{row[c]:.1f}" if c == "objective:us_net_cost" else f"{100 * row[c]:.1f}" for c in objectives),
-        )
+    t.add_column("package")
+    for objective in objectives:
+        t.add_column(outcome_label(objective), justify="right")
+    estimates = checked.estimates
+    for kind in ("found", "placed"):
+        for name, rows in estimates[estimates["kind"] == kind].groupby(level="package", sort=False):
+            cells = rows.droplevel("package")
+            t.add_row(str(name).replace("_", " "), *(estimate_text(o, cells.loc[o]) for o in objectives))
+        t.add_section()
     show(t)
     volume = result.convergence["hypervolume"]
     half = volume.iloc[len(volume) // 2]
@@ -477,9 +483,12 @@ def search_command(
         f"generation, {half:.3f} halfway, {volume.iloc[-1]:.3f} at the end",
         highlight=False,
     )
+    for line in placement_text(checked, len(result.pareto)):
+        out.print(line, highlight=False)
     if output is not None:
         out.print(
-            f"Saved to {output}; run a Pareto package: alliance-futures run --policies {output}/policies/NAME.yaml",
+            f"Saved to {output}, with the report {output}/report.html; run a found package: alliance-futures run "
+            f"--policies {output}/policies/NAME.yaml",
             highlight=False,
             soft_wrap=True,
         )
@@ -1125,8 +1134,8 @@ def clean(
 
 
 @app.command()
-def validate(file: Annotated[Path, typer.Argument(help="case or policy YAML file")]) -> None:
-    """Check a case or policy file and say what is wrong, with the key and line."""
+def validate(file: Annotated[Path, typer.Argument(help="case, policy or search spec YAML file")]) -> None:
+    """Check a case, policy or search spec file and say what is wrong, with the key and line."""
     try:
         out.print(api.validate(file), highlight=False)
     except InputError as exc:

@@ -9,12 +9,17 @@ ceiling. The search is NSGA-II (Deb, Pratap, Agarwal & Meyarivan 2002, *IEEE Tra
 Computation* 6(2), 182–197) from pymoo (Blank & Deb 2020, *IEEE Access* 8, 89497–89509), whose `Problem` takes a
 whole population at once; every candidate it evaluates is kept, and the Pareto set is the feasible candidates no
 other feasible one dominates.
+
+Picked as the best of thousands on the same futures, the Pareto set's objectives flatter it (the optimiser's curse:
+Smith & Winkler 2006, *Management Science* 52(3), 311–322). `out_of_sample` re-runs it on fresh futures, with
+intervals, next to the packages an analyst wants placed among the found ones, each under the spec's terms.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -24,12 +29,16 @@ from numpy.typing import NDArray
 from ..case import Case, Policy
 from ..case.search import SearchSpec
 from ..engine import Executor, run_ensemble
-from .outcomes import OUTCOMES, outcome_tables
+from .compare import paired_differences
+from .outcomes import CONFIDENCE, OUTCOMES, mean_interval, outcome_tables, share_interval
 
 OBJECTIVES = (*OUTCOMES, "us_net_cost")  # what an objective or a constraint may name
 # Convergence: each objective is scaled to [0, 1] over the search's feasible candidates, and the hypervolume measured
 # against this reference point in every scaled objective (our convention: values compare within one search only)
 HYPERVOLUME_REFERENCE = 1.1
+# The variance of Fisher's z of a Spearman correlation, times (n − 3) (Fieller, Hartley & Pearson 1957, *Biometrika*
+# 44(3/4), 470–481): rank correlations vary a little more than Pearson's 1/(n − 3)
+SPEARMAN_Z_VARIANCE = 1.06
 Batch = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]]
 
 
@@ -37,6 +46,7 @@ Batch = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.fl
 class SearchResult:
     archive: pd.DataFrame  # every candidate evaluated: generation, levers, objectives, constraints, feasible
     pareto: pd.DataFrame  # the feasible candidates no feasible candidate dominates
+    out_of_sample: OutOfSample | None = None  # the Pareto set re-run on fresh futures, once it has been
 
     @property
     def convergence(self) -> pd.DataFrame:
@@ -63,6 +73,22 @@ def candidate(spec: SearchSpec, case: Case, values: Sequence[float], name: str) 
         conditions=spec.conditions,
         levers=levers,  # type: ignore[arg-type]
     )
+
+
+def found_packages(spec: SearchSpec, case: Case, pareto: pd.DataFrame) -> dict[str, Policy]:
+    """The Pareto set as packages, named after the spec and each candidate's evaluation number."""
+    names = [f"{spec.name}_{evaluation}" for evaluation in pareto.index]
+    return {
+        name: candidate(spec, case, [row[lever] for lever in spec.searched], name)
+        for name, (_, row) in zip(names, pareto.iterrows(), strict=True)
+    }
+
+
+def on_spec_terms(spec: SearchSpec, package: Policy) -> Policy:
+    """A package's own lever settings under the spec's start year, institutionalisation, adoption and conditions,
+    the terms every candidate is simulated on, so that it compares with them by its levers alone."""
+    terms = ("start_year", "institutionalisation", "adoption", "conditions")
+    return package.model_copy(update={term: getattr(spec, term) for term in terms})
 
 
 def package_batch(case: Case, spec: SearchSpec, executor: Executor | None = None) -> Batch:
@@ -197,3 +223,99 @@ def convergence(archive: pd.DataFrame) -> pd.DataFrame:
         volume = float(indicator(so_far)) if len(so_far) else 0.0
         rows.append((generation, int((archive["generation"] <= generation).sum()), volume))
     return pd.DataFrame(rows, columns=["generation", "evaluations", "hypervolume"]).set_index("generation")
+
+
+@dataclass(frozen=True)
+class OutOfSample:
+    """The Pareto set and the placed packages re-run on fresh futures (`seed`)."""
+
+    estimates: pd.DataFrame  # (package, objective): kind ('found' or 'placed'), in_sample, estimate, lo, hi
+    placement: pd.DataFrame  # per placed package: the found packages that beat it, by point estimate or beyond noise
+    seed: int
+
+
+def out_of_sample(
+    case: Case,
+    spec: SearchSpec,
+    pareto: pd.DataFrame,
+    placed: Sequence[Policy],
+    executor: Executor | None = None,
+) -> OutOfSample:
+    """Re-run the Pareto set (rows of the archive) and the `placed` packages, on the spec's terms, on fresh futures
+    (the spec's `fresh_seed`): each objective with its 95% interval (a probability's Wilson interval, a mean's normal
+    one, each over the effective number of futures), the in-sample value beside it for the found ones; and, for each
+    placed package, the found ones that beat it on every objective by point estimate, and those better beyond noise
+    on one objective at least (its paired difference's interval below 0) and worse beyond noise on none."""
+    objectives = [o.outcome for o in spec.objectives]
+    found = found_packages(spec, case, pareto)
+    placed_names = {p.name: p.name if p.name not in found else f"{p.name} (placed)" for p in placed}
+    terms = [on_spec_terms(spec, p).model_copy(update={"name": placed_names[p.name]}) for p in placed]
+    packages = [*found.values(), *terms]
+    tables: dict[str, pd.DataFrame] = {}
+    for start in range(0, len(packages), spec.population):  # a generation's worth at a time: the memory checked
+        batch = packages[start : start + spec.population]
+        seed, reps = spec.fresh_seed, spec.replications
+        ensemble = run_ensemble(case, batch, spec.futures, spec.years, seed, executor, record=False, replications=reps)
+        tables |= outcome_tables(ensemble)
+    rows = []
+    for name, table in tables.items():
+        evaluation = pareto.index[list(found).index(name)] if name in found else None
+        for objective in objectives:
+            values = table[objective].to_numpy(dtype=float)
+            if objective in OUTCOMES:
+                cell = share_interval(values, spec.replications)
+                estimate = cell["p"]
+            else:
+                cell = mean_interval(values, spec.replications)
+                estimate = cell["mean"]
+            in_sample = np.nan if evaluation is None else float(pareto.loc[evaluation, f"objective:{objective}"])
+            kind = "found" if name in found else "placed"
+            rows.append((name, objective, kind, in_sample, estimate, cell["lo"], cell["hi"]))
+    columns = ["package", "objective", "kind", "in_sample", "estimate", "lo", "hi"]
+    estimates = pd.DataFrame(rows, columns=columns).set_index(["package", "objective"])
+    placement = pd.DataFrame(
+        [
+            _beaten(name, {f: tables[f] for f in found} | {name: tables[name]}, objectives, spec.replications)
+            for name in placed_names.values()
+        ],
+        columns=["package", "dominated_by", "beaten_beyond_noise_by", "beaten_beyond_noise_by_names"],
+    ).set_index("package")
+    return OutOfSample(estimates, placement, spec.fresh_seed)
+
+
+def _beaten(
+    name: str, tables: dict[str, pd.DataFrame], objectives: Sequence[str], replications: int
+) -> tuple[str, int, int, str]:
+    """How many found packages beat `name` on every objective by point estimate, and how many are better beyond noise
+    on one objective at least and worse beyond noise on none (paired differences on the same futures); the latter's
+    names."""
+    if len(tables) == 1:
+        return name, 0, 0, ""
+    paired = paired_differences(tables, name, CONFIDENCE, replications)
+    paired = paired[paired.index.get_level_values("outcome").isin(objectives)]
+    by = paired.groupby(level="package")
+    dominated = by["difference"].apply(lambda d: bool((d <= 0).all() and (d < 0).any()))
+    beyond = (by["hi"].min() < 0) & (by["lo"].max() <= 0)
+    return name, int(dominated.sum()), int(beyond.sum()), ", ".join(beyond.index[beyond])
+
+
+def tradeoffs(values: pd.DataFrame) -> pd.DataFrame:
+    """Spearman's rank correlation of every pair of columns (objectives, levers) over a set of packages, with a 95%
+    interval from Fisher's z (variance `SPEARMAN_Z_VARIANCE` / (n − 3)); NaN with fewer than four packages or a
+    column that does not vary. Over a Pareto set, a negative correlation between two objectives is a trade-off:
+    the found packages that do better on one do worse on the other. Rows: (first, second)."""
+    from scipy.stats import spearmanr
+
+    n = len(values)
+    z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
+    rows = []
+    for i, first in enumerate(values.columns):
+        for second in values.columns[i + 1 :]:
+            rho = np.nan
+            if n >= 4 and values[first].nunique() > 1 and values[second].nunique() > 1:
+                rho = float(spearmanr(values[first], values[second]).statistic)
+            half = z * np.sqrt(SPEARMAN_Z_VARIANCE / (n - 3)) if n >= 4 else np.nan
+            with np.errstate(divide="ignore"):  # a perfect correlation's z is infinite, its interval the one point
+                centre = np.arctanh(rho)
+            rows.append((first, second, rho, np.tanh(centre - half), np.tanh(centre + half)))
+    return pd.DataFrame(rows, columns=["first", "second", "rho", "lo", "hi"]).set_index(["first", "second"])

@@ -81,7 +81,7 @@ def read_yaml(path: Path) -> Any:
 def _read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
     """Parse YAML (see `read_yaml`), returning the data and a map from key path to 1-based line number."""
     if not path.is_file():
-        raise InputError(path, "no such file (expected a YAML case or policy file)")
+        raise InputError(path, "no such file (expected a YAML file)")
     if path.stat().st_size > MAX_YAML_BYTES:
         raise InputError(path, f"the file is larger than {MAX_YAML_BYTES // 2**20} MB; expected a YAML file of a case")
     try:

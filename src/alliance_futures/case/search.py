@@ -20,6 +20,9 @@ constraints, on how many futures and with what budget (`alliance-futures search`
     evaluations: 5000
     population: 50
     seed: 1953
+    validation_seed: 1954            # optional (default: seed + 1): the fresh futures the Pareto set is re-run on
+    packages: [current_course]       # optional: packages (built-in names, or files beside the spec) placed among the
+                                     # found ones, re-run with them on the fresh futures
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from pathlib import Path
 
 from pydantic import Field
 
-from .loader import _at, read_validated, resolve_path
-from .schema import Adoption, Case, Conditions, Institutionalisation, Number, Strict, Whole
+from ..errors import InputError
+from .loader import _at, load_policy, read_validated, resolve_path
+from .schema import Adoption, Case, Conditions, Institutionalisation, Number, Policy, Strict, Whole
 
 SEARCHES = resources.files("alliance_futures") / "case" / "data" / "searches"
 BUILTIN_SEARCH = "default"
@@ -61,6 +65,8 @@ class SearchSpec(Strict):
     evaluations: Whole = Field(ge=1)
     population: Whole = Field(ge=4)
     seed: Whole = Field(ge=0)
+    validation_seed: Whole | None = Field(default=None, ge=0)
+    packages: list[str] = Field(default_factory=list)
 
     @property
     def searched(self) -> dict[str, tuple[float, float]]:
@@ -71,14 +77,20 @@ class SearchSpec(Strict):
     def fixed(self) -> dict[str, float]:
         return {n: float(b) for n, b in self.levers.items() if not isinstance(b, tuple)}
 
+    @property
+    def fresh_seed(self) -> int:
+        """The seed of the fresh futures the Pareto set is re-run on."""
+        return self.seed + 1 if self.validation_seed is None else self.validation_seed
+
 
 def resolve_search_path(name_or_file: str | Path) -> Path:
     return resolve_path(name_or_file, SEARCHES, "search", BUILTIN_SEARCH)
 
 
-def load_search(name_or_file: str | Path, case: Case, outcomes: tuple[str, ...]) -> SearchSpec:
+def load_search(name_or_file: str | Path, case: Case, outcomes: tuple[str, ...]) -> tuple[SearchSpec, list[Policy]]:
     """A search spec, checked against the case (each lever is one of its levers, within its bounds) and the
-    `outcomes` an objective or constraint may name; errors name the file and the key."""
+    `outcomes` an objective or constraint may name, and the packages it places among the found ones (a file named
+    relative to the spec's folder); errors name the file and the key."""
     path = resolve_search_path(name_or_file)
     spec, lines = read_validated(SearchSpec, path)
     for name, bounds in spec.levers.items():
@@ -103,4 +115,14 @@ def load_search(name_or_file: str | Path, case: Case, outcomes: tuple[str, ...])
     if spec.futures % spec.replications:
         message = f"futures ({spec.futures}) must be a multiple of replications ({spec.replications})"
         raise _at(path, lines, ("futures",), message)
-    return spec
+    if spec.fresh_seed == spec.seed:
+        message = f"must differ from seed ({spec.seed}): the Pareto set is re-run on fresh futures"
+        raise _at(path, lines, ("validation_seed",), message)
+    placed = []
+    for i, name in enumerate(spec.packages):
+        beside = path.parent / name
+        try:
+            placed.append(load_policy(beside if name.endswith((".yaml", ".yml")) else name, case))
+        except InputError as exc:
+            raise _at(path, lines, ("packages", str(i)), exc.args[0]) from None
+    return spec, placed

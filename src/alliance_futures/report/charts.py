@@ -241,3 +241,34 @@ def backtest_series(bands: pd.DataFrame, titles: Mapping[str, str]) -> alt.Facet
         .facet(facet=alt.Facet("variable:N", title=None), columns=2)
         .resolve_scale(y="independent")
     )
+
+
+def hypervolume_curve(convergence: pd.DataFrame) -> alt.LayerChart:
+    """A search's hypervolume (of the feasible candidates found so far) by candidates evaluated."""
+    x = alt.X("evaluations:Q", title="candidates evaluated")
+    y = alt.Y("hypervolume:Q", title="hypervolume (scaled objectives)", scale=alt.Scale(zero=False))
+    line = alt.Chart(convergence.reset_index()).mark_line(point=True).encode(x=x, y=y)
+    hover = _hover(x, "hypervolume:Q", ["generation", "evaluations", alt.Tooltip("hypervolume:Q", format=".4f")])
+    chart = alt.LayerChart(layer=[line, hover], data=convergence.reset_index())
+    return legible(chart.properties(width=560, height=220))
+
+
+def parallel_coordinates(lines: pd.DataFrame) -> alt.LayerChart:
+    """One line per package across axes of levers and objectives (`lines`: package, kind, axis, value, scaled: the
+    value placed between the axis's lowest and highest, 0 to 1), the found packages in grey and the placed ones
+    coloured, in the axes' order."""
+    axes = list(dict.fromkeys(lines["axis"]))
+    x = alt.X("axis:N", sort=axes, title=None, axis=alt.Axis(labelAngle=-35))
+    y = alt.Y("scaled:Q", title="lowest to highest on each axis", axis=alt.Axis(format="~%"))
+    tooltip = ["package", "axis", alt.Tooltip("value:Q", format=".3~g")]
+    found = (
+        alt.Chart(lines[lines["kind"] == "found"])
+        .mark_line(color="#8a93a6", opacity=0.35, strokeWidth=1)
+        .encode(x=x, y=y, detail="package:N", tooltip=tooltip)
+    )
+    placed = (
+        alt.Chart(_words(lines[lines["kind"] == "placed"]))
+        .mark_line(point=True, strokeWidth=2.5)
+        .encode(x=x, y=y, color=_package("placed package"), tooltip=tooltip)
+    )
+    return legible((found + placed).properties(width=max(480, 70 * len(axes)), height=300))

@@ -1,0 +1,231 @@
+"""The page of a lever search (`alliance-futures search --output DIR` writes it as DIR/report.html): how the search
+converged, the Pareto set re-run on fresh futures with intervals, the levers and objectives of every found package
+in parallel coordinates, the trade-offs in words, and the placed packages among the found ones."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..analysis.outcomes import OUTCOMES, outcome_label
+from ..analysis.search import OutOfSample, SearchResult, tradeoffs
+from ..case import Policy
+from ..case.search import SearchSpec
+from ..version import VERSION
+from . import charts
+from .html import _templates
+
+SHOWN_LEVERS = 3  # the levers named for each objective, strongest rank correlation first
+
+
+def search_html(result: SearchResult, spec: SearchSpec, placed: Sequence[Policy], command: str) -> str:
+    """The report of a finished search; `command` repeats it."""
+    objectives = [o.outcome for o in spec.objectives]
+    checked = result.out_of_sample
+    context: dict[str, Any] = {
+        "version": VERSION,
+        "spec": spec,
+        "command": command,
+        "vectors": spec.futures // spec.replications,
+        "evaluated": len(result.archive),
+        "feasible": int(result.archive["feasible"].sum()),
+        "found": len(result.pareto),
+        "convergence": _convergence_text(result.convergence),
+        "convergence_chart": charts.svg(charts.hypervolume_curve(result.convergence)),
+        "objectives": [outcome_label(o) for o in objectives],
+        "rows": [],
+        "bias": [],
+        "parallel": "",
+        "tradeoffs": [],
+        "levers": [],
+        "placement": [],
+    }
+    if checked is not None:
+        estimates = checked.estimates
+        context |= {
+            "rows": _rows(estimates, objectives),
+            "bias": _bias(estimates, objectives),
+            "parallel": charts.svg(charts.parallel_coordinates(_lines(result, spec, placed, estimates, objectives))),
+            "tradeoffs": _tradeoff_text(result.pareto, estimates, spec, objectives),
+            "placement": _placement(checked, objectives, len(result.pareto)),
+        }
+    return _templates.get_template("search.html.j2").render(context)
+
+
+def _value(objective: str, x: float) -> str:
+    """A probability in percent, or the US net cost in USD bn, to one decimal."""
+    return f"{100 * x:.1f}%" if objective in OUTCOMES else f"{x:.1f}"
+
+
+def estimate_text(objective: str, row: pd.Series) -> str:
+    """An out-of-sample estimate with its interval: '7.5% [4.1%, 13.4%]'."""
+    return f"{_value(objective, row['estimate'])} [{_value(objective, row['lo'])}, {_value(objective, row['hi'])}]"
+
+
+def _convergence_text(convergence: pd.DataFrame) -> str:
+    """How much of the final hypervolume the last quarter of the evaluations added."""
+    if convergence.empty or convergence["hypervolume"].iloc[-1] == 0:
+        return "No feasible candidate was found, so there is no hypervolume to follow."
+    total = convergence["evaluations"].iloc[-1]
+    earlier = convergence[convergence["evaluations"] <= 0.75 * total]["hypervolume"]
+    final = convergence["hypervolume"].iloc[-1]
+    if earlier.empty:
+        return f"The hypervolume reached {final:.4f}; the search was too short to say whether it had levelled off."
+    gain = (final - earlier.iloc[-1]) / final
+    return f"The hypervolume reached {final:.4f}; the last quarter of the evaluations added {gain:.1%} of it " + (
+        "(still growing: a longer search may find better trade-offs)." if gain > 0.01 else "(levelling off)."
+    )
+
+
+def _rows(estimates: pd.DataFrame, objectives: Sequence[str]) -> list[dict[str, Any]]:
+    """The found packages, best first on the first objective: each objective's fresh estimate with its interval,
+    and its in-sample value."""
+    found = estimates[estimates["kind"] == "found"]
+    first = found.xs(objectives[0], level="objective")["estimate"].sort_values()
+    return [
+        {
+            "name": name,
+            "cells": [
+                (estimate_text(o, found.loc[(name, o)]), _value(o, found.loc[(name, o), "in_sample"]))
+                for o in objectives
+            ],
+        }
+        for name in first.index
+    ]
+
+
+def _bias(estimates: pd.DataFrame, objectives: Sequence[str]) -> list[str]:
+    """Per objective: how far the in-sample values flattered the found packages, on average, and for how many the
+    in-sample value lies outside the fresh interval."""
+    found = estimates[estimates["kind"] == "found"]
+    lines = []
+    for o in objectives:
+        rows = found.xs(o, level="objective")
+        shift = float((rows["estimate"] - rows["in_sample"]).mean())
+        outside = int(((rows["in_sample"] < rows["lo"]) | (rows["in_sample"] > rows["hi"])).sum())
+        size = f"{100 * shift:+.1f} points" if o in OUTCOMES else f"{shift:+.1f} USD bn"
+        lines.append(
+            f"{outcome_label(o)}: fresh minus in-sample, on average {size}; the in-sample value lies outside the "
+            f"fresh 95% interval for {outside} of {len(rows)}."
+        )
+    return lines
+
+
+def _lines(
+    result: SearchResult,
+    spec: SearchSpec,
+    placed: Sequence[Policy],
+    estimates: pd.DataFrame,
+    objectives: Sequence[str],
+) -> pd.DataFrame:
+    """The parallel coordinates' points: each searched lever (scaled over its bounds in the spec) and each objective
+    (fresh estimates, scaled over the found and placed packages), for the found and the placed packages (a lever a
+    placed package does not set has no point)."""
+    rows: list[tuple[str, str, str, float]] = []
+    for name, (_, levers) in zip(_names(estimates, "found"), result.pareto.iterrows(), strict=True):
+        rows += [(name, "found", lever, float(levers[lever])) for lever in spec.searched]
+    for name, package in zip(_names(estimates, "placed"), placed, strict=True):
+        settings = {n: setting for side in package.levers.values() for n, setting in side.items()}
+        values = {n: float(v if isinstance(v, int | float) else v.value) for n, v in settings.items()}
+        rows += [(name, "placed", lever, values[lever]) for lever in spec.searched if lever in values]
+    for (name, objective), kind, estimate in zip(
+        estimates.index, estimates["kind"], estimates["estimate"], strict=True
+    ):
+        rows.append((str(name), str(kind), outcome_label(str(objective)), float(estimate)))
+    lines = pd.DataFrame(rows, columns=["package", "kind", "axis", "value"])
+    low = {lever: bounds[0] for lever, bounds in spec.searched.items()}
+    high = {lever: bounds[1] for lever, bounds in spec.searched.items()}
+    for label in map(outcome_label, objectives):
+        shown = lines.loc[lines["axis"] == label, "value"]
+        low[label], high[label] = float(shown.min()), float(shown.max())
+    span = (lines["axis"].map(high) - lines["axis"].map(low)).replace(0, 1)
+    return lines.assign(scaled=(lines["value"] - lines["axis"].map(low)) / span)
+
+
+def _names(estimates: pd.DataFrame, kind: str) -> list[str]:
+    """The found or the placed packages of an out-of-sample table, in its order."""
+    return list(dict.fromkeys(estimates[estimates["kind"] == kind].index.get_level_values("package")))
+
+
+def _rho(row: Mapping[str, float]) -> str:
+    return f"ρ = {row['rho']:+.2f} [{row['lo']:+.2f}, {row['hi']:+.2f}]"
+
+
+def _tradeoff_text(
+    pareto: pd.DataFrame, estimates: pd.DataFrame, spec: SearchSpec, objectives: Sequence[str]
+) -> list[str]:
+    """The trade-offs among the found packages in words: for each pair of objectives, whether lower on one comes
+    with higher on the other (a rank correlation whose interval lies below 0), the two fall together, or neither
+    can be told; then, for each objective, the levers whose settings go with it beyond noise."""
+    found = estimates[estimates["kind"] == "found"]["estimate"].unstack("objective")
+    values = found.loc[_names(estimates, "found"), list(objectives)].set_axis(
+        list(map(outcome_label, objectives)), axis=1
+    )
+    values = values.join(pareto[list(spec.searched)].set_axis(values.index))
+    table = tradeoffs(values)
+    cells: dict[tuple[str, str], dict[str, float]] = table.to_dict("index")  # type: ignore[assignment]
+    if table["rho"].isna().all():
+        return [f"Too few found packages ({len(values)}) to read trade-offs from: a rank correlation needs four."]
+    labels = list(map(outcome_label, objectives))
+    lines = []
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            row = cells[(a, b)]
+            if row["hi"] < 0:
+                lines.append(f"Trade-off: the found packages lower on {a} are higher on {b} ({_rho(row)}).")
+            elif row["lo"] > 0:
+                lines.append(f"No trade-off: {a} and {b} fall together across the found packages ({_rho(row)}).")
+            else:
+                lines.append(f"{a} and {b}: no relation distinguishable from zero ({_rho(row)}).")
+    for a in labels:
+        clear = [lever for lever in spec.searched if cells[(a, lever)]["hi"] < 0 or cells[(a, lever)]["lo"] > 0]
+        if not clear:
+            lines.append(f"{a}: no lever's setting goes with it beyond noise across the found packages.")
+            continue
+        strongest = sorted(clear, key=lambda lever: -abs(cells[(a, lever)]["rho"]))[:SHOWN_LEVERS]
+        said = [
+            f"{'higher' if cells[(a, lever)]['rho'] < 0 else 'lower'} {lever} ({_rho(cells[(a, lever)])})"
+            for lever in strongest
+        ]
+        lines.append(f"Lower {a} goes with " + "; ".join(said) + ".")
+    return lines
+
+
+def _placement(checked: OutOfSample, objectives: Sequence[str], found: int) -> list[dict[str, Any]]:
+    """Each placed package: its objectives on the fresh futures, and how many found packages beat it."""
+    verdicts = placement_text(checked, found)
+    return [
+        {
+            "name": str(name).replace("_", " "),
+            "cells": [estimate_text(o, checked.estimates.loc[(name, o)]) for o in objectives],
+            "verdict": verdict,
+        }
+        for name, verdict in zip(checked.placement.index, verdicts, strict=True)
+    ]
+
+
+def placement_text(checked: OutOfSample, found: int) -> list[str]:
+    """For each placed package, in words: how many of the `found` packages beat it by point estimate and beyond
+    noise."""
+    lines = []
+    for name, row in checked.placement.iterrows():
+        beyond = int(row["beaten_beyond_noise_by"])
+        lines.append(
+            f"{str(name).replace('_', ' ')}: {int(row['dominated_by'])} of the {found} found packages do better on "
+            f"every objective by point estimate; {beyond} are better beyond noise on one objective at least and "
+            "worse beyond noise on none"
+            + (
+                f" ({_some(row['beaten_beyond_noise_by_names'].split(', '))})."
+                if beyond
+                else ": no found package is distinguishable from it as an improvement."
+            )
+        )
+    return lines
+
+
+def _some(names: Sequence[str], shown: int = 8) -> str:
+    """The first `shown` names, and how many more."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
