@@ -119,6 +119,18 @@ def spec_with(tmp_path, change):
         (lambda d: d.update(population=2), "'population'"),
         (lambda d: d.update(validation_seed=d["seed"]), "at 'validation_seed': must differ from seed"),
         (lambda d: d["packages"].append("moon_landing"), "at 'packages.6': moon_landing: no built-in policy package"),
+        (lambda d: d["objectives"].append({"outcome": "war", "statistic": "percentile"}), "needs 'q'"),
+        (lambda d: d["objectives"].append({"outcome": "war", "q": 90}), "'q' does not apply to statistic 'mean'"),
+        (lambda d: d["objectives"].append({"outcome": "rupture"}), "'rupture' is named twice"),
+        (
+            lambda d: d["objectives"].append({"outcome": "war", "statistic": "regret", "against": "moon"}),
+            "at 'objectives.4.against': moon: no built-in policy package",
+        ),
+        (
+            lambda d: d.update(replications=1, objectives=[{"outcome": "war", "statistic": "satisficing", "max": 0.1}]),
+            "give replications of 2 or more",
+        ),
+        (lambda d: d.update(constraints=[{"outcome": "troops", "min": 1, "max": 2}]), "exactly one of 'max' and 'min'"),
     ],
 )
 def test_a_bad_spec_is_refused_naming_the_file_and_key_by_search_and_by_validate(tmp_path, change, message):
@@ -141,6 +153,7 @@ def test_an_infeasible_search_says_no_candidate_met_the_constraints(tmp_path):
 
 
 def test_a_killed_search_resumes_to_the_archive_an_uninterrupted_one_gives(tmp_path):
+    import io
     import signal
     import subprocess
     import sys
@@ -156,8 +169,8 @@ def test_a_killed_search_resumes_to_the_archive_an_uninterrupted_one_gives(tmp_p
     )
     checkpoint = folder / "checkpoint.parquet"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (
-        checkpoint.exists() and pd.read_parquet(checkpoint)["generation"].max() >= 2
+    while time.monotonic() < deadline and not (  # read whole at once: the search replaces the file as it goes
+        checkpoint.exists() and pd.read_parquet(io.BytesIO(checkpoint.read_bytes()))["generation"].max() >= 2
     ):
         time.sleep(0.05)
     started.send_signal(signal.SIGKILL)
@@ -234,10 +247,10 @@ def test_the_search_re_runs_the_pareto_set_and_places_the_packages_on_fresh_futu
 
 
 def spec_object(futures=20, replications=2, packages=("current_course",)):
-    from alliance_futures.analysis.search import OBJECTIVES
+    from alliance_futures.analysis.robustness import MEASURES, PROBABILITIES
     from alliance_futures.case.search import load_search
 
-    return load_search("default", load_case(), OBJECTIVES)[0].model_copy(
+    return load_search("default", load_case(), MEASURES, PROBABILITIES)[0].model_copy(
         update={"futures": futures, "replications": replications, "packages": list(packages), "years": 10}
     )
 
@@ -245,16 +258,19 @@ def spec_object(futures=20, replications=2, packages=("current_course",)):
 def test_out_of_sample_estimates_are_each_package_simulated_on_the_fresh_seed():
     from alliance_futures.analysis.outcomes import outcome_tables
     from alliance_futures.analysis.search import candidate, on_spec_terms, out_of_sample
+    from alliance_futures.case.search import Objective
     from alliance_futures.engine import run_ensemble
 
     case, spec = load_case(), spec_object()
+    regret = Objective(outcome="war", statistic="regret", against="current_course")
+    spec = spec.model_copy(update={"objectives": [*spec.objectives, regret]})
     levers = list(spec.searched)
     low = {lever: bounds[0] for lever, bounds in spec.searched.items()}
     pareto = pd.DataFrame([low, {**low, "exercise_tempo": 1.0}], index=[7, 9])
     for o in spec.objectives:
-        pareto[f"objective:{o.outcome}"] = 0.5
+        pareto[f"objective:{o.label}"] = 0.5
     placed = load_policy("current_course", case)
-    checked = out_of_sample(case, spec, pareto, [placed])
+    checked = out_of_sample(case, spec, pareto, {"current_course": placed})
     assert checked.seed == spec.seed + 1
     packages = [candidate(spec, case, pareto.loc[7, levers], "default_7"), on_spec_terms(spec, placed)]
     direct = run_ensemble(case, packages, spec.futures, spec.years, spec.seed + 1, record=False, replications=2)
@@ -263,38 +279,85 @@ def test_out_of_sample_estimates_are_each_package_simulated_on_the_fresh_seed():
         assert checked.estimates.loc[(name, "us_net_cost"), "estimate"] == pytest.approx(table["us_net_cost"].mean())
     assert checked.estimates.loc[("default_7", "war"), "in_sample"] == 0.5
     assert np.isnan(checked.estimates.loc[("current_course", "war"), "in_sample"])
+    itself = checked.estimates.loc[("current_course", regret.label)]  # the reference's regret against itself
+    assert (itself["estimate"], itself["lo"], itself["hi"]) == (0.0, 0.0, 0.0)
+    war = checked.estimates.xs("war", level="objective")["estimate"]
+    assert checked.estimates.loc[("default_7", regret.label), "estimate"] == pytest.approx(
+        war["default_7"] - war["current_course"]
+    )
     assert on_spec_terms(spec, placed).adoption == spec.adoption and on_spec_terms(spec, placed).levers == placed.levers
 
 
-def outcomes(rupture, cost):
-    """An outcomes table (as `outcome_table` gives) with the given rupture flags and US net cost, nothing else."""
-    from alliance_futures.analysis.outcomes import NAMED_FUTURES, OUTCOMES
-
-    table = pd.DataFrame({k: np.zeros(len(rupture), dtype=bool) for k in OUTCOMES})
-    table["rupture"] = np.asarray(rupture, dtype=bool)
-    table["us_net_cost"] = np.asarray(cost, dtype=float)
-    table["named_future"] = pd.Categorical(["managed_continuity"] * len(rupture), categories=list(NAMED_FUTURES))
-    return table
-
-
 def test_a_found_package_beats_a_placed_one_beyond_noise_only_when_better_somewhere_and_worse_nowhere():
+    from alliance_futures.analysis.robustness import resampled, resampled_worlds, statistic
     from alliance_futures.analysis.search import _beaten
+    from alliance_futures.case.search import Objective
 
     rng = np.random.default_rng(5)
-    base_rupture, cost = rng.random(400) < 0.5, rng.normal(10, 1, 400)
-    fewer = base_rupture & (rng.random(400) < 0.5)  # the same futures with about half the ruptures removed
-    tables = {
-        "placed": outcomes(base_rupture, cost),
-        "same": outcomes(base_rupture, cost),
-        "better": outcomes(fewer, cost),
-        "better_but_dearer": outcomes(fewer, cost + 1),
-        "better_a_hair_dearer": outcomes(fewer, cost + 1e-9 * rng.normal(size=400)),
+    rupture, cost = rng.random(400), rng.normal(10, 1, 400)  # each world's rupture probability and mean cost
+    worlds = {
+        "placed": (rupture, cost),
+        "same": (rupture, cost),
+        "better": (rupture * 0.5, cost),
+        "better_but_dearer": (rupture * 0.5, cost + 1),
+        "better_no_dearer": (rupture * 0.5, cost + 1e-6 * np.tile([1.0, -1.0], 200)),  # the same cost on average
     }
-    name, dominated, beyond, names = _beaten("placed", tables, ["rupture", "us_net_cost"], 1)
+    objectives = [Objective(outcome="rupture"), Objective(outcome="us_net_cost")]
+    rows = resampled_worlds(400, 1)
+    estimates, draws = {}, {}
+    for name, values in worlds.items():
+        for o, v in zip(objectives, values, strict=True):
+            estimates[(name, o.label)] = float(statistic(o, v))
+            draws[(name, o.label)] = resampled(o, v, rows)
+    found = [n for n in worlds if n != "placed"]
+    name, dominated, beyond, names = _beaten("placed", found, ["rupture", "us_net_cost"], pd.Series(estimates), draws)
     assert name == "placed"
-    assert names.split(", ") == ["better", "better_a_hair_dearer"] and beyond == 2
-    assert dominated == 1  # 'better' alone is lower on one and no higher on any by point estimate
-    assert _beaten("placed", {"placed": tables["placed"]}, ["rupture"], 1)[1:] == (0, 0, "")
+    assert names.split(", ") == ["better", "better_no_dearer"] and beyond == 2
+    assert dominated == 2  # lower on one and no higher on any by point estimate: 'better' and 'better_no_dearer'
+    assert _beaten("placed", [], ["rupture"], pd.Series(estimates), draws)[1:] == (0, 0, "")
+
+
+def test_each_statistic_summarises_the_worlds_as_its_source_defines_it():
+    from alliance_futures.analysis.robustness import interval, resampled, resampled_worlds, statistic
+    from alliance_futures.case.search import Objective
+
+    values, reference = np.array([0.0, 0.1, 0.2, 0.3, 0.9]), np.array([0.1, 0.1, 0.1, 0.1, 0.1])
+    assert statistic(Objective(outcome="war"), values) == pytest.approx(0.3)
+    assert statistic(Objective(outcome="war", statistic="percentile", q=50), values) == pytest.approx(0.2)
+    assert statistic(Objective(outcome="war", statistic="regret", against="x"), values, reference) == pytest.approx(0.2)
+    regret_p50 = Objective(outcome="war", statistic="regret", against="x", q=50)
+    assert statistic(regret_p50, values, reference) == pytest.approx(0.1)
+    assert statistic(Objective(outcome="war", statistic="satisficing", max=0.2), values) == pytest.approx(0.4)
+    with pytest.raises(ValueError, match="regret needs"):
+        statistic(Objective(outcome="war", statistic="regret", against="x"), values)
+    rows = resampled_worlds(5, 0)
+    assert rows.shape == (1000, 5) and rows.min() >= 0 and rows.max() <= 4
+    same = resampled(Objective(outcome="war"), values, rows) - resampled(Objective(outcome="war"), values, rows)
+    assert interval(same) == (0.0, 0.0)  # a package against itself on the same resampled worlds differs by nothing
+    lo, hi = interval(resampled(Objective(outcome="war"), values, rows))
+    assert 0 <= lo < 0.3 < hi <= 0.9
+
+
+def test_world_values_are_each_vectors_share_of_its_replications():
+    from alliance_futures.analysis.outcomes import outcome_tables
+    from alliance_futures.analysis.robustness import world_values
+    from alliance_futures.engine import run_ensemble
+
+    case = load_case()
+    ensemble = run_ensemble(case, [load_policy("current_course", case)], 40, 10, 3, record=False, replications=4)
+    worlds = world_values(ensemble, ["rupture", "troops"])["current_course"]
+    flags = outcome_tables(ensemble)["current_course"]["rupture"].to_numpy(dtype=float)
+    assert np.array_equal(worlds["rupture"], flags.reshape(10, 4).mean(axis=1))
+    assert np.allclose(worlds["troops"], ensemble.final["current_course"]["troops"].reshape(10, 4).mean(axis=1))
+
+
+def test_a_constraint_slack_is_positive_only_when_its_bound_is_broken():
+    from alliance_futures.case.search import Constraint
+
+    floor, ceiling = Constraint(outcome="troops", min=22000), Constraint(outcome="war", max=0.05)
+    assert floor.slack(21000) == 1000 and floor.slack(23000) == -1000
+    assert ceiling.slack(0.06) == pytest.approx(0.01) and ceiling.slack(0.04) == pytest.approx(-0.01)
+    assert (floor.label, ceiling.label) == ("troops:min", "war:max")
 
 
 def test_tradeoffs_read_the_sign_of_a_rank_correlation_with_its_interval():

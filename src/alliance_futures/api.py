@@ -385,13 +385,13 @@ def validate(path: str | Path) -> str:
 
     data = read_yaml(Path(path))
     if isinstance(data, dict) and "objectives" in data:
-        from .analysis.search import OBJECTIVES
+        from .analysis.robustness import MEASURES, PROBABILITIES
         from .case.search import load_search
 
-        spec, placed = load_search(path, load_case(), OBJECTIVES)
+        spec, _ = load_search(path, load_case(), MEASURES, PROBABILITIES)
         return (
             f"{path}: valid search spec '{spec.name}' moving {len(spec.searched)} lever(s) towards "
-            f"{len(spec.objectives)} objective(s), placing {len(placed)} package(s)"
+            f"{len(spec.objectives)} objective(s), placing {len(spec.packages)} package(s)"
         )
     return validate_file(path, analysis.REQUIREMENTS)
 
@@ -453,11 +453,12 @@ def search(
 
     import numpy as np
 
-    from .analysis.search import OBJECTIVES, optimise, out_of_sample, package_batch
+    from .analysis.robustness import MEASURES, PROBABILITIES
+    from .analysis.search import optimise, out_of_sample, package_batch
     from .case.search import load_search
 
     loaded = case if isinstance(case, Case) else load_case(case)
-    chosen, placed = load_search(spec, loaded, OBJECTIVES)
+    chosen, packages = load_search(spec, loaded, MEASURES, PROBABILITIES)
     chosen = chosen.model_copy(
         update={k: v for k, v in {"evaluations": evaluations, "futures": futures}.items() if v is not None}
     )
@@ -513,11 +514,11 @@ def search(
     executor = make_executor(workers)
     try:
         result = optimise(
-            package_batch(loaded, chosen, executor),
+            package_batch(loaded, chosen, packages, executor),
             bounds[:, 0],
             bounds[:, 1],
-            [o.outcome for o in chosen.objectives],
-            [c.outcome for c in chosen.constraints],
+            [o.label for o in chosen.objectives],
+            [c.label for c in chosen.constraints],
             chosen.evaluations,
             chosen.population,
             chosen.seed,
@@ -530,13 +531,13 @@ def search(
         raise InputError(output or REQUEST, f"the unfinished search there cannot be resumed: {exc}") from None
     if result.feasible:
         result = dataclasses.replace(
-            result, out_of_sample=out_of_sample(loaded, chosen, result.pareto, placed, executor)
+            result, out_of_sample=out_of_sample(loaded, chosen, result.pareto, packages, executor)
         )
     if folder is not None:
         command = f"alliance-futures search {spec} --evaluations {chosen.evaluations} --futures {chosen.futures}"
         if not isinstance(case, Case) and str(case) != BUILTIN_CASE:
             command += f" --case {case}"
-        _write_search(result, chosen, loaded, placed, folder, f"{command} --output NEW_FOLDER")
+        _write_search(result, chosen, loaded, packages, folder, f"{command} --output NEW_FOLDER")
         (folder / SEARCH_CHECKPOINT).unlink(missing_ok=True)
     return result
 
@@ -556,7 +557,7 @@ def _new_folder(output: str | Path) -> Path:
 
 
 def _write_search(
-    result: SearchResult, spec: Any, case: Case, placed: list[Policy], folder: Path, command: str
+    result: SearchResult, spec: Any, case: Case, packages: dict[str, Policy], folder: Path, command: str
 ) -> None:
     """The Pareto set's packages, the out-of-sample re-run, the report, the convergence, the Pareto set and the
     archive, each file written whole; the archive last, so a folder with it is a finished search."""
@@ -578,6 +579,7 @@ def _write_search(
         ]
     for name, table in tables:
         write_whole(folder / name, _parquet(table))
+    placed = [packages[name] for name in spec.packages]
     write_whole(folder / SEARCH_REPORT, search_html(result, spec, placed, command).encode("utf-8"))
     for name, table in (("pareto.parquet", result.pareto), ("archive.parquet", result.archive)):
         write_whole(folder / name, _parquet(table))

@@ -454,26 +454,26 @@ def search_command(
     if not result.feasible:
         out.print(f"No candidate of the {len(result.archive):,} evaluated met the constraints.", highlight=False)
         return
-    from .analysis.outcomes import outcome_label
-    from .report.search import estimate_text, placement_text
+    from .report.search import estimate_text, objective_words, placement_text
 
     checked = result.out_of_sample
     assert checked is not None  # a feasible search is always re-run on fresh futures
-    objectives = list(dict.fromkeys(checked.estimates.index.get_level_values("objective")))
+    objectives = checked.objectives
     t = Table(
         title=f"The Pareto set, {len(result.pareto)} of {len(result.archive):,} candidates evaluated, and the placed "
-        f"packages, re-run on fresh futures (seed {checked.seed}): objectives minimised, probabilities in percent, "
-        "the US net cost in USD bn, with 95% intervals",
+        f"packages, re-run on fresh futures (seed {checked.seed}): objectives minimised, probabilities and shares in "
+        "percent, the US net cost in USD bn, with 95% intervals",
         box=box.SIMPLE_HEAD,
     )
     t.add_column("package")
     for objective in objectives:
-        t.add_column(outcome_label(objective), justify="right")
+        t.add_column(objective_words(objective), justify="right")
     estimates = checked.estimates
     for kind in ("found", "placed"):
         for name, rows in estimates[estimates["kind"] == kind].groupby(level="package", sort=False):
-            cells = rows.droplevel("package")
-            t.add_row(str(name).replace("_", " "), *(estimate_text(o, cells.loc[o]) for o in objectives))
+            cells = rows.droplevel("package").to_dict("index")
+            shown = str(name) if kind == "found" else str(name).replace("_", " ")  # found: their files' names
+            t.add_row(shown, *(estimate_text(o, cells[o.label]) for o in objectives))
         t.add_section()
     show(t)
     volume = result.convergence["hypervolume"]

@@ -3,12 +3,12 @@
 Every candidate is a package: the spec's start year, institutionalisation, adoption and conditions, with the searched
 levers set to the candidate's values and the others fixed as the spec says. A whole population is simulated in one
 ensemble on the same futures (common random numbers: the same seed gives every candidate, in every generation, the
-same parameter vectors and random streams), so candidates differ only by their levers. Each objective is an
-outcome's probability over the futures, or the mean US net cost, minimised; each constraint keeps one at or below a
-ceiling. The search is NSGA-II (Deb, Pratap, Agarwal & Meyarivan 2002, *IEEE Transactions on Evolutionary
-Computation* 6(2), 182–197) from pymoo (Blank & Deb 2020, *IEEE Access* 8, 89497–89509), whose `Problem` takes a
-whole population at once; every candidate it evaluates is kept, and the Pareto set is the feasible candidates no
-other feasible one dominates.
+same parameter vectors and random streams), so candidates differ only by their levers. Each objective is a statistic
+of a measure over the worlds (parameter vectors), minimised: a mean, a percentile, a regret or a satisficing share
+(`robustness`); each constraint keeps a measure's mean at or below a ceiling or at or above a floor. The search is
+NSGA-II (Deb, Pratap, Agarwal & Meyarivan 2002, *IEEE Transactions on Evolutionary Computation* 6(2), 182–197)
+from pymoo (Blank & Deb 2020, *IEEE Access* 8, 89497–89509), whose `Problem` takes a whole population at once;
+every candidate it evaluates is kept, and the Pareto set is the feasible candidates no other feasible one dominates.
 
 Picked as the best of thousands on the same futures, the Pareto set's objectives flatter it (the optimiser's curse:
 Smith & Winkler 2006, *Management Science* 52(3), 311–322). `out_of_sample` re-runs it on fresh futures, with
@@ -17,7 +17,7 @@ intervals, next to the packages an analyst wants placed among the found ones, ea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -27,12 +27,15 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..case import Case, Policy
-from ..case.search import SearchSpec
+from ..case.search import Objective, SearchSpec
 from ..engine import Executor, run_ensemble
-from .compare import paired_differences
-from .outcomes import CONFIDENCE, OUTCOMES, mean_interval, outcome_tables, share_interval
+from .outcomes import CONFIDENCE
+from .robustness import interval, references, resampled, resampled_worlds, statistic, world_values
 
-OBJECTIVES = (*OUTCOMES, "us_net_cost")  # what an objective or a constraint may name
+# Estimates closer than this are equal: two shares of the same number of futures summed in another order differ by
+# rounding alone
+TIE = 1e-9
+AGAINST = "against:"  # the name a package regret is measured against is simulated under
 # Convergence: each objective is scaled to [0, 1] over the search's feasible candidates, and the hypervolume measured
 # against this reference point in every scaled objective (our convention: values compare within one search only)
 HYPERVOLUME_REFERENCE = 1.1
@@ -91,35 +94,53 @@ def on_spec_terms(spec: SearchSpec, package: Policy) -> Policy:
     return package.model_copy(update={term: getattr(spec, term) for term in terms})
 
 
-def package_batch(case: Case, spec: SearchSpec, executor: Executor | None = None) -> Batch:
-    """The objectives and constraint slacks (value − ceiling; at most 0 when met) of a population of candidates
-    (rows of lever values), each simulated on the spec's futures."""
-    objectives = [o.outcome for o in spec.objectives]
-    constraints = [c.outcome for c in spec.constraints]
-    ceilings = np.array([c.max for c in spec.constraints])
+def _simulate(
+    case: Case, spec: SearchSpec, packages: Sequence[Policy], seed: int, executor: Executor | None
+) -> dict[str, dict[str, NDArray[np.float64]]]:
+    """Package -> measure -> its value in each world, for every measure the spec reads, the packages simulated on the
+    spec's futures from `seed` a generation's worth at a time (the memory the search checked)."""
+    measures = [o.outcome for o in spec.objectives] + [c.outcome for c in spec.constraints]
+    worlds: dict[str, dict[str, NDArray[np.float64]]] = {}
+    for start in range(0, len(packages), spec.population):
+        batch = packages[start : start + spec.population]
+        reps = spec.replications
+        ensemble = run_ensemble(case, batch, spec.futures, spec.years, seed, executor, record=False, replications=reps)
+        worlds |= world_values(ensemble, measures)
+    return worlds
+
+
+def _against(spec: SearchSpec, packages: Mapping[str, Policy]) -> list[Policy]:
+    """The packages the spec's regrets are measured against, on its terms, each named 'against:NAME'."""
+    return [
+        on_spec_terms(spec, packages[name]).model_copy(update={"name": f"{AGAINST}{name}"})
+        for name in references(spec.objectives)
+    ]
+
+
+def _reference(objective: Objective, worlds: Mapping[str, Mapping[str, NDArray[np.float64]]]) -> Any:
+    return None if objective.against is None else worlds[f"{AGAINST}{objective.against}"][objective.outcome]
+
+
+def package_batch(
+    case: Case, spec: SearchSpec, packages: Mapping[str, Policy], executor: Executor | None = None
+) -> Batch:
+    """The objectives (each a statistic over the worlds, `analysis.robustness`) and constraint slacks (at most 0 when
+    met) of a population of candidates (rows of lever values), each simulated on the spec's futures; `packages`
+    holds those the spec's regrets are measured against, simulated once on the same futures."""
+    references: dict[str, dict[str, NDArray[np.float64]]] = {}
 
     def evaluate(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        if not references:
+            references.update(_simulate(case, spec, _against(spec, packages), spec.seed, executor))
         policies = [candidate(spec, case, row, f"candidate_{i}") for i, row in enumerate(x)]
-        ensemble = run_ensemble(
-            case,
-            policies,
-            spec.futures,
-            spec.years,
-            spec.seed,
-            executor,
-            record=False,
-            replications=spec.replications,
-        )
-        means = pd.DataFrame(
-            {p.name: _means(t) for p, t in zip(policies, outcome_tables(ensemble).values(), strict=True)}
-        ).T
-        return means[objectives].to_numpy(dtype=float), means[constraints].to_numpy(dtype=float) - ceilings
+        worlds = _simulate(case, spec, policies, spec.seed, executor) | references
+        f = [
+            [statistic(o, worlds[p.name][o.outcome], _reference(o, worlds)) for o in spec.objectives] for p in policies
+        ]
+        g = [[c.slack(worlds[p.name][c.outcome].mean()) for c in spec.constraints] for p in policies]
+        return np.array(f, dtype=float), np.array(g, dtype=float).reshape(len(policies), len(spec.constraints))
 
     return evaluate
-
-
-def _means(table: pd.DataFrame) -> pd.Series:
-    return table[list(OBJECTIVES)].astype(float).mean()
 
 
 def optimise(
@@ -229,8 +250,9 @@ def convergence(archive: pd.DataFrame) -> pd.DataFrame:
 class OutOfSample:
     """The Pareto set and the placed packages re-run on fresh futures (`seed`)."""
 
-    estimates: pd.DataFrame  # (package, objective): kind ('found' or 'placed'), in_sample, estimate, lo, hi
+    estimates: pd.DataFrame  # (package, objective label): kind ('found' or 'placed'), in_sample, estimate, lo, hi
     placement: pd.DataFrame  # per placed package: the found packages that beat it, by point estimate or beyond noise
+    objectives: list[Objective]
     seed: int
 
 
@@ -238,65 +260,59 @@ def out_of_sample(
     case: Case,
     spec: SearchSpec,
     pareto: pd.DataFrame,
-    placed: Sequence[Policy],
+    packages: Mapping[str, Policy],
     executor: Executor | None = None,
 ) -> OutOfSample:
-    """Re-run the Pareto set (rows of the archive) and the `placed` packages, on the spec's terms, on fresh futures
-    (the spec's `fresh_seed`): each objective with its 95% interval (a probability's Wilson interval, a mean's normal
-    one, each over the effective number of futures), the in-sample value beside it for the found ones; and, for each
-    placed package, the found ones that beat it on every objective by point estimate, and those better beyond noise
-    on one objective at least (its paired difference's interval below 0) and worse beyond noise on none."""
-    objectives = [o.outcome for o in spec.objectives]
+    """Re-run the Pareto set (rows of the archive) and the spec's placed `packages`, on the spec's terms, on fresh
+    futures (the spec's `fresh_seed`): each objective with its 95% interval from resampling the worlds, the in-sample
+    value beside it for the found ones; and, for each placed package, the found ones that beat it on every objective
+    by point estimate, and those better beyond noise on one objective at least (the paired difference's interval,
+    on the same resampled worlds, below 0) and worse beyond noise on none."""
     found = found_packages(spec, case, pareto)
-    placed_names = {p.name: p.name if p.name not in found else f"{p.name} (placed)" for p in placed}
-    terms = [on_spec_terms(spec, p).model_copy(update={"name": placed_names[p.name]}) for p in placed]
-    packages = [*found.values(), *terms]
-    tables: dict[str, pd.DataFrame] = {}
-    for start in range(0, len(packages), spec.population):  # a generation's worth at a time: the memory checked
-        batch = packages[start : start + spec.population]
-        seed, reps = spec.fresh_seed, spec.replications
-        ensemble = run_ensemble(case, batch, spec.futures, spec.years, seed, executor, record=False, replications=reps)
-        tables |= outcome_tables(ensemble)
-    rows = []
-    for name, table in tables.items():
-        evaluation = pareto.index[list(found).index(name)] if name in found else None
-        for objective in objectives:
-            values = table[objective].to_numpy(dtype=float)
-            if objective in OUTCOMES:
-                cell = share_interval(values, spec.replications)
-                estimate = cell["p"]
-            else:
-                cell = mean_interval(values, spec.replications)
-                estimate = cell["mean"]
-            in_sample = np.nan if evaluation is None else float(pareto.loc[evaluation, f"objective:{objective}"])
-            kind = "found" if name in found else "placed"
-            rows.append((name, objective, kind, in_sample, estimate, cell["lo"], cell["hi"]))
+    shown = {name: name if name not in found else f"{name} (placed)" for name in spec.packages}
+    placed = [on_spec_terms(spec, packages[name]).model_copy(update={"name": shown[name]}) for name in spec.packages]
+    worlds = _simulate(case, spec, [*found.values(), *placed, *_against(spec, packages)], spec.fresh_seed, executor)
+    rows = resampled_worlds(spec.futures // spec.replications, spec.fresh_seed)
+    draws: dict[tuple[str, str], NDArray[np.float64]] = {}
+    records = []
+    selected = dict(zip(found, pareto.index, strict=True))  # found package -> its row of the archive
+    for name in [*found, *shown.values()]:
+        kind = "found" if name in found else "placed"
+        for o in spec.objectives:
+            values, reference = worlds[name][o.outcome], _reference(o, worlds)
+            draws[(name, o.label)] = resampled(o, values, rows, reference)
+            in_sample = float(pareto.loc[selected[name], f"objective:{o.label}"]) if name in selected else np.nan
+            estimate = float(statistic(o, values, reference))
+            records.append((name, o.label, kind, in_sample, estimate, *interval(draws[(name, o.label)])))
     columns = ["package", "objective", "kind", "in_sample", "estimate", "lo", "hi"]
-    estimates = pd.DataFrame(rows, columns=columns).set_index(["package", "objective"])
+    estimates = pd.DataFrame(records, columns=columns).set_index(["package", "objective"])
+    labels = [o.label for o in spec.objectives]
     placement = pd.DataFrame(
-        [
-            _beaten(name, {f: tables[f] for f in found} | {name: tables[name]}, objectives, spec.replications)
-            for name in placed_names.values()
-        ],
+        [_beaten(name, list(found), labels, estimates["estimate"], draws) for name in shown.values()],
         columns=["package", "dominated_by", "beaten_beyond_noise_by", "beaten_beyond_noise_by_names"],
     ).set_index("package")
-    return OutOfSample(estimates, placement, spec.fresh_seed)
+    return OutOfSample(estimates, placement, list(spec.objectives), spec.fresh_seed)
 
 
 def _beaten(
-    name: str, tables: dict[str, pd.DataFrame], objectives: Sequence[str], replications: int
+    name: str,
+    found: Sequence[str],
+    labels: Sequence[str],
+    estimates: pd.Series,
+    draws: Mapping[tuple[str, str], NDArray[np.float64]],
 ) -> tuple[str, int, int, str]:
-    """How many found packages beat `name` on every objective by point estimate, and how many are better beyond noise
-    on one objective at least and worse beyond noise on none (paired differences on the same futures); the latter's
-    names."""
-    if len(tables) == 1:
-        return name, 0, 0, ""
-    paired = paired_differences(tables, name, CONFIDENCE, replications)
-    paired = paired[paired.index.get_level_values("outcome").isin(objectives)]
-    by = paired.groupby(level="package")
-    dominated = by["difference"].apply(lambda d: bool((d <= 0).all() and (d < 0).any()))
-    beyond = (by["hi"].min() < 0) & (by["lo"].max() <= 0)
-    return name, int(dominated.sum()), int(beyond.sum()), ", ".join(beyond.index[beyond])
+    """How many `found` packages beat `name` on every objective by point estimate, and how many are better beyond
+    noise on one objective at least and worse beyond noise on none (each paired difference's interval over the same
+    resampled worlds); the latter's names."""
+    dominated, beyond = 0, []
+    for other in found:
+        difference = np.array([estimates[(other, label)] - estimates[(name, label)] for label in labels])
+        difference[np.abs(difference) <= TIE] = 0.0
+        bounds = np.array([interval(draws[(other, label)] - draws[(name, label)]) for label in labels])
+        dominated += bool((difference <= 0).all() and (difference < 0).any())
+        if (bounds[:, 1] < 0).any() and (bounds[:, 0] <= 0).all():
+            beyond.append(other)
+    return name, dominated, len(beyond), ", ".join(beyond)
 
 
 def tradeoffs(values: pd.DataFrame) -> pd.DataFrame:

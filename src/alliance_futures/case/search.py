@@ -9,11 +9,15 @@ constraints, on how many futures and with what budget (`alliance-futures search`
     levers:                          # a lever of the case: [low, high] to search, or a number to fix it
       cost_demand_multiplier: [1, 5]
       troop_target: 28500
-    objectives:                      # each minimised: an outcome's probability, or the mean US net cost
-      - {outcome: rupture}
+    objectives:                      # each minimised: a measure's statistic over the worlds (analysis.robustness)
+      - {outcome: rupture}                                            # its mean: the probability over all futures
+      - {outcome: rupture, statistic: percentile, q: 90}              # in all but the worst tenth of the worlds
+      - {outcome: war, statistic: regret, against: current_course}    # world by world, minus the package's
+      - {outcome: nuclear_pursuit, statistic: satisficing, max: 0.2}  # the share of worlds where it exceeds 0.2
       - {outcome: us_net_cost}
-    constraints:                     # optional: an outcome's probability or mean kept at or below `max`
+    constraints:                     # optional: a measure's mean kept at or below `max`, or at or above `min`
       - {outcome: war, max: 0.06}
+      - {outcome: troops, min: 22000}
     futures: 1000
     replications: 5
     years: 20
@@ -29,8 +33,9 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..errors import InputError
 from .loader import _at, load_policy, read_validated, resolve_path
@@ -40,13 +45,71 @@ SEARCHES = resources.files("alliance_futures") / "case" / "data" / "searches"
 BUILTIN_SEARCH = "default"
 
 
+Statistic = Literal["mean", "percentile", "regret", "satisficing"]
+STATISTIC_FIELDS = {
+    "mean": ((), ()),
+    "percentile": (("q",), ()),
+    "regret": (("against",), ("q",)),
+    "satisficing": (("max",), ()),
+}
+
+
 class Objective(Strict):
+    """A measure to minimise, summarised over the parameter vectors (`analysis.robustness`): its mean, a percentile,
+    the regret against a package, or the share of vectors in which it exceeds `max`."""
+
     outcome: str = Field(min_length=1)
+    statistic: Statistic = "mean"
+    q: Number | None = Field(None, gt=0, lt=100, description="the percentile, of the measure or of the regret")
+    against: str | None = Field(None, min_length=1, description="regret: the package (a built-in name or a file)")
+    max: Number | None = Field(None, description="satisficing: the most a vector's measure may be")
+
+    @model_validator(mode="after")
+    def _fields_fit_the_statistic(self) -> Objective:
+        needed, optional = STATISTIC_FIELDS[self.statistic]
+        given = [k for k in ("q", "against", "max") if getattr(self, k) is not None]
+        missing = [k for k in needed if k not in given]
+        if missing:
+            raise ValueError(f"statistic '{self.statistic}' needs '{missing[0]}'")
+        extra = [k for k in given if k not in needed + optional]
+        if extra:
+            raise ValueError(f"'{extra[0]}' does not apply to statistic '{self.statistic}'")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The objective's column name: 'rupture', 'rupture:p90', 'war:regret_current_course_p90',
+        'nuclear_pursuit:above_0.05'."""
+        q = "" if self.q is None else f"p{self.q:g}"
+        if self.statistic == "percentile":
+            return f"{self.outcome}:{q}"
+        if self.statistic == "regret":
+            return f"{self.outcome}:regret_{Path(str(self.against)).stem}" + (f"_{q}" if q else "")
+        if self.statistic == "satisficing":
+            return f"{self.outcome}:above_{self.max:g}"
+        return self.outcome
 
 
 class Constraint(Strict):
+    """A measure's mean kept at or below `max`, or at or above `min`."""
+
     outcome: str = Field(min_length=1)
-    max: Number
+    max: Number | None = None
+    min: Number | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Constraint:
+        if (self.max is None) == (self.min is None):
+            raise ValueError("give exactly one of 'max' and 'min'")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"{self.outcome}:{'max' if self.min is None else 'min'}"
+
+    def slack(self, value: Any) -> Any:
+        """How far a value is beyond the bound: at most 0 when the constraint is met."""
+        return value - self.max if self.min is None else self.min - value
 
 
 class SearchSpec(Strict):
@@ -87,10 +150,13 @@ def resolve_search_path(name_or_file: str | Path) -> Path:
     return resolve_path(name_or_file, SEARCHES, "search", BUILTIN_SEARCH)
 
 
-def load_search(name_or_file: str | Path, case: Case, outcomes: tuple[str, ...]) -> tuple[SearchSpec, list[Policy]]:
+def load_search(
+    name_or_file: str | Path, case: Case, measures: tuple[str, ...], probabilities: tuple[str, ...]
+) -> tuple[SearchSpec, dict[str, Policy]]:
     """A search spec, checked against the case (each lever is one of its levers, within its bounds) and the
-    `outcomes` an objective or constraint may name, and the packages it places among the found ones (a file named
-    relative to the spec's folder); errors name the file and the key."""
+    `measures` an objective or constraint may name (`probabilities` among them: outcomes, each a share of a vector's
+    futures), with the packages it names (placed, or measured against), each by the name the spec gives it (a file
+    is read relative to the spec's folder); errors name the file and the key."""
     path = resolve_search_path(name_or_file)
     spec, lines = read_validated(SearchSpec, path)
     for name, bounds in spec.levers.items():
@@ -106,23 +172,36 @@ def load_search(name_or_file: str | Path, case: Case, outcomes: tuple[str, ...])
             raise _at(path, lines, ("levers", name), message)
     if not spec.searched:
         raise _at(path, lines, ("levers",), "every lever is fixed: give at least one a [low, high] range to search")
-    named = [("objectives", i, o.outcome) for i, o in enumerate(spec.objectives)]
-    named += [("constraints", i, c.outcome) for i, c in enumerate(spec.constraints)]
-    for section, i, outcome in named:
-        if outcome not in outcomes:
-            known = ", ".join(outcomes)
-            raise _at(path, lines, (section, str(i)), f"unknown outcome '{outcome}' (expected one of {known})")
+    named: list[tuple[str, int, Objective | Constraint]] = [("objectives", i, o) for i, o in enumerate(spec.objectives)]
+    named += [("constraints", i, c) for i, c in enumerate(spec.constraints)]
+    labels: set[str] = set()
+    for section, i, entry in named:
+        if entry.outcome not in measures:
+            known = ", ".join(measures)
+            raise _at(path, lines, (section, str(i)), f"unknown outcome '{entry.outcome}' (expected one of {known})")
+        if entry.label in labels:
+            raise _at(path, lines, (section, str(i)), f"'{entry.label}' is named twice")
+        labels.add(entry.label)
+        statistic = entry.statistic if isinstance(entry, Objective) else "mean"
+        if statistic in ("percentile", "satisficing") and entry.outcome in probabilities and spec.replications < 2:
+            message = (
+                f"a {statistic} of '{entry.outcome}' reads its probability in each parameter vector: "
+                "give replications of 2 or more"
+            )
+            raise _at(path, lines, (section, str(i)), message)
     if spec.futures % spec.replications:
         message = f"futures ({spec.futures}) must be a multiple of replications ({spec.replications})"
         raise _at(path, lines, ("futures",), message)
     if spec.fresh_seed == spec.seed:
         message = f"must differ from seed ({spec.seed}): the Pareto set is re-run on fresh futures"
         raise _at(path, lines, ("validation_seed",), message)
-    placed = []
-    for i, name in enumerate(spec.packages):
+    wanted: list[tuple[tuple[str, ...], str]] = [(("packages", str(i)), name) for i, name in enumerate(spec.packages)]
+    wanted += [(("objectives", str(i), "against"), o.against) for i, o in enumerate(spec.objectives) if o.against]
+    packages = {}
+    for loc, name in wanted:
         beside = path.parent / name
         try:
-            placed.append(load_policy(beside if name.endswith((".yaml", ".yml")) else name, case))
+            packages[name] = load_policy(beside if name.endswith((".yaml", ".yml")) else name, case)
         except InputError as exc:
-            raise _at(path, lines, ("packages", str(i)), exc.args[0]) from None
-    return spec, placed
+            raise _at(path, lines, loc, exc.args[0]) from None
+    return spec, packages

@@ -4,15 +4,17 @@ in parallel coordinates, the trade-offs in words, and the placed packages among 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..analysis.outcomes import OUTCOMES, outcome_label
+from ..analysis.outcomes import outcome_label
+from ..analysis.robustness import PROBABILITIES
 from ..analysis.search import OutOfSample, SearchResult, tradeoffs
 from ..case import Policy
-from ..case.search import SearchSpec
+from ..case.search import Objective, SearchSpec
 from ..version import VERSION
 from . import charts
 from .html import _templates
@@ -22,7 +24,7 @@ SHOWN_LEVERS = 3  # the levers named for each objective, strongest rank correlat
 
 def search_html(result: SearchResult, spec: SearchSpec, placed: Sequence[Policy], command: str) -> str:
     """The report of a finished search; `command` repeats it."""
-    objectives = [o.outcome for o in spec.objectives]
+    objectives = spec.objectives
     checked = result.out_of_sample
     context: dict[str, Any] = {
         "version": VERSION,
@@ -34,7 +36,7 @@ def search_html(result: SearchResult, spec: SearchSpec, placed: Sequence[Policy]
         "found": len(result.pareto),
         "convergence": _convergence_text(result.convergence),
         "convergence_chart": charts.svg(charts.hypervolume_curve(result.convergence)),
-        "objectives": [outcome_label(o) for o in objectives],
+        "objectives": [objective_words(o) for o in objectives],
         "rows": [],
         "bias": [],
         "parallel": "",
@@ -54,12 +56,30 @@ def search_html(result: SearchResult, spec: SearchSpec, placed: Sequence[Policy]
     return _templates.get_template("search.html.j2").render(context)
 
 
-def _value(objective: str, x: float) -> str:
-    """A probability in percent, or the US net cost in USD bn, to one decimal."""
-    return f"{100 * x:.1f}%" if objective in OUTCOMES else f"{x:.1f}"
+def objective_words(objective: Objective) -> str:
+    """An objective in words: 'rupture', 'war, regret against current course (percentile 90)'."""
+    what = outcome_label(objective.outcome)
+    if objective.statistic == "percentile":
+        return f"{what}, percentile {objective.q:g} over worlds"
+    if objective.statistic == "regret":
+        against = Path(str(objective.against)).stem.replace("_", " ")
+        return f"{what}, regret against {against} ({'mean' if objective.q is None else f'percentile {objective.q:g}'})"
+    if objective.statistic == "satisficing":
+        return f"share of worlds with {what} above {objective.max:g}"
+    return what
 
 
-def estimate_text(objective: str, row: pd.Series) -> str:
+def _share(objective: Objective) -> bool:
+    """Whether the objective is a share (a probability, or a share of worlds), shown in percent."""
+    return objective.statistic == "satisficing" or objective.outcome in PROBABILITIES
+
+
+def _value(objective: Objective, x: float) -> str:
+    """A share in percent, or a mean in its measure's unit (the US net cost in USD bn), to one decimal."""
+    return f"{100 * x:.1f}%" if _share(objective) else f"{x:,.1f}"
+
+
+def estimate_text(objective: Objective, row: Mapping[Hashable, Any] | pd.Series) -> str:
     """An out-of-sample estimate with its interval: '7.5% [4.1%, 13.4%]'."""
     return f"{_value(objective, row['estimate'])} [{_value(objective, row['lo'])}, {_value(objective, row['hi'])}]"
 
@@ -79,16 +99,16 @@ def _convergence_text(convergence: pd.DataFrame) -> str:
     )
 
 
-def _rows(estimates: pd.DataFrame, objectives: Sequence[str]) -> list[dict[str, Any]]:
+def _rows(estimates: pd.DataFrame, objectives: Sequence[Objective]) -> list[dict[str, Any]]:
     """The found packages, best first on the first objective: each objective's fresh estimate with its interval,
     and its in-sample value."""
     found = estimates[estimates["kind"] == "found"]
-    first = found.xs(objectives[0], level="objective")["estimate"].sort_values()
+    first = found.xs(objectives[0].label, level="objective")["estimate"].sort_values()
     return [
         {
             "name": name,
             "cells": [
-                (estimate_text(o, found.loc[(name, o)]), _value(o, found.loc[(name, o), "in_sample"]))
+                (estimate_text(o, found.loc[(name, o.label)]), _value(o, found.loc[(name, o.label), "in_sample"]))
                 for o in objectives
             ],
         }
@@ -96,18 +116,18 @@ def _rows(estimates: pd.DataFrame, objectives: Sequence[str]) -> list[dict[str, 
     ]
 
 
-def _bias(estimates: pd.DataFrame, objectives: Sequence[str]) -> list[str]:
+def _bias(estimates: pd.DataFrame, objectives: Sequence[Objective]) -> list[str]:
     """Per objective: how far the in-sample values flattered the found packages, on average, and for how many the
     in-sample value lies outside the fresh interval."""
     found = estimates[estimates["kind"] == "found"]
     lines = []
     for o in objectives:
-        rows = found.xs(o, level="objective")
+        rows = found.xs(o.label, level="objective")
         shift = float((rows["estimate"] - rows["in_sample"]).mean())
         outside = int(((rows["in_sample"] < rows["lo"]) | (rows["in_sample"] > rows["hi"])).sum())
-        size = f"{100 * shift:+.1f} points" if o in OUTCOMES else f"{shift:+.1f} USD bn"
+        size = f"{100 * shift:+.1f} points" if _share(o) else f"{shift:+,.1f}"
         lines.append(
-            f"{outcome_label(o)}: fresh minus in-sample, on average {size}; the in-sample value lies outside the "
+            f"{objective_words(o)}: fresh minus in-sample, on average {size}; the in-sample value lies outside the "
             f"fresh 95% interval for {outside} of {len(rows)}."
         )
     return lines
@@ -118,11 +138,12 @@ def _lines(
     spec: SearchSpec,
     placed: Sequence[Policy],
     estimates: pd.DataFrame,
-    objectives: Sequence[str],
+    objectives: Sequence[Objective],
 ) -> pd.DataFrame:
     """The parallel coordinates' points: each searched lever (scaled over its bounds in the spec) and each objective
     (fresh estimates, scaled over the found and placed packages), for the found and the placed packages (a lever a
     placed package does not set has no point)."""
+    words = {o.label: objective_words(o) for o in objectives}
     rows: list[tuple[str, str, str, float]] = []
     for name, (_, levers) in zip(_names(estimates, "found"), result.pareto.iterrows(), strict=True):
         rows += [(name, "found", lever, float(levers[lever])) for lever in spec.searched]
@@ -133,11 +154,11 @@ def _lines(
     for (name, objective), kind, estimate in zip(
         estimates.index, estimates["kind"], estimates["estimate"], strict=True
     ):
-        rows.append((str(name), str(kind), outcome_label(str(objective)), float(estimate)))
+        rows.append((str(name), str(kind), words[str(objective)], float(estimate)))
     lines = pd.DataFrame(rows, columns=["package", "kind", "axis", "value"])
     low = {lever: bounds[0] for lever, bounds in spec.searched.items()}
     high = {lever: bounds[1] for lever, bounds in spec.searched.items()}
-    for label in map(outcome_label, objectives):
+    for label in words.values():
         shown = lines.loc[lines["axis"] == label, "value"]
         low[label], high[label] = float(shown.min()), float(shown.max())
     span = (lines["axis"].map(high) - lines["axis"].map(low)).replace(0, 1)
@@ -154,21 +175,19 @@ def _rho(row: Mapping[str, float]) -> str:
 
 
 def _tradeoff_text(
-    pareto: pd.DataFrame, estimates: pd.DataFrame, spec: SearchSpec, objectives: Sequence[str]
+    pareto: pd.DataFrame, estimates: pd.DataFrame, spec: SearchSpec, objectives: Sequence[Objective]
 ) -> list[str]:
     """The trade-offs among the found packages in words: for each pair of objectives, whether lower on one comes
     with higher on the other (a rank correlation whose interval lies below 0), the two fall together, or neither
     can be told; then, for each objective, the levers whose settings go with it beyond noise."""
     found = estimates[estimates["kind"] == "found"]["estimate"].unstack("objective")
-    values = found.loc[_names(estimates, "found"), list(objectives)].set_axis(
-        list(map(outcome_label, objectives)), axis=1
-    )
+    labels = [objective_words(o) for o in objectives]
+    values = found.loc[_names(estimates, "found"), [o.label for o in objectives]].set_axis(labels, axis=1)
     values = values.join(pareto[list(spec.searched)].set_axis(values.index))
     table = tradeoffs(values)
     cells: dict[tuple[str, str], dict[str, float]] = table.to_dict("index")  # type: ignore[assignment]
     if table["rho"].isna().all():
         return [f"Too few found packages ({len(values)}) to read trade-offs from: a rank correlation needs four."]
-    labels = list(map(outcome_label, objectives))
     lines = []
     for i, a in enumerate(labels):
         for b in labels[i + 1 :]:
@@ -193,13 +212,13 @@ def _tradeoff_text(
     return lines
 
 
-def _placement(checked: OutOfSample, objectives: Sequence[str], found: int) -> list[dict[str, Any]]:
+def _placement(checked: OutOfSample, objectives: Sequence[Objective], found: int) -> list[dict[str, Any]]:
     """Each placed package: its objectives on the fresh futures, and how many found packages beat it."""
     verdicts = placement_text(checked, found)
     return [
         {
             "name": str(name).replace("_", " "),
-            "cells": [estimate_text(o, checked.estimates.loc[(name, o)]) for o in objectives],
+            "cells": [estimate_text(o, checked.estimates.loc[(name, o.label)]) for o in objectives],
             "verdict": verdict,
         }
         for name, verdict in zip(checked.placement.index, verdicts, strict=True)
