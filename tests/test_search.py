@@ -123,7 +123,9 @@ def spec_with(tmp_path, change):
         (lambda d: d["objectives"].append({"outcome": "war", "q": 90}), "'q' does not apply to statistic 'mean'"),
         (lambda d: d["objectives"].append({"outcome": "rupture"}), "'rupture' is named twice"),
         (
-            lambda d: d["objectives"].append({"outcome": "war", "statistic": "regret", "against": "moon"}),
+            lambda d: d["objectives"].append(
+                {"outcome": "war", "statistic": "regret", "against": "moon", "epsilon": 0.01}
+            ),
             "at 'objectives.4.against': moon: no built-in policy package",
         ),
         (
@@ -210,13 +212,14 @@ def test_convergence_is_the_hypervolume_of_the_feasible_candidates_so_far():
 
     archive = pd.DataFrame(
         {
+            "run": 0,
             "generation": [0, 0, 1, 2],
             "objective:a": [0.0, 5.0, 10.0, 2.0],
             "objective:b": [20.0, 20.0, 0.0, 0.0],
             "feasible": [True, False, True, True],
         }
     )
-    hv = convergence(archive)["hypervolume"]
+    hv = convergence(archive)["hypervolume"].droplevel("run")
     # scaled to [0, 1] over the feasible ones: (0, 1), then (1, 0), then (0.2, 0); reference point 1.1
     assert hv[0] == pytest.approx(1.1 * 0.1)  # the one feasible point of generation 0
     assert hv[1] == pytest.approx(0.21)  # (0, 1) and (1, 0): two strips of 0.11 overlapping by 0.01
@@ -406,3 +409,80 @@ def test_the_search_report_shows_convergence_the_fresh_pareto_set_and_the_placed
         assert "current course" in page.locator("section#placement").inner_text()
         browser.close()
     assert not problems
+
+
+def test_the_epsilon_front_keeps_one_candidate_per_nondominated_box_the_one_nearest_its_corner():
+    from alliance_futures.analysis.search import front
+
+    f = np.array([[0.0, 1.0], [0.05, 0.96], [0.5, 0.5], [0.52, 0.49], [1.0, 0.0], [0.6, 0.6], [0.01, 0.91]])
+    archive = pd.DataFrame({"objective:a": f[:, 0], "objective:b": f[:, 1], "feasible": True})
+    # boxes of 0.1: (0, 10), (0, 9), (5, 5), (5, 4), (10, 0), (6, 6), (0, 9): (0, 9), (5, 4) and (10, 0) stand
+    assert list(front(archive, (0.1, 0.1)).index) == [3, 4, 6]  # of (0, 9)'s two, the one nearer its corner
+    assert list(front(archive).index) == [0, 2, 3, 4, 6]
+    archive.loc[6, "feasible"] = False  # an infeasible candidate holds no box
+    assert list(front(archive, (0.1, 0.1)).index) == [1, 3, 4]
+
+
+def test_runs_are_seeded_apart_and_merged_into_one_front_and_resume_like_one():
+    one = run(zdt1, evaluations=200)
+    two = optimise(zdt1, np.zeros(5), np.ones(5), ["f1", "f2"], [], 200, 40, 1, [f"x{i}" for i in range(5)], runs=2)
+    archive = two.archive
+    assert list(archive.index) == list(range(400)) and archive["run"].tolist() == [0] * 200 + [1] * 200
+    first = archive[archive["run"] == 0].drop(columns="run")
+    pd.testing.assert_frame_equal(first, one.archive.drop(columns="run"))  # run 0 is the search seeded alike
+    assert not np.allclose(archive.loc[:39, "x0"].to_numpy(), archive.loc[200:239, "x0"].to_numpy())
+    f = archive[["objective:f1", "objective:f2"]].to_numpy()
+    for i in two.pareto.index:  # the front of both runs together
+        assert not ((f <= f[i]).all(axis=1) & (f < f[i]).any(axis=1)).any()
+    done = archive[(archive["run"] == 0) | (archive["generation"] < 2)]  # as if killed in run 1's third generation
+    again = optimise(
+        zdt1, np.zeros(5), np.ones(5), ["f1", "f2"], [], 200, 40, 1, [f"x{i}" for i in range(5)], done=done, runs=2
+    )
+    pd.testing.assert_frame_equal(again.archive, archive)
+
+
+def test_epsilon_progress_counts_the_boxes_each_generation_opens_in_the_front():
+    from alliance_futures.analysis.search import convergence, front, hypervolume
+
+    result = optimise(
+        zdt1, np.zeros(5), np.ones(5), ["f1", "f2"], [], 800, 40, 1, [f"x{i}" for i in range(5)], epsilons=(0.1, 0.1)
+    )
+    steps = result.convergence
+    assert list(steps.columns) == ["evaluations", "hypervolume", "epsilon_progress"]
+    first = result.archive[result.archive["generation"] == 0]
+    assert steps["epsilon_progress"].iloc[0] == len(front(first, (0.1, 0.1)))  # every box of the first front is new
+    assert (steps["epsilon_progress"] >= 0).all() and steps["epsilon_progress"].sum() >= len(result.pareto)
+    assert len(result.pareto) <= len(front(result.archive))  # coarser than the plain front
+    assert "epsilon_progress" not in convergence(result.archive).columns
+    assert hypervolume(result.archive) == pytest.approx(steps["hypervolume"].iloc[-1])
+
+
+def test_a_spec_gives_every_objective_an_epsilon_or_none(tmp_path):
+    def some(d):
+        del d["objectives"][1]["epsilon"]
+
+    result = cli("validate", spec_with(tmp_path, some))
+    assert result.returncode == 2 and "at 'objectives.1': give every objective an epsilon, or none" in result.stderr
+
+    def none(d):
+        for objective in d["objectives"]:
+            del objective["epsilon"]
+
+    assert cli("validate", spec_with(tmp_path, none)).returncode == 0
+
+
+def test_the_parallel_coordinates_draw_a_pareto_set_of_hundreds():
+    from alliance_futures.report.charts import parallel_coordinates
+
+    packages, axes = 700, 14  # 9,800 points: more than Altair's default guard of 5,000 rows lets through
+    lines = pd.DataFrame(
+        [
+            (f"p{i}", "found", f"a{j}", float(i * j), (i * j) / (packages * axes))
+            for i in range(packages)
+            for j in range(axes)
+        ],
+        columns=["package", "kind", "axis", "value", "scaled"],
+    )
+    placed = pd.DataFrame([("current_course", "placed", "a0", 1.0, 0.5)], columns=lines.columns)
+    spec = parallel_coordinates(pd.concat([lines, placed], ignore_index=True)).to_dict()
+    assert sorted(len(values) for values in spec["datasets"].values()) == [1, 9800]  # every found line, drawn

@@ -440,7 +440,7 @@ def search(
     evaluations: int | None = None,
     futures: int | None = None,
     workers: int = 1,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
     resume: bool = False,
 ) -> SearchResult:
     """Search the levers a spec names (a file, or 'default', the built-in one) for the packages that trade its
@@ -454,7 +454,7 @@ def search(
     import numpy as np
 
     from .analysis.robustness import MEASURES, PROBABILITIES
-    from .analysis.search import optimise, out_of_sample, package_batch
+    from .analysis.search import hypervolume, optimise, out_of_sample, package_batch
     from .case.search import load_search
 
     loaded = case if isinstance(case, Case) else load_case(case)
@@ -510,6 +510,10 @@ def search(
         if folder is not None:
             write_whole(folder / SEARCH_CHECKPOINT, _parquet(archive))
 
+    def heard(archive: Any) -> None:
+        if progress is not None:
+            progress(len(archive), chosen.evaluations * chosen.runs, hypervolume(archive))
+
     bounds = np.array(list(chosen.searched.values()), dtype=float)
     executor = make_executor(workers)
     try:
@@ -523,9 +527,11 @@ def search(
             chosen.population,
             chosen.seed,
             list(chosen.searched),
-            progress,
+            heard,
             done,
             checkpoint,
+            chosen.runs,
+            chosen.epsilons,
         )
     except ValueError as exc:
         raise InputError(output or REQUEST, f"the unfinished search there cannot be resumed: {exc}") from None

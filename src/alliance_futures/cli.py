@@ -438,12 +438,18 @@ def search_command(
     every candidate), and print the Pareto set; with --output, save every candidate evaluated, the Pareto set, and
     each Pareto package as a policy file that `run --policies` accepts."""
     try:
-        with note.status("searching the levers") as status:
-            done = [0]
+        with Progress(
+            TextColumn("searching"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=note,
+        ) as bar:
+            task = bar.add_task("", total=None, visible=False)  # shown once the spec is read and the search runs
 
-            def progress(n: int) -> None:
-                done[0] += n
-                status.update(f"searching the levers: {done[0]:,} candidates evaluated")
+            def progress(done: int, total: int, volume: float) -> None:
+                bar.update(task, completed=done, total=total, description=f"hypervolume {volume:.3f}", visible=True)
 
             result = api.search(spec, case, output, evaluations, futures, workers, progress, resume)
     except InputError as exc:
@@ -454,7 +460,7 @@ def search_command(
     if not result.feasible:
         out.print(f"No candidate of the {len(result.archive):,} evaluated met the constraints.", highlight=False)
         return
-    from .report.search import estimate_text, objective_words, placement_text
+    from .report.search import convergence_text, estimate_text, objective_words, placement_text
 
     checked = result.out_of_sample
     assert checked is not None  # a feasible search is always re-run on fresh futures
@@ -476,13 +482,7 @@ def search_command(
             t.add_row(shown, *(estimate_text(o, cells[o.label]) for o in objectives))
         t.add_section()
     show(t)
-    volume = result.convergence["hypervolume"]
-    half = volume.iloc[len(volume) // 2]
-    out.print(
-        f"Hypervolume of the feasible candidates (objectives scaled to [0, 1]): {volume.iloc[0]:.3f} after the first "
-        f"generation, {half:.3f} halfway, {volume.iloc[-1]:.3f} at the end",
-        highlight=False,
-    )
+    out.print(convergence_text(result.convergence), highlight=False)
     for line in placement_text(checked, len(result.pareto)):
         out.print(line, highlight=False)
     if output is not None:

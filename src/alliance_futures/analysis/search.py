@@ -48,12 +48,13 @@ Batch = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.fl
 @dataclass(frozen=True)
 class SearchResult:
     archive: pd.DataFrame  # every candidate evaluated: generation, levers, objectives, constraints, feasible
-    pareto: pd.DataFrame  # the feasible candidates no feasible candidate dominates
+    pareto: pd.DataFrame  # the feasible candidates no feasible candidate (ε-)dominates
+    epsilons: tuple[float, ...] | None = None  # the resolution of each objective, for an ε-nondominated front
     out_of_sample: OutOfSample | None = None  # the Pareto set re-run on fresh futures, once it has been
 
     @property
     def convergence(self) -> pd.DataFrame:
-        return convergence(self.archive)
+        return convergence(self.archive, self.epsilons)
 
     @property
     def feasible(self) -> bool:
@@ -153,15 +154,19 @@ def optimise(
     population: int,
     seed: int,
     variables: Sequence[str],
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[pd.DataFrame], None] | None = None,
     done: pd.DataFrame | None = None,
     checkpoint: Callable[[pd.DataFrame], None] | None = None,
+    runs: int = 1,
+    epsilons: Sequence[float] | None = None,
 ) -> SearchResult:
-    """Run NSGA-II for `evaluations` candidate evaluations (`population` a generation) on `evaluate`, which takes a
-    population (candidates × variables, within `lower` and `upper`) and gives its objectives (minimised) and
-    constraint slacks (met at or below 0). Returns every candidate evaluated and the Pareto set.
+    """Run NSGA-II `runs` times (run r seeded `seed` + r) for `evaluations` candidate evaluations each (`population` a
+    generation) on `evaluate`, which takes a population (candidates × variables, within `lower` and `upper`) and
+    gives its objectives (minimised) and constraint slacks (met at or below 0). Returns every candidate evaluated and
+    the Pareto set of them all (`front`: ε-nondominated with `epsilons`, one per objective).
 
-    `checkpoint` hears the archive so far after each generation evaluated. Given that archive as `done`, a search
+    `progress` hears the archive so far after each generation, `checkpoint` after each generation simulated (not
+    read from `done`). Given that archive as `done`, a search
     resumes: NSGA-II, seeded alike, proposes the same generations again, which take their recorded results instead
     of being simulated, and goes on from the first generation not recorded, so a resumed search ends with the
     archive an uninterrupted one would have (a generation that differs from its record means another spec or seed:
@@ -169,81 +174,157 @@ def optimise(
     from pymoo.algorithms.moo.nsga2 import NSGA2
     from pymoo.core.problem import Problem
     from pymoo.optimize import minimize
-    from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
 
-    seen: list[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]] = []
+    finished: list[pd.DataFrame] = []
 
-    class Levers(Problem):
-        def __init__(self) -> None:
-            super().__init__(n_var=len(lower), n_obj=len(objectives), n_ieq_constr=len(constraints), xl=lower, xu=upper)
+    def levers(run: int, seen: list[tuple[NDArray[np.float64], ...]], record: pd.DataFrame | None) -> Problem:
+        """Run `run`'s problem: each generation simulated (or read from `record`) and kept in `seen`."""
 
-        def _evaluate(self, x: NDArray[np.float64], out: dict[str, Any], *args: Any, **kwargs: Any) -> None:
-            recorded = None if done is None else done[done["generation"] == len(seen)]
-            if recorded is not None and len(recorded):
-                if not np.array_equal(recorded[list(variables)].to_numpy(), x):
-                    raise ValueError(f"generation {len(seen)} differs from the one recorded: another spec or seed")
-                f = recorded[[f"objective:{o}" for o in objectives]].to_numpy()
-                g = recorded[[f"constraint:{c}" for c in constraints]].to_numpy()
-            else:
-                f, g = evaluate(x)
-            out["F"] = f
-            if len(constraints):
-                out["G"] = g
-            seen.append((np.array(x, dtype=float), f, g))
-            if checkpoint is not None and (recorded is None or not len(recorded)):
-                checkpoint(_archive(seen, variables, objectives, constraints))
-            if progress is not None:
-                progress(len(x))
+        class Levers(Problem):
+            def __init__(self) -> None:
+                n = len(lower)
+                super().__init__(n_var=n, n_obj=len(objectives), n_ieq_constr=len(constraints), xl=lower, xu=upper)
 
-    minimize(Levers(), NSGA2(pop_size=population), ("n_eval", evaluations), seed=seed, verbose=False)
-    archive = _archive(seen, variables, objectives, constraints)
-    f = archive[[f"objective:{o}" for o in objectives]].to_numpy()
-    feasible = np.nonzero(archive["feasible"].to_numpy())[0]
-    front = (
-        feasible[NonDominatedSorting().do(f[feasible], only_non_dominated_front=True)] if len(feasible) else feasible
-    )
-    return SearchResult(archive, archive.iloc[np.sort(front)])
+            def _evaluate(self, x: NDArray[np.float64], out: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+                recorded = None if record is None else record[record["generation"] == len(seen)]
+                if recorded is not None and len(recorded):
+                    if not np.array_equal(recorded[list(variables)].to_numpy(), x):
+                        message = f"generation {len(seen)} of run {run} differs from the one recorded: another spec"
+                        raise ValueError(message)
+                    f = recorded[[f"objective:{o}" for o in objectives]].to_numpy()
+                    g = recorded[[f"constraint:{c}" for c in constraints]].to_numpy()
+                else:
+                    f, g = evaluate(x)
+                out["F"] = f
+                if len(constraints):
+                    out["G"] = g
+                seen.append((np.array(x, dtype=float), f, g))
+                so_far = _joined([*finished, _archive(seen, run, variables, objectives, constraints)])
+                if checkpoint is not None and (recorded is None or not len(recorded)):
+                    checkpoint(so_far)
+                if progress is not None:
+                    progress(so_far)
+
+        return Levers()
+
+    for run in range(runs):
+        seen: list[tuple[NDArray[np.float64], ...]] = []
+        problem = levers(run, seen, None if done is None else done[done["run"] == run])
+        minimize(problem, NSGA2(pop_size=population), ("n_eval", evaluations), seed=seed + run, verbose=False)
+        finished.append(_archive(seen, run, variables, objectives, constraints))
+    archive = _joined(finished)
+    eps = None if epsilons is None else tuple(map(float, epsilons))
+    return SearchResult(archive, front(archive, eps), eps)
+
+
+def _joined(archives: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The runs' archives one after the other, their candidates numbered from 0 across them all."""
+    archive = pd.concat(archives, ignore_index=True)
+    archive.index.name = "evaluation"
+    return archive
 
 
 def _archive(
-    seen: Sequence[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]],
+    seen: Sequence[tuple[NDArray[np.float64], ...]],
+    run: int,
     variables: Sequence[str],
     objectives: Sequence[str],
     constraints: Sequence[str],
 ) -> pd.DataFrame:
-    """Every candidate evaluated, generation by generation: its levers, objectives, constraint slacks, feasibility."""
+    """Every candidate a run evaluated, generation by generation: its levers, objectives, constraint slacks and
+    feasibility."""
     x = np.concatenate([s[0] for s in seen])
     f = np.concatenate([s[1] for s in seen])
     g = np.concatenate([np.reshape(s[2], (len(s[0]), len(constraints))) for s in seen])
     archive = pd.DataFrame(x, columns=list(variables))
     archive.insert(0, "generation", np.concatenate([np.full(len(s[0]), i) for i, s in enumerate(seen)]))
-    archive.index.name = "evaluation"
+    archive.insert(0, "run", run)
     for j, name in enumerate(objectives):
         archive[f"objective:{name}"] = f[:, j]
     for j, name in enumerate(constraints):
         archive[f"constraint:{name}"] = g[:, j]
-    archive["feasible"] = pd.Series((g <= 0).all(axis=1), index=archive.index)
+    archive["feasible"] = np.asarray((g <= 0).all(axis=1), dtype=bool)
     return archive
 
 
-def convergence(archive: pd.DataFrame) -> pd.DataFrame:
-    """Per generation: the candidates evaluated so far and the hypervolume of the feasible ones among them (Zitzler &
-    Thiele 1999, *IEEE Transactions on Evolutionary Computation* 3(4)), each objective scaled to [0, 1] over all the
-    search's feasible candidates and measured against `HYPERVOLUME_REFERENCE`; 0 while none is feasible. It can only
-    grow: a search whose hypervolume has stopped growing has stopped finding better trade-offs."""
+def _objectives(archive: pd.DataFrame) -> NDArray[np.float64]:
+    return archive[[c for c in archive.columns if c.startswith("objective:")]].to_numpy(dtype=float)
+
+
+def front(archive: pd.DataFrame, epsilons: Sequence[float] | None = None) -> pd.DataFrame:
+    """The feasible candidates no other feasible one dominates. With `epsilons` (one per objective, in its unit),
+    the ε-nondominated ones instead (Laumanns, Thiele, Deb & Zitzler 2002, *Evolutionary Computation* 10(3),
+    263–282): each objective is cut into boxes ε wide, and of the boxes no other box dominates, each keeps the
+    candidate nearest its corner, so that candidates which differ by less than the analyst's resolution count once."""
+    feasible = np.nonzero(archive["feasible"].to_numpy())[0]
+    kept = _front(_objectives(archive)[feasible], epsilons) if len(feasible) else feasible
+    return archive.iloc[np.sort(feasible[kept])]
+
+
+def _front(f: NDArray[np.float64], epsilons: Sequence[float] | None) -> NDArray[np.intp]:
+    """The rows of `f` in its (ε-)nondominated front."""
+    from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
+
+    if epsilons is None:
+        return np.asarray(NonDominatedSorting().do(f, only_non_dominated_front=True))
+    scaled = f / np.asarray(epsilons, dtype=float)
+    boxes = np.floor(scaled)
+    unique, inverse = np.unique(boxes, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    distance = np.linalg.norm(scaled - boxes, axis=1)
+    kept = []
+    for box in NonDominatedSorting().do(unique, only_non_dominated_front=True):
+        members = np.nonzero(inverse == box)[0]
+        kept.append(members[np.argmin(distance[members])])  # the first evaluated of equals
+    return np.asarray(kept, dtype=np.intp)
+
+
+def _scaled(f: NDArray[np.float64], feasible: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Each objective scaled to [0, 1] over the feasible candidates."""
+    low, high = (f[feasible].min(axis=0), f[feasible].max(axis=0)) if feasible.any() else (0.0, 1.0)
+    return (f - low) / np.where(high > low, high - low, 1.0)
+
+
+def hypervolume(archive: pd.DataFrame) -> float:
+    """The hypervolume of an archive's feasible candidates, scaled over them (as `convergence` measures it at the
+    end of a search); 0 while none is feasible."""
     from pymoo.indicators.hv import HV
 
-    columns = [c for c in archive.columns if c.startswith("objective:")]
-    feasible = archive[archive["feasible"]]
-    low, high = feasible[columns].min(), feasible[columns].max()
-    scaled = (feasible[columns] - low) / (high - low).replace(0, 1)
-    indicator = HV(ref_point=np.full(len(columns), HYPERVOLUME_REFERENCE))
-    rows = []
-    for generation in sorted(archive["generation"].unique()):
-        so_far = scaled[feasible["generation"] <= generation].to_numpy()
-        volume = float(indicator(so_far)) if len(so_far) else 0.0
-        rows.append((generation, int((archive["generation"] <= generation).sum()), volume))
-    return pd.DataFrame(rows, columns=["generation", "evaluations", "hypervolume"]).set_index("generation")
+    f, feasible = _objectives(archive), archive["feasible"].to_numpy()
+    if not feasible.any():
+        return 0.0
+    return float(HV(ref_point=np.full(f.shape[1], HYPERVOLUME_REFERENCE))(_scaled(f, feasible)[feasible]))
+
+
+def convergence(archive: pd.DataFrame, epsilons: Sequence[float] | None = None) -> pd.DataFrame:
+    """Per run and generation: the candidates evaluated so far and the hypervolume of the feasible ones among them
+    (Zitzler & Thiele 1999, *IEEE Transactions on Evolutionary Computation* 3(4)), each objective scaled to [0, 1]
+    over all the search's feasible candidates and measured against `HYPERVOLUME_REFERENCE`; 0 while none is
+    feasible. It can only grow: a search whose hypervolume has stopped growing has stopped finding better
+    trade-offs. With `epsilons`, also the ε-progress: how many ε-boxes the generation's candidates opened in the
+    ε-nondominated front (Hadka & Reed 2013, *Evolutionary Computation* 21(2), 231–259); a search that no longer
+    opens any has stopped finding trade-offs that differ by more than the resolution."""
+    from pymoo.indicators.hv import HV
+
+    f = _objectives(archive)
+    scaled = _scaled(f, archive["feasible"].to_numpy())
+    indicator = HV(ref_point=np.full(f.shape[1], HYPERVOLUME_REFERENCE))
+    steps = archive[["run", "generation"]].drop_duplicates()
+    rows: list[list[float]] = []
+    boxes: set[tuple[float, ...]] = set()
+    for run, generation in steps.itertuples(index=False):
+        so_far = (archive["run"] < run) | ((archive["run"] == run) & (archive["generation"] <= generation))
+        chosen = (so_far & archive["feasible"]).to_numpy()
+        volume = float(indicator(scaled[chosen])) if chosen.any() else 0.0
+        row = [run, generation, int(so_far.sum()), volume]
+        if epsilons is not None:
+            kept = f[chosen][_front(f[chosen], epsilons)] if chosen.any() else f[:0]
+            now = {tuple(b) for b in np.floor(kept / np.asarray(epsilons, dtype=float))}
+            row.append(len(now - boxes))
+            boxes = now
+        rows.append(row)
+    columns = ["run", "generation", "evaluations", "hypervolume"] + (["epsilon_progress"] if epsilons else [])
+    return pd.DataFrame(rows, columns=columns).set_index(["run", "generation"])
 
 
 @dataclass(frozen=True)

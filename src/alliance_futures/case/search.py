@@ -15,15 +15,18 @@ constraints, on how many futures and with what budget (`alliance-futures search`
       - {outcome: war, statistic: regret, against: current_course}    # world by world, minus the package's
       - {outcome: nuclear_pursuit, statistic: satisficing, max: 0.2}  # the share of worlds where it exceeds 0.2
       - {outcome: us_net_cost}
+    # optional: each objective's resolution, `epsilon: 0.005` (in its unit), in every objective or none: the Pareto
+    # set is then ε-nondominated, counting candidates closer than that as one trade-off
     constraints:                     # optional: a measure's mean kept at or below `max`, or at or above `min`
       - {outcome: war, max: 0.06}
       - {outcome: troops, min: 22000}
     futures: 1000
     replications: 5
     years: 20
-    evaluations: 5000
+    evaluations: 5000                # each run's
     population: 50
     seed: 1953
+    runs: 1                          # optional: NSGA-II runs seeded seed, seed + 1, …, on the same futures, merged
     validation_seed: 1954            # optional (default: seed + 1): the fresh futures the Pareto set is re-run on
     packages: [current_course]       # optional: packages (built-in names, or files beside the spec) placed among the
                                      # found ones, re-run with them on the fresh futures
@@ -63,6 +66,7 @@ class Objective(Strict):
     q: Number | None = Field(None, gt=0, lt=100, description="the percentile, of the measure or of the regret")
     against: str | None = Field(None, min_length=1, description="regret: the package (a built-in name or a file)")
     max: Number | None = Field(None, description="satisficing: the most a vector's measure may be")
+    epsilon: Number | None = Field(None, gt=0, description="the resolution: closer values count as one trade-off")
 
     @model_validator(mode="after")
     def _fields_fit_the_statistic(self) -> Objective:
@@ -128,6 +132,7 @@ class SearchSpec(Strict):
     evaluations: Whole = Field(ge=1)
     population: Whole = Field(ge=4)
     seed: Whole = Field(ge=0)
+    runs: Whole = Field(1, ge=1, le=100)
     validation_seed: Whole | None = Field(default=None, ge=0)
     packages: list[str] = Field(default_factory=list)
 
@@ -139,6 +144,12 @@ class SearchSpec(Strict):
     @property
     def fixed(self) -> dict[str, float]:
         return {n: float(b) for n, b in self.levers.items() if not isinstance(b, tuple)}
+
+    @property
+    def epsilons(self) -> tuple[float, ...] | None:
+        """Each objective's resolution, if the spec gives them: the Pareto set is then ε-nondominated."""
+        given = [o.epsilon for o in self.objectives]
+        return None if None in given else tuple(float(e) for e in given if e is not None)
 
     @property
     def fresh_seed(self) -> int:
@@ -189,6 +200,10 @@ def load_search(
                 "give replications of 2 or more"
             )
             raise _at(path, lines, (section, str(i)), message)
+    given = [o.epsilon is not None for o in spec.objectives]
+    if any(given) and not all(given):
+        where = ("objectives", str(given.index(False)))
+        raise _at(path, lines, where, "give every objective an epsilon, or none: the front is ε-nondominated in all")
     if spec.futures % spec.replications:
         message = f"futures ({spec.futures}) must be a multiple of replications ({spec.replications})"
         raise _at(path, lines, ("futures",), message)

@@ -20,6 +20,10 @@ from . import charts
 from .html import _templates
 
 SHOWN_LEVERS = 3  # the levers named for each objective, strongest rank correlation first
+# Convergence in words (our convention): what the last quarter of the evaluations added; under 1% of the final
+# hypervolume reads as levelling off
+LAST_SHARE = 0.25
+LEVELLED = 0.01
 
 
 def search_html(result: SearchResult, spec: SearchSpec, placed: Sequence[Policy], command: str) -> str:
@@ -34,7 +38,7 @@ def search_html(result: SearchResult, spec: SearchSpec, placed: Sequence[Policy]
         "evaluated": len(result.archive),
         "feasible": int(result.archive["feasible"].sum()),
         "found": len(result.pareto),
-        "convergence": _convergence_text(result.convergence),
+        "convergence": convergence_text(result.convergence),
         "convergence_chart": charts.svg(charts.hypervolume_curve(result.convergence)),
         "objectives": [objective_words(o) for o in objectives],
         "rows": [],
@@ -84,19 +88,28 @@ def estimate_text(objective: Objective, row: Mapping[Hashable, Any] | pd.Series)
     return f"{_value(objective, row['estimate'])} [{_value(objective, row['lo'])}, {_value(objective, row['hi'])}]"
 
 
-def _convergence_text(convergence: pd.DataFrame) -> str:
-    """How much of the final hypervolume the last quarter of the evaluations added."""
+def convergence_text(convergence: pd.DataFrame) -> str:
+    """How much of the final hypervolume the last quarter of the evaluations added, and, with ε-progress, how many
+    ε-boxes it opened."""
     if convergence.empty or convergence["hypervolume"].iloc[-1] == 0:
         return "No feasible candidate was found, so there is no hypervolume to follow."
     total = convergence["evaluations"].iloc[-1]
-    earlier = convergence[convergence["evaluations"] <= 0.75 * total]["hypervolume"]
+    late = convergence["evaluations"] > (1 - LAST_SHARE) * total
     final = convergence["hypervolume"].iloc[-1]
-    if earlier.empty:
+    if late.all():
         return f"The hypervolume reached {final:.4f}; the search was too short to say whether it had levelled off."
-    gain = (final - earlier.iloc[-1]) / final
-    return f"The hypervolume reached {final:.4f}; the last quarter of the evaluations added {gain:.1%} of it " + (
-        "(still growing: a longer search may find better trade-offs)." if gain > 0.01 else "(levelling off)."
+    gain = (final - convergence["hypervolume"][~late].iloc[-1]) / final
+    text = f"The hypervolume reached {final:.4f}; the last quarter of the evaluations added {gain:.1%} of it " + (
+        "(still growing: a longer search may find better trade-offs)." if gain > LEVELLED else "(levelling off)."
     )
+    if "epsilon_progress" in convergence:
+        opened = int(convergence["epsilon_progress"][late].sum())
+        text += (
+            f" ε-progress: the last quarter opened {opened} ε-box(es) in the front, of "
+            f"{int(convergence['epsilon_progress'].sum())} in all"
+            + (" (none: no trade-off wider than the resolution was found late)." if not opened else ".")
+        )
+    return text
 
 
 def _rows(estimates: pd.DataFrame, objectives: Sequence[Objective]) -> list[dict[str, Any]]:
