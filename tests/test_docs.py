@@ -31,6 +31,7 @@ def test_analysis_page_runs_and_its_objects_are_what_it_says(capsys):
     assert len(namespace["ema_experiments"]) == 20
     assert set(namespace["ema_outcomes"]) >= {"rupture", "war", "us_net_cost", "severity"}
     assert namespace["outcomes"]["credibility_yearly"].shape == (6 * 2_000, 20)
+    assert set(namespace["spec"].searched) <= set(namespace["found"].columns)  # EMA searched our levers
 
 
 def test_quoted_tables_are_what_the_runs_give():

@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from ..case import Case, Parameter, Policy
+from ..case.search import SearchSpec
 from ..engine import Ensemble, parameter_values, simulate, uncertain_parameters
 from .compare import severity
 from .outcomes import OUTCOMES, outcome_table, outcome_tables
@@ -76,12 +77,37 @@ def evaluate_future(
 ) -> dict[str, float]:
     """One future, as EMA Workbench calls a model: every uncertain parameter by keyword, the package (a lever) and
     the random stream (the future's index in our engine: the same stream and values give our engine's future)."""
+    return _one_future(case, policies[package], years, seed, stream, values, ())
+
+
+def evaluate_levers(
+    case: Case, spec: SearchSpec, years: int, seed: int, stream: int, **values: float
+) -> dict[str, float]:
+    """One future of the package a search spec's levers make (`analysis.search.candidate`), as EMA Workbench calls
+    a model: each searched lever, every uncertain parameter and the random stream by keyword."""
+    from .search import candidate
+
+    package = candidate(spec, case, [values.pop(lever) for lever in spec.searched], "candidate")
+    return _one_future(case, package, years, seed, stream, values, _finals(spec))
+
+
+def _finals(spec: SearchSpec) -> tuple[str, ...]:
+    """The state variables a spec's objectives and constraints read, beyond the outcomes every model reports."""
+    named = [o.outcome for o in spec.objectives] + [c.outcome for c in spec.constraints]
+    return tuple(dict.fromkeys(n for n in named if n not in (*OUTCOMES, "us_net_cost")))
+
+
+def _one_future(
+    case: Case, package: Policy, years: int, seed: int, stream: int, values: Mapping[str, float], finals: Sequence[str]
+) -> dict[str, float]:
+    """The outcomes of one future: its parameter values and random stream under `package`."""
     experiments = pd.DataFrame({name: [float(v)] for name, v in values.items()})
-    paths = simulate(case, policies[package], parameter_values(case, experiments), np.array([stream]), years, seed)
+    paths = simulate(case, package, parameter_values(case, experiments), np.array([stream]), years, seed)
     table = outcome_table(paths.final, case, years)
     result = {k: float(table[k].iloc[0]) for k in OUTCOMES}
     result["us_net_cost"] = float(table["us_net_cost"].iloc[0])
     result["severity"] = float(severity(table).iloc[0])
+    result |= {name: float(paths.final[name][0]) for name in finals}
     return result
 
 
@@ -96,17 +122,36 @@ def _frozen(parameter: Parameter) -> Any:
     return Piecewise(a=low, b=high, name=parameter.distribution)()
 
 
-def ema_model(case: Case, policies: Sequence[Policy], years: int = 20, seed: int = 0, streams: int = 2**31 - 1) -> Any:
-    """Our model as an EMA Workbench `Model`, for analysts who drive it with their own evaluators and samplers.
+def ema_model(
+    case: Case,
+    policies: Sequence[Policy] = (),
+    years: int = 20,
+    seed: int = 0,
+    streams: int = 2**31 - 1,
+    levers: SearchSpec | None = None,
+) -> Any:
+    """Our model as an EMA Workbench `Model`, for analysts who drive it with their own evaluators, samplers and
+    optimisers.
 
         Uncertainties: every uncertain parameter of the case over its range (log-uniform ones keep their distribution),
-        and `stream`, the future's random stream, an integer from 0 to `streams`. Lever: `package`, one of `policies` (a
-    constant if there is only one).
-        Outcomes: each outcome flag (0 or 1), the US net cost (USD bn) and the severity of the named future (0–4, see
-        `compare.severity`). EMA calls the model once per experiment, so it is slower than our vectorised engine."""
+        and `stream`, the future's random stream, an integer from 0 to `streams`.
+        Levers: `package`, one of `policies` (a constant if there is only one); or, given a search spec as `levers`,
+    each lever it searches over its bounds (the others fixed as it says, the package made on its terms), so that
+    EMA's `optimize(searchover="levers")` can drive the model; the measures of the spec's objectives are then the
+    outcomes to minimise (per future: EMA's robustness functions, not ours, summarise them over scenarios).
+        Outcomes: each outcome flag (0 or 1), the US net cost (USD bn), the severity of the named future (0–4, see
+        `compare.severity`) and any final state a spec's objectives read. EMA calls the model once per experiment, so
+        it is slower than our vectorised engine."""
     workbench = ema("ema_workbench")
     by_name = {p.name: p for p in policies}
-    model = workbench.Model(MODEL_NAME, function=partial(evaluate_future, case, by_name, years, seed))
+    if (levers is None) == (not by_name):
+        raise ValueError("give the packages to choose among, or a search spec's levers, not both")
+    function = (
+        partial(evaluate_future, case, by_name, years, seed)
+        if levers is None
+        else partial(evaluate_levers, case, levers, years, seed)
+    )
+    model = workbench.Model(MODEL_NAME, function=function)
     uncertainties = []
     for name, parameter in uncertain_parameters(case).items():
         low, high = parameter.range or (0.0, 0.0)
@@ -118,9 +163,16 @@ def ema_model(case: Case, policies: Sequence[Policy], years: int = 20, seed: int
             uncertainties.append(workbench.RealParameter(name, low, high))
     uncertainties.append(workbench.IntegerParameter("stream", 0, streams))
     model.uncertainties = uncertainties
-    if len(by_name) > 1:
+    if levers is not None:
+        model.levers = [workbench.RealParameter(name, low, high) for name, (low, high) in levers.searched.items()]
+    elif len(by_name) > 1:
         model.levers = [workbench.CategoricalParameter("package", list(by_name))]
     else:  # EMA wants at least two categories; one package is a constant
         model.constants = [workbench.Constant("package", next(iter(by_name)))]
-    model.outcomes = [workbench.ScalarOutcome(k) for k in (*OUTCOMES, "us_net_cost", "severity")]
+    minimised = set() if levers is None else {o.outcome for o in levers.objectives}
+    kind = workbench.ScalarOutcome
+    model.outcomes = [
+        kind(k, kind=kind.MINIMIZE if k in minimised else kind.INFO)
+        for k in (*OUTCOMES, "us_net_cost", "severity", *(() if levers is None else _finals(levers)))
+    ]
     return model
