@@ -128,6 +128,9 @@ def spec_with(tmp_path, change):
             ),
             "at 'objectives.4.against': moon: no built-in policy package",
         ),
+        (lambda d: d["levers"].update(nuclear_integration_target=[0, 2.5]), "expected whole numbers"),
+        (lambda d: d.update(institutionalisation=["law"]), "needs two or more different choices"),
+        (lambda d: d.update(start_year=[2030, 2027]), "expected [first, last]"),
         (
             lambda d: d.update(replications=1, objectives=[{"outcome": "war", "statistic": "satisficing", "max": 0.1}]),
             "give replications of 2 or more",
@@ -511,3 +514,73 @@ def test_ema_workbench_optimises_over_the_individual_levers_of_a_search_spec():
         assert row[outcome] == pytest.approx(ours[outcome])
     with pytest.raises(ValueError, match="not both"):
         ema_model(case, [load_policy("current_course", case)], levers=spec)
+
+
+def test_the_variables_are_the_searched_levers_whole_where_the_case_says_then_the_searched_terms():
+    from alliance_futures.analysis.search import candidate, on_spec_terms
+    from alliance_futures.case.schema import Conditions
+
+    case = load_case()
+    terms = {
+        "start_year": (2027, 2030),
+        "institutionalisation": ["executive", "law"],
+        "conditions": [Conditions(), Conditions(us="internationalist")],
+    }
+    spec = spec_object().model_copy(update=terms)
+    variables = spec.variables(case)
+    names = [v.name for v in variables]
+    assert names == [*spec.searched, "start_year", "institutionalisation", "conditions"]
+    kinds = {v.name: v.integer for v in variables}
+    assert kinds["nuclear_integration_target"] and not kinds["exercise_tempo"]  # the case marks integration whole
+    assert (variables[-3].low, variables[-3].high) == (2027, 2030) and variables[-1].choices == tuple(
+        terms["conditions"]
+    )
+    values = [v.low for v in variables[:-3]] + [2029, 1, 1]
+    package = candidate(spec, case, values, "x")
+    assert (package.start_year, package.institutionalisation) == (2029, "law")
+    assert package.conditions == Conditions(us="internationalist")
+    placed = on_spec_terms(spec, load_policy("reciprocal_strengthening", case))
+    assert placed.institutionalisation == "joint_statement" and placed.start_year == 2027  # its own, where searched
+    assert placed.adoption == spec.adoption
+
+
+def test_an_integer_variable_gives_each_whole_value_an_equal_share_ends_included():
+    seen = []
+
+    def record(x):
+        seen.append(x.copy())
+        return zdt1(np.clip(x / 3, 0, 1))
+
+    optimise(
+        record, np.zeros(2), np.array([3.0, 1.0]), ["f1", "f2"], [], 400, 400, 1, ["k", "x"], integer=[True, False]
+    )
+    first = seen[0]
+    assert set(np.unique(first[:, 0])) == {0.0, 1.0, 2.0, 3.0}  # whole values within the bounds
+    counts = np.bincount(first[:, 0].astype(int))
+    assert counts.min() > 60 and counts.max() < 140  # about 100 each of 400: the ends are not halved
+    assert not np.allclose(first[:, 1], np.round(first[:, 1]))  # the continuous one stays continuous
+
+
+def test_a_search_over_terms_saves_whole_steps_and_the_chosen_terms(tmp_path):
+    def terms(d):
+        d.update(
+            start_year=[2027, 2029],
+            institutionalisation=["executive", "joint_statement", "law"],
+            conditions=[{}, {"rok": "conservative"}],
+            objectives=[{"outcome": "rupture"}, {"outcome": "us_net_cost"}],
+            population=20,
+        )
+
+    folder = tmp_path / "out"
+    result = cli("search", spec_with(tmp_path, terms), "--evaluations", "40", "--futures", "20", "--output", folder)
+    assert result.returncode == 0, result.stderr
+    archive = pd.read_parquet(folder / "archive.parquet")
+    for column, values in (("nuclear_integration_target", range(4)), ("start_year", range(2027, 2030))):
+        assert set(archive[column]) <= set(map(float, values))
+    assert set(archive["institutionalisation"]) <= {0.0, 1.0, 2.0}
+    case = load_case()
+    for evaluation, row in pd.read_parquet(folder / "pareto.parquet").iterrows():
+        package = load_policy(folder / "policies" / f"default_{evaluation}.yaml", case)
+        assert package.start_year == row["start_year"]
+        assert package.institutionalisation == ["executive", "joint_statement", "law"][int(row["institutionalisation"])]
+    assert "institutionalisation: 0 executive, 1 joint statement, 2 law" in (folder / "report.html").read_text()

@@ -390,7 +390,8 @@ def validate(path: str | Path) -> str:
 
         spec, _ = load_search(path, load_case(), MEASURES, PROBABILITIES)
         return (
-            f"{path}: valid search spec '{spec.name}' moving {len(spec.searched)} lever(s) towards "
+            f"{path}: valid search spec '{spec.name}' moving {len(spec.searched)} lever(s) and {len(spec.terms)} "
+            f"term(s) towards "
             f"{len(spec.objectives)} objective(s), placing {len(spec.packages)} package(s)"
         )
     return validate_file(path, analysis.REQUIREMENTS)
@@ -514,24 +515,25 @@ def search(
         if progress is not None:
             progress(len(archive), chosen.evaluations * chosen.runs, hypervolume(archive))
 
-    bounds = np.array(list(chosen.searched.values()), dtype=float)
+    variables = chosen.variables(loaded)
     executor = make_executor(workers)
     try:
         result = optimise(
             package_batch(loaded, chosen, packages, executor),
-            bounds[:, 0],
-            bounds[:, 1],
+            np.array([v.low for v in variables]),
+            np.array([v.high for v in variables]),
             [o.label for o in chosen.objectives],
             [c.label for c in chosen.constraints],
             chosen.evaluations,
             chosen.population,
             chosen.seed,
-            list(chosen.searched),
+            [v.name for v in variables],
             heard,
             done,
             checkpoint,
             chosen.runs,
             chosen.epsilons,
+            [v.integer for v in variables],
         )
     except ValueError as exc:
         raise InputError(output or REQUEST, f"the unfinished search there cannot be resumed: {exc}") from None
@@ -586,7 +588,8 @@ def _write_search(
     for name, table in tables:
         write_whole(folder / name, _parquet(table))
     placed = [packages[name] for name in spec.packages]
-    write_whole(folder / SEARCH_REPORT, search_html(result, spec, placed, command).encode("utf-8"))
+    page = search_html(result, spec, spec.variables(case), placed, command)
+    write_whole(folder / SEARCH_REPORT, page.encode("utf-8"))
     for name, table in (("pareto.parquet", result.pareto), ("archive.parquet", result.archive)):
         write_whole(folder / name, _parquet(table))
 

@@ -87,7 +87,7 @@ def evaluate_levers(
     a model: each searched lever, every uncertain parameter and the random stream by keyword."""
     from .search import candidate
 
-    package = candidate(spec, case, [values.pop(lever) for lever in spec.searched], "candidate")
+    package = candidate(spec, case, [values.pop(v.name) for v in spec.variables(case)], "candidate")
     return _one_future(case, package, years, seed, stream, values, _finals(spec))
 
 
@@ -136,7 +136,8 @@ def ema_model(
         Uncertainties: every uncertain parameter of the case over its range (log-uniform ones keep their distribution),
         and `stream`, the future's random stream, an integer from 0 to `streams`.
         Levers: `package`, one of `policies` (a constant if there is only one); or, given a search spec as `levers`,
-    each lever it searches over its bounds (the others fixed as it says, the package made on its terms), so that
+    each lever and term it searches (`SearchSpec.variables`: whole-step levers and a term's choice as integers; the
+    rest fixed as it says), so that
     EMA's `optimize(searchover="levers")` can drive the model; the measures of the spec's objectives are then the
     outcomes to minimise (per future: EMA's robustness functions, not ours, summarise them over scenarios).
         Outcomes: each outcome flag (0 or 1), the US net cost (USD bn), the severity of the named future (0–4, see
@@ -163,8 +164,11 @@ def ema_model(
             uncertainties.append(workbench.RealParameter(name, low, high))
     uncertainties.append(workbench.IntegerParameter("stream", 0, streams))
     model.uncertainties = uncertainties
-    if levers is not None:
-        model.levers = [workbench.RealParameter(name, low, high) for name, (low, high) in levers.searched.items()]
+    if levers is not None:  # a whole-step lever or a term's choice as an integer (`SearchSpec.variables`)
+        model.levers = [
+            (workbench.IntegerParameter if v.integer else workbench.RealParameter)(v.name, v.low, v.high)
+            for v in levers.variables(case)
+        ]
     elif len(by_name) > 1:
         model.levers = [workbench.CategoricalParameter("package", list(by_name))]
     else:  # EMA wants at least two categories; one package is a constant

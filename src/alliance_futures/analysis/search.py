@@ -62,37 +62,38 @@ class SearchResult:
 
 
 def candidate(spec: SearchSpec, case: Case, values: Sequence[float], name: str) -> Policy:
-    """The package a candidate's lever values make."""
+    """The package a candidate's values (one per `spec.variables(case)`) make."""
+    chosen = {v.name: v.decode(x) for v, x in zip(spec.variables(case), values, strict=True)}
     levers: dict[str, dict[str, float]] = {}
-    for lever, value in (spec.fixed | dict(zip(spec.searched, map(float, values), strict=True))).items():
+    for lever, value in (spec.fixed | {n: float(chosen[n]) for n in spec.searched}).items():
         levers.setdefault(case.levers[lever].side, {})[lever] = value
+    terms = spec.fixed_terms() | {term: chosen[term] for term in spec.terms}
     return Policy(
         name=name,
         title=name.replace("_", " "),
         source=f"alliance-futures search '{spec.name}'",
         description=f"A candidate of the search '{spec.name}': {spec.description}",
-        start_year=spec.start_year,
-        institutionalisation=spec.institutionalisation,
         adoption=spec.adoption,
-        conditions=spec.conditions,
         levers=levers,  # type: ignore[arg-type]
+        **terms,
     )
 
 
 def found_packages(spec: SearchSpec, case: Case, pareto: pd.DataFrame) -> dict[str, Policy]:
     """The Pareto set as packages, named after the spec and each candidate's evaluation number."""
     names = [f"{spec.name}_{evaluation}" for evaluation in pareto.index]
+    columns = [v.name for v in spec.variables(case)]
     return {
-        name: candidate(spec, case, [row[lever] for lever in spec.searched], name)
-        for name, (_, row) in zip(names, pareto.iterrows(), strict=True)
+        name: candidate(spec, case, row.tolist(), name)
+        for name, (_, row) in zip(names, pareto[columns].iterrows(), strict=True)
     }
 
 
 def on_spec_terms(spec: SearchSpec, package: Policy) -> Policy:
-    """A package's own lever settings under the spec's start year, institutionalisation, adoption and conditions,
-    the terms every candidate is simulated on, so that it compares with them by its levers alone."""
-    terms = ("start_year", "institutionalisation", "adoption", "conditions")
-    return package.model_copy(update={term: getattr(spec, term) for term in terms})
+    """A package's own lever settings, and its own terms where the spec searches them, under the spec's adoption and
+    the terms it fixes (start year, institutionalisation, conditions): what every candidate is simulated on, so that
+    the package compares with them by what the search varies alone."""
+    return package.model_copy(update={"adoption": spec.adoption} | spec.fixed_terms())
 
 
 def _simulate(
@@ -159,11 +160,14 @@ def optimise(
     checkpoint: Callable[[pd.DataFrame], None] | None = None,
     runs: int = 1,
     epsilons: Sequence[float] | None = None,
+    integer: Sequence[bool] | None = None,
 ) -> SearchResult:
     """Run NSGA-II `runs` times (run r seeded `seed` + r) for `evaluations` candidate evaluations each (`population` a
     generation) on `evaluate`, which takes a population (candidates × variables, within `lower` and `upper`) and
     gives its objectives (minimised) and constraint slacks (met at or below 0). Returns every candidate evaluated and
-    the Pareto set of them all (`front`: ε-nondominated with `epsilons`, one per objective).
+    the Pareto set of them all (`front`: ε-nondominated with `epsilons`, one per objective). An `integer` variable
+    is searched from its lower bound − ½ to its upper + ½ and rounded, so that each whole value has an equal share
+    (pymoo's rounding repair, on a range widened so that the ends are not halved).
 
     `progress` hears the archive so far after each generation, `checkpoint` after each generation simulated (not
     read from `done`). Given that archive as `done`, a search
@@ -173,7 +177,17 @@ def optimise(
     ValueError)."""
     from pymoo.algorithms.moo.nsga2 import NSGA2
     from pymoo.core.problem import Problem
+    from pymoo.core.repair import Repair
     from pymoo.optimize import minimize
+
+    whole = np.zeros(len(lower), dtype=bool) if integer is None else np.asarray(integer, dtype=bool)
+    low, high = np.where(whole, lower - 0.5, lower), np.where(whole, upper + 0.5, upper)
+
+    class Rounding(Repair):
+        def _do(self, problem: Problem, X: NDArray[np.float64], **kwargs: Any) -> NDArray[np.float64]:
+            X = np.array(X, dtype=float)
+            X[:, whole] = np.clip(np.round(X[:, whole]), lower[whole], upper[whole])
+            return X
 
     finished: list[pd.DataFrame] = []
 
@@ -183,7 +197,7 @@ def optimise(
         class Levers(Problem):
             def __init__(self) -> None:
                 n = len(lower)
-                super().__init__(n_var=n, n_obj=len(objectives), n_ieq_constr=len(constraints), xl=lower, xu=upper)
+                super().__init__(n_var=n, n_obj=len(objectives), n_ieq_constr=len(constraints), xl=low, xu=high)
 
             def _evaluate(self, x: NDArray[np.float64], out: dict[str, Any], *args: Any, **kwargs: Any) -> None:
                 recorded = None if record is None else record[record["generation"] == len(seen)]
@@ -210,7 +224,8 @@ def optimise(
     for run in range(runs):
         seen: list[tuple[NDArray[np.float64], ...]] = []
         problem = levers(run, seen, None if done is None else done[done["run"] == run])
-        minimize(problem, NSGA2(pop_size=population), ("n_eval", evaluations), seed=seed + run, verbose=False)
+        algorithm = NSGA2(pop_size=population, repair=Rounding())
+        minimize(problem, algorithm, ("n_eval", evaluations), seed=seed + run, verbose=False)
         finished.append(_archive(seen, run, variables, objectives, constraints))
     archive = _joined(finished)
     eps = None if epsilons is None else tuple(map(float, epsilons))

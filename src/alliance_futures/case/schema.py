@@ -193,6 +193,9 @@ class Lever(Documented):
     side: Side
     bounds: tuple[Number, Number]
     defaults: dict[str, Number] = Field(description="orientation -> value chosen when no package sets the lever")
+    kind: Literal["continuous", "integer"] = Field(
+        "continuous", description="integer: the model reads whole steps (levels, a flag), and a search moves by them"
+    )
 
     @model_validator(mode="after")
     def _defaults_cover_orientations(self) -> Lever:

@@ -3,10 +3,12 @@ constraints, on how many futures and with what budget (`alliance-futures search`
 
     name: default
     description: what the search asks
-    start_year: 2027                 # as a policy package's: when the levers start to move
-    institutionalisation: executive
+    start_year: 2027                 # as a policy package's: when the levers start to move; [2027, 2031] searches
+    institutionalisation: executive  # or a list to search among: [executive, joint_statement, law]
+    conditions: [{}, {us: internationalist}]   # optional: who must govern, one or a list to search among
     adoption: {us: {internationalist: 1, transactional: 1}, rok: {conservative: 1, progressive: 1}, source: "…"}
-    levers:                          # a lever of the case: [low, high] to search, or a number to fix it
+    levers:                          # a lever of the case: [low, high] to search (whole numbers for an integer
+                                     # lever, which the search moves by whole steps), or a number to fix it
       cost_demand_multiplier: [1, 5]
       troop_target: 28500
     objectives:                      # each minimised: a measure's statistic over the worlds (analysis.robustness)
@@ -34,9 +36,10 @@ constraints, on how many futures and with what budget (`alliance-futures search`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -116,13 +119,35 @@ class Constraint(Strict):
         return value - self.max if self.min is None else self.min - value
 
 
+Year = Annotated[int, Field(strict=True, ge=1953, le=2100)]
+TERMS = ("start_year", "institutionalisation", "conditions")  # a package's terms a search may move, besides levers
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One dimension of a search: a lever, or a package term. NSGA-II moves a number between `low` and `high`;
+    an integer one moves by whole steps, and a categorical one is the index of one of its `choices`."""
+
+    name: str
+    low: float
+    high: float
+    integer: bool = False
+    choices: tuple[Any, ...] | None = None
+
+    def decode(self, x: float) -> Any:
+        """The lever value, year or choice a number stands for."""
+        if self.choices is not None:
+            return self.choices[round(x)]
+        return round(x) if self.integer else float(x)
+
+
 class SearchSpec(Strict):
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     description: str = Field(min_length=1)
-    start_year: Whole = Field(ge=1953, le=2100)
-    institutionalisation: Institutionalisation
+    start_year: Year | tuple[Year, Year]
+    institutionalisation: Institutionalisation | list[Institutionalisation]
     adoption: Adoption
-    conditions: Conditions = Field(default_factory=Conditions)
+    conditions: Conditions | list[Conditions] = Field(default_factory=Conditions)
     levers: dict[str, tuple[Number, Number] | Number] = Field(min_length=1)
     objectives: list[Objective] = Field(min_length=1)
     constraints: list[Constraint] = Field(default_factory=list)
@@ -144,6 +169,33 @@ class SearchSpec(Strict):
     @property
     def fixed(self) -> dict[str, float]:
         return {n: float(b) for n, b in self.levers.items() if not isinstance(b, tuple)}
+
+    @property
+    def terms(self) -> dict[str, tuple[Any, ...]]:
+        """The package terms the search moves, each with its choices in the spec's order (every year of a range)."""
+        out: dict[str, tuple[Any, ...]] = {}
+        if isinstance(self.start_year, tuple):
+            out["start_year"] = tuple(range(self.start_year[0], self.start_year[1] + 1))
+        for term in ("institutionalisation", "conditions"):
+            if isinstance(getattr(self, term), list):
+                out[term] = tuple(getattr(self, term))
+        return out
+
+    def fixed_terms(self) -> dict[str, Any]:
+        """The package terms the spec fixes."""
+        return {term: getattr(self, term) for term in TERMS if term not in self.terms}
+
+    def variables(self, case: Case) -> list[Variable]:
+        """The searched levers (integer where the case says the model reads whole steps), then the searched terms."""
+        levers = [
+            Variable(name, low, high, case.levers[name].kind == "integer")
+            for name, (low, high) in self.searched.items()
+        ]
+        terms = [Variable(t, 0, len(c) - 1, True, c) for t, c in self.terms.items() if t != "start_year"]
+        if "start_year" in self.terms:
+            years = self.terms["start_year"]
+            terms.insert(0, Variable("start_year", years[0], years[-1], True))
+        return levers + terms
 
     @property
     def epsilons(self) -> tuple[float, ...] | None:
@@ -181,8 +233,17 @@ def load_search(
             got = f"[{low:g}, {high:g}]" if isinstance(bounds, tuple) else f"{low:g}"
             message = f"expected values from {lo:g} to {hi:g} ({lever.unit}), low before high; got {got}"
             raise _at(path, lines, ("levers", name), message)
+        if lever.kind == "integer" and not all(float(v).is_integer() for v in (low, high)):
+            message = f"expected whole numbers: the model reads this lever in whole steps ({lever.unit})"
+            raise _at(path, lines, ("levers", name), message)
     if not spec.searched:
         raise _at(path, lines, ("levers",), "every lever is fixed: give at least one a [low, high] range to search")
+    if isinstance(spec.start_year, tuple) and spec.start_year[0] > spec.start_year[1]:
+        raise _at(path, lines, ("start_year",), f"expected [first, last], first first; got {list(spec.start_year)}")
+    for term in ("institutionalisation", "conditions"):
+        choices = getattr(spec, term)
+        if isinstance(choices, list) and (len(choices) < 2 or len(set(map(str, choices))) < len(choices)):
+            raise _at(path, lines, (term,), "a list to search among needs two or more different choices")
     named: list[tuple[str, int, Objective | Constraint]] = [("objectives", i, o) for i, o in enumerate(spec.objectives)]
     named += [("constraints", i, c) for i, c in enumerate(spec.constraints)]
     labels: set[str] = set()

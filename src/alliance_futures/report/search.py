@@ -14,7 +14,8 @@ from ..analysis.outcomes import outcome_label
 from ..analysis.robustness import PROBABILITIES
 from ..analysis.search import OutOfSample, SearchResult, tradeoffs
 from ..case import Policy
-from ..case.search import Objective, SearchSpec
+from ..case.schema import Conditions
+from ..case.search import Objective, SearchSpec, Variable
 from ..version import VERSION
 from . import charts
 from .html import _templates
@@ -26,8 +27,10 @@ LAST_SHARE = 0.25
 LEVELLED = 0.01
 
 
-def search_html(result: SearchResult, spec: SearchSpec, placed: Sequence[Policy], command: str) -> str:
-    """The report of a finished search; `command` repeats it."""
+def search_html(
+    result: SearchResult, spec: SearchSpec, variables: Sequence[Variable], placed: Sequence[Policy], command: str
+) -> str:
+    """The report of a finished search over `variables` (`SearchSpec.variables`); `command` repeats it."""
     objectives = spec.objectives
     checked = result.out_of_sample
     context: dict[str, Any] = {
@@ -41,6 +44,12 @@ def search_html(result: SearchResult, spec: SearchSpec, placed: Sequence[Policy]
         "convergence": convergence_text(result.convergence),
         "convergence_chart": charts.svg(charts.hypervolume_curve(result.convergence)),
         "objectives": [objective_words(o) for o in objectives],
+        "terms": "; ".join(f"{term.replace('_', ' ')}: {_choice(value)}" for term, value in spec.fixed_terms().items()),
+        "choices": [
+            f"{v.name}: " + ", ".join(f"{i} {_choice(c)}" for i, c in enumerate(v.choices))
+            for v in variables
+            if v.choices is not None
+        ],
         "rows": [],
         "bias": [],
         "parallel": "",
@@ -53,7 +62,9 @@ def search_html(result: SearchResult, spec: SearchSpec, placed: Sequence[Policy]
         context |= {
             "rows": _rows(estimates, objectives),
             "bias": _bias(estimates, objectives),
-            "parallel": charts.svg(charts.parallel_coordinates(_lines(result, spec, placed, estimates, objectives))),
+            "parallel": charts.svg(
+                charts.parallel_coordinates(_lines(result, variables, placed, estimates, objectives).dropna())
+            ),
             "tradeoffs": _tradeoff_text(result.pareto, estimates, spec, objectives),
             "placement": _placement(checked, objectives, len(result.pareto)),
         }
@@ -148,34 +159,60 @@ def _bias(estimates: pd.DataFrame, objectives: Sequence[Objective]) -> list[str]
 
 def _lines(
     result: SearchResult,
-    spec: SearchSpec,
+    variables: Sequence[Variable],
     placed: Sequence[Policy],
     estimates: pd.DataFrame,
     objectives: Sequence[Objective],
 ) -> pd.DataFrame:
-    """The parallel coordinates' points: each searched lever (scaled over its bounds in the spec) and each objective
-    (fresh estimates, scaled over the found and placed packages), for the found and the placed packages (a lever a
-    placed package does not set has no point)."""
+    """The parallel coordinates' points: each searched lever and term (scaled over its bounds in the spec; a term by
+    its choice's index) and each objective (fresh estimates, scaled over the found and placed packages), for the
+    found and the placed packages (a lever a placed package does not set, or a choice not among the spec's, has no
+    point)."""
     words = {o.label: objective_words(o) for o in objectives}
     rows: list[tuple[str, str, str, float]] = []
-    for name, (_, levers) in zip(_names(estimates, "found"), result.pareto.iterrows(), strict=True):
-        rows += [(name, "found", lever, float(levers[lever])) for lever in spec.searched]
+    for name, (_, chosen) in zip(_names(estimates, "found"), result.pareto.iterrows(), strict=True):
+        rows += [(name, "found", v.name, float(chosen[v.name])) for v in variables]
     for name, package in zip(_names(estimates, "placed"), placed, strict=True):
-        settings = {n: setting for side in package.levers.values() for n, setting in side.items()}
-        values = {n: float(v if isinstance(v, int | float) else v.value) for n, v in settings.items()}
-        rows += [(name, "placed", lever, values[lever]) for lever in spec.searched if lever in values]
+        values = _placed_values(package)
+        rows += [(name, "placed", v.name, _encoded(v, values[v.name])) for v in variables if v.name in values]
     for (name, objective), kind, estimate in zip(
         estimates.index, estimates["kind"], estimates["estimate"], strict=True
     ):
         rows.append((str(name), str(kind), words[str(objective)], float(estimate)))
     lines = pd.DataFrame(rows, columns=["package", "kind", "axis", "value"])
-    low = {lever: bounds[0] for lever, bounds in spec.searched.items()}
-    high = {lever: bounds[1] for lever, bounds in spec.searched.items()}
+    low = {v.name: v.low for v in variables}
+    high = {v.name: v.high for v in variables}
     for label in words.values():
         shown = lines.loc[lines["axis"] == label, "value"]
         low[label], high[label] = float(shown.min()), float(shown.max())
     span = (lines["axis"].map(high) - lines["axis"].map(low)).replace(0, 1)
     return lines.assign(scaled=(lines["value"] - lines["axis"].map(low)) / span)
+
+
+def _choice(value: Any) -> str:
+    """A term's choice in words: 'law', 'US internationalist', 'either government'."""
+    if isinstance(value, Conditions):
+        said = [f"{side.upper()} {who}" for side, who in value.model_dump().items() if who is not None]
+        return " and ".join(said) or "either government"
+    return str(value).replace("_", " ")
+
+
+def _placed_values(package: Policy) -> dict[str, Any]:
+    """A package's lever values and terms, by name."""
+    settings = {n: setting for side in package.levers.values() for n, setting in side.items()}
+    values: dict[str, Any] = {n: float(v if isinstance(v, int | float) else v.value) for n, v in settings.items()}
+    return values | {
+        "start_year": package.start_year,
+        "institutionalisation": package.institutionalisation,
+        "conditions": package.conditions,
+    }
+
+
+def _encoded(variable: Variable, value: Any) -> float:
+    """A value as the search's number for it: a choice's index (NaN if not among them), or the value itself."""
+    if variable.choices is None:
+        return float(value)
+    return float(variable.choices.index(value)) if value in variable.choices else float("nan")
 
 
 def _names(estimates: pd.DataFrame, kind: str) -> list[str]:
