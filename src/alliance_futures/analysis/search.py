@@ -360,14 +360,16 @@ def out_of_sample(
     executor: Executor | None = None,
 ) -> OutOfSample:
     """Re-run the Pareto set (rows of the archive) and the spec's placed `packages`, on the spec's terms, on fresh
-    futures (the spec's `fresh_seed`): each objective with its 95% interval from resampling the worlds, the in-sample
-    value beside it for the found ones; and, for each placed package, the found ones that beat it on every objective
+    futures (the spec's `fresh_seed`): each objective with its 95% interval from resampling the worlds, and its
+    in-sample value (the placed ones simulated on the search's futures too: not selected, they show how much the
+    fresh futures alone move an estimate); and, for each placed package, the found ones that beat it on every objective
     by point estimate, and those better beyond noise on one objective at least (the paired difference's interval,
     on the same resampled worlds, below 0) and worse beyond noise on none."""
     found = found_packages(spec, case, pareto)
     shown = {name: name if name not in found else f"{name} (placed)" for name in spec.packages}
     placed = [on_spec_terms(spec, packages[name]).model_copy(update={"name": shown[name]}) for name in spec.packages]
     worlds = _simulate(case, spec, [*found.values(), *placed, *_against(spec, packages)], spec.fresh_seed, executor)
+    searched = _simulate(case, spec, [*placed, *_against(spec, packages)], spec.seed, executor)
     rows = resampled_worlds(spec.futures // spec.replications, spec.fresh_seed)
     draws: dict[tuple[str, str], NDArray[np.float64]] = {}
     records = []
@@ -377,7 +379,11 @@ def out_of_sample(
         for o in spec.objectives:
             values, reference = worlds[name][o.outcome], _reference(o, worlds)
             draws[(name, o.label)] = resampled(o, values, rows, reference)
-            in_sample = float(pareto.loc[selected[name], f"objective:{o.label}"]) if name in selected else np.nan
+            in_sample = (
+                float(pareto.loc[selected[name], f"objective:{o.label}"])
+                if name in selected
+                else float(statistic(o, searched[name][o.outcome], _reference(o, searched)))
+            )
             estimate = float(statistic(o, values, reference))
             records.append((name, o.label, kind, in_sample, estimate, *interval(draws[(name, o.label)])))
     columns = ["package", "objective", "kind", "in_sample", "estimate", "lo", "hi"]

@@ -141,18 +141,20 @@ def _rows(estimates: pd.DataFrame, objectives: Sequence[Objective]) -> list[dict
 
 
 def _bias(estimates: pd.DataFrame, objectives: Sequence[Objective]) -> list[str]:
-    """Per objective: how far the in-sample values flattered the found packages, on average, and for how many the
-    in-sample value lies outside the fresh interval."""
-    found = estimates[estimates["kind"] == "found"]
+    """Per objective: how far the fresh futures moved the found packages' estimates on average, against how far they
+    moved the placed ones', which the search did not select (the difference is the selection's flattery), and for
+    how many found packages the in-sample value lies outside the fresh interval."""
     lines = []
     for o in objectives:
-        rows = found.xs(o.label, level="objective")
-        shift = float((rows["estimate"] - rows["in_sample"]).mean())
-        outside = int(((rows["in_sample"] < rows["lo"]) | (rows["in_sample"] > rows["hi"])).sum())
-        size = f"{100 * shift:+.1f} points" if _share(o) else f"{shift:+,.1f}"
+        rows = estimates.xs(o.label, level="objective")
+        shift = (rows["estimate"] - rows["in_sample"]).groupby(rows["kind"]).mean()
+        found = rows[rows["kind"] == "found"]
+        outside = int(((found["in_sample"] < found["lo"]) | (found["in_sample"] > found["hi"])).sum())
+        size = (lambda x: f"{100 * x:+.1f} points") if _share(o) else (lambda x: f"{x:+,.1f}")
+        placed = f", the placed ones by {size(shift['placed'])}" if "placed" in shift else ""
         lines.append(
-            f"{objective_words(o)}: fresh minus in-sample, on average {size}; the in-sample value lies outside the "
-            f"fresh 95% interval for {outside} of {len(rows)}."
+            f"{objective_words(o)}: fresh minus in-sample, the found packages by {size(shift['found'])} on average"
+            f"{placed}; the in-sample value lies outside the fresh 95% interval for {outside} of {len(found)} found."
         )
     return lines
 
