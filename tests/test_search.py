@@ -403,6 +403,7 @@ def test_the_search_report_shows_convergence_the_fresh_pareto_set_and_the_placed
         page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
         page.goto((folder / "report.html").as_uri())
         assert page.locator("section#convergence svg").count() == 1
+        assert "ε-boxes opened" in page.locator("section#convergence").inner_html()  # the built-in spec has epsilons
         assert page.locator("section#found tbody tr").count() == len(pareto)
         assert page.locator("section#parallel svg").count() == 1
         tradeoffs = page.locator("section#tradeoffs li")

@@ -67,6 +67,7 @@ from .store.files import write_whole
 if TYPE_CHECKING:  # loaded on first use: the search needs pymoo, an extra
     from .analysis.nowcast import Update
     from .analysis.search import SearchResult
+    from .case.search import SearchSpec
 
 REPORT_FILE = "report.html"
 log = logging.getLogger(__name__)
@@ -431,7 +432,6 @@ def score_bargaining() -> tuple[dict[str, dict[str, dict[str, float]]], bargaini
 
 SEARCH_CHECKPOINT = "checkpoint.parquet"  # the archive of an unfinished search, rewritten after each generation
 SEARCH_RECORD = "search.json"  # the spec as run (budget overrides included) and the case's digest
-SEARCH_REPORT = "report.html"
 
 
 def search(
@@ -444,12 +444,15 @@ def search(
     progress: Callable[[int, int, float], None] | None = None,
     resume: bool = False,
 ) -> SearchResult:
-    """Search the levers a spec names (a file, or 'default', the built-in one) for the packages that trade its
-    objectives off best, with NSGA-II on common random numbers (`analysis.search`); `evaluations` and `futures`
-    override the spec's budget. With `output`, a new folder gets `archive.parquet` (every candidate evaluated),
-    `pareto.parquet` and each Pareto candidate as `policies/NAME.yaml`, which `run --policies` accepts; while the
-    search runs, `checkpoint.parquet` holds the archive so far, and `resume` continues a killed search from it (with
-    the same spec, options and case)."""
+    """Search the levers and terms a spec names (a file, or 'default', the built-in one) for the packages that trade
+    its objectives off best, with NSGA-II on common random numbers (`analysis.search`; `runs` of it merged, an
+    ε-nondominated front if the objectives carry epsilons), then re-run the Pareto set and the spec's placed packages
+    on fresh futures (`out_of_sample`); `evaluations` and `futures` override the spec's budget; `progress` hears
+    (candidates evaluated, the budget, the hypervolume so far) after each generation. With `output`, a new folder
+    gets `archive.parquet` (every candidate evaluated), `pareto.parquet`, `convergence.parquet`,
+    `out_of_sample.parquet`, `placement.parquet`, `report.html` and each Pareto candidate as `policies/NAME.yaml`,
+    which `run --policies` accepts; while the search runs, `checkpoint.parquet` holds the archive so far, and
+    `resume` continues a killed search from it (with the same spec, options and case)."""
     import dataclasses
 
     import numpy as np
@@ -565,7 +568,7 @@ def _new_folder(output: str | Path) -> Path:
 
 
 def _write_search(
-    result: SearchResult, spec: Any, case: Case, packages: dict[str, Policy], folder: Path, command: str
+    result: SearchResult, spec: SearchSpec, case: Case, packages: dict[str, Policy], folder: Path, command: str
 ) -> None:
     """The Pareto set's packages, the out-of-sample re-run, the report, the convergence, the Pareto set and the
     archive, each file written whole; the archive last, so a folder with it is a finished search."""
@@ -589,7 +592,7 @@ def _write_search(
         write_whole(folder / name, _parquet(table))
     placed = [packages[name] for name in spec.packages]
     page = search_html(result, spec, spec.variables(case), placed, command)
-    write_whole(folder / SEARCH_REPORT, page.encode("utf-8"))
+    write_whole(folder / REPORT_FILE, page.encode("utf-8"))
     for name, table in (("pareto.parquet", result.pareto), ("archive.parquet", result.archive)):
         write_whole(folder / name, _parquet(table))
 

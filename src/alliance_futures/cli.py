@@ -435,8 +435,9 @@ def search_command(
     ] = False,
 ) -> None:
     """Search the levers for the packages that trade the spec's objectives off best (NSGA-II on the same futures for
-    every candidate), and print the Pareto set; with --output, save every candidate evaluated, the Pareto set, and
-    each Pareto package as a policy file that `run --policies` accepts."""
+    every candidate), and print the Pareto set and the spec's packages re-run on fresh futures with intervals; with
+    --output, save every candidate evaluated, the Pareto set, the re-run, a report (report.html), and each Pareto
+    package as a policy file that `run --policies` accepts."""
     try:
         with Progress(
             TextColumn("searching"),

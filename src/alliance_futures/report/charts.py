@@ -18,7 +18,7 @@ from ..case import History
 from ..errors import InputError
 from ..store.files import write_whole
 
-C = TypeVar("C", alt.FacetChart, alt.LayerChart)
+C = TypeVar("C", alt.FacetChart, alt.LayerChart, alt.VConcatChart)
 
 FONT = {"label": 12, "title": 13}  # px: Vega-Lite's 10–11 px defaults are hard to read on screen and in print
 LABEL_LIMIT = 600  # px: wide enough for any parameter's name, which Vega-Lite's 180 px default cuts
@@ -244,14 +244,25 @@ def backtest_series(bands: pd.DataFrame, titles: Mapping[str, str]) -> alt.Facet
     )
 
 
-def hypervolume_curve(convergence: pd.DataFrame) -> alt.LayerChart:
-    """A search's hypervolume (of the feasible candidates found so far) by candidates evaluated."""
+def convergence_chart(convergence: pd.DataFrame) -> alt.LayerChart | alt.VConcatChart:
+    """A search's hypervolume (of the feasible candidates found so far) by candidates evaluated, and below it, where
+    the search has epsilons, the ε-boxes each generation opened in the front (ε-progress)."""
+    data = convergence.reset_index()
     x = alt.X("evaluations:Q", title="candidates evaluated")
     y = alt.Y("hypervolume:Q", title="hypervolume (scaled objectives)", scale=alt.Scale(zero=False))
-    line = alt.Chart(convergence.reset_index()).mark_line(point=True).encode(x=x, y=y)
-    hover = _hover(x, "hypervolume:Q", ["generation", "evaluations", alt.Tooltip("hypervolume:Q", format=".4f")])
-    chart = alt.LayerChart(layer=[line, hover], data=convergence.reset_index())
-    return legible(chart.properties(width=560, height=220))
+    line = alt.Chart().mark_line(point=True).encode(x=x, y=y)
+    hover = _hover(x, "hypervolume:Q", ["run", "generation", "evaluations", alt.Tooltip("hypervolume:Q", format=".4f")])
+    volume = alt.LayerChart(layer=[line, hover], data=data).properties(width=560, height=220)
+    if "epsilon_progress" not in data:
+        return legible(volume)
+    y = alt.Y("epsilon_progress:Q", title="ε-boxes opened")
+    opened = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(x=x, y=y, tooltip=["run", "generation", "evaluations", "epsilon_progress"])
+        .properties(width=560, height=120)
+    )
+    return legible(alt.vconcat(volume, opened))
 
 
 def parallel_coordinates(lines: pd.DataFrame) -> alt.LayerChart:

@@ -42,7 +42,7 @@ def search_html(
         "feasible": int(result.archive["feasible"].sum()),
         "found": len(result.pareto),
         "convergence": convergence_text(result.convergence),
-        "convergence_chart": charts.svg(charts.hypervolume_curve(result.convergence)),
+        "convergence_chart": charts.svg(charts.convergence_chart(result.convergence)),
         "objectives": [objective_words(o) for o in objectives],
         "terms": "; ".join(f"{term.replace('_', ' ')}: {_choice(value)}" for term, value in spec.fixed_terms().items()),
         "choices": [
@@ -54,7 +54,6 @@ def search_html(
         "bias": [],
         "parallel": "",
         "tradeoffs": [],
-        "levers": [],
         "placement": [],
     }
     if checked is not None:
