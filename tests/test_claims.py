@@ -14,6 +14,7 @@ from helpers import cli, write_edited
 from alliance_futures import load_case
 from alliance_futures.analysis.claims import assess_claim
 from alliance_futures.analysis.compare import INDICATORS
+from alliance_futures.analysis.outcomes import wilson
 from alliance_futures.case import Claim, builtin_policy_names
 from alliance_futures.case.loader import DATA, load_bibliography
 from alliance_futures.errors import InputError
@@ -38,6 +39,12 @@ def test_a_planted_claim_is_found_to_fail_where_the_parameter_is_at_most_one_hal
     # the claim holds in the vectors with u > 0.5 in which anything moved, and fails in the others
     assert result.share_holds == pytest.approx((x["u"] > 0.5).mean(), abs=0.02)
     assert result.share_fails == pytest.approx((x["u"] <= 0.5).mean(), abs=0.02)
+    for share, (lo, hi) in ((result.share_holds, result.holds_interval), (result.share_fails, result.fails_interval)):
+        assert lo < share < hi and hi - lo < 0.1  # a Wilson interval over the vectors
+        assert (lo, hi) == pytest.approx(wilson(share * VECTORS, VECTORS))
+    as_json = result.as_json()
+    assert (as_json["share_holds_lo"], as_json["share_holds_hi"]) == result.holds_interval
+    assert f"({100 * result.holds_interval[0]:.1f}–{result.holds_interval[1]:.1%})" in result.fails_where()
     box = result.failures
     assert box is not None and set(box.limits) == {"u"}
     lo, hi = box.limits["u"]
@@ -71,6 +78,7 @@ def test_a_claim_that_never_fails_has_no_failure_sentence_and_the_verdict_follow
     assert higher.verdict == "fails" and higher.share_holds == 0 and higher.share_fails == result.share_holds
     nothing = assess_claim("nothing", CLAIM, "current_course", x, np.zeros(VECTORS * K), K)
     assert nothing.verdict == "not distinguishable from zero" and nothing.share_holds == nothing.share_fails == 0
+    assert nothing.holds_interval[0] == 0 < nothing.holds_interval[1]  # none of the vectors: still not surely none
 
 
 def test_the_case_claims_cover_every_seed_and_remedy_with_real_packages_and_sources():
@@ -130,7 +138,7 @@ def test_claims_table_lists_each_claim_and_where_it_fails(two_package_run):
     found = json.loads(cli("claims", two_package_run, "--format", "json").stdout)["claims"]
     for name, claim in found.items():
         row = next(line for line in result.stdout.splitlines() if line.strip().startswith(name))
-        assert claim["verdict"] in row and f"{claim['share_holds']:.0%}" in row
+        assert claim["verdict"] in row and f"{claim['share_holds']:.1%} ({100 * claim['share_holds_lo']:.1f}–" in row
         if claim["fails_where"]:
             assert f"{name}: {claim['fails_where'][:40]}" in " ".join(result.stdout.split())
     assert "skipped" in result.stderr

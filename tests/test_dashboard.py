@@ -98,7 +98,8 @@ def test_the_claims_table_shows_each_claim_the_run_can_test_and_where_it_fails(b
     expect(rows).to_have_count(len(tested))
     first = tested[0]
     row = rows.filter(has_text=first["name"].replace("_", " "))
-    expect(row.locator("td").nth(5)).to_have_text(f"{100 * first['share_holds']:.1f}%")
+    holds = [f"{100 * first[k]:.1f}%" for k in ("share_holds", "share_holds_lo", "share_holds_hi")]
+    expect(row.locator("td").nth(5)).to_have_text(f"{holds[0]} ({holds[1]} to {holds[2]})")
     assert row.locator("td").first.get_attribute("title") == (
         first["fails_where"] or "holds or shows no difference everywhere"
     )

@@ -167,7 +167,8 @@ def test_report_claims_are_the_claims_commands(page, default_report):
         cells = rows.nth(i).locator(":scope > td")
         assert cells.nth(0).inner_text() == name
         assert cells.nth(4).inner_text() == claim["verdict"]
-        assert cells.nth(5).inner_text() == f"{claim['share_holds']:.0%}"
+        holds = (claim["share_holds_lo"], claim["share_holds_hi"])
+        assert cells.nth(5).inner_text() == f"{claim['share_holds']:.1%} ({100 * holds[0]:.1f}–{holds[1]:.1%})"
         where = rows.nth(i).locator("details p").first.text_content()
         assert where == (claim["fails_where"] or "It holds or shows no difference in every parameter vector.")
     # each Sobol output says which of its top drivers can be told from zero; each quadrant how far its mix stands out

@@ -372,7 +372,8 @@ def calibrate(
 def claims(run: str | Path | Ensemble) -> dict[str, Any]:
     """Each claim of the case tested on a run (a saved run's folder or an ensemble): `{"claims": {ID: {"seed",
     "package", "baseline", "outcome", "direction", "difference", "lo", "hi", "verdict", "share_holds",
-    "share_fails", "fails_where", …}}, "skipped": [why, …]}` (see `analysis.claims`)."""
+    "share_holds_lo", "share_holds_hi", "share_fails", "share_fails_lo", "share_fails_hi", "fails_where", …}},
+    "skipped": [why, …]}` (see `analysis.claims`)."""
     ensemble = run if isinstance(run, Ensemble) else load_run(run).ensemble()
     if not ensemble.case.claims:
         raise InputError(ensemble.case.name, "the case has no claims: add a 'claims:' section", key="claims")

@@ -391,17 +391,23 @@ def report_command(
 
 def claims_table(result: dict[str, Any]) -> Table:
     """The table `claims` prints (docs/tables.py prints the README's copy with it)."""
-    from .analysis.claims import VERBS
+    from .analysis.claims import VERBS, share_text
     from .analysis.outcomes import outcome_label
 
     t = Table(
         title="The source articles' claims tested on the run: the paired difference (points of probability, or USD "
-        "bn) with its 95% interval, and the share of parameter vectors where each claim holds and fails",
+        "bn) with its 95% interval, and the share of parameter vectors where each claim holds and fails, with their "
+        "95% intervals",
         box=box.SIMPLE_HEAD,
     )
     for column in ("claim", "seed", "claimed effect", "against", "difference", "verdict", "holds", "fails"):
         t.add_column(
-            column, justify="right" if column in ("difference", "holds", "fails") else "left", no_wrap=column == "claim"
+            column,
+            justify="right" if column in ("difference", "holds", "fails") else "left",
+            no_wrap=column in ("claim", "holds", "fails"),
+            max_width=len("distinguishable")
+            if column == "verdict"
+            else None,  # wrap the longest verdict, not the effect
         )
     for name, c in result["claims"].items():
         scale = 100 if c["unit"] == "probability" else 1
@@ -412,8 +418,8 @@ def claims_table(result: dict[str, Any]) -> Table:
             c["baseline"].replace("_", " "),
             f"{scale * c['difference']:+.1f} ± {scale * (c['hi'] - c['difference']):.1f}",
             c["verdict"],
-            f"{c['share_holds']:.0%}",
-            f"{c['share_fails']:.0%}",
+            share_text(c["share_holds"], (c["share_holds_lo"], c["share_holds_hi"])),
+            share_text(c["share_fails"], (c["share_fails_lo"], c["share_fails_hi"])),
         )
     return t
 

@@ -24,7 +24,7 @@ from ..case import Claim
 from ..engine import Ensemble, per_vector
 from .compare import indicators
 from .discovery import Box, drivers, prim_box, rank_correlation
-from .outcomes import CONFIDENCE, mean_interval, outcome_label
+from .outcomes import CONFIDENCE, mean_interval, outcome_label, wilson
 
 VERBS = {"lower": ("lowers", "raises"), "higher": ("raises", "lowers")}
 UNITS = {"us_net_cost": "USD bn a year"}  # every other outcome is a probability
@@ -51,6 +51,17 @@ class ClaimResult:
     associated: tuple[tuple[str, float], ...] = ()  # drivers most rank-correlated with failing, and their rho
 
     @property
+    def holds_interval(self) -> tuple[float, float]:
+        """The 95% Wilson interval of the share of vectors where the claim holds (the vectors are independent draws
+        of the parameters)."""
+        return wilson(self.share_holds * self.vectors, self.vectors)
+
+    @property
+    def fails_interval(self) -> tuple[float, float]:
+        """The 95% Wilson interval of the share of vectors where the claim fails."""
+        return wilson(self.share_fails * self.vectors, self.vectors)
+
+    @property
     def verdict(self) -> str:
         """Over all futures: 'holds' or 'fails' when the paired difference's interval excludes zero on the claimed
         or the opposite side, else 'not distinguishable from zero'."""
@@ -69,8 +80,8 @@ class ClaimResult:
         claimed, opposite = VERBS[self.claim.direction]
         package, baseline = self.claim.package.replace("_", " "), self.baseline.replace("_", " ")
         head = (
-            f"{package} {claimed} {what} against {baseline} in {self.share_holds:.0%} of parameter vectors and "
-            f"{opposite} it in {self.share_fails:.0%}"
+            f"{package} {claimed} {what} against {baseline} in {share_text(self.share_holds, self.holds_interval)} of "
+            f"parameter vectors and {opposite} it in {share_text(self.share_fails, self.fails_interval)}"
         )
         box = self.failures
         leaning = ", ".join(
@@ -107,10 +118,20 @@ class ClaimResult:
             "hi": self.hi,
             "verdict": self.verdict,
             "share_holds": self.share_holds,
+            "share_holds_lo": self.holds_interval[0],
+            "share_holds_hi": self.holds_interval[1],
             "share_fails": self.share_fails,
+            "share_fails_lo": self.fails_interval[0],
+            "share_fails_hi": self.fails_interval[1],
             "vectors": self.vectors,
             "fails_where": self.fails_where(),
         }
+
+
+def share_text(share: float, interval: tuple[float, float]) -> str:
+    """A share of vectors with its interval, to a tenth of a point so that a bound near zero shows:
+    '0.0% (0.0–0.4%)'."""
+    return f"{share:.1%} ({100 * interval[0]:.1f}–{interval[1]:.1%})"
 
 
 def assess_claim(

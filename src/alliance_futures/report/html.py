@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..analysis import FUTURE_PREFIX, NAMED_FUTURES, skill
 from ..analysis.backtest import Backtest
-from ..analysis.claims import UNITS, VERBS
+from ..analysis.claims import UNITS, VERBS, share_text
 from ..analysis.compare import GRAVITY
 from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
@@ -166,8 +166,8 @@ def _claims(findings: Findings) -> list[dict[str, str]]:
                 "lo": f"{scale * r.lo:+.1f}",
                 "hi": f"{scale * r.hi:+.1f}",
                 "verdict": r.verdict,
-                "holds": f"{r.share_holds:.0%}",
-                "fails": f"{r.share_fails:.0%}",
+                "holds": share_text(r.share_holds, r.holds_interval),
+                "fails": share_text(r.share_fails, r.fails_interval),
                 "fails_where": r.fails_where() or "It holds or shows no difference in every parameter vector.",
             }
         )
