@@ -68,6 +68,12 @@ def test_report_renders_every_section_offline_without_console_errors(page):
         assert svgs.first.bounding_box()["height"] > 100
     assert page.locator("#matrix-grid .cell").count() == 4
     assert page.locator("section#narratives pre.story").count() == 3
+    # the repeat command reads as typed, and a line breaks between its words, never inside an option
+    command = page.locator("header code")
+    assert command.inner_text().startswith("alliance-futures run ") and "--seed 1953" in command.inner_text()
+    words = command.locator(".word")
+    assert words.count() == len(command.inner_text().split())
+    assert words.first.evaluate("w => getComputedStyle(w).whiteSpace") == "nowrap"
     assert page.locator("section#discovery blockquote").count() == 4
 
 

@@ -445,20 +445,27 @@ def search_command(
     --output, save every candidate evaluated, the Pareto set, the re-run, a report (report.html), and each Pareto
     package as a policy file that `run --policies` accepts."""
     try:
-        with Progress(
+        bar = Progress(
             TextColumn("searching"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.description}"),
             TimeElapsedColumn(),
             console=note,
-        ) as bar:
-            task = bar.add_task("", total=None, visible=False)  # shown once the spec is read and the search runs
+        )
+        tasks: list[Any] = []  # the bar starts with the first generation: a bad spec is refused before any bar
 
-            def progress(done: int, total: int, volume: float) -> None:
-                bar.update(task, completed=done, total=total, description=f"hypervolume {volume:.3f}", visible=True)
+        def progress(done: int, total: int, volume: float) -> None:
+            if not tasks:
+                bar.start()
+                tasks.append(bar.add_task("", total=total))
+            bar.update(tasks[0], completed=done, description=f"hypervolume {volume:.3f}")
 
+        try:
             result = api.search(spec, case, output, evaluations, futures, workers, progress, resume)
+        finally:
+            if tasks:  # stopping a bar never started would print an empty line
+                bar.stop()
     except InputError as exc:
         raise fail(exc) from None
     except ModuleNotFoundError as exc:

@@ -84,6 +84,16 @@ def _cite(text: str) -> markupsafe.Markup:
 _templates.filters["cite"] = _cite
 
 
+def _command(text: str) -> markupsafe.Markup:
+    """A command to repeat, escaped, its words kept whole: a line may break between them, never at an option's
+    hyphen."""
+    words = (f'<span class="word">{markupsafe.escape(word)}</span>' for word in text.split(" "))
+    return markupsafe.Markup(" ".join(words))
+
+
+_templates.filters["command"] = _command
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}"
 
