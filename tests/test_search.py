@@ -326,7 +326,8 @@ def test_a_found_package_beats_a_placed_one_beyond_noise_only_when_better_somewh
 
 
 def test_each_statistic_summarises_the_worlds_as_its_source_defines_it():
-    from alliance_futures.analysis.robustness import interval, resampled, resampled_worlds, statistic
+    from alliance_futures.analysis.outcomes import percentile_interval
+    from alliance_futures.analysis.robustness import resampled, resampled_worlds, statistic
     from alliance_futures.case.search import Objective
 
     values, reference = np.array([0.0, 0.1, 0.2, 0.3, 0.9]), np.array([0.1, 0.1, 0.1, 0.1, 0.1])
@@ -341,8 +342,11 @@ def test_each_statistic_summarises_the_worlds_as_its_source_defines_it():
     rows = resampled_worlds(5, 0)
     assert rows.shape == (1000, 5) and rows.min() >= 0 and rows.max() <= 4
     same = resampled(Objective(outcome="war"), values, rows) - resampled(Objective(outcome="war"), values, rows)
-    assert interval(same) == (0.0, 0.0)  # a package against itself on the same resampled worlds differs by nothing
-    lo, hi = interval(resampled(Objective(outcome="war"), values, rows))
+    assert percentile_interval(same) == (
+        0.0,
+        0.0,
+    )  # a package against itself on the same resampled worlds differs by nothing
+    lo, hi = percentile_interval(resampled(Objective(outcome="war"), values, rows))
     assert 0 <= lo < 0.3 < hi <= 0.9
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..engine import Ensemble
 from .interop import ema
-from .outcomes import CONFIDENCE, outcome_label
+from .outcomes import outcome_label, percentile_interval
 
 PATH_DRIVERS = {
     "years_us_transactional": ("us_transactional", "share of years with a transactional US administration"),
@@ -201,8 +201,7 @@ def heldout_lift(x: pd.DataFrame, y: np.ndarray, max_dims: int, seed: int) -> tu
 
     estimate = lift(np.arange(len(held_y)))
     resampled = [lift(rng.integers(0, len(held_y), len(held_y))) for _ in range(BOOTSTRAP)]
-    lo, hi = np.quantile(resampled, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2])
-    return estimate, float(lo), float(hi)
+    return estimate, *percentile_interval(np.asarray(resampled))
 
 
 def prim_box(x: pd.DataFrame, y: np.ndarray, outcome: str, max_dims: int = MAX_DIMS, seed: int = 0) -> Box:

@@ -104,6 +104,13 @@ def outcome_table(final: Mapping[str, np.ndarray], case: Case, years: int) -> pd
     return table
 
 
+def percentile_interval(draws: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """The central `confidence` interval of resampled values: the percentile bootstrap interval (Efron & Tibshirani
+    1993, *An Introduction to the Bootstrap*, ch. 13)."""
+    lo, hi = np.quantile(draws, [(1 - confidence) / 2, (1 + confidence) / 2])
+    return float(lo), float(hi)
+
+
 def wilson(successes: float, n: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Wilson score interval for a proportion (Wilson 1927): well behaved near 0 and 1, unlike the normal one."""
     z = NormalDist().inv_cdf(0.5 + confidence / 2)

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from ..case.search import Objective
 from ..engine import Ensemble
 from ..model.state import STATE_VARIABLES
-from .outcomes import CONFIDENCE, OUTCOMES, outcome_table
+from .outcomes import OUTCOMES, outcome_table
 
 PROBABILITIES = OUTCOMES  # measures that are a share of a world's futures
 MEASURES = (*OUTCOMES, *(v for v in STATE_VARIABLES if v not in OUTCOMES))  # what an objective or constraint may name
@@ -63,19 +63,14 @@ def resampled_worlds(worlds: int, seed: int, resamples: int = RESAMPLES) -> NDAr
     return np.random.default_rng(seed).integers(0, worlds, size=(resamples, worlds))
 
 
-def interval(draws: NDArray[np.float64], confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """The percentile interval of a statistic's (or a paired difference's) resampled values."""
-    lo, hi = np.percentile(draws, [50 * (1 - confidence), 50 * (1 + confidence)])
-    return float(lo), float(hi)
-
-
 def resampled(
     objective: Objective,
     values: NDArray[np.float64],
     rows: NDArray[np.int64],
     reference: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """The statistic over each resample of the worlds (`rows`, from `resampled_worlds`)."""
+    """The statistic over each resample of the worlds (`rows`, from `resampled_worlds`): its percentiles, or a paired
+    difference's over the same rows, are the interval (`outcomes.percentile_interval`)."""
     return np.asarray(statistic(objective, values[rows], None if reference is None else reference[rows]))
 
 

@@ -29,8 +29,8 @@ from numpy.typing import NDArray
 from ..case import Case, Policy
 from ..case.search import Objective, SearchSpec
 from ..engine import Executor, run_ensemble
-from .outcomes import CONFIDENCE
-from .robustness import interval, references, resampled, resampled_worlds, statistic, world_values
+from .outcomes import CONFIDENCE, percentile_interval
+from .robustness import references, resampled, resampled_worlds, statistic, world_values
 
 # Estimates closer than this are equal: two shares of the same number of futures summed in another order differ by
 # rounding alone
@@ -385,7 +385,7 @@ def out_of_sample(
                 else float(statistic(o, searched[name][o.outcome], _reference(o, searched)))
             )
             estimate = float(statistic(o, values, reference))
-            records.append((name, o.label, kind, in_sample, estimate, *interval(draws[(name, o.label)])))
+            records.append((name, o.label, kind, in_sample, estimate, *percentile_interval(draws[(name, o.label)])))
     columns = ["package", "objective", "kind", "in_sample", "estimate", "lo", "hi"]
     estimates = pd.DataFrame(records, columns=columns).set_index(["package", "objective"])
     labels = [o.label for o in spec.objectives]
@@ -410,7 +410,7 @@ def _beaten(
     for other in found:
         difference = np.array([estimates[(other, label)] - estimates[(name, label)] for label in labels])
         difference[np.abs(difference) <= TIE] = 0.0
-        bounds = np.array([interval(draws[(other, label)] - draws[(name, label)]) for label in labels])
+        bounds = np.array([percentile_interval(draws[(other, label)] - draws[(name, label)]) for label in labels])
         dominated += bool((difference <= 0).all() and (difference < 0).any())
         if (bounds[:, 1] < 0).any() and (bounds[:, 0] <= 0).all():
             beyond.append(other)

@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .outcomes import CONFIDENCE
+from .outcomes import percentile_interval
 
 BLOCK_YEARS = 5  # the longest recorded episode: the ROK's nuclear programme, 1972–76
 RESAMPLES = 2_000
@@ -131,12 +131,11 @@ def logistic(drivers: pd.DataFrame, happened: np.ndarray, block: np.ndarray) -> 
 
 
 def _interval(values: np.ndarray) -> list[float] | None:
-    """The central `CONFIDENCE` interval of resampled values (None if none is defined)."""
+    """The central 95% interval of resampled values (None if none is defined)."""
     values = values[np.isfinite(values)]
     if not len(values):
         return None
-    lo, hi = np.quantile(values, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2])
-    return [float(lo), float(hi)]
+    return list(percentile_interval(values))
 
 
 def _plain(value: float | np.ndarray) -> float | None:
