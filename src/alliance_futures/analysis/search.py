@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 from statistics import NormalDist
 from typing import Any
 
@@ -52,8 +53,9 @@ class SearchResult:
     epsilons: tuple[float, ...] | None = None  # the resolution of each objective, for an ε-nondominated front
     out_of_sample: OutOfSample | None = None  # the Pareto set re-run on fresh futures, once it has been
 
-    @property
+    @cached_property
     def convergence(self) -> pd.DataFrame:
+        """`convergence` of the archive, computed once: the command, the saved table and the report all read it."""
         return convergence(self.archive, self.epsilons)
 
     @property
@@ -129,13 +131,14 @@ def package_batch(
     """The objectives (each a statistic over the worlds, `analysis.robustness`) and constraint slacks (at most 0 when
     met) of a population of candidates (rows of lever values), each simulated on the spec's futures; `packages`
     holds those the spec's regrets are measured against, simulated once on the same futures."""
-    references: dict[str, dict[str, NDArray[np.float64]]] = {}
+
+    @cache
+    def against() -> dict[str, dict[str, NDArray[np.float64]]]:
+        return _simulate(case, spec, _against(spec, packages), spec.seed, executor)
 
     def evaluate(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        if not references:
-            references.update(_simulate(case, spec, _against(spec, packages), spec.seed, executor))
         policies = [candidate(spec, case, row, f"candidate_{i}") for i, row in enumerate(x)]
-        worlds = _simulate(case, spec, policies, spec.seed, executor) | references
+        worlds = _simulate(case, spec, policies, spec.seed, executor) | against()
         f = [
             [statistic(o, worlds[p.name][o.outcome], _reference(o, worlds)) for o in spec.objectives] for p in policies
         ]
