@@ -200,8 +200,7 @@ def _choice(value: Any) -> str:
 
 def _placed_values(package: Policy) -> dict[str, Any]:
     """A package's lever values and terms, by name."""
-    settings = {n: setting for side in package.levers.values() for n, setting in side.items()}
-    values: dict[str, Any] = {n: float(v if isinstance(v, int | float) else v.value) for n, v in settings.items()}
+    values: dict[str, Any] = {name: float(setting.value) for name, setting in package.settings().items()}
     return values | {
         "start_year": package.start_year,
         "institutionalisation": package.institutionalisation,
