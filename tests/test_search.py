@@ -135,7 +135,7 @@ def spec_with(tmp_path, change):
             lambda d: d.update(replications=1, objectives=[{"outcome": "war", "statistic": "satisficing", "max": 0.1}]),
             "give replications of 2 or more",
         ),
-        (lambda d: d.update(constraints=[{"outcome": "troops", "min": 1, "max": 2}]), "exactly one of 'max' and 'min'"),
+        (lambda d: d.update(constraints=[{"outcome": "troops", "min": 1, "max": 2}]), "exactly one of 'max' or 'min'"),
     ],
 )
 def test_a_bad_spec_is_refused_naming_the_file_and_key_by_search_and_by_validate(tmp_path, change, message):

@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from ..errors import InputError
 from .loader import BUILTIN_CASE, DATA, _at, read_validated
-from .schema import ORIENTATIONS, Case, Number, Parameter, Quantity, Side, Strict, Whole
+from .schema import ORIENTATIONS, Case, Number, Parameter, Quantity, Side, Strict, Whole, exactly_one
 
 # The model's yearly series that can serve as the forecast of a kind of event (see engine.replay).
 FORECASTS = ("drawdown_hazard", "nuclear_activity", "cost_dispute", "exercise_suspension", "gray_zone_hazard")
@@ -76,8 +76,7 @@ class Sets(Strict):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Sets:
-        if sum(x is not None for x in (self.state, self.lever, self.parameter)) != 1:
-            raise ValueError("give exactly one of 'state', 'lever' or 'parameter'")
+        exactly_one(self, "state", "lever", "parameter")
         if self.at_least and self.state is None:
             raise ValueError("'at_least' applies to a state variable only")
         return self

@@ -51,6 +51,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
 
+def exactly_one(model: BaseModel, *fields: str) -> None:
+    """Refuse a model that gives none or more than one of `fields`."""
+    if sum(getattr(model, field) is not None for field in fields) != 1:
+        named = [f"'{field}'" for field in fields]
+        raise ValueError(f"give exactly one of {', '.join(named[:-1])} or {named[-1]}")
+
+
 class Documented(Strict):
     unit: str = Field(min_length=1)
     meaning: str = Field(min_length=1)
@@ -93,8 +100,7 @@ class Parameter(Documented):
 
     @model_validator(mode="after")
     def _one_of_value_or_range(self) -> Parameter:
-        if (self.value is None) == (self.range is None):
-            raise ValueError("give exactly one of 'value' or 'range'")
+        exactly_one(self, "value", "range")
         if (self.choices is not None) != (self.distribution == "categorical"):
             raise ValueError("a 'categorical' parameter is a switch: give its 'choices' (and only then)")
         if (self.quantiles is not None) != (self.distribution in PIECEWISE and self.range is not None):
@@ -219,8 +225,7 @@ class Signpost(Documented):
 
     @model_validator(mode="after")
     def _one_side(self) -> Signpost:
-        if (self.above is None) == (self.below is None):
-            raise ValueError("give exactly one of 'above' or 'below'")
+        exactly_one(self, "above", "below")
         return self
 
     def seen(self, values: NDArray[np.float64]) -> NDArray[np.bool_]:

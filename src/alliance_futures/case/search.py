@@ -45,7 +45,7 @@ from pydantic import Field, model_validator
 
 from ..errors import InputError
 from .loader import _at, load_policy, read_validated, resolve_path
-from .schema import Adoption, Case, Conditions, Institutionalisation, Number, Policy, Strict, Whole
+from .schema import Adoption, Case, Conditions, Institutionalisation, Number, Policy, Strict, Whole, exactly_one
 
 SEARCHES = resources.files("alliance_futures") / "case" / "data" / "searches"
 BUILTIN_SEARCH = "default"
@@ -106,8 +106,7 @@ class Constraint(Strict):
 
     @model_validator(mode="after")
     def _one_bound(self) -> Constraint:
-        if (self.max is None) == (self.min is None):
-            raise ValueError("give exactly one of 'max' and 'min'")
+        exactly_one(self, "max", "min")
         return self
 
     @property
