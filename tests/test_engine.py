@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from alliance_futures.analysis import trace_future
-from alliance_futures.engine import ProcessExecutor, Streams, parameter_values, run_ensemble, sample, simulate
+from alliance_futures.engine import (
+    Branch,
+    ProcessExecutor,
+    Streams,
+    branch,
+    parameter_values,
+    run_ensemble,
+    sample,
+    simulate,
+)
 
 FUTURES, YEARS = 600, 12
 
@@ -148,3 +157,95 @@ def test_one_replication_is_the_design_as_before(case, policies, reference):
     assert np.array_equal(ref.experiments.to_numpy(), sample(case, FUTURES, seed=7).to_numpy())
     with pytest.raises(ValueError, match="multiple of replications"):
         run_ensemble(case, chosen, 101, YEARS, seed=7, replications=10)
+
+
+THROUGH = 2029  # the last "observed" year of the branches below (the run's years are 2027-2038)
+
+
+@pytest.fixture(scope="module")
+def branched(case, policies):
+    """Futures continuing those of a current-course run through 2029, each package put forward from 2030."""
+    chosen = [policies["current_course"], policies["reciprocal_strengthening"]]
+    prior = run_ensemble(case, chosen, FUTURES, YEARS, seed=7, replications=3)
+    source = np.random.default_rng(0).integers(0, FUTURES, FUTURES)
+    return prior, source, branch(prior, source, THROUGH, "current_course", seed=8)
+
+
+def test_a_branched_future_retraces_the_followed_package_then_parts(branched):
+    prior, source, after = branched
+    k = THROUGH - int(prior.calendar_years[0]) + 1
+    assert after.yearly is not None and prior.yearly is not None
+    followed = prior.yearly["current_course"]
+    for package in after.policies:
+        for v in ("credibility", "troops", "public_support", "cost_share", "nuclear_status"):
+            assert np.array_equal(after.yearly[package][v][:, :k], followed[v][source, :k]), (package, v)
+    assert not np.array_equal(after.yearly["current_course"]["credibility"][:, k:], followed["credibility"][source, k:])
+    assert after.experiments.equals(prior.experiments.iloc[source].reset_index(drop=True))
+    # futures continuing one source part after the branch year (fresh random numbers of their own)
+    twins = np.flatnonzero(source == np.bincount(source).argmax())[:2]
+    assert not np.array_equal(*after.yearly["current_course"]["credibility"][twins, k:])
+
+
+def test_a_package_put_forward_after_the_branch_is_decided_on_that_year(case, branched):
+    """Reciprocal strengthening, put forward in 2030 after current-course years: no side takes it up before 2030,
+    and in 2030 governments take it up without a new administration (they decide as it is put forward)."""
+    prior, _source, after = branched
+    package = after.policies["reciprocal_strengthening"]
+    early = late = unprompted = 0
+    for future in range(60):
+        paths = trace_future(case, package, after.experiments, future, YEARS, 8, after.branches)
+        assert paths.events is not None
+        for year, ev in zip(prior.calendar_years, paths.events, strict=True):
+            for side in ("us", "rok"):
+                adopted = bool(ev[f"{side}_adopted"][0])
+                early += adopted and year <= THROUGH
+                late += adopted and year > THROUGH
+                unprompted += adopted and year == THROUGH + 1 and not ev[f"{side}_new_admin"][0]
+    assert early == 0 and late > 0 and unprompted > 0
+
+
+def test_a_package_put_forward_starts_with_nothing_of_the_followed_one_in_force(case, policies):
+    """After years of reciprocal strengthening, transactional pressure put forward in 2030 is in force in 2030 only
+    where it was enacted that year; reciprocal strengthening, continuing, is in force for longer."""
+    chosen = [policies["reciprocal_strengthening"], policies["transactional_pressure"]]
+    prior = run_ensemble(case, chosen, 400, YEARS, seed=7)
+    source = np.arange(400)
+    years = THROUGH + 1 - int(prior.calendar_years[0]) + 1
+    params = parameter_values(case, prior.experiments)
+    followed = (Branch(THROUGH, 7, source, policies["reciprocal_strengthening"]),)
+    for package in chosen:
+        paths = simulate(case, package, params, source, years, 8, trace=True, branches=followed)
+        assert paths.events is not None
+        for side in ("us", "rok"):
+            in_force = paths.final[f"in_force_{side}"]
+            if package.name == "transactional_pressure":
+                assert (in_force <= 1).all() and np.array_equal(in_force == 1, paths.events[-1][f"{side}_enacted"])
+            else:
+                assert (in_force > 1).any()
+
+
+def test_a_branched_ensemble_is_bit_identical_whatever_the_chunking(branched):
+    prior, source, after = branched
+    again = branch(prior, source, THROUGH, "current_course", seed=8, chunk_size=97, executor=ProcessExecutor(2))
+    expected = arrays(after)
+    for key, value in arrays(again).items():
+        assert np.array_equal(value, expected[key]), key
+
+
+def test_a_traced_branched_future_repeats_it_and_a_branch_of_a_branch_retraces_both(case, branched):
+    prior, _source, after = branched
+    package = after.policies["reciprocal_strengthening"]
+    for future in (0, FUTURES - 1):
+        paths = trace_future(case, package, after.experiments, future, YEARS, 8, after.branches)
+        assert paths.yearly is not None and after.yearly is not None
+        assert np.array_equal(paths.yearly["credibility"][0], after.yearly[package.name]["credibility"][future])
+    source = np.arange(FUTURES)[::-1]
+    later = branch(after, source, THROUGH + 2, "reciprocal_strengthening", seed=9)
+    k = THROUGH + 2 - int(prior.calendar_years[0]) + 1
+    assert later.yearly is not None
+    assert np.array_equal(
+        later.yearly["current_course"]["troops"][:, :k], after.yearly["reciprocal_strengthening"]["troops"][source, :k]
+    )
+    paths = trace_future(case, package, later.experiments, 5, YEARS, 9, later.branches)
+    assert paths.yearly is not None
+    assert np.array_equal(paths.yearly["troops"][0], later.yearly[package.name]["troops"][5])

@@ -6,11 +6,13 @@ that exact), this time keeping every year's events, which are then told in the a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from ..case import Case, Policy
-from ..engine import Ensemble, Paths, parameter_values, simulate
+from ..engine import Branch, Ensemble, Paths, parameter_values, simulate
 from .outcomes import NAMED_FUTURES, outcome_table
 
 US = {0.0: "internationalist", 1.0: "transactional"}
@@ -51,10 +53,19 @@ INTEGRATION = {
 }
 
 
-def trace_future(case: Case, policy: Policy, experiments: pd.DataFrame, future: int, years: int, seed: int) -> Paths:
-    """Re-simulate one future of an ensemble, keeping its yearly state and events."""
+def trace_future(
+    case: Case,
+    policy: Policy,
+    experiments: pd.DataFrame,
+    future: int,
+    years: int,
+    seed: int,
+    branches: Sequence[Branch] = (),
+) -> Paths:
+    """Re-simulate one future of an ensemble (continuing an earlier one's through `branches`, if it does), keeping
+    its yearly state and events."""
     params = parameter_values(case, experiments.iloc[[future]])
-    return simulate(case, policy, params, np.array([future]), years, seed, record=True, trace=True)
+    return simulate(case, policy, params, np.array([future]), years, seed, record=True, trace=True, branches=branches)
 
 
 def _year_lines(
@@ -137,5 +148,7 @@ def narrate(case: Case, policy: Policy, paths: Paths, first_year: int) -> str:
 def tell(ensemble: Ensemble, package: str, future: int) -> str:
     """The dated narrative of one future of an ensemble under one package."""
     policy = ensemble.policies[package]
-    paths = trace_future(ensemble.case, policy, ensemble.experiments, future, ensemble.years, ensemble.seed)
+    paths = trace_future(
+        ensemble.case, policy, ensemble.experiments, future, ensemble.years, ensemble.seed, ensemble.branches
+    )
     return narrate(ensemble.case, policy, paths, int(ensemble.calendar_years[0]))

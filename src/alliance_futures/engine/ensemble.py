@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case, Policy
-from ..model import STATE_VARIABLES, LeverPlan, initial_state, step
+from ..model import STATE_VARIABLES, LeverPlan, initial_state, put_forward, step
 from .design import Design, per_vector, replicate, sample
 from .executors import Executor, SerialExecutor, shared_inputs
-from .streams import Streams
+from .streams import Streams, depth
 
 # Variables kept for every year when an ensemble records paths: enough to name each future in any year (fan charts,
 # outcome probabilities over time, signposts) and to narrate it.
@@ -80,6 +80,18 @@ class Paths:
     events: list[dict[str, np.ndarray]] | None  # per year: event -> per future
 
 
+@dataclass(frozen=True)
+class Branch:
+    """Futures continuing those of an earlier ensemble: through year `through` (the last observed), future j retraces
+    future `source[j]` (simulated under `seed`) as the world went, under the package `followed`; after it, it draws
+    fresh numbers and its own package is put forward (see `streams.Lineage`)."""
+
+    through: int
+    seed: int
+    source: np.ndarray
+    followed: Policy
+
+
 def simulate(
     case: Case,
     policy: Policy,
@@ -89,16 +101,26 @@ def simulate(
     seed: int,
     record: bool = False,
     trace: bool = False,
+    branches: Sequence[Branch] = (),
 ) -> Paths:
-    """Simulate the given futures (their global indices, with their parameter values) for `years` years."""
-    plan = LeverPlan.compile(case, policy)
-    streams = Streams(seed, futures)
+    """Simulate the given futures (their global indices, with their parameter values) for `years` years; futures
+    that continue others (`branches`) retrace their sources, under the package each followed, up to each branch's
+    year, and `policy` is put forward the year after."""
+    streams = Streams(seed, futures, branches)
     state = initial_state(case, len(futures))
     first = case.calendar.start_year + 1
     yearly = {v: np.empty((len(futures), years), dtype=np.float32) for v in RECORDED} if record else None
     events: list[dict[str, np.ndarray]] | None = [] if trace else None
+    governing: Policy | None = None
     for t in range(years):
-        state, ev = step(state, case, plan, params, streams.for_year(first + t), first + t)
+        year = first + t
+        back = depth(branches, year)
+        package = branches[-back].followed if back else policy
+        if governing is None or package.name != governing.name:
+            plan = LeverPlan.compile(case, package, put_forward=year if governing else None)
+            state = put_forward(state) if governing else state
+            governing = package
+        state, ev = step(state, case, plan, params, streams.for_year(year), year)
         if yearly is not None:
             for v in RECORDED:
                 yearly[v][:, t] = getattr(state, v)
@@ -118,12 +140,13 @@ class _Task:
     years: int
     seed: int
     record: bool
+    branches: tuple[Branch, ...] = ()
 
 
 def _run_task(task: _Task) -> Paths:
     params = {k: v[task.start : task.stop] if isinstance(v, np.ndarray) else v for k, v in shared_inputs().items()}
     futures = np.arange(task.start, task.stop)
-    return simulate(task.case, task.policy, params, futures, task.years, task.seed, task.record)
+    return simulate(task.case, task.policy, params, futures, task.years, task.seed, task.record, branches=task.branches)
 
 
 @dataclass(repr=False)
@@ -140,6 +163,7 @@ class Ensemble:
     final: dict[str, dict[str, np.ndarray]]  # package -> variable -> per future
     yearly: dict[str, dict[str, np.ndarray]] | None  # package -> variable -> (futures, years)
     replications: int = 1  # futures per parameter vector
+    branches: tuple[Branch, ...] = ()  # futures that continue those of an earlier ensemble (see `branch`)
 
     @property
     def futures(self) -> int:
@@ -207,9 +231,64 @@ def run_ensemble(
     if replications < 1 or futures % replications:
         raise ValueError(f"futures ({futures}) must be a positive multiple of replications ({replications})")
     experiments = replicate(sample(case, futures // replications, seed, design), replications)
+    final, yearly = _simulate_all(case, policies, experiments, years, seed, record, executor, chunk_size, progress)
+    return Ensemble(case, {p.name: p for p in policies}, seed, years, design, experiments, final, yearly, replications)
+
+
+def branch(
+    ensemble: Ensemble,
+    source: np.ndarray,
+    through: int,
+    followed: str,
+    seed: int,
+    executor: Executor | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> Ensemble:
+    """An ensemble whose future j continues future `source[j]` of `ensemble`: its parameter vector, and its path
+    under the package `followed` through year `through` (the world as it went, retraced on the source's random
+    numbers); then, on fresh numbers from `seed`, each package put forward from the next year, on common random
+    numbers across packages. Futures continuing one source part after `through`; each is a future of its own (one
+    replication)."""
+    source = np.asarray(source, dtype=np.int64)
+    experiments = ensemble.experiments.iloc[source].reset_index(drop=True)
+    earlier = tuple(Branch(b.through, b.seed, b.source[source], b.followed) for b in ensemble.branches)
+    branches = (*earlier, Branch(through, ensemble.seed, source, ensemble.policies[followed]))
+    policies = list(ensemble.policies.values())
+    record = ensemble.yearly is not None
+    final, yearly = _simulate_all(
+        ensemble.case, policies, experiments, ensemble.years, seed, record, executor, chunk_size, None, branches
+    )
+    return Ensemble(
+        ensemble.case,
+        ensemble.policies,
+        seed,
+        ensemble.years,
+        ensemble.design,
+        experiments,
+        final,
+        yearly,
+        branches=branches,
+    )
+
+
+def _simulate_all(
+    case: Case,
+    policies: Sequence[Policy],
+    experiments: pd.DataFrame,
+    years: int,
+    seed: int,
+    record: bool,
+    executor: Executor | None,
+    chunk_size: int,
+    progress: Callable[[int], None] | None,
+    branches: tuple[Branch, ...] = (),
+) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict[str, np.ndarray]] | None]:
+    """Every package's futures (one per row of `experiments`), in chunks on `executor`: final states and, with
+    `record`, yearly paths."""
+    futures = len(experiments)
     params = parameter_values(case, experiments)
     bounds = [(s, min(s + chunk_size, futures)) for s in range(0, futures, chunk_size)]
-    tasks = [_Task(case, policy, a, b, years, seed, record) for policy in policies for a, b in bounds]
+    tasks = [_Task(case, policy, a, b, years, seed, record, branches) for policy in policies for a, b in bounds]
     final = {p.name: {v: np.empty(futures) for v in STATE_VARIABLES} for p in policies}
     yearly = (
         {p.name: {v: np.empty((futures, years), dtype=np.float32) for v in RECORDED} for p in policies}
@@ -226,4 +305,4 @@ def run_ensemble(
                 yearly[name][v][task.start : task.stop] = arr
         if progress is not None:
             progress(task.stop - task.start)
-    return Ensemble(case, {p.name: p for p in policies}, seed, years, design, experiments, final, yearly, replications)
+    return final, yearly

@@ -5,12 +5,17 @@ futures are split into chunks or workers, on which other futures are simulated, 
 mechanisms draw, and every policy package sees the same numbers (common random numbers). The mixing function is
 the SplitMix64 finaliser (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number generators", OOPSLA), used
 as a counter-based generator in the sense of Salmon et al. 2011 ("Parallel random numbers: as easy as 1, 2, 3").
+
+A future can also continue another one: through a year it draws what its source drew (so it retraces the source's
+path exactly, and the state it reaches needs no saving), and after it, fresh numbers of its own (a `Lineage`). This is
+how an ensemble updated by observations is re-simulated from the last observed year (`analysis.nowcast`).
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,17 +41,57 @@ def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return x ^ (x >> np.uint64(31))
 
 
-class Streams:
-    """Uniform draws in [0, 1) for a set of futures, addressed by year and stream name."""
+class Lineage(Protocol):
+    """Futures continuing earlier ones: through year `through`, future j draws what future `source[j]` drew under
+    `seed` (and so retraces its path). An ensemble lists its lineages earliest first, each `source` indexed by the
+    ensemble's own futures (see `ensemble.Branch`)."""
 
-    def __init__(self, seed: int, futures: NDArray[np.int64]):
-        key = np.uint64(_mix_int(seed))
-        self._base = _mix(futures.astype(np.uint64) * np.uint64(_GOLDEN) + key)
+    @property
+    def through(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def source(self) -> NDArray[np.int64]: ...
+
+
+def depth(branches: Sequence[Lineage], year: int) -> int:
+    """How many branches back a future's `year` comes from: going back from the latest while the year is within
+    each (0: the future's own)."""
+    back = 0
+    for branch in reversed(branches):
+        if year > branch.through:
+            break
+        back += 1
+    return back
+
+
+class Streams:
+    """Uniform draws in [0, 1) for a set of futures, addressed by year and stream name; futures that continue
+    earlier ones (`branches`) draw, in a year up to a branch's, what their source drew."""
+
+    def __init__(self, seed: int, futures: NDArray[np.int64], branches: Sequence[Lineage] = ()):
+        self._seed, self._futures, self._branches = seed, futures, branches
+        self._bases: dict[int, NDArray[np.uint64]] = {}  # by how many branches back the numbers come from
+
+    def _base(self, year: int) -> NDArray[np.uint64]:
+        """Whose numbers the futures draw in `year` (see `depth`)."""
+        back = depth(self._branches, year)
+        if back not in self._bases:
+            if back == 0:
+                self._bases[back] = _base(self._seed, self._futures)
+            else:
+                branch = self._branches[-back]
+                self._bases[back] = _base(branch.seed, branch.source[self._futures])
+        return self._bases[back]
 
     def uniform(self, year: int, name: str) -> NDArray[np.float64]:
         stream = _mix_int((zlib.crc32(name.encode()) << 32) ^ (year & 0xFFFFFFFF))
-        bits = _mix(self._base + np.uint64(stream))
+        bits = _mix(self._base(year) + np.uint64(stream))
         return (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
 
     def for_year(self, year: int) -> Callable[[str], NDArray[np.float64]]:
         return lambda name: self.uniform(year, name)
+
+
+def _base(seed: int, futures: NDArray[np.int64]) -> NDArray[np.uint64]:
+    return _mix(futures.astype(np.uint64) * np.uint64(_GOLDEN) + np.uint64(_mix_int(seed)))

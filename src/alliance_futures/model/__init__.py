@@ -7,6 +7,7 @@ case must give the model, no more and no less.
 
 from ..case import Requirements
 from .levers import LeverPlan
+from .politics import put_forward
 from .state import DOMAINS, INITIAL_VARIABLES, STATE_VARIABLES, State, Year, initial_state
 from .step import MODULES, step
 
@@ -18,4 +19,4 @@ REQUIREMENTS = Requirements.of(
     choices={name: forms for module in MODULES for name, forms in getattr(module, "CHOICES", {}).items()},
 )
 
-__all__ = ["REQUIREMENTS", "STATE_VARIABLES", "LeverPlan", "State", "Year", "initial_state", "step"]
+__all__ = ["REQUIREMENTS", "STATE_VARIABLES", "LeverPlan", "State", "Year", "initial_state", "put_forward", "step"]

@@ -35,7 +35,9 @@ class LeverPlan:
     adoption: dict[str, tuple[float, float]]  # side -> chance that each orientation (first, second) adopts it
 
     @classmethod
-    def compile(cls, case: Case, policy: Policy) -> LeverPlan:
+    def compile(cls, case: Case, policy: Policy, put_forward: int | None = None) -> LeverPlan:
+        """The package's plan; `put_forward`: the year it is proposed, when later than the case's start (the
+        governments decide on it then, or at its first lever year if later)."""
         side = {name: lever.side for name, lever in case.levers.items()}
         defaults = {
             name: (lever.defaults[ORIENTATIONS[lever.side][0]], lever.defaults[ORIENTATIONS[lever.side][1]])
@@ -49,6 +51,8 @@ class LeverPlan:
             s: min((x.start_year for n, x in settings.items() if side[n] == s and x.start_year), default=None)
             for s in ORIENTATIONS
         }
+        if put_forward is not None:
+            first_start = {s: None if y is None else max(y, put_forward) for s, y in first_start.items()}
         adoption = {s: policy.adoption.chance(s) if policy.adoption else (0.0, 0.0) for s in ORIENTATIONS}
         return cls(side, defaults, settings, conditions, policy.institutionalisation, first_start, adoption)
 

@@ -60,6 +60,13 @@ def elections(state: State, y: Year) -> tuple[State, Events]:
     return new, events
 
 
+def put_forward(state: State) -> State:
+    """The state as a package is put forward in place of the one followed so far: neither side has taken it up
+    and nothing of it is in force."""
+    zero = np.zeros_like(state.adopted_us)
+    return state.replace(adopted_us=zero, adopted_rok=zero, in_force_us=zero, in_force_rok=zero)
+
+
 def decide_packages(state: State, y: Year) -> tuple[State, Events]:
     """Each side's government takes the package up, keeps it or undoes it when it decides (the start year, a new
     administration), and an adopted package comes into force once enacted; `in_force_*` counts its years in force."""
