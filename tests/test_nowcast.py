@@ -15,7 +15,13 @@ import yaml
 from helpers import cli
 
 import alliance_futures as af
-from alliance_futures.analysis.nowcast import effective_sample_size, log_likelihood, normalised, parameter_shifts
+from alliance_futures.analysis.nowcast import (
+    effective_sample_size,
+    log_likelihood,
+    normalised,
+    parameter_shifts,
+    systematic_resample,
+)
 from alliance_futures.case.observations import Observation
 
 
@@ -224,3 +230,85 @@ def test_simulation_based_calibration_on_the_real_model():
         covered.append(named[truth] in kept)
     assert 0.85 <= np.mean(inside) <= 0.95, np.mean(inside)
     assert 0.85 <= np.mean(covered) <= 1.0, np.mean(covered)
+
+
+def test_systematic_resampling_draws_each_future_floor_or_ceil_of_n_times_its_weight():
+    rng = np.random.default_rng(3)
+    weights = rng.random(1000) ** 4
+    weights[::7] = 0
+    weights /= weights.sum()
+    for seed in range(5):
+        drawn = np.bincount(systematic_resample(weights, 1000, np.random.default_rng(seed)), minlength=1000)
+        assert drawn.sum() == 1000 and (drawn[::7] == 0).all()
+        assert ((drawn >= np.floor(1000 * weights)) & (drawn <= np.ceil(1000 * weights))).all()
+
+
+@pytest.fixture(scope="module")
+def posterior(saved, tmp_path_factory):
+    """The posterior of `saved` after a public-support poll in its second year, saved as a run."""
+    ensemble = af.load_run(saved).ensemble()
+    year = int(ensemble.calendar_years[1])
+    log = write_log(
+        tmp_path_factory.mktemp("log"),
+        [{"year": year, "indicator": "public_support", "value": 0.75, "sd": 0.02, "source": "a poll [@schelling1966]"}],
+    )
+    folder = tmp_path_factory.mktemp("posterior") / "posterior"
+    result = cli("update", saved, log, "--output", folder, "--seed", "11", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return folder, json.loads(result.stdout), year
+
+
+def test_the_posterior_run_resamples_by_the_weights_and_keeps_the_observed_years(saved, posterior):
+    folder, said, year = posterior
+    prior, after = af.load_run(saved).ensemble(), af.load_run(folder).ensemble()
+    assert after.futures == prior.futures and after.seed == 11 and after.branches[-1].through == year
+    assert (folder / "observations.yaml").is_file() and json.loads((folder / "run.json").read_text())["evidence"]
+    source = after.branches[-1].source
+    k = year - int(prior.calendar_years[0]) + 1
+    for package in after.policies:  # through the observed year, every package follows the observed one
+        assert np.array_equal(
+            after.yearly[package]["public_support"][:, :k], prior.yearly[said["followed"]]["public_support"][source, :k]
+        )
+    # the resampled futures estimate what the weights do: the posterior mean of the observed variable, and of the
+    # parameter the evidence moved most, within Monte Carlo error of the weighted means
+    top = said["parameters"][0]
+    drawn = after.experiments[top["name"]]
+    assert abs(drawn.mean() - top["posterior_mean"]) < 4 * drawn.std() / math.sqrt(after.futures)
+    assert abs(drawn.mean() - top["prior_mean"]) > abs(drawn.mean() - top["posterior_mean"])
+    observed = after.yearly[said["followed"]]["public_support"][:, k - 1]
+    ess = said["ess_by_package"][said["followed"]]
+    prior_values = prior.yearly[said["followed"]]["public_support"][:, k - 1]
+    assert abs(observed.mean() - 0.75) < abs(prior_values.mean() - 0.75)
+    assert abs(observed.mean() - 0.75) < 4 * observed.std() / math.sqrt(ess) + 0.02
+
+
+def test_a_posterior_run_is_reported_explained_and_made_again_by_its_repeat_command(posterior, tmp_path):
+    folder, _said, _year = posterior
+    report = cli("report", folder, "--sobol-base", "16")
+    assert report.returncode == 0, report.stderr
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "What the evidence says" in html and "public support measured at 0.75" in html
+    assert 'href="#ref-schelling1966"' in html  # the observation's source cites the bibliography
+    story = cli("explain", folder, "3", "--package", "transactional_pressure")
+    assert story.returncode == 0 and "Future 3" in story.stdout
+    command = af.api.repeat_command(af.load_run(folder).ensemble(), folder)
+    steps = [s.split() for s in command.split(" && ")]
+    assert [s[1] for s in steps] == ["run", "update", "report"]
+    for step in steps[:-1]:
+        result = cli(*step[1:], cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    again = af.load_run(tmp_path / "run-1").ensemble()
+    original = af.load_run(folder).ensemble()
+    for package in original.policies:
+        assert np.array_equal(again.yearly[package]["credibility"], original.yearly[package]["credibility"])
+
+
+def test_a_failed_update_leaves_no_posterior_and_an_existing_folder_is_never_written_over(saved, posterior, tmp_path):
+    folder, _said, year = posterior
+    log = write_log(tmp_path, [{"year": year, "indicator": "mood", "value": 1, "sd": 1, "source": "s"}])
+    result = cli("update", saved, log, "--output", tmp_path / "new")
+    assert result.returncode == 2 and not (tmp_path / "new").exists()
+    before = (folder / "run.json").read_bytes()
+    good = write_log(tmp_path, [{"year": year, "indicator": "public_support", "value": 0.7, "sd": 0.1, "source": "s"}])
+    result = cli("update", saved, good, "--output", folder)
+    assert result.returncode == 2 and "not empty" in result.stderr and (folder / "run.json").read_bytes() == before

@@ -70,6 +70,7 @@ if TYPE_CHECKING:  # loaded on first use: the search needs pymoo, an extra
     from .case.search import SearchSpec
 
 REPORT_FILE = "report.html"
+OBSERVATIONS_FILE = "observations.yaml"  # where a posterior run keeps the observation log it was made from
 log = logging.getLogger(__name__)
 
 
@@ -345,7 +346,7 @@ def explain(run_dir: str | Path, future: int, package: str | None = None) -> str
         raise InputError(run_dir, f"FUTURE must be from 0 to {saved.info['futures'] - 1}, got {future}")
     policy = saved.policies[name]
     paths = analysis.trace_future(
-        saved.case, policy, saved.experiments, future, saved.info["years"], saved.info["seed"]
+        saved.case, policy, saved.experiments, future, saved.info["years"], saved.info["seed"], saved.branches
     )
     header = f"Future {future} under '{policy.title}' ({saved.case.title}, seed {saved.info['seed']})"
     return header + "\n" + analysis.narrate(saved.case, policy, paths, saved.info["first_year"])
@@ -616,28 +617,81 @@ def _parquet(table: Any) -> bytes:
     return buffer.getvalue()
 
 
-def update(run: str | Path | Ensemble, observations: str | Path, baseline: str | None = None) -> Update:
+def update(
+    run: str | Path | Ensemble,
+    observations: str | Path,
+    baseline: str | None = None,
+    output: str | Path | None = None,
+    seed: int | None = None,
+) -> Update:
     """A run (a saved folder, or an ensemble with its yearly paths) weighed against an observation log
     (`case.observations`): each package's futures weighted by the likelihood of what was observed, the outcomes
     before and after with intervals, the effective sample sizes, and the parameters the evidence moved (read from
-    `baseline`'s weights, the case's baseline package by default). See `analysis.nowcast`."""
+    `baseline`'s weights, the case's baseline package by default). See `analysis.nowcast`.
+
+    With `output`, the posterior is also saved there as a run of its own (see `posterior`), with the log copied in
+    and the update recorded in its run.json (`evidence`), which `report`, `explain` and the dashboard read."""
     from .case.observations import check_against, read_observations
     from .model.state import DOMAINS
 
-    ensemble = run if isinstance(run, Ensemble) else load_run(run).ensemble()
-    if ensemble.yearly is None:
-        where = run if not isinstance(run, Ensemble) else REQUEST
-        raise InputError(where, "the run was saved without yearly paths (--no-paths): run it again with paths")
-    if baseline is not None and baseline not in ensemble.policies:
-        known = ", ".join(ensemble.policies)
-        raise InputError(REQUEST, f"'{baseline}' is not a package of the run ({known})", key="baseline")
-    logged = read_observations(observations)
-    first = int(ensemble.calendar_years[0])
-    recorded = {v: DOMAINS.get(v, (-math.inf, math.inf)) for v in RECORDED}
-    check_against(logged, ensemble.case, range(first, first + ensemble.years), recorded, observations)
-    from .analysis.nowcast import update as weigh
+    target = claim_output(output) if output is not None else None
+    try:
+        ensemble = run if isinstance(run, Ensemble) else load_run(run).ensemble()
+        if ensemble.yearly is None:
+            where = run if not isinstance(run, Ensemble) else REQUEST
+            raise InputError(where, "the run was saved without yearly paths (--no-paths): run it again with paths")
+        if baseline is not None and baseline not in ensemble.policies:
+            known = ", ".join(ensemble.policies)
+            raise InputError(REQUEST, f"'{baseline}' is not a package of the run ({known})", key="baseline")
+        logged = read_observations(observations)
+        first = int(ensemble.calendar_years[0])
+        recorded = {v: DOMAINS.get(v, (-math.inf, math.inf)) for v in RECORDED}
+        check_against(logged, ensemble.case, range(first, first + ensemble.years), recorded, observations)
+        from .analysis.nowcast import update as weigh
 
-    return weigh(ensemble, logged, baseline)
+        result = weigh(ensemble, logged, baseline)
+        if target is not None:
+            through = max(o.year for o in logged)
+            chosen = ensemble.seed + 1 if seed is None else seed
+            made = f"run-{len(ensemble.branches) + 1}"
+            command = (
+                f"{making_command(ensemble, None if isinstance(run, Ensemble) else run)} && alliance-futures update "
+                f"{_made_folder(ensemble)} {shlex.quote(str(Path(target) / OBSERVATIONS_FILE))} --baseline "
+                f"{result.baseline} --seed {chosen} --output {made}"
+            )
+            record = {
+                "evidence": {
+                    "prior": None if isinstance(run, Ensemble) else str(Path(run).resolve()),
+                    "observations": OBSERVATIONS_FILE,
+                    "through": through,
+                    "seed": chosen,
+                    "command": command,
+                    "update": update_json(result),
+                }
+            }
+            store.save_run(
+                posterior(ensemble, result, through, chosen),
+                target,
+                record=record,
+                attachments={OBSERVATIONS_FILE: Path(observations).read_bytes()},
+            )
+    except BaseException:
+        if target is not None:
+            release_output(target)
+        raise
+    return result
+
+
+def posterior(ensemble: Ensemble, result: Update, through: int, seed: int) -> Ensemble:
+    """The posterior of an update as an ensemble of as many equally weighted futures: resampled by the weights of
+    the package the world followed while observed (`result.baseline`), retracing its paths through year `through`
+    (the last observed), then on fresh random numbers from `seed` with each package put forward the year after
+    (see `analysis.nowcast.rejuvenate`)."""
+    from .analysis.nowcast import rejuvenate
+
+    if result.ess[result.baseline] == 0:
+        raise InputError(REQUEST, "no simulated future is consistent with the observations: there is no posterior")
+    return rejuvenate(ensemble, result, through, seed)
 
 
 def update_json(result: Update) -> dict[str, Any]:
@@ -649,6 +703,7 @@ def update_json(result: Update) -> dict[str, Any]:
         "ess_by_package": result.ess,
         "futures": len(next(iter(result.weights.values()))),
         "shared_weights": result.shared,
+        "followed": result.baseline,
         "warnings": result.warnings,
         "packages": {
             package: {
@@ -904,7 +959,27 @@ def _check_sobol_base(base: int) -> None:
 def repeat_command(ensemble: Ensemble, saved: str | Path | None = None) -> str:
     """The command line that simulates this ensemble again and reports on it. The built-in case and packages go by
     name; a case or package of the user's own, or one changed by overrides, goes by its copy in the run's folder
-    `saved` (or by a placeholder file name when the ensemble was never saved)."""
+    `saved` (or by a placeholder file name when the ensemble was never saved). A posterior run is made again by
+    the commands that made it (see `making_command`)."""
+    if ensemble.branches:
+        return f"{making_command(ensemble, saved)} && alliance-futures report {_made_folder(ensemble)}"
+    return f"{_run_command(ensemble, saved)} --report"
+
+
+def making_command(ensemble: Ensemble, saved: str | Path | None = None) -> str:
+    """The command line that makes this ensemble's run in the folder `run-K` (K: the updates it went through): a
+    run, then each update (whose command a posterior run's run.json records)."""
+    if not ensemble.branches:
+        return f"{_run_command(ensemble, saved)} --output {_made_folder(ensemble)}"
+    evidence = store.read_record(Path(saved)).get("evidence") if saved is not None else None
+    return str(evidence["command"]) if evidence else "(the run and the updates that made this posterior)"
+
+
+def _made_folder(ensemble: Ensemble) -> str:
+    return f"run-{len(ensemble.branches)}"
+
+
+def _run_command(ensemble: Ensemble, saved: str | Path | None) -> str:
     builtin = load_case(BUILTIN_CASE)
     builtin_names = builtin_policy_names()
 
@@ -920,7 +995,7 @@ def repeat_command(ensemble: Ensemble, saved: str | Path | None = None) -> str:
     )
     return (
         f"alliance-futures run --case {case} {packages} --futures {ensemble.futures} "
-        f"--replications {ensemble.replications} --years {ensemble.years} --seed {ensemble.seed} --report"
+        f"--replications {ensemble.replications} --years {ensemble.years} --seed {ensemble.seed}"
     )
 
 
@@ -938,9 +1013,21 @@ def write_report(
     was saved in, if it was (the report's repeat command points at the case and package files copied there);
     `progress` hears of each stage of the analysis (see `findings`)."""
     check_output_file(path)  # before the slow analysis
+    evidence = _evidence(saved) if saved is not None else None
     found = findings(ensemble, baseline, drivers, thresholds, sobol_base, progress)
     command = repeat_command(ensemble, saved)
-    return write_findings_report(found, ensemble, path, command, sobol_base, drivers is not None)
+    return write_findings_report(found, ensemble, path, command, sobol_base, drivers is not None, evidence)
+
+
+def _evidence(saved: str | Path) -> report.Evidence | None:
+    """What a saved posterior run was made from (None for a run made by `run`)."""
+    from .case.observations import read_observations
+
+    evidence = store.read_record(Path(saved)).get("evidence")
+    if evidence is None:
+        return None
+    observations = read_observations(Path(saved) / evidence["observations"])
+    return report.Evidence(observations, evidence["update"], evidence["through"])
 
 
 def write_findings_report(
@@ -950,9 +1037,10 @@ def write_findings_report(
     command: str,
     sobol_base: int,
     drivers_chosen: bool = False,
+    evidence: report.Evidence | None = None,
 ) -> Path:
     """Write the report of findings already computed; `command` is how a reader repeats the run."""
-    html = report.render(found, ensemble, report.ReportOptions(command, sobol_base, drivers_chosen))
+    html = report.render(found, ensemble, report.ReportOptions(command, sobol_base, drivers_chosen, evidence))
     return report.write_report(html, path)
 
 

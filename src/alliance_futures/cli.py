@@ -519,19 +519,37 @@ def update_command(
         str | None, typer.Option(help="the package whose weights the parameters' posterior is read from")
     ] = None,
     top: Annotated[int, typer.Option(help="how many of the most moved parameters to list")] = 10,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="a new folder to save the posterior in, as a run that report, explain and the dashboard read: "
+            "futures resampled by the evidence and simulated afresh after the last observed year"
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="seed of the posterior's fresh random numbers (default: the run's + 1)")
+    ] = None,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
 ) -> None:
     """Weigh a saved run's futures by what has been observed since it began: every outcome and named future before
     and after the evidence with its interval, the effective number of futures left, and the parameters it moved."""
     try:
-        with note.status("weighing the futures"):
-            result = api.update(run_dir, observations, baseline)
+        with note.status("weighing the futures" if output is None else "weighing the futures, saving the posterior"):
+            result = api.update(run_dir, observations, baseline, output, seed)
     except InputError as exc:
         raise fail(exc) from None
     said = api.update_json(result)
     if format is Format.json:
         out.print_json(json.dumps(said))
-        return
+    else:
+        _update_tables(said, top)
+    if output is not None:
+        note.print(f"Posterior run: {output}", highlight=False)
+
+
+def _update_tables(said: dict[str, Any], top: int) -> None:
+    """The tables `update` prints: before and after per package, and the parameters the evidence moved most."""
+    from .analysis.nowcast import before_after
     from .analysis.outcomes import row_label
 
     for warning in said["warnings"]:
@@ -548,14 +566,7 @@ def update_command(
     for package in said["packages"]:
         t.add_column(package.replace("_", " "), justify="right")
     for outcome in next(iter(said["packages"].values())):
-        scale = 1 if outcome == "us_net_cost" else 100
-        cells = []
-        for rows in said["packages"].values():
-            r = rows[outcome]
-            after = "–" if r["posterior"] is None else f"{scale * r['posterior']:.1f}"
-            interval = "" if r["lo"] is None else f" ({scale * r['lo']:.1f}–{scale * r['hi']:.1f})"
-            cells.append(f"{scale * r['prior']:.1f} → {after}{interval}")
-        t.add_row(row_label(outcome), *cells)
+        t.add_row(row_label(outcome), *(before_after(outcome, rows[outcome]) for rows in said["packages"].values()))
     show(t)
     moved = Table(
         title="The parameters the evidence moved most (shift: posterior minus prior mean, in prior sds)",

@@ -10,11 +10,18 @@ through Kish's effective sample size, (Σw)² / Σw² (Kish 1965, *Survey Sampli
 Computing* 6), which the intervals here use in place of the number of futures. The weights are computed per package:
 where the observations come before any package's levers move, the packages' paths (on common random numbers) agree
 and so do their weights.
+
+The posterior is also made an ensemble of its own (`rejuvenate`): futures drawn by systematic resampling of the
+weights (Kitagawa 1996, *Journal of Computational and Graphical Statistics* 5(1); Douc, Cappé & Moulines 2005,
+"Comparison of resampling schemes for particle filtering", ISPA), each keeping its source's parameter vector and
+path through the last observed year and simulated afresh after it: the bootstrap filter's resample-and-propagate
+step (Gordon, Salmond & Smith 1993, *IEE Proceedings F* 140(2)). Its futures are equally weighted, so every view of
+an ensemble reads it as the posterior.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -23,7 +30,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..case.observations import Observation
-from ..engine import Ensemble
+from ..engine import Ensemble, branch
 from .compare import CONFIDENCE, indicators
 from .outcomes import outcome_tables, wilson
 
@@ -80,6 +87,7 @@ class Update:
     outcomes: pd.DataFrame  # rows (package, outcome): prior, prior_lo, prior_hi, posterior, lo, hi
     parameters: pd.DataFrame  # rows parameter: prior_mean, posterior_mean, prior_sd, shift (in prior sds), p05, p95
     shared: bool  # every package has the same weights
+    baseline: str  # the package the world followed while observed: the parameters' posterior is read from its weights
 
     @property
     def warnings(self) -> list[str]:
@@ -97,8 +105,8 @@ class Update:
 
 
 def update(ensemble: Ensemble, observations: Sequence[Observation], baseline: str | None = None) -> Update:
-    """Weigh every package's futures by the observations; the parameters' posterior is read from `baseline`'s
-    weights (the case's baseline package by default)."""
+    """Weigh every package's futures by the observations; `baseline` is the package the world followed while it
+    was observed (the case's baseline package by default), whose weights give the parameters' posterior."""
     weights = {p: normalised(log_likelihood(ensemble, p, observations)) for p in ensemble.policies}
     ess = {p: effective_sample_size(w) for p, w in weights.items()}
     rows = []
@@ -131,6 +139,7 @@ def update(ensemble: Ensemble, observations: Sequence[Observation], baseline: st
         outcomes=pd.concat(rows, ignore_index=True).set_index(["package", "outcome"]),
         parameters=parameter_shifts(ensemble.experiments, weights[chosen]),
         shared=all(np.array_equal(first, w) for w in weights.values()),
+        baseline=chosen,
     )
 
 
@@ -170,3 +179,33 @@ def parameter_shifts(experiments: pd.DataFrame, weights: NDArray[np.float64]) ->
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     return table.reindex(table["shift"].abs().sort_values(ascending=False).index)
+
+
+def before_after(outcome: str, row: Mapping[str, float | None]) -> str:
+    """An outcome's prior and posterior as text, with the posterior's interval: percent of futures, or USD bn for
+    the US net cost ('–' where there is no posterior)."""
+    scale = 1 if outcome == "us_net_cost" else 100
+    prior = float(row["prior"] or 0)
+    if row["posterior"] is None:
+        return f"{scale * prior:.1f} → –"
+    interval = "" if row["lo"] is None or row["hi"] is None else f" ({scale * row['lo']:.1f}–{scale * row['hi']:.1f})"
+    return f"{scale * prior:.1f} → {scale * row['posterior']:.1f}{interval}"
+
+
+def systematic_resample(weights: NDArray[np.float64], n: int, rng: np.random.Generator) -> NDArray[np.int64]:
+    """`n` indices drawn by systematic resampling: one uniform offset, then n evenly spaced points through the
+    cumulative weights, so that future i is drawn ⌊n·wᵢ⌋ or ⌈n·wᵢ⌉ times (Kitagawa 1996; Douc, Cappé & Moulines
+    2005) and never when its weight is 0."""
+    cumulative = np.cumsum(weights)
+    cumulative /= cumulative[-1]
+    points = (rng.random() + np.arange(n)) / n
+    return np.searchsorted(cumulative, points, side="right").astype(np.int64)
+
+
+def rejuvenate(ensemble: Ensemble, update: Update, through: int, seed: int) -> Ensemble:
+    """The posterior as an ensemble of as many equally weighted futures: resampled by the weights of the package
+    the world followed while it was observed (`update.baseline`), each retracing its source's path under it through
+    year `through`, then on fresh random numbers from `seed` with every package put forward the year after (one
+    set of futures for all, so that common random numbers are kept)."""
+    source = systematic_resample(update.weights[update.baseline], ensemble.futures, np.random.default_rng(seed))
+    return branch(ensemble, source, through, update.baseline, seed)

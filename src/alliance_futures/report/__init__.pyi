@@ -1,4 +1,4 @@
 from .charts import negotiation_rounds, save_chart
-from .html import ReportOptions, render, write_report
+from .html import Evidence, ReportOptions, render, write_report
 
-__all__ = ["ReportOptions", "negotiation_rounds", "render", "save_chart", "write_report"]
+__all__ = ["Evidence", "ReportOptions", "negotiation_rounds", "render", "save_chart", "write_report"]

@@ -4,13 +4,14 @@ prints, built from the findings of `analysis.analyse` and the case as simulated.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import markupsafe
+import numpy as np
 import pandas as pd
 
 from ..analysis import FUTURE_PREFIX, NAMED_FUTURES, skill
@@ -19,12 +20,14 @@ from ..analysis.claims import UNITS, VERBS, share_text
 from ..analysis.compare import GRAVITY
 from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
+from ..analysis.nowcast import before_after
 from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
 from ..analysis.sensitivity import told_apart
 from ..analysis.signposts import watch_years
 from ..analysis.skill import BLOCK_YEARS
 from ..case import Policy
 from ..case.loader import CITATION, CITATIONS, cited_keys, load_bibliography
+from ..case.observations import Observation
 from ..case.schema import Documented
 from ..engine import Ensemble
 from ..store.files import write_whole
@@ -43,6 +46,7 @@ SECTIONS = (
     ("backtest", "Backtest"),
     ("appendix", "Assumptions"),
 )
+EVIDENCE_PARAMETERS = 10  # the parameters listed as the evidence moved them, most moved first
 CHARTED = ("rupture", "nuclear_pursuit", "war", "drawdown")  # outcomes drawn over time and as paired differences
 # Shown red when a package makes them more likely, green when less (or the reverse for GOOD); the others uncoloured.
 BAD = {"rupture", "nuclear_pursuit", "frequent_incidents", "war", "war_without_us", "nuclear_use"} | {
@@ -443,12 +447,91 @@ def _appendix(ensemble: Ensemble) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """What a posterior run (`alliance-futures update --output`) was made from: the observations, and the update
+    as `update --format json` gives it (its run.json's `evidence`)."""
+
+    observations: Sequence[Observation]
+    update: Mapping[str, Any]
+    through: int  # the last observed year: the posterior's futures part after it
+
+
+@dataclass(frozen=True)
 class ReportOptions:
     """What the report says of how it was made, beyond the findings and the ensemble."""
 
     command: str  # how a reader repeats the run: a command line, or the service's request
     sobol_base: int  # the Saltelli design's base N behind the Sobol indices
     drivers_chosen: bool = False  # the 2×2 matrix's drivers were the analyst's, not the top two by Sobol index
+    evidence: Evidence | None = None  # for a posterior run
+
+
+def _observed(o: Observation) -> str:
+    """One observation in words."""
+    if o.indicator is not None:
+        return f"{o.indicator.replace('_', ' ')} measured at {o.value:g} (standard error {o.sd:g})"
+    seen = "reported seen" if o.seen else "reported not seen"
+    return f"signpost {o.signpost}: {seen} (false alarms {o.false_alarm:.0%}, misses {o.miss:.0%})"
+
+
+def _evidence(evidence: Evidence | None, ensemble: Ensemble) -> dict[str, Any] | None:
+    """The section 'What the evidence says': the observations, the before and after of every outcome in each
+    package, the effective number of futures left, and the parameters the evidence moved most."""
+    if evidence is None:
+        return None
+    said = evidence.update
+    packages = said["packages"]
+    distinct = len(np.unique(ensemble.branches[-1].source)) if ensemble.branches else ensemble.futures
+    vectors = _distinct_vectors(ensemble)
+    return {
+        "observations": [
+            {"year": o.year, "what": _observed(o), "source": o.source}
+            for o in sorted(evidence.observations, key=lambda o: o.year)
+        ],
+        "packages": [p.replace("_", " ") for p in packages],
+        "rows": [
+            {"label": row_label(outcome), "cells": [before_after(outcome, rows[outcome]) for rows in packages.values()]}
+            for outcome in next(iter(packages.values()))
+        ],
+        "ess": [{"package": p, "ess": f"{e:,.0f}"} for p, e in said["ess_by_package"].items()],
+        "futures": f"{said['futures']:,}",
+        "shared": said["shared_weights"],
+        "followed": said["followed"],
+        "followed_ess": f"{said['ess_by_package'][said['followed']]:,.0f}",
+        "through": evidence.through,
+        "distinct": f"{distinct:,}",
+        "vectors": f"{vectors:,}",
+        "warnings": said["warnings"],
+        "parameters": [
+            {
+                "name": r["name"],
+                "prior": _significant(r["prior_mean"]),
+                "posterior": _significant(r["posterior_mean"]),
+                "shift": _significant(r["shift"]),
+                "range": f"{_significant(r['p05'])}–{_significant(r['p95'])}",
+            }
+            for r in said["parameters"][:EVIDENCE_PARAMETERS]
+        ],
+    }
+
+
+def _design_text(ensemble: Ensemble) -> str:
+    if ensemble.branches:
+        return (
+            f"resampled by the evidence from an earlier run's: {_distinct_vectors(ensemble):,} distinct parameter "
+            "vectors"
+        )
+    if ensemble.replications > 1:
+        return f"{ensemble.vectors:,} parameter vectors × {ensemble.replications} replications"
+    return f"{ensemble.vectors:,} parameter vectors, one future each"
+
+
+def _distinct_vectors(ensemble: Ensemble) -> int:
+    return len(ensemble.experiments.drop_duplicates())
+
+
+def _significant(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3g}"
 
 
 def render(findings: Findings, ensemble: Ensemble, options: ReportOptions) -> str:
@@ -463,14 +546,13 @@ def render(findings: Findings, ensemble: Ensemble, options: ReportOptions) -> st
             "seed": ensemble.seed,
             "command": options.command,
             "futures_text": f"{ensemble.futures:,}",
-            "design_text": f"{ensemble.vectors:,} parameter vectors × {ensemble.replications} replications"
-            if ensemble.replications > 1
-            else f"{ensemble.vectors:,} parameter vectors, one future each",
+            "design_text": _design_text(ensemble),
             "first_year": int(years[0]),
             "last_year": int(years[-1]),
             "packages": list(ensemble.policies),
         },
-        "sections": SECTIONS,
+        "sections": (("evidence", "Evidence"), *SECTIONS) if options.evidence else SECTIONS,
+        "evidence": _evidence(options.evidence, ensemble),
         "packages": list(ensemble.policies),
         "baseline": findings.baseline,
         "comparison": _comparison(findings.summary),

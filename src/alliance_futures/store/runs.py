@@ -7,6 +7,9 @@
                         replication f % K of vector f // K)
     final.parquet       one row per package and future: the state at the horizon, outcomes and named future
     yearly.parquet      one row per package, future and year: the recorded state variables
+    branches.parquet    for a run whose futures continue an earlier run's (an update's posterior): per branch
+                        (run.json `branches`: the year and seed), the future each one retraces through that year
+    attachments         files the run was made from besides its case (an update's observation log)
 
 A run's folder is claimed before its simulation (made, or marked with the process's id in `.claim`), so a second
 run asking for it is refused at once; the run is written under a temporary name and renamed onto the claimed folder
@@ -38,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..analysis import outcome_tables, summary_json
 from ..case import Case, Policy, Requirements, load_case, load_policy
-from ..engine import Ensemble
+from ..engine import Branch, Ensemble
 from ..errors import InputError
 from ..model import STATE_VARIABLES
 from .files import check_writable
@@ -49,6 +52,7 @@ POLICY_FOLDER = Path("policies")
 PARTIAL = ".partial-"  # a run being saved is the folder .NAME.partial-PID until it is complete
 CLAIM_FILE = ".claim"  # in a folder claimed for a run being simulated: the claiming process's id
 TABLES = ("experiments.parquet", "final.parquet", "yearly.parquet")
+BRANCHES_FILE = "branches.parquet"
 
 
 def policy_file(name: str) -> Path:
@@ -79,7 +83,7 @@ def clean_saves(parent: str | Path, remove: bool = True) -> list[UnfinishedSave]
     found = []
     for path in unfinished_saves(Path(parent)):
         try:
-            _check_sizes(path, _read_record(path))
+            _check_sizes(path, read_record(path))
             whole = True
         except InputError:
             whole = False
@@ -94,18 +98,24 @@ def check_output_file(path: str | Path) -> Path:
     to a saved run: a run's files are never written over."""
     target = check_writable(path)
     for folder in (target.parent, target.parent.parent):
-        if (folder / RUN_FILE).is_file() and _run_file(target.relative_to(folder)):
+        if (folder / RUN_FILE).is_file() and _run_file(folder, target.relative_to(folder)):
             raise InputError(
                 target, f"is a file of the saved run {folder}, which is never written over; choose another file"
             )
     return target
 
 
-def _run_file(relative: Path) -> bool:
+def _run_file(folder: Path, relative: Path) -> bool:
+    """Whether `relative` is a file of the run in `folder`: one every run has, or one its run.json records."""
     parts = relative.parts
-    return relative.as_posix() in (RUN_FILE, CASE_FILE.as_posix(), *TABLES) or (
+    if relative.as_posix() in (RUN_FILE, CASE_FILE.as_posix(), BRANCHES_FILE, *TABLES) or (
         len(parts) == 2 and parts[0] == POLICY_FOLDER.name
-    )
+    ):
+        return True
+    try:
+        return relative.as_posix() in (read_record(folder).get("files") or {})
+    except InputError:
+        return False
 
 
 def _dump_yaml(model: Case | Policy, path: Path) -> None:
@@ -200,18 +210,23 @@ def _why_taken(folder: Path) -> str | None:
 
 
 def save_run(
-    ensemble: Ensemble, directory: str | Path, overrides: Mapping[str, float | Sequence[float]] | None = None
+    ensemble: Ensemble,
+    directory: str | Path,
+    overrides: Mapping[str, float | Sequence[float]] | None = None,
+    record: Mapping[str, Any] | None = None,
+    attachments: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
     """Save an ensemble to a new folder, recording the parameter `overrides` it was run with (the saved case has
-    them already); return its summary (as in run.json). A save that cannot finish (a full disk, Ctrl+C) removes
-    what it wrote."""
+    them already), and `record` in run.json and the `attachments` (file name -> content) beside it, for what the
+    run was made from besides its case; return its summary (as in run.json). A save that cannot finish (a full disk,
+    Ctrl+C) removes what it wrote."""
     target = Path(directory)
     claimed_here = not (target / CLAIM_FILE).is_file() or _claimed(target)  # not claimed before the simulation
     if claimed_here:
         target = claim_folder(target)
     partial = target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
     try:
-        summary = _write(ensemble, partial, overrides or {})
+        summary = _write(ensemble, partial, overrides or {}, record or {}, attachments or {})
     except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)
         if claimed_here:
@@ -241,10 +256,21 @@ def _not_saved(exc: OSError, folder: Path) -> str:
     return f"the run could not be saved ({exc.strerror or exc}); what it wrote is removed"
 
 
-def _write(ensemble: Ensemble, folder: Path, overrides: Mapping[str, float | Sequence[float]]) -> dict[str, Any]:
+def _write(
+    ensemble: Ensemble,
+    folder: Path,
+    overrides: Mapping[str, float | Sequence[float]],
+    record: Mapping[str, Any],
+    attachments: Mapping[str, bytes],
+) -> dict[str, Any]:
     """Write the run into `folder` (made anew), run.json last; return its summary."""
     shutil.rmtree(folder, ignore_errors=True)
     (folder / POLICY_FOLDER).mkdir(parents=True)
+    for name, content in attachments.items():
+        (folder / name).write_bytes(content)
+    if ensemble.branches:
+        columns = {str(i): b.source for i, b in enumerate(ensemble.branches)}
+        pq.write_table(pa.table(columns), folder / BRANCHES_FILE)
     _dump_yaml(ensemble.case, folder / CASE_FILE)
     for policy in ensemble.policies.values():
         _dump_yaml(policy, folder / policy_file(policy.name))
@@ -265,6 +291,8 @@ def _write(ensemble: Ensemble, folder: Path, overrides: Mapping[str, float | Seq
         "seed": ensemble.seed,
         "design": ensemble.design,
         "overrides": {k: v if isinstance(v, int | float) else list(v) for k, v in overrides.items()},
+        "branches": [{"through": b.through, "seed": b.seed, "followed": b.followed.name} for b in ensemble.branches],
+        **record,
         "summary": summary,
         "files": {
             p.relative_to(folder).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
@@ -326,6 +354,12 @@ class FileRecord(BaseModel):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
+class BranchRecord(BaseModel):
+    through: int
+    seed: int = Field(ge=0)
+    followed: str
+
+
 class RunRecord(BaseModel):
     """What run.json must hold for the run to be read back (runs saved before `files` was recorded have none)."""
 
@@ -336,6 +370,7 @@ class RunRecord(BaseModel):
     seed: int = Field(ge=0)
     design: str
     replications: int = Field(default=1, ge=1)  # runs saved before replications had one each
+    branches: list[BranchRecord] = []
     files: dict[str, FileRecord] | None = None
 
 
@@ -349,6 +384,7 @@ class Run:
     case: Case
     policies: dict[str, Policy]
     experiments: pd.DataFrame
+    branches: tuple[Branch, ...] = ()  # when its futures continue an earlier run's
 
     def _table(self, name: str) -> pd.DataFrame:
         path = self.path / name
@@ -389,6 +425,7 @@ class Run:
             final,
             yearly,
             self.info["replications"],
+            self.branches,
         )
 
 
@@ -413,7 +450,8 @@ def _check_sum(folder: Path, info: Mapping[str, Any], name: str) -> None:
         raise InputError(folder / name, "its checksum differs from the one run.json records; the run is damaged")
 
 
-def _read_record(folder: Path) -> dict[str, Any]:
+def read_record(folder: Path) -> dict[str, Any]:
+    """A saved run's run.json, checked for what reading the run needs; a missing or damaged one is named."""
     run_file = folder / RUN_FILE
     if not run_file.is_file():
         raise InputError(folder, f"not a saved run (no {RUN_FILE}); give the folder that `alliance-futures run` wrote")
@@ -436,7 +474,7 @@ def load_run(directory: str | Path, requires: Requirements) -> Run:
     """A saved run, its case checked against `requires` (what the model and the analysis read), its files against
     the sizes run.json records."""
     path = Path(directory)
-    info = _read_record(path)
+    info = read_record(path)
     _check_sizes(path, info)
     for name in (CASE_FILE.as_posix(), *(policy_file(p).as_posix() for p in info["packages"]), TABLES[0]):
         _check_sum(path, info, name)
@@ -447,4 +485,25 @@ def load_run(directory: str | Path, requires: Requirements) -> Run:
     except (OSError, pa.ArrowException) as exc:
         raise InputError(path / TABLES[0], f"cannot be read ({exc}); the run is damaged") from None
     _check_rows(path / TABLES[0], experiments, info["futures"])
-    return Run(path, info, case, policies, experiments)
+    return Run(path, info, case, policies, experiments, _branches(path, info, policies))
+
+
+def _branches(path: Path, info: Mapping[str, Any], policies: Mapping[str, Policy]) -> tuple[Branch, ...]:
+    """The branches run.json records, with the futures each retraces from branches.parquet."""
+    if not info["branches"]:
+        return ()
+    _check_sum(path, info, BRANCHES_FILE)
+    try:
+        table = pq.read_table(path / BRANCHES_FILE)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(path / BRANCHES_FILE, f"cannot be read ({exc}); the run is damaged") from None
+    if table.num_columns != len(info["branches"]) or table.num_rows != info["futures"]:
+        raise InputError(path / BRANCHES_FILE, "does not match the branches run.json records; the run is damaged")
+    unknown = [b["followed"] for b in info["branches"] if b["followed"] not in policies]
+    if unknown:
+        message = f"a branch followed '{unknown[0]}', not a package of the run; the run is damaged"
+        raise InputError(path / RUN_FILE, message, key="branches")
+    return tuple(
+        Branch(b["through"], b["seed"], table.column(i).to_numpy().astype(np.int64), policies[b["followed"]])
+        for i, b in enumerate(info["branches"])
+    )
