@@ -184,3 +184,53 @@ def test_a_bad_request_shows_the_field_and_reason(browser_page):
     page.locator("#start").click()
     expect(page.locator("#run-error")).to_contain_text("futures: Input should be greater than or equal to 1")
     assert [p for p in problems if "422" not in p] == []  # the browser logs the refused request, nothing else
+
+
+def test_evidence_moves_the_probabilities_and_its_posterior_becomes_a_run(browser_page, finished_run, tmp_path):
+    """An analyst enters a poll, uploads a log (a bad one first), and sees each outcome before and after with the
+    after's interval, as the API computes them; saving the posterior makes a run whose report says what the
+    evidence says."""
+    server, page, problems = browser_page
+    page.locator("nav a", has_text="Evidence").click()
+    page.locator("a", has_text=finished_run).click()
+    page.locator("select[name=indicator]").select_option("public_support")
+    page.get_by_label("value").fill("0.8")
+    page.get_by_label("standard error").fill("0.05")
+    page.get_by_label("source").fill("a poll")
+    page.locator("#add-observation").click()
+    poll = {"year": 2027, "indicator": "public_support", "value": 0.8, "sd": 0.05, "source": "a poll"}
+    said = httpx.post(f"{server.url}/api/runs/{finished_run}/update", json={"observations": [poll]}).json()
+    ess = round(said["ess_by_package"]["current_course"])
+    expect(page.locator("#ess")).to_contain_text(f"current course {ess:,}")
+    r = said["packages"]["current_course"]["nuclear_pursuit"]
+    row = page.locator("#evidence-result tr", has_text="nuclear pursuit").first
+    pct = [f"{100 * r[k]:.1f}%" for k in ("prior", "posterior", "lo", "hi")]
+    expect(row.locator("td").nth(1)).to_have_text(f"{pct[0]} → {pct[1]} ({pct[2]} to {pct[3]})")
+    assert r["prior"] != r["posterior"]  # the poll moved it
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- {year: 2028, indicator: public_support, value: 0.7, source: s}\n", encoding="utf-8")
+    page.locator("input[name=log]").set_input_files(bad)
+    expect(page.locator("#evidence-error")).to_contain_text("bad.yaml: entry 1: a measured indicator needs")
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "- {year: 2028, signpost: demand_above_5t, seen: true, false_alarm: 0.05, miss: 0.1, source: a report}\n",
+        encoding="utf-8",
+    )
+    page.locator("input[name=log]").set_input_files(good)
+    expect(page.locator("#observations tbody tr")).to_have_count(2)
+    expect(page.locator("#evidence-error")).to_have_text("")
+    page.locator("#observations tr", has_text="demand_above_5t").locator("button").click()
+    expect(page.locator("#observations tbody tr")).to_have_count(1)
+
+    page.locator("#save-posterior").click()
+    expect(page.locator("#run-progress .phase")).to_contain_text("finished", timeout=180_000)
+    page.wait_for_url(re.compile(r"#/runs/[^/]+$"), timeout=10_000)
+    posterior = page.url.split("#/runs/")[1]
+    assert posterior != finished_run
+    expect(page.locator("p.meta").first).to_contain_text(f"The posterior of run {finished_run} under 1 observation")
+    run = httpx.get(f"{server.url}/api/runs/{posterior}").json()
+    assert run["request"]["observations"] == [poll] and run["request"]["seed"] == 1954
+    report = httpx.get(f"{server.url}/api/runs/{posterior}/report").text
+    assert "What the evidence says" in report and "public support measured at 0.8" in report
+    assert [p for p in problems if "422" not in p] == []

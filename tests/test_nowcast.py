@@ -154,6 +154,8 @@ def test_contradictory_evidence_says_so_and_never_gives_nan(saved, tmp_path):
     assert said["ess"] == 0 and any("no simulated future is consistent" in w for w in said["warnings"])
     table = cli("update", saved, write_log(tmp_path, entries))
     assert "no simulated future is consistent" in table.stderr and "nan" not in table.stdout.lower()
+    kept = cli("update", saved, write_log(tmp_path, entries), "--output", tmp_path / "posterior")
+    assert kept.returncode == 2 and "there is no posterior" in kept.stderr and not (tmp_path / "posterior").exists()
 
 
 @pytest.mark.parametrize(

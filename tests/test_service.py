@@ -17,6 +17,7 @@ from helpers import Server, cli, free_port
 
 from alliance_futures import api
 from alliance_futures.analysis.findings import STAGES as ANALYSIS_STAGES
+from alliance_futures.case.observations import Observation
 from alliance_futures.limits import SERVICE_MAX_BODY
 from alliance_futures.limits import SERVICE_MAX_CELLS as MAX_CELLS
 from alliance_futures.service import create_app
@@ -457,3 +458,64 @@ def test_a_run_the_data_folder_cannot_hold_gets_a_422(service, monkeypatch):
     answer = client.post("/api/runs", json=SMALL)
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body", "futures"] and "too large for the disk" in answer.text
+
+
+POLL = {"year": 2028, "indicator": "public_support", "value": 0.75, "sd": 0.05, "source": "a poll"}
+
+
+def test_an_update_is_the_cli_s_and_bad_evidence_gets_a_422_before_any_job(service):
+    client, data, run_id, _ = service
+    said = client.post(f"/api/runs/{run_id}/update", json={"observations": [POLL]})
+    assert said.status_code == 200, said.text
+    assert said.json() == json.loads(
+        json.dumps(api.update_json(api.update(data / "runs" / run_id, [Observation(**POLL)])))
+    )
+    options = client.get(f"/api/runs/{run_id}/evidence").json()
+    assert options["years"][0] == 2027 and len(options["years"]) == 20 and "demand_above_5t" in options["signposts"]
+    assert options["indicators"]["public_support"] == [0, 1] and options["followed"] == "current_course"
+    before = len(client.get("/api/runs").json())
+    for path in ("update", "posterior"):
+        for change, field, reason in [
+            ({"year": 1990}, "observations", "year 1990 is outside the run's years"),
+            ({"indicator": "mood"}, "observations", "'mood' is not a recorded variable"),
+            ({"value": 1.5}, "observations", "public_support runs from 0 to 1, got 1.5"),
+        ]:
+            refused = client.post(f"/api/runs/{run_id}/{path}", json={"observations": [POLL | change]})
+            assert refused.status_code == 422, (path, change)
+            detail = refused.json()["detail"][0]
+            assert detail["loc"][-1] == field and reason in detail["msg"]
+    refused = client.post(f"/api/runs/{run_id}/posterior", json={"observations": [POLL], "baseline": "other"})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "baseline"]
+    assert len(client.get("/api/runs").json()) == before  # nothing was queued
+
+
+def test_an_observation_log_is_parsed_or_refused_naming_the_entry(service):
+    client, *_ = service
+    log = "- {year: 2028, signpost: demand_above_5t, seen: false, false_alarm: 0.05, miss: 0.1, source: s}\n"
+    parsed = client.post("/api/observations", json={"log": log})
+    assert parsed.json() == [
+        {"year": 2028, "source": "s", "signpost": "demand_above_5t", "seen": False, "false_alarm": 0.05, "miss": 0.1}
+    ]
+    for text, reason in [
+        ("- {year: 2028, signpost: x, seen: true, source: s}", "entry 1: a signpost needs"),
+        ("{a: [", ""),
+    ]:
+        refused = client.post("/api/observations", json={"log": text})
+        assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "log"]
+        assert reason in refused.json()["detail"][0]["msg"] and "/tmp" not in refused.text
+
+
+def test_a_posterior_run_is_queued_finished_and_served_like_any_run(service):
+    client, data, run_id, _ = service
+    response = client.post(f"/api/runs/{run_id}/posterior", json={"observations": [POLL], "seed": 5})
+    assert response.status_code == 202, response.text
+    posterior = response.json()["id"]
+    assert events(client, posterior)[-1][1]["status"] == "finished"
+    run = client.get(f"/api/runs/{posterior}").json()
+    assert run["request"]["prior"] == run_id and run["request"]["seed"] == 5 and run["request"]["replications"] == 1
+    saved = api.load_run(data / "runs" / posterior)
+    assert saved.info["evidence"]["through"] == 2028 and saved.info["seed"] == 5
+    assert saved.branches[-1].seed == client.get(f"/api/runs/{run_id}").json()["request"]["seed"]
+    assert "What the evidence says" in client.get(f"/api/runs/{posterior}/report").text
+    told = client.get(f"/api/runs/{posterior}/futures/3/narrative").json()["narrative"]
+    assert told == api.explain(data / "runs" / posterior, 3, "current_course")

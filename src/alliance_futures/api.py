@@ -67,6 +67,7 @@ from .store.files import write_whole
 if TYPE_CHECKING:  # loaded on first use: the search needs pymoo, an extra
     from .analysis.nowcast import Update
     from .analysis.search import SearchResult
+    from .case.observations import Observation
     from .case.search import SearchSpec
 
 REPORT_FILE = "report.html"
@@ -619,20 +620,22 @@ def _parquet(table: Any) -> bytes:
 
 def update(
     run: str | Path | Ensemble,
-    observations: str | Path,
+    observations: str | Path | Sequence[Observation],
     baseline: str | None = None,
     output: str | Path | None = None,
     seed: int | None = None,
 ) -> Update:
-    """A run (a saved folder, or an ensemble with its yearly paths) weighed against an observation log
-    (`case.observations`): each package's futures weighted by the likelihood of what was observed, the outcomes
-    before and after with intervals, the effective sample sizes, and the parameters the evidence moved (read from
-    `baseline`'s weights, the case's baseline package by default). See `analysis.nowcast`.
+    """A run (a saved folder, or an ensemble with its yearly paths) weighed against an observation log (a YAML
+    file, or its entries; see `case.observations`): each package's futures weighted by the likelihood of what was
+    observed, the outcomes before and after with intervals, the effective sample sizes, and the parameters the
+    evidence moved (read from `baseline`'s weights, the case's baseline package by default). See
+    `analysis.nowcast`.
 
-    With `output`, the posterior is also saved there as a run of its own (see `posterior`), with the log copied in
-    and the update recorded in its run.json (`evidence`), which `report`, `explain` and the dashboard read."""
-    from .case.observations import check_against, read_observations
-    from .model.state import DOMAINS
+    With `output`, the posterior is also saved there as a run of its own (see `posterior`; its fresh random numbers
+    from `seed`, the run's + 1 by default), with the log copied in and the update recorded in its run.json
+    (`evidence`), which `report`, `explain` and the dashboard read."""
+    from .analysis.nowcast import update as weigh
+    from .case.observations import observations_yaml, read_observations
 
     target = claim_output(output) if output is not None else None
     try:
@@ -643,43 +646,59 @@ def update(
         if baseline is not None and baseline not in ensemble.policies:
             known = ", ".join(ensemble.policies)
             raise InputError(REQUEST, f"'{baseline}' is not a package of the run ({known})", key="baseline")
-        logged = read_observations(observations)
-        first = int(ensemble.calendar_years[0])
-        recorded = {v: DOMAINS.get(v, (-math.inf, math.inf)) for v in RECORDED}
-        check_against(logged, ensemble.case, range(first, first + ensemble.years), recorded, observations)
-        from .analysis.nowcast import update as weigh
-
+        in_file = isinstance(observations, str | Path)
+        if isinstance(observations, str | Path):
+            logged, source = read_observations(observations), observations
+        else:
+            logged, source = list(observations), REQUEST
+        check_observations(logged, ensemble.case, ensemble.years, source)
         result = weigh(ensemble, logged, baseline)
         if target is not None:
-            through = max(o.year for o in logged)
+            log = Path(source).read_bytes() if in_file else observations_yaml(logged)
+            prior = None if isinstance(run, Ensemble) else Path(run)
             chosen = ensemble.seed + 1 if seed is None else seed
-            made = f"run-{len(ensemble.branches) + 1}"
-            command = (
-                f"{making_command(ensemble, None if isinstance(run, Ensemble) else run)} && alliance-futures update "
-                f"{_made_folder(ensemble)} {shlex.quote(str(Path(target) / OBSERVATIONS_FILE))} --baseline "
-                f"{result.baseline} --seed {chosen} --output {made}"
-            )
-            record = {
-                "evidence": {
-                    "prior": None if isinstance(run, Ensemble) else str(Path(run).resolve()),
-                    "observations": OBSERVATIONS_FILE,
-                    "through": through,
-                    "seed": chosen,
-                    "command": command,
-                    "update": update_json(result),
-                }
-            }
-            store.save_run(
-                posterior(ensemble, result, through, chosen),
-                target,
-                record=record,
-                attachments={OBSERVATIONS_FILE: Path(observations).read_bytes()},
-            )
+            _save_posterior(ensemble, prior, result, max(o.year for o in logged), chosen, log, target)
     except BaseException:
         if target is not None:
             release_output(target)
         raise
     return result
+
+
+def check_observations(
+    observations: Sequence[Observation], case: Case, years: int, source: str | Path = REQUEST
+) -> None:
+    """Refuse observations a run of `case` over `years` years cannot weigh (see `case.observations.check_against`):
+    a variable the engine does not record or a value outside its domain, a signpost the case lacks, a year outside
+    the run's; the error names `source` and the entry."""
+    from .case.observations import check_against
+    from .model.state import DOMAINS
+
+    first = case.calendar.start_year + 1
+    recorded = {v: DOMAINS.get(v, (-math.inf, math.inf)) for v in RECORDED}
+    check_against(list(observations), case, range(first, first + years), recorded, source)
+
+
+def _save_posterior(
+    ensemble: Ensemble, prior: Path | None, result: Update, through: int, seed: int, log: bytes, target: Path
+) -> None:
+    """Save an update's posterior (see `posterior`) in the claimed folder `target`, with the observation log and
+    what was done, and the commands that make it again, in its run.json."""
+    command = (
+        f"{making_command(ensemble, prior)} && alliance-futures update {_made_folder(ensemble)} "
+        f"{shlex.quote(str(target / OBSERVATIONS_FILE))} --baseline {result.baseline} --seed {seed} "
+        f"--output run-{len(ensemble.branches) + 1}"
+    )
+    evidence = {
+        "prior": None if prior is None else str(prior.resolve()),
+        "observations": OBSERVATIONS_FILE,
+        "through": through,
+        "seed": seed,
+        "command": command,
+        "update": update_json(result),
+    }
+    posterior_run = posterior(ensemble, result, through, seed)
+    store.save_run(posterior_run, target, record={"evidence": evidence}, attachments={OBSERVATIONS_FILE: log})
 
 
 def posterior(ensemble: Ensemble, result: Update, through: int, seed: int) -> Ensemble:
@@ -1013,13 +1032,13 @@ def write_report(
     was saved in, if it was (the report's repeat command points at the case and package files copied there);
     `progress` hears of each stage of the analysis (see `findings`)."""
     check_output_file(path)  # before the slow analysis
-    evidence = _evidence(saved) if saved is not None else None
+    evidence = evidence_of(saved) if saved is not None else None
     found = findings(ensemble, baseline, drivers, thresholds, sobol_base, progress)
     command = repeat_command(ensemble, saved)
     return write_findings_report(found, ensemble, path, command, sobol_base, drivers is not None, evidence)
 
 
-def _evidence(saved: str | Path) -> report.Evidence | None:
+def evidence_of(saved: str | Path) -> report.Evidence | None:
     """What a saved posterior run was made from (None for a run made by `run`)."""
     from .case.observations import read_observations
 

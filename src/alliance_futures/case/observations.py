@@ -12,9 +12,10 @@ domain; errors name the file, the entry and the key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import yaml
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from ..errors import InputError
@@ -70,6 +71,14 @@ def read_observations(path: str | Path) -> list[Observation]:
         entry, *key = first["loc"]
         where = f"entry {int(entry) + 1}" + (f", '{key[0]}'" if key else "")
         raise InputError(file, f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+
+
+def observations_yaml(observations: Sequence[Observation]) -> bytes:
+    """Observations as a log file (one flow-style entry per line) that `read_observations` reads back."""
+    entries = [o.model_dump(mode="json", exclude_none=True) for o in observations]
+    return "".join(
+        yaml.safe_dump([e], default_flow_style=None, allow_unicode=True, width=2**16) for e in entries
+    ).encode()
 
 
 def check_against(

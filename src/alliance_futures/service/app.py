@@ -27,7 +27,7 @@ from ..store import Catalogue
 from .deps import Services
 from .guards import BodyLimit, SecurityHeaders
 from .jobs import Runner
-from .routes import cases, negotiations, pages, results, runs
+from .routes import cases, evidence, negotiations, pages, results, runs
 
 TOKEN_COOKIE = "alliance_futures_token"
 
@@ -86,6 +86,6 @@ def create_app(data_dir: str | Path, token: str | None = None, hosts: Sequence[s
         return JSONResponse({"detail": detail}, 422)
 
     app.mount("/static", StaticFiles(directory=str(pages.STATIC)), name="static")
-    for module in (pages, cases, runs, results, negotiations):
+    for module in (pages, cases, runs, results, evidence, negotiations):
         app.include_router(module.router)
     return app

@@ -9,10 +9,12 @@ import queue
 import shutil
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .. import api
 from ..analysis.findings import STAGES as ANALYSIS_STAGES
+from ..case.observations import Observation
 from ..errors import InputError
 from ..store import Catalogue
 from ..store.catalogue import INTERRUPTED
@@ -23,13 +25,25 @@ WRITING = "writing the views and the report"
 STAGES = ("simulating", "saving", *ANALYSIS_STAGES, WRITING)  # a running run's phase is one of these, in order
 
 
+@dataclass(frozen=True)
+class Posterior:
+    """A run made by an update, not simulated from scratch: the finished run `prior` weighed by the observations
+    (the world having followed `followed`), its posterior resampled and simulated afresh from `seed`."""
+
+    prior: Path
+    observations: list[Observation]
+    followed: str | None
+    seed: int
+
+
 @dataclass
 class Job:
     run_id: str
-    spec: api.RunSpec
+    spec: api.RunSpec  # with a posterior, the prior's: its sizes bound the disk and the progress
     baseline: str
     sobol_base: int
     command: str
+    posterior: Posterior | None = None
 
 
 class Runner:
@@ -92,16 +106,27 @@ class Runner:
         def advance(n: int) -> None:
             self._done[run_id] += n
 
-        ensemble = api.simulate_ensemble(job.spec, progress=advance)
-        self._phase(run_id, "saving", done=self._done[run_id])
         folder = catalogue.path(run_id)
-        summary = api.save(ensemble, folder, job.spec.overrides)
+        if job.posterior is None:
+            ensemble = api.simulate_ensemble(job.spec, progress=advance)
+            self._phase(run_id, "saving", done=self._done[run_id])
+            summary = api.save(ensemble, folder, job.spec.overrides)
+        else:
+            p = job.posterior
+            api.update(p.prior, p.observations, p.followed, output=folder, seed=p.seed)
+            advance(job.spec.futures * len(job.spec.policies))
+            self._phase(run_id, "saving", done=self._done[run_id])
+            saved = api.load_run(folder)
+            ensemble, summary = saved.ensemble(), saved.info["summary"]
         found = api.findings(
             ensemble, job.baseline, sobol_base=job.sobol_base, progress=lambda _, label: self._phase(run_id, label)
         )
         self._phase(run_id, WRITING)
         write_results(found, ensemble, folder, catalogue)
-        api.write_findings_report(found, ensemble, folder / api.REPORT_FILE, job.command, job.sobol_base)
+        evidence = api.evidence_of(folder)
+        api.write_findings_report(
+            found, ensemble, folder / api.REPORT_FILE, job.command, job.sobol_base, evidence=evidence
+        )
         catalogue.update(run_id, status="finished", phase="finished", summary=summary)
 
     def _phase(self, run_id: str, stage: str, **fields: Any) -> None:

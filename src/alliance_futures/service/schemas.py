@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import limits
 from ..case import BUILTIN_CASE
+from ..case.observations import MAX_OBSERVATIONS, Observation
 from .jobs import STAGES
 
 RUN_ID = r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$"
@@ -85,3 +86,27 @@ class NegotiationRequest(Strict):
     status_quo: float | None = None
     stakeholders: list[Stakeholder] | None = Field(None, min_length=2, max_length=limits.MAX_STAKEHOLDERS)
     rounds: int | None = Field(None, ge=1, le=limits.MAX_NEGOTIATION_ROUNDS)
+
+
+class UpdateRequest(Strict):
+    """Observations to weigh a finished run's futures by (each as in an observation log: docs/nowcasting.md)."""
+
+    observations: list[Observation] = Field(min_length=1, max_length=MAX_OBSERVATIONS)
+    baseline: str | None = Field(
+        None, description="the package the world followed while observed (default: the case's baseline)"
+    )
+
+
+class PosteriorRequest(UpdateRequest):
+    """An update whose posterior is saved as a new run (resampled, and simulated afresh after the last observed
+    year)."""
+
+    seed: int | None = Field(
+        None, ge=0, le=limits.MAX_SEED, description="seed of the fresh random numbers (default: the run's + 1)"
+    )
+
+
+class ObservationLog(Strict):
+    """An observation log's text, as in a YAML file."""
+
+    log: str = Field(min_length=1, max_length=limits.SERVICE_MAX_BODY)

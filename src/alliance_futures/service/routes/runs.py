@@ -68,21 +68,32 @@ def submit(request: RunRequest, state: ServicesDep) -> RunStatus:
         where = str(exc.key or "request")  # an override's name, or the parameter's, named as the request's field
         field: list[str | int] = [OVERRIDES, where] if exc.file == OVERRIDES else [FIELDS.get(where, where)]
         raise unprocessable(field, exc.detail) from None
-    run_id = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    run_id = new_run_id()
     body = request.model_dump(mode="json") | {"packages": chosen, "baseline": baseline}
     command = f"POST /api/runs {json.dumps(body)}"
+    queue(state, Job(run_id, spec, baseline, request.sobol_base, command), body)
+    return RunStatus(**status_of(run_id, state))
+
+
+def new_run_id() -> str:
+    """A run's id: when it was submitted, and six random hex digits."""
+    return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def queue(state: Services, job: Job, request: dict[str, Any]) -> None:
+    """Queue a job, recorded in the catalogue with its `request`: 429 when too many wait, 507 when the catalogue
+    cannot be written."""
     assert state.runner is not None
     if state.runner.pending() >= SERVICE_MAX_QUEUED:
         raise HTTPException(
             429, detail=f"{SERVICE_MAX_QUEUED} runs are waiting or running, the most at once; submit when one ends"
         )
     try:
-        state.runner.submit(Job(run_id, spec, baseline, request.sobol_base, command), body)
+        state.runner.submit(job, request)
     except duckdb.Error:
         raise HTTPException(
             507, detail="the service cannot record the run: its data folder cannot be written"
         ) from None
-    return RunStatus(**status_of(run_id, state))
 
 
 @router.get("")

@@ -229,8 +229,12 @@ async function results(id) {
     h(
       "p",
       { class: "meta" },
-      `${r.futures.toLocaleString()} futures (${(r.futures / r.replications).toLocaleString()} parameter vectors × ${r.replications}) × ${r.packages.length} packages × ${r.years} years, seed ${r.seed}; baseline ${r.baseline}. `,
+      r.prior
+        ? `The posterior of run ${r.prior} under ${r.observations.length} observation(s): ${r.futures.toLocaleString()} futures resampled by the evidence × ${r.packages.length} packages × ${r.years} years, seed ${r.seed}; baseline ${r.baseline}. `
+        : `${r.futures.toLocaleString()} futures (${(r.futures / r.replications).toLocaleString()} parameter vectors × ${r.replications}) × ${r.packages.length} packages × ${r.years} years, seed ${r.seed}; baseline ${r.baseline}. `,
       h("a", { href: `/api/runs/${id}/report`, target: "_blank" }, "HTML report"),
+      " · ",
+      h("a", { href: `#/runs/${id}/evidence` }, "weigh by evidence"),
       " · Parquet: ",
       ["experiments", "final", "yearly"].map((t) => [h("a", { href: `/api/runs/${id}/files/${t}.parquet` }, t), " "]),
     ),
@@ -470,6 +474,154 @@ function matrixTable(m) {
   );
 }
 
+// --- Evidence -----------------------------------------------------------------------------------------------------
+
+// Observations entered (or uploaded) weigh a finished run's futures; the before and after update with each change,
+// and the posterior can be saved as a new run.
+async function evidence(id) {
+  const [run, options] = await Promise.all([call(`/api/runs/${id}`), call(`/api/runs/${id}/evidence`)]);
+  const entries = [];
+  let followed = options.followed;
+  const result = h("div", { id: "evidence-result" });
+  const message = h("pre", { class: "error", id: "evidence-error" });
+  const list = h("div", { id: "observations" });
+  const progress = h("div", { id: "run-progress", hidden: true });
+
+  const field = (label, control) => h("label", {}, label, " ", control);
+  const select = (name, values, titles = {}) => h("select", { name }, values.map((v) => h("option", { value: v, title: titles[v] }, v)));
+  const year = select("year", options.years.map(String));
+  const kind = select("kind", ["indicator", "signpost"]);
+  const indicator = select("indicator", Object.keys(options.indicators));
+  const value = h("input", { type: "number", name: "value", step: "any" });
+  const sd = h("input", { type: "number", name: "sd", step: "any", min: 0 });
+  const signpost = select("signpost", Object.keys(options.signposts), options.signposts);
+  const seen = h("input", { type: "checkbox", name: "seen", checked: true });
+  const falseAlarm = h("input", { type: "number", name: "false_alarm", value: 0.05, step: "any", min: 0, max: 1 });
+  const miss = h("input", { type: "number", name: "miss", value: 0.1, step: "any", min: 0, max: 1 });
+  const source = h("input", { type: "text", name: "source", size: 40, placeholder: "where it was observed" });
+  const measured = h("span", { class: "kind" }, field("variable", indicator), field("value", value), field("standard error", sd));
+  const reported = h("span", { class: "kind", hidden: true }, field("signpost", signpost), field("seen", seen), field("false alarm", falseAlarm), field("miss", miss));
+  kind.addEventListener("change", () => {
+    measured.hidden = kind.value !== "indicator";
+    reported.hidden = kind.value !== "signpost";
+  });
+
+  function add() {
+    const entry = { year: Number(year.value), source: source.value };
+    if (kind.value === "indicator") Object.assign(entry, { indicator: indicator.value, value: Number(value.value), sd: Number(sd.value) });
+    else Object.assign(entry, { signpost: signpost.value, seen: seen.checked, false_alarm: Number(falseAlarm.value), miss: Number(miss.value) });
+    entries.push(entry);
+    refresh();
+  }
+
+  async function upload(e) {
+    const file = e.target.files[0];
+    if (!file) return;
+    try {
+      entries.push(...(await call("/api/observations", { method: "POST", body: JSON.stringify({ log: await file.text() }) })));
+      refresh();
+    } catch (err) {
+      message.textContent = `${file.name}: ${err.body?.detail?.[0]?.msg ?? err.message}`; // the log's own error, not the field's
+    }
+    e.target.value = "";
+  }
+
+  async function refresh() {
+    list.replaceChildren(
+      entries.length === 0
+        ? h("p", {}, "No observations yet: add one, or upload a log.")
+        : table(
+            [
+              { label: "year", value: (o) => o.year },
+              { label: "observed", value: (o) => (o.indicator ? `${o.indicator} = ${o.value} ± ${o.sd}` : `${o.signpost}: ${o.seen ? "seen" : "not seen"} (false alarm ${o.false_alarm}, miss ${o.miss})`) },
+              { label: "source", value: (o) => o.source },
+              { label: "", value: (o) => h("button", { class: "reset", onclick: () => { entries.splice(entries.indexOf(o), 1); refresh(); } }, "remove") },
+            ],
+            entries,
+          ),
+    );
+    message.textContent = "";
+    if (entries.length === 0) {
+      result.replaceChildren();
+      return;
+    }
+    try {
+      const body = JSON.stringify({ observations: entries, baseline: followed });
+      result.replaceChildren(updated(await call(`/api/runs/${id}/update`, { method: "POST", body })));
+    } catch (err) {
+      message.textContent = err.message;
+    }
+  }
+
+  async function save() {
+    message.textContent = "";
+    try {
+      const body = JSON.stringify({ observations: entries, baseline: followed });
+      follow(await call(`/api/runs/${id}/posterior`, { method: "POST", body }), progress, message);
+    } catch (err) {
+      message.textContent = err.message;
+    }
+  }
+
+  page.replaceChildren(
+    h("h1", {}, `Evidence for run ${id}`),
+    h("p", { class: "meta" }, `${run.request.futures.toLocaleString()} futures × ${run.request.packages.length} packages, ${options.years[0]}–${options.years.at(-1)}. Each observation weighs every future by how likely it is there: a measured value with its standard error, or a signpost reported seen or not with its error rates (docs/nowcasting.md).`),
+    section(
+      "Observations",
+      h("div", { class: "controls" }, field("year", year), field("kind", kind), measured, reported),
+      h("div", { class: "controls" }, field("source", source), h("button", { id: "add-observation", onclick: add }, "Add"), " ", field("or upload a log (YAML)", h("input", { type: "file", name: "log", accept: ".yaml,.yml", onchange: upload }))),
+      list,
+      message,
+    ),
+    section(
+      "What the evidence says",
+      field("the package the world followed", h("select", { name: "followed", onchange: (e) => { followed = e.target.value; refresh(); } }, options.packages.map((p) => h("option", { value: p, selected: p === followed }, p)))),
+      result,
+      h("button", { id: "save-posterior", onclick: save }, "Save the posterior as a run"),
+      progress,
+    ),
+  );
+  refresh();
+}
+
+// An update's before and after: the effective futures left, each outcome per package, the parameters moved
+function updated(u) {
+  const label = (k) => (k.startsWith("future:") ? `named future: ${k.slice(7).replaceAll("_", " ")}` : k.replaceAll("_", " "));
+  const amount = (k, x) => (x == null ? "–" : k === "us_net_cost" ? `${x.toFixed(1)} bn` : percent(x));
+  const packages = Object.keys(u.packages);
+  const outcomes = Object.keys(u.packages[packages[0]]);
+  return h(
+    "div",
+    {},
+    h("p", { id: "ess" }, `Effective futures left of ${u.futures.toLocaleString()}: ${Object.entries(u.ess_by_package).map(([p, e]) => `${p.replaceAll("_", " ")} ${Math.round(e).toLocaleString()}`).join(", ")}. Weights ${u.shared_weights ? "the same for every package" : "computed package by package (their paths differ in the years observed)"}.`),
+    u.warnings.map((w) => h("p", { class: "error" }, w)),
+    table(
+      [{ label: "outcome", value: (k) => label(k) }].concat(
+        packages.map((p) => ({
+          label: p.replaceAll("_", " "),
+          value: (k) => {
+            const r = u.packages[p][k];
+            const interval = r.lo == null ? "" : ` (${amount(k, r.lo)} to ${amount(k, r.hi)})`;
+            return [`${amount(k, r.prior)} → ${amount(k, r.posterior)}`, h("span", { class: "ci" }, interval)];
+          },
+        })),
+      ),
+      outcomes,
+    ),
+    h("h3", {}, `The parameters the evidence moved most (under ${u.followed.replaceAll("_", " ")})`),
+    table(
+      [
+        { label: "parameter", value: (p) => p.name },
+        { label: "prior mean", value: (p) => number(p.prior_mean) },
+        { label: "posterior mean", value: (p) => number(p.posterior_mean) },
+        { label: "shift (prior sds)", value: (p) => number(p.shift, 2) },
+        { label: "posterior 5–95%", value: (p) => `${number(p.p05)} to ${number(p.p95)}` },
+      ],
+      u.parameters.slice(0, 8),
+    ),
+  );
+}
+
 // --- Run history and negotiation ----------------------------------------------------------------------------------
 
 async function history() {
@@ -492,6 +644,12 @@ async function history() {
           runs,
         ),
   );
+}
+
+async function chooseRun(title, prompt, view) {
+  const finished = (await call("/api/runs")).filter((r) => r.status === "finished");
+  const runs = finished.map((r) => h("li", {}, h("a", { href: `#/runs/${r.id}/${view}` }, r.id), ` ${r.request.futures.toLocaleString()} futures, ${r.request.packages.join(", ").replaceAll("_", " ")}`));
+  page.replaceChildren(h("h1", {}, title), h("p", {}, finished.length === 0 ? "No finished runs yet: start one under New run." : prompt), h("ul", {}, runs));
 }
 
 async function negotiation() {
@@ -525,10 +683,12 @@ async function negotiation() {
 // --- Routing ------------------------------------------------------------------------------------------------------
 
 async function route() {
-  const [, where, id] = location.hash.split("/");
+  const [, where, id, view] = location.hash.split("/");
   window.scrollTo(0, 0); // a new page opens at its top, not where the last one was scrolled to
   try {
-    if (where === "runs" && id) await results(id);
+    if (where === "runs" && id && view === "evidence") await evidence(id);
+    else if (where === "runs" && id) await results(id);
+    else if (where === "evidence") await chooseRun("Evidence", "Choose a finished run to weigh by observations.", "evidence");
     else if (where === "history") await history();
     else if (where === "negotiate") await negotiation();
     else await newRun();
