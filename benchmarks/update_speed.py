@@ -37,13 +37,14 @@ def main() -> None:
         ]
         log.write_text(yaml.safe_dump(entries), encoding="utf-8")
         command = [sys.executable, "-m", "alliance_futures", "update", str(run), str(log), "--format", "json"]
-        for i in range(REPEATS):
+        for _ in range(REPEATS):
             start = time.perf_counter()
             subprocess.run(command, check=True, capture_output=True)
             print(f"update on 10,000 futures x 6 packages: {time.perf_counter() - start:.2f} s")
         for i in range(REPEATS):  # resampled, re-simulated after 2027 and saved as a run
             start = time.perf_counter()
-            subprocess.run([*command, "--output", str(Path(folder) / f"posterior-{i}")], check=True, capture_output=True)
+            posterior = [*command, "--output", str(Path(folder) / f"posterior-{i}")]
+            subprocess.run(posterior, check=True, capture_output=True)
             print(f"update --output (the posterior saved as a run): {time.perf_counter() - start:.2f} s")
 
 

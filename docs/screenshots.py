@@ -28,7 +28,8 @@ def first_screen(page_file: Path, out: Path) -> None:
 
 def dashboard(futures: int, out: Path) -> None:
     """The dashboard's pages as an analyst meets them: a new run with a slider moved, its stages while it runs, the
-    results (comparison, then futures filtered by a named future with one narrative open) and the run history."""
+    results (comparison, then futures filtered by a named future with one narrative open), the run history, and the
+    run weighed by an illustrative poll on the Evidence page."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     from helpers import Server  # the tests' way of starting the server
 
@@ -61,6 +62,16 @@ def dashboard(futures: int, out: Path) -> None:
         page.locator("h1", has_text="Run history").wait_for()
         page.locator("main table").wait_for()
         page.screenshot(path=str(out / "dashboard-history.png"))
+        page.locator("main a").first.click()
+        page.wait_for_url("**#/runs/*")
+        page.locator("a", has_text="weigh by evidence").click()
+        page.locator("select[name=indicator]").select_option("public_support")
+        page.get_by_label("value").fill("0.8")
+        page.get_by_label("standard error").fill("0.03")
+        page.get_by_label("source").fill("an illustrative poll, not a real one")
+        page.locator("#add-observation").click()
+        page.locator("#ess").wait_for()
+        page.screenshot(path=str(out / "dashboard-evidence.png"), full_page=True)
         browser.close()
 
 

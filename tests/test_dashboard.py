@@ -73,13 +73,13 @@ def test_the_run_is_what_the_page_asked_for(browser_page, finished_run):
     assert problems == []
 
 
-def test_results_render_the_runs_numbers_with_intervals_on_hover(browser_page, finished_run):
+def test_results_render_the_runs_numbers_with_their_intervals(browser_page, finished_run):
     server, page, problems = browser_page
     summary = httpx.get(f"{server.url}/api/runs/{finished_run}").json()["summary"]["packages"]
     war = page.locator("#comparison tr", has_text="war").filter(has_not_text="named").first
     cell = war.locator("td").nth(1)
     p = summary["current_course"]["war"]
-    assert cell.inner_text() == f"{100 * p['p']:.1f}%"
+    assert cell.inner_text() == f"{100 * p['p']:.1f}% ({100 * p['lo']:.1f}%–{100 * p['hi']:.1f}%)"
     assert f"95% interval {100 * p['lo']:.1f}%–{100 * p['hi']:.1f}%" in cell.get_attribute("title")
     for section in ("over-time", "sensitivity", "backtest"):  # Vega charts drawn in the page
         expect(page.locator(f"#{section} .chart canvas, #{section} .chart svg").first).to_be_visible()

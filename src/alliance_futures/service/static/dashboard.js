@@ -264,7 +264,7 @@ async function results(id) {
       table(
         [
           { label: "event", value: ([k]) => k.replaceAll("_", " "), title: ([, s]) => s.meaning },
-          { label: "Brier model", value: ([, s]) => s.brier_model.toFixed(4), title: ([, s]) => `95% interval ${s.brier_model_ci.map((x) => x.toFixed(4)).join(" to ")}` },
+          { label: "Brier model", value: ([, s]) => [s.brier_model.toFixed(4), " ", h("span", { class: "ci" }, `(${s.brier_model_ci.map((x) => x.toFixed(4)).join(" to ")})`)] },
           { label: "Brier base", value: ([, s]) => s.brier_base.toFixed(4) },
           ...["base_rate", "persistence", "logistic"].map((r) => ({
             label: `skill vs ${r.replace("_", " ")}`,
@@ -291,7 +291,7 @@ function comparisonTable(c) {
     [{ label: "outcome", value: (k) => label(k) }].concat(
       c.packages.map((p) => ({
         label: p.replaceAll("_", " "),
-        value: (k) => percent(c.summary.packages[p][k].p),
+        value: (k) => [percent(c.summary.packages[p][k].p), " ", h("span", { class: "ci" }, `(${percent(c.summary.packages[p][k].lo)}–${percent(c.summary.packages[p][k].hi)})`)],
         title: (k) => `${p}, ${label(k)}: ${percent(c.summary.packages[p][k].p)}, 95% interval ${percent(c.summary.packages[p][k].lo)}–${percent(c.summary.packages[p][k].hi)}`,
       })),
     ),
