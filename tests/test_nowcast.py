@@ -16,6 +16,7 @@ from helpers import cli
 
 import alliance_futures as af
 from alliance_futures.analysis.nowcast import (
+    _estimate,
     effective_sample_size,
     log_likelihood,
     normalised,
@@ -232,6 +233,21 @@ def test_simulation_based_calibration_on_the_real_model():
         covered.append(named[truth] in kept)
     assert 0.85 <= np.mean(inside) <= 0.95, np.mean(inside)
     assert 0.85 <= np.mean(covered) <= 1.0, np.mean(covered)
+
+
+def test_replications_of_one_parameter_vector_are_not_counted_as_independent_evidence():
+    """Ten copies of every future (one vector, ten replications that happen to agree) tell no more than one: the
+    intervals match those of the single copies, where counting the copies as independent would shrink them √10
+    times."""
+    rng = np.random.default_rng(4)
+    once = (rng.random((400, 2)) < [0.3, 0.6]).astype(float)
+    weights = normalised(-((rng.random(400) - 0.5) ** 2) / 0.02)
+    single = _estimate(once, weights, np.arange(400))
+    tenfold = _estimate(np.repeat(once, 10, axis=0), np.repeat(weights, 10) / 10, np.repeat(np.arange(400), 10))
+    for a, b in zip(single, tenfold, strict=True):
+        assert a == pytest.approx(b)
+    independent = _estimate(np.repeat(once, 10, axis=0), np.repeat(weights, 10) / 10, np.arange(4000))
+    assert (independent[2] - independent[1] < 0.5 * (single[2] - single[1])).all()
 
 
 def test_systematic_resampling_draws_each_future_floor_or_ceil_of_n_times_its_weight():

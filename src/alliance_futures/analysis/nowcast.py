@@ -110,11 +110,12 @@ def update(ensemble: Ensemble, observations: Sequence[Observation], baseline: st
     weights = {p: normalised(log_likelihood(ensemble, p, observations)) for p in ensemble.policies}
     ess = {p: effective_sample_size(w) for p, w in weights.items()}
     rows = []
+    clusters = vector_clusters(ensemble.experiments)
     for package, table in outcome_tables(ensemble).items():
         flags = indicators(table)
         values = flags.to_numpy(dtype=float)
-        prior = _estimate(values, np.full(len(values), 1 / len(values)))
-        posterior = _estimate(values, weights[package])
+        prior = _estimate(values, np.full(len(values), 1 / len(values)), clusters)
+        posterior = _estimate(values, weights[package], clusters)
         rows.append(
             pd.DataFrame(
                 {
@@ -143,19 +144,36 @@ def update(ensemble: Ensemble, observations: Sequence[Observation], baseline: st
     )
 
 
-def _estimate(values: NDArray[np.float64], weights: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
-    """Per column of `values` (futures × outcomes): the weighted mean and its interval with the effective sample size
-    as n: Wilson's for a 0/1 outcome, the normal one from the weighted variance for an amount. NaN with no weight."""
-    n = effective_sample_size(weights)
-    if n == 0:
+def _estimate(
+    values: NDArray[np.float64], weights: NDArray[np.float64], clusters: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], ...]:
+    """Per column of `values` (futures × outcomes): the weighted mean and its interval. The mean's variance is the
+    delta-method one of a self-normalised importance-sampling estimate (Owen 2013, *Monte Carlo theory, methods and
+    examples*, ch. 9), summed over clusters of futures that share a parameter vector, since replications are not
+    independent evidence (Kish 1965, *Survey Sampling*, on cluster samples): Σ_c (Σ_{i∈c} wᵢ (yᵢ − m))². A 0/1
+    outcome gets Wilson's interval with the n that variance implies, m(1 − m) / Var (at most Kish's effective sample
+    size of the vectors' summed weights); an amount, the normal one. NaN with no weight."""
+    if effective_sample_size(weights) == 0:
         nan = np.full(values.shape[1], np.nan)
         return nan, nan, nan
     z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
     mean = weights @ values
+    spread = weights @ (values - mean) ** 2
+    per_cluster = np.zeros((clusters.max() + 1, values.shape[1]))
+    np.add.at(per_cluster, clusters, weights[:, None] * (values - mean))
+    variance = np.sum(per_cluster**2, axis=0)
+    clustered_ess = effective_sample_size(np.bincount(clusters, weights).astype(np.float64))  # vectors, not futures
+    n = np.where(variance > 0, np.minimum(clustered_ess, spread / np.where(variance > 0, variance, 1)), clustered_ess)
     binary = np.all((values == 0) | (values == 1), axis=0)
-    normal = z * np.sqrt(weights @ (values - mean) ** 2 / n)
-    shares = np.array([wilson(m * n, n) if b else (np.nan, np.nan) for m, b in zip(mean, binary, strict=True)])
+    shares = np.array([wilson(m * k, k) if b else (np.nan, np.nan) for m, k, b in zip(mean, n, binary, strict=True)])
+    normal = z * np.sqrt(variance)
     return mean, np.where(binary, shares[:, 0], mean - normal), np.where(binary, shares[:, 1], mean + normal)
+
+
+def vector_clusters(experiments: pd.DataFrame) -> NDArray[np.int64]:
+    """Per future, an id shared by the futures with the same parameter vector (replications, and the futures a
+    posterior run resampled from one source)."""
+    return pd.factorize(pd.util.hash_pandas_object(experiments, index=False))[0].astype(np.int64)
 
 
 def parameter_shifts(experiments: pd.DataFrame, weights: NDArray[np.float64]) -> pd.DataFrame:
