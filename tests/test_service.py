@@ -472,7 +472,8 @@ def test_an_update_is_the_cli_s_and_bad_evidence_gets_a_422_before_any_job(servi
     )
     options = client.get(f"/api/runs/{run_id}/evidence").json()
     assert options["years"][0] == 2027 and len(options["years"]) == 20 and "demand_above_5t" in options["signposts"]
-    assert options["indicators"]["public_support"] == [0, 1] and options["followed"] == "current_course"
+    assert options["indicators"]["public_support"] == [0, 1] and options["indicators"]["troops"] == [0, None]
+    assert options["followed"] == "current_course"
     before = len(client.get("/api/runs").json())
     for path in ("update", "posterior"):
         for change, field, reason in [

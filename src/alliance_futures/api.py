@@ -646,7 +646,6 @@ def update(
         if baseline is not None and baseline not in ensemble.policies:
             known = ", ".join(ensemble.policies)
             raise InputError(REQUEST, f"'{baseline}' is not a package of the run ({known})", key="baseline")
-        in_file = isinstance(observations, str | Path)
         if isinstance(observations, str | Path):
             logged, source = read_observations(observations), observations
         else:
@@ -654,7 +653,7 @@ def update(
         check_observations(logged, ensemble.case, ensemble.years, source)
         result = weigh(ensemble, logged, baseline)
         if target is not None:
-            log = Path(source).read_bytes() if in_file else observations_yaml(logged)
+            log = observations_yaml(logged) if source == REQUEST else Path(source).read_bytes()
             prior = None if isinstance(run, Ensemble) else Path(run)
             chosen = ensemble.seed + 1 if seed is None else seed
             _save_posterior(ensemble, prior, result, max(o.year for o in logged), chosen, log, target)

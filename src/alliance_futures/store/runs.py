@@ -8,7 +8,8 @@
     final.parquet       one row per package and future: the state at the horizon, outcomes and named future
     yearly.parquet      one row per package, future and year: the recorded state variables
     branches.parquet    for a run whose futures continue an earlier run's (an update's posterior): per branch
-                        (run.json `branches`: the year and seed), the future each one retraces through that year
+                        (run.json `branches`: the year, the seed and the package followed), the future each one
+                        retraces through that year
     attachments         files the run was made from besides its case (an update's observation log)
 
 A run's folder is claimed before its simulation (made, or marked with the process's id in `.claim`), so a second

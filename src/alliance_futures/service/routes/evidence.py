@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 import threading
 from pathlib import Path
@@ -25,17 +26,22 @@ _one_at_a_time = threading.Lock()  # an update holds a run's yearly paths in mem
 
 @router.get("/api/runs/{run_id}/evidence")
 def observable(run: FinishedDep) -> dict[str, Any]:
-    """What an observation of this run may name: its years, the variables it recorded (with their domains), the
-    case's signposts, and its packages (the one the world followed defaults to the case's baseline)."""
+    """What an observation of this run may name: its years, the variables it recorded (with their domains, null
+    where unbounded), the case's signposts, and its packages (the one the world followed defaults to the case's
+    baseline)."""
     case = builtin_case()
     first = case.calendar.start_year + 1
     return {
         "years": list(range(first, first + run.request["years"])),
-        "indicators": {v: list(DOMAINS[v]) if v in DOMAINS else None for v in RECORDED},
+        "indicators": {v: [_bound(x) for x in DOMAINS.get(v, (-math.inf, math.inf))] for v in RECORDED},
         "signposts": {name: s.meaning for name, s in case.signposts.items()},
         "packages": run.request["packages"],
         "followed": case.baseline if case.baseline in run.request["packages"] else run.request["packages"][0],
     }
+
+
+def _bound(x: float) -> float | None:
+    return None if math.isinf(x) else x
 
 
 @router.post("/api/observations")
