@@ -282,6 +282,10 @@ def test_the_posterior_run_resamples_by_the_weights_and_keeps_the_observed_years
     assert after.futures == prior.futures and after.seed == 11 and after.branches[-1].through == year
     assert (folder / "observations.yaml").is_file() and json.loads((folder / "run.json").read_text())["evidence"]
     source = after.branches[-1].source
+    weights = pd.read_parquet(folder / "weights.parquet")
+    assert set(weights["package"]) == set(prior.policies) and len(weights) == prior.futures * len(prior.policies)
+    assert weights.groupby("package")["weight"].sum().to_numpy() == pytest.approx(1)
+    assert set(source) <= set(weights.query("package == @said['followed'] and weight > 0")["future"])
     k = year - int(prior.calendar_years[0]) + 1
     for package in after.policies:  # through the observed year, every package follows the observed one
         assert np.array_equal(

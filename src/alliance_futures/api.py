@@ -72,6 +72,7 @@ if TYPE_CHECKING:  # loaded on first use: the search needs pymoo, an extra
 
 REPORT_FILE = "report.html"
 OBSERVATIONS_FILE = "observations.yaml"  # where a posterior run keeps the observation log it was made from
+WEIGHTS_FILE = "weights.parquet"  # and the weight of each future of the run it weighed, per package
 log = logging.getLogger(__name__)
 
 
@@ -696,8 +697,15 @@ def _save_posterior(
         "command": command,
         "update": update_json(result),
     }
+    import pandas as pd
+
+    weights = pd.concat(
+        pd.DataFrame({"package": package, "future": range(len(w)), "weight": w})
+        for package, w in result.weights.items()
+    )
+    attachments = {OBSERVATIONS_FILE: log, WEIGHTS_FILE: _parquet(weights)}
     posterior_run = posterior(ensemble, result, through, seed)
-    store.save_run(posterior_run, target, record={"evidence": evidence}, attachments={OBSERVATIONS_FILE: log})
+    store.save_run(posterior_run, target, record={"evidence": evidence}, attachments=attachments)
 
 
 def posterior(ensemble: Ensemble, result: Update, through: int, seed: int) -> Ensemble:
