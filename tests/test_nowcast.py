@@ -187,15 +187,18 @@ def test_simulation_based_calibration_on_the_real_model():
     """Take simulated futures as the truth, observe their public support and a signpost with noise, and weigh the
     other futures: over many truths, each parameter's posterior 5–95% interval holds the truth's value, and the
     smallest set of named futures with 90% of the posterior holds the truth's named future, about 90% of the time
-    (Talts et al. 2018, arXiv:1804.06788: a correct posterior is calibrated over draws from the prior)."""
+    (Talts et al. 2018, arXiv:1804.06788: a correct posterior is calibrated over draws from the prior). So is the
+    posterior run made from those weights (resampled, simulated afresh after the last observed year): its futures'
+    parameters and named futures at the horizon hold the truth's at about the same rate."""
     from alliance_futures.analysis.outcomes import outcome_tables
+    from alliance_futures.engine import branch
 
     ensemble = af.run(policies=["current_course"], futures=3000, years=6, replications=1, seed=11)
     named = outcome_tables(ensemble)["current_course"]["named_future"].to_numpy()
     signpost = next(iter(ensemble.case.signposts))
     rng = np.random.default_rng(5)
     years = ensemble.calendar_years
-    inside, covered = [], []
+    inside, covered, inside_run, covered_run = [], [], [], []
     for truth in rng.choice(ensemble.futures, size=150, replace=False):
         support = ensemble.yearly["current_course"]["public_support"][truth]
         shows = ensemble.case.signposts[signpost].seen(
@@ -223,16 +226,29 @@ def test_simulation_based_calibration_on_the_real_model():
         inside.append(
             ((table["p05"] <= truth_values[table.index]) & (truth_values[table.index] <= table["p95"])).mean()
         )
-        mass = {k: w[named == k].sum() for k in np.unique(named)}
-        kept, total = set(), 0.0
-        for k, m in sorted(mass.items(), key=lambda kv: -kv[1]):
-            if total >= 0.9:
-                break
-            kept.add(k)
-            total += m
-        covered.append(named[truth] in kept)
+        covered.append(named[truth] in likeliest(named, w))
+        source = systematic_resample(w, ensemble.futures, rng)
+        after = branch(ensemble, source, int(years[3]), "current_course", seed=int(rng.integers(2**31)))
+        low, high = after.experiments.quantile(0.05), after.experiments.quantile(0.95)
+        inside_run.append(((low <= truth_values) & (truth_values <= high)).mean())
+        resimulated = outcome_tables(after)["current_course"]["named_future"].to_numpy()
+        covered_run.append(named[truth] in likeliest(resimulated, np.full(after.futures, 1 / after.futures)))
     assert 0.85 <= np.mean(inside) <= 0.95, np.mean(inside)
     assert 0.85 <= np.mean(covered) <= 1.0, np.mean(covered)
+    assert 0.85 <= np.mean(inside_run) <= 0.95, np.mean(inside_run)
+    assert 0.85 <= np.mean(covered_run) <= 1.0, np.mean(covered_run)
+
+
+def likeliest(named: np.ndarray, weights: np.ndarray, share: float = 0.9) -> set[str]:
+    """The smallest set of named futures holding `share` of the weight."""
+    mass = {k: weights[named == k].sum() for k in np.unique(named)}
+    kept, total = set(), 0.0
+    for k, m in sorted(mass.items(), key=lambda kv: -kv[1]):
+        if total >= share:
+            break
+        kept.add(k)
+        total += m
+    return kept
 
 
 def test_replications_of_one_parameter_vector_are_not_counted_as_independent_evidence():
