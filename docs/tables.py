@@ -1,6 +1,7 @@
-"""Write the tables that the README, docs/backtest.md and docs/elicitation.md quote, from runs anyone can repeat.
+"""Write the tables that the README and docs/backtest.md, elicitation.md and nowcasting.md quote, from runs anyone
+can repeat.
 
-    python docs/tables.py          # rewrite the tables in README.md, docs/backtest.md and docs/elicitation.md
+    python docs/tables.py          # rewrite the tables in README.md and those pages
     python docs/tables.py --check  # exit 1 if any table is not what the runs give
 
 Each table sits between '<!-- begin NAME: docs/tables.py -->' and '<!-- end NAME -->'. The README's come from a
@@ -8,7 +9,8 @@ default run (the built-in case, all six packages, 10,000 futures: 1,000 paramete
 years, seed 1953) as `alliance-futures run` and `alliance-futures claims` print them; docs/backtest.md's from
 `alliance-futures backtest --format json` and `--sensitivity` (5,000 futures, seed 1953) and from the history's
 codings; docs/elicitation.md's from the synthetic study in docs/examples, through `elicit score` and `elicit apply`,
-and default runs of the baseline package on the built-in case and on the case the study gives.
+and default runs of the baseline package on the built-in case and on the case the study gives; docs/nowcasting.md's
+from `alliance-futures update` of a default run with the illustrative log in docs/examples, and its posterior run.
 tests/test_docs.py checks that the pages hold this script's output.
 """
 
@@ -20,6 +22,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +32,15 @@ from rich.table import Table
 import alliance_futures as af
 from alliance_futures import api
 from alliance_futures.analysis.outcomes import row_label
-from alliance_futures.cli import claims_table, comparison_table, distribution_text, window_cell
+from alliance_futures.cli import claims_table, comparison_table, distribution_text, update_tables, window_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BACKTEST = ROOT / "docs" / "backtest.md"
 ELICITATION = ROOT / "docs" / "elicitation.md"
+NOWCASTING = ROOT / "docs" / "nowcasting.md"
 EXAMPLE_STUDY = ROOT / "docs" / "examples" / "synthetic-study.yaml"
+EXAMPLE_LOG = ROOT / "docs" / "examples" / "illustrative-observations.yaml"
 WIDTH = 150  # columns the text tables are laid out in; README code blocks scroll sideways beyond that
 BACKTEST_FUTURES = 5_000
 
@@ -51,9 +56,15 @@ def plain(table: Table) -> str:
     return f"```text\n{text}\n```\n"
 
 
+@cache
+def default_run() -> af.Ensemble:
+    """A default run (every table that quotes one quotes the same)."""
+    return af.run()
+
+
 def readme_tables() -> dict[str, str]:
     """The tables a default `alliance-futures run` and `alliance-futures claims` on it print, as plain text."""
-    ensemble = af.run()
+    ensemble = default_run()
     summary = af.analysis.summary_json(af.outcome_tables(ensemble), ensemble.replications)
     first = int(ensemble.calendar_years[0])
     run = comparison_table(summary, ensemble.futures, ensemble.years, first, ensemble.replications)
@@ -199,10 +210,26 @@ def elicitation_tables() -> dict[str, str]:
     }
 
 
+def nowcasting_tables() -> dict[str, str]:
+    """What `alliance-futures update` prints for a default run and the illustrative log, and the comparison
+    `alliance-futures run` would print for the posterior run `--output` saves."""
+    ensemble = default_run()
+    said = api.update_json(api.update(ensemble, EXAMPLE_LOG))
+    before_after, moved = update_tables(said, 10)
+    with tempfile.TemporaryDirectory() as folder:
+        api.update(ensemble, EXAMPLE_LOG, output=Path(folder) / "posterior")
+        posterior = af.load_run(Path(folder) / "posterior").ensemble()
+    summary = af.analysis.summary_json(af.outcome_tables(posterior), posterior.replications)
+    first = int(posterior.calendar_years[0])
+    run = comparison_table(summary, posterior.futures, posterior.years, first, posterior.replications)
+    return {"update before after": plain(before_after), "update parameters": plain(moved), "posterior run": plain(run)}
+
+
 PAGES: dict[Path, Callable[[], dict[str, str]]] = {
     README: readme_tables,
     BACKTEST: backtest_tables,
     ELICITATION: elicitation_tables,
+    NOWCASTING: nowcasting_tables,
 }
 
 

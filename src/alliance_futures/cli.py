@@ -542,18 +542,20 @@ def update_command(
     if format is Format.json:
         out.print_json(json.dumps(said))
     else:
-        _update_tables(said, top)
+        for warning in said["warnings"]:
+            err.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+        for table in update_tables(said, top):
+            show(table)
     if output is not None:
         note.print(f"Posterior run: {output}", highlight=False)
 
 
-def _update_tables(said: dict[str, Any], top: int) -> None:
-    """The tables `update` prints: before and after per package, and the parameters the evidence moved most."""
+def update_tables(said: dict[str, Any], top: int) -> tuple[Table, Table]:
+    """The tables `update` prints (docs/tables.py prints docs/nowcasting.md's copy with them): before and after per
+    package, and the parameters the evidence moved most."""
     from .analysis.nowcast import before_after
     from .analysis.outcomes import row_label
 
-    for warning in said["warnings"]:
-        err.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     futures = said["futures"]
     ess = ", ".join(f"{p} {e:,.0f}" for p, e in said["ess_by_package"].items())
     shared = "the same for every package" if said["shared_weights"] else "computed package by package (they differ)"
@@ -567,7 +569,6 @@ def _update_tables(said: dict[str, Any], top: int) -> None:
         t.add_column(package.replace("_", " "), justify="right")
     for outcome in next(iter(said["packages"].values())):
         t.add_row(row_label(outcome), *(before_after(outcome, rows[outcome]) for rows in said["packages"].values()))
-    show(t)
     moved = Table(
         title="The parameters the evidence moved most (shift: posterior minus prior mean, in prior sds)",
         box=box.SIMPLE_HEAD,
@@ -582,7 +583,7 @@ def _update_tables(said: dict[str, Any], top: int) -> None:
             _score(p["shift"]),
             f"{_score(p['p05'])}–{_score(p['p95'])}",
         )
-    show(moved)
+    return t, moved
 
 
 @app.command("claims")
