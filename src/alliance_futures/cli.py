@@ -554,7 +554,7 @@ def update_tables(said: dict[str, Any], top: int) -> tuple[Table, Table]:
     """The tables `update` prints (docs/tables.py prints docs/nowcasting.md's copy with them): before and after per
     package, and the parameters the evidence moved most."""
     from .analysis.nowcast import before_after
-    from .analysis.outcomes import row_label
+    from .analysis.outcomes import row_label, significant
 
     futures = said["futures"]
     ess = ", ".join(f"{p} {e:,.0f}" for p, e in said["ess_by_package"].items())
@@ -578,10 +578,10 @@ def update_tables(said: dict[str, Any], top: int) -> tuple[Table, Table]:
     for p in said["parameters"][:top]:
         moved.add_row(
             p["name"],
-            _score(p["prior_mean"]),
-            _score(p["posterior_mean"]),
-            _score(p["shift"]),
-            f"{_score(p['p05'])}–{_score(p['p95'])}",
+            significant(p["prior_mean"]),
+            significant(p["posterior_mean"]),
+            significant(p["shift"]),
+            f"{significant(p['p05'])}–{significant(p['p95'])}",
         )
     return t, moved
 
@@ -999,6 +999,8 @@ def elicit_score(
     if format is Format.json:
         out.print_json(json.dumps(result))
         return
+    from .analysis.outcomes import significant
+
     experts = Table(
         title=f"{study}: {len(result['experts'])} experts, {result['seed_items']} seed items of {result['items']}. "
         "Calibration (the p-value of the seed realisations' spread over the experts' quantiles), information "
@@ -1010,7 +1012,7 @@ def elicit_score(
     ranked = sorted(result["experts"].items(), key=lambda kv: -(kv[1]["weight"] or 0))
     for name, row in ranked:
         experts.add_row(
-            name, *(_score(row[k]) for k in ("calibration", "information_seed", "information_all", "weight"))
+            name, *(significant(row[k]) for k in ("calibration", "information_seed", "information_all", "weight"))
         )
     show(experts)
     makers = Table(title="Decision makers", box=box.SIMPLE_HEAD)
@@ -1018,8 +1020,10 @@ def elicit_score(
         makers.add_column(column, justify="left" if column == "decision maker" else "right")
     labels = {"performance": "performance weights", "item": "item weights", "equal": "equal weights"}
     for kind, row in result["decision_makers"].items():
-        alpha = "" if kind == "equal" else _score(row["alpha"])
-        makers.add_row(labels[kind], *(_score(row[k]) for k in ("calibration", "information_seed", "combined")), alpha)
+        alpha = "" if kind == "equal" else significant(row["alpha"])
+        makers.add_row(
+            labels[kind], *(significant(row[k]) for k in ("calibration", "information_seed", "combined")), alpha
+        )
     show(makers)
     for over, left_out in (result["robustness"] or {}).items():
         t = Table(
@@ -1029,7 +1033,7 @@ def elicit_score(
         for column in (f"{over[:-1]} left out", "calibration", "information (seed)", "combined"):
             t.add_column(column, justify="left" if column.endswith("left out") else "right")
         for name, row in left_out.items():
-            t.add_row(name, *(_score(row[k]) for k in ("calibration", "information_seed", "combined")))
+            t.add_row(name, *(significant(row[k]) for k in ("calibration", "information_seed", "combined")))
         show(t)
     if result["cross_validation"] is not None:
         out.print(result["cross_validation"]["summary"], highlight=False)
@@ -1132,11 +1136,6 @@ def distribution_text(p: dict[str, Any]) -> str:
     text = f"{p['range'][0]:g} to {p['range'][1]:g} {p['distribution'].replace('_', ' ')}"
     quantiles = p.get("quantiles") or {}
     return text + "".join(f", {level}% {x:g}" for level, x in quantiles.items())
-
-
-def _score(value: float | None) -> str:
-    """A score to three significant digits (calibration may be 1e-6), or – where there is none."""
-    return "–" if value is None else f"{value:.3g}"
 
 
 @app.command()

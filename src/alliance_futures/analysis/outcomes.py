@@ -51,6 +51,11 @@ SUMMARY_KEYS = tuple(FUTURE_PREFIX + k for k in NAMED_FUTURES) + OUTCOMES  # the
 CONFIDENCE = 0.95
 
 
+def significant(value: float | None) -> str:
+    """A number to three significant digits (a calibration score may be 1e-6), or – where there is none."""
+    return "–" if value is None else f"{value:.3g}"
+
+
 def outcome_label(key: str) -> str:
     """An outcome or 'future:NAME' in words: 'nuclear pursuit', 'hollowed alliance', 'US net cost'."""
     if key.startswith(FUTURE_PREFIX):

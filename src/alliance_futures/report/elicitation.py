@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..analysis.outcomes import significant
 from ..elicitation.template import LEVEL_COLUMNS, Question
 from ..version import VERSION
 from .html import _templates
@@ -23,7 +24,7 @@ def scores_html(scores: dict[str, Any], command: str) -> str:
     """The report of `api.elicitation_scores` (with robustness and quantiles); `command` repeats it."""
 
     def shown(row: dict[str, float | None]) -> dict[str, str]:
-        return {k: _number(v) for k, v in row.items()}
+        return {k: significant(v) for k, v in row.items()}
 
     ranked = sorted(scores["experts"].items(), key=lambda kv: -(kv[1]["weight"] or 0))
     makers = [
@@ -34,7 +35,7 @@ def scores_html(scores: dict[str, Any], command: str) -> str:
         {
             "id": item,
             "scale": entry["scale"],
-            "realisation": None if entry["realisation"] is None else _number(entry["realisation"]),
+            "realisation": None if entry["realisation"] is None else significant(entry["realisation"]),
             "experts": [(name, _row(q)) for name, q in entry["experts"].items() if q is not None],
             "makers": [(MAKERS[kind], _row(q)) for kind, q in entry["decision_makers"].items()],
         }
@@ -60,9 +61,4 @@ def scores_html(scores: dict[str, Any], command: str) -> str:
 
 
 def _row(values: list[float] | None) -> list[str]:
-    return ["–"] * 3 if values is None else [_number(v) for v in values]
-
-
-def _number(value: float | None) -> str:
-    """Three significant digits (calibration may be 1e-6), or – where there is none."""
-    return "–" if value is None else f"{value:.3g}"
+    return ["–"] * 3 if values is None else [significant(v) for v in values]

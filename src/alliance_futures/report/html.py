@@ -20,8 +20,8 @@ from ..analysis.claims import UNITS, VERBS, share_text
 from ..analysis.compare import GRAVITY
 from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
-from ..analysis.nowcast import before_after
-from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label
+from ..analysis.nowcast import before_after, vector_clusters
+from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label, significant
 from ..analysis.sensitivity import told_apart
 from ..analysis.signposts import watch_years
 from ..analysis.skill import BLOCK_YEARS
@@ -505,10 +505,10 @@ def _evidence(evidence: Evidence | None, ensemble: Ensemble) -> dict[str, Any] |
         "parameters": [
             {
                 "name": r["name"],
-                "prior": _significant(r["prior_mean"]),
-                "posterior": _significant(r["posterior_mean"]),
-                "shift": _significant(r["shift"]),
-                "range": f"{_significant(r['p05'])}–{_significant(r['p95'])}",
+                "prior": significant(r["prior_mean"]),
+                "posterior": significant(r["posterior_mean"]),
+                "shift": significant(r["shift"]),
+                "range": f"{significant(r['p05'])}–{significant(r['p95'])}",
             }
             for r in said["parameters"][:EVIDENCE_PARAMETERS]
         ],
@@ -527,11 +527,7 @@ def _design_text(ensemble: Ensemble) -> str:
 
 
 def _distinct_vectors(ensemble: Ensemble) -> int:
-    return len(ensemble.experiments.drop_duplicates())
-
-
-def _significant(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3g}"
+    return int(vector_clusters(ensemble.experiments).max()) + 1
 
 
 def render(findings: Findings, ensemble: Ensemble, options: ReportOptions) -> str:
