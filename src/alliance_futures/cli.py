@@ -516,7 +516,11 @@ def update_command(
         typer.Argument(metavar="OBSERVATIONS", help="an observation log (YAML; the format is in docs/nowcasting.md)"),
     ],
     baseline: Annotated[
-        str | None, typer.Option(help="the package whose weights the parameters' posterior is read from")
+        str | None,
+        typer.Option(
+            help="the package the world followed while observed (default: the case's baseline): its weights give the "
+            "parameters' posterior and the --output run"
+        ),
     ] = None,
     top: Annotated[int, typer.Option(help="how many of the most moved parameters to list")] = 10,
     output: Annotated[

@@ -7,9 +7,9 @@ binary report with stated error rates). The product, normalised, is the future's
 futures from the prior and weighting them by the likelihood makes weighted averages estimate posterior expectations
 (Smith & Gelfand 1992, *The American Statistician* 46(2), "Bayesian statistics without tears"). Their spread is read
 through Kish's effective sample size, (Σw)² / Σw² (Kish 1965, *Survey Sampling*; Liu 1996, *Statistics and
-Computing* 6), which the intervals here use in place of the number of futures. The weights are computed per package:
-where the observations come before any package's levers move, the packages' paths (on common random numbers) agree
-and so do their weights.
+Computing* 6); the intervals count the futures that share a parameter vector as one cluster (`_estimate`). The
+weights are computed per package: where the observations come before any package's levers move, the packages' paths
+(on common random numbers) agree and so do their weights.
 
 The posterior is also made an ensemble of its own (`rejuvenate`): futures drawn by systematic resampling of the
 weights (Kitagawa 1996, *Journal of Computational and Graphical Statistics* 5(1); Douc, Cappé & Moulines 2005,
@@ -153,7 +153,7 @@ def _estimate(
     independent evidence (Kish 1965, *Survey Sampling*, on cluster samples): Σ_c (Σ_{i∈c} wᵢ (yᵢ − m))². A 0/1
     outcome gets Wilson's interval with the n that variance implies, m(1 − m) / Var (at most Kish's effective sample
     size of the vectors' summed weights); an amount, the normal one. NaN with no weight."""
-    if effective_sample_size(weights) == 0:
+    if weights.sum() == 0:
         nan = np.full(values.shape[1], np.nan)
         return nan, nan, nan
     z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)

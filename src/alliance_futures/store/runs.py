@@ -388,12 +388,7 @@ class Run:
     branches: tuple[Branch, ...] = ()  # when its futures continue an earlier run's
 
     def _table(self, name: str) -> pd.DataFrame:
-        path = self.path / name
-        _check_sum(self.path, self.info, name)
-        try:
-            return pd.read_parquet(path)
-        except (OSError, pa.ArrowException) as exc:
-            raise InputError(path, f"the run's table cannot be read ({exc}); the run is damaged") from None
+        return _read_table(self.path, self.info, name)
 
     def final(self) -> pd.DataFrame:
         table = self._table("final.parquet")
@@ -477,34 +472,36 @@ def load_run(directory: str | Path, requires: Requirements) -> Run:
     path = Path(directory)
     info = read_record(path)
     _check_sizes(path, info)
-    for name in (CASE_FILE.as_posix(), *(policy_file(p).as_posix() for p in info["packages"]), TABLES[0]):
+    for name in (CASE_FILE.as_posix(), *(policy_file(p).as_posix() for p in info["packages"])):
         _check_sum(path, info, name)
     case = load_case(path / CASE_FILE, requires)
     policies = {name: load_policy(path / policy_file(name), case) for name in info["packages"]}
-    try:
-        experiments = pd.read_parquet(path / "experiments.parquet")
-    except (OSError, pa.ArrowException) as exc:
-        raise InputError(path / TABLES[0], f"cannot be read ({exc}); the run is damaged") from None
+    experiments = _read_table(path, info, TABLES[0])
     _check_rows(path / TABLES[0], experiments, info["futures"])
     return Run(path, info, case, policies, experiments, _branches(path, info, policies))
+
+
+def _read_table(folder: Path, info: Mapping[str, Any], name: str) -> pd.DataFrame:
+    """One of a run's Parquet tables, checked against the checksum run.json records; a damaged one is named."""
+    _check_sum(folder, info, name)
+    try:
+        return pd.read_parquet(folder / name)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(folder / name, f"cannot be read ({exc}); the run is damaged") from None
 
 
 def _branches(path: Path, info: Mapping[str, Any], policies: Mapping[str, Policy]) -> tuple[Branch, ...]:
     """The branches run.json records, with the futures each retraces from branches.parquet."""
     if not info["branches"]:
         return ()
-    _check_sum(path, info, BRANCHES_FILE)
-    try:
-        table = pq.read_table(path / BRANCHES_FILE)
-    except (OSError, pa.ArrowException) as exc:
-        raise InputError(path / BRANCHES_FILE, f"cannot be read ({exc}); the run is damaged") from None
-    if table.num_columns != len(info["branches"]) or table.num_rows != info["futures"]:
+    table = _read_table(path, info, BRANCHES_FILE)
+    if len(table.columns) != len(info["branches"]) or len(table) != info["futures"]:
         raise InputError(path / BRANCHES_FILE, "does not match the branches run.json records; the run is damaged")
     unknown = [b["followed"] for b in info["branches"] if b["followed"] not in policies]
     if unknown:
         message = f"a branch followed '{unknown[0]}', not a package of the run; the run is damaged"
         raise InputError(path / RUN_FILE, message, key="branches")
     return tuple(
-        Branch(b["through"], b["seed"], table.column(i).to_numpy().astype(np.int64), policies[b["followed"]])
+        Branch(b["through"], b["seed"], table.iloc[:, i].to_numpy(dtype=np.int64), policies[b["followed"]])
         for i, b in enumerate(info["branches"])
     )
