@@ -184,7 +184,10 @@ def test_our_model_runs_under_ema_workbenchs_own_evaluator_and_matches_our_engin
 
 
 def test_replications_of_one_vector_count_as_one_cluster_in_intervals():
-    from alliance_futures.analysis.outcomes import design_effect, mean_interval, share_interval
+    from alliance_futures.analysis.outcomes import Moments, mean_interval, share_interval
+
+    def design_effect(values, replications):
+        return Moments.of(values, replications).design_effect
 
     k, vectors = 10, 400
     rng = np.random.default_rng(1)

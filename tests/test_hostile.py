@@ -60,8 +60,8 @@ def _edit_json(**changes):
 @pytest.mark.parametrize(
     ("name", "damage", "message"),
     [
-        ("final.parquet", _truncate, "has 1,000 bytes where run.json records"),
-        ("yearly.parquet", _flip_a_byte, "checksum differs from the one run.json records"),
+        ("final/current_course/000000.parquet", _truncate, "has 1,000 bytes where run.json records"),
+        ("yearly/division_of_labour/000000.parquet", _flip_a_byte, "checksum differs from the one run.json records"),
         ("policies/current_course.yaml", lambda p: p.unlink(), "is missing"),
         ("run.json", lambda p: p.write_text("{}", encoding="utf-8"), "at 'packages': Field required"),
         ("run.json", lambda p: p.write_text("not json", encoding="utf-8"), "not valid JSON"),
@@ -80,19 +80,20 @@ def test_a_damaged_run_is_named_and_never_read(saved_run, tmp_path, name, damage
 
 
 def test_commands_on_a_damaged_run_exit_2_naming_the_file(saved_run, tmp_path):
-    copy = damaged(saved_run, tmp_path, "yearly.parquet", _truncate)
+    chunk = "yearly/current_course/000000.parquet"
+    copy = damaged(saved_run, tmp_path, chunk, _truncate)
     for args in (["explain", copy, 3], ["report", copy], ["claims", copy], ["export", copy]):
         result = cli(*args)
         assert result.returncode == 2, result.stderr
-        assert f"{copy / 'yearly.parquet'}: has 1,000 bytes" in result.stderr
+        assert f"{copy / chunk}: has 1,000 bytes" in result.stderr
         assert "Traceback" not in result.stderr
 
 
 def test_no_file_of_a_saved_run_is_ever_written_over(saved_run, tmp_path):
     before = {p: p.read_bytes() for p in saved_run.rglob("*") if p.is_file()}
     attempts = [
-        ["backtest", "--futures", 50, "--csv", saved_run / "final.parquet"],
-        ["report", saved_run, "--output", saved_run / "yearly.parquet"],
+        ["backtest", "--futures", 50, "--csv", saved_run / "final" / "current_course" / "000000.parquet"],
+        ["report", saved_run, "--output", saved_run / "yearly" / "current_course" / "000000.parquet"],
         ["negotiate", "us-rok-sma", "--plot", saved_run / "policies" / "current_course.yaml"],
         ["export", saved_run, "--to", "xlsx", "--output", saved_run / "run.json"],
     ]

@@ -35,7 +35,16 @@ from .case import (
     validate_file,
 )
 from .case import load_case as load_case_file
-from .engine import RECORDED, Ensemble, make_executor, run_ensemble, uncertain_parameters
+from .engine import (
+    DEFAULT_DESIGN,
+    RECORDED,
+    Ensemble,
+    make_executor,
+    run_ensemble,
+    sample_futures,
+    simulate_chunks,
+    uncertain_parameters,
+)
 from .errors import REQUEST, InputError
 from .limits import (
     CALIBRATION_FUTURES,
@@ -215,14 +224,8 @@ def prepare(
 
 
 def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = None) -> Ensemble:
-    """Simulate a checked request; `progress(n)` hears of every `n` futures done."""
-    log.info(
-        "simulating %s futures × %s packages × %s years on %s worker(s)",
-        f"{spec.futures:,}",
-        len(spec.policies),
-        spec.years,
-        spec.workers,
-    )
+    """Simulate a checked request in memory; `progress(n)` hears of every `n` futures done."""
+    _log_run(spec)
     return run_ensemble(
         spec.case,
         spec.policies,
@@ -233,6 +236,45 @@ def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = No
         record=spec.paths,
         progress=progress,
         replications=spec.replications,
+    )
+
+
+def simulate_to(spec: RunSpec, directory: str | Path, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Simulate a checked request straight into a new run folder, each chunk written where it was simulated as it
+    finishes, so that memory holds a few chunks whatever the number of futures (see `store.saving`); the summary is
+    then reduced over the saved chunks (`analysis.summary_of_chunks`) and returned. `progress` as above."""
+    _log_run(spec)
+    experiments = sample_futures(spec.case, spec.futures, spec.seed, DEFAULT_DESIGN, spec.replications)
+    policies = {p.name: p for p in spec.policies}
+    inputs = Ensemble(
+        spec.case, policies, spec.seed, spec.years, DEFAULT_DESIGN, experiments, {}, None, spec.replications
+    )
+    with store.saving(directory, inputs, spec.paths, spec.overrides) as saved:
+        simulate_chunks(
+            spec.case,
+            spec.policies,
+            experiments,
+            spec.years,
+            spec.seed,
+            saved.sink,
+            spec.paths,
+            make_executor(spec.workers),
+            progress=progress,
+            replications=spec.replications,
+        )
+        summary = analysis.summary_of_chunks(saved.final_chunks(), spec.case, spec.years, spec.replications)
+        saved.finish({"summary": summary})
+    log.info("saved the run to %s", directory)
+    return summary
+
+
+def _log_run(spec: RunSpec) -> None:
+    log.info(
+        "simulating %s futures × %s packages × %s years on %s worker(s)",
+        f"{spec.futures:,}",
+        len(spec.policies),
+        spec.years,
+        spec.workers,
     )
 
 
@@ -322,8 +364,10 @@ def release_output(directory: str | Path) -> None:
 def save(
     ensemble: Ensemble, directory: str | Path, overrides: Mapping[str, float | Sequence[float]] | None = None
 ) -> dict[str, Any]:
-    """Save a run (see `store.runs`), recording the parameter `overrides` it was run with; return its summary."""
-    summary = store.save_run(ensemble, directory, overrides or {})
+    """Save a run (see `store.runs`), recording the parameter `overrides` it was run with and its summary
+    (`analysis.summary_json`); return the summary."""
+    summary = analysis.summary_json(analysis.outcome_tables(ensemble), ensemble.replications)
+    store.save_run(ensemble, directory, overrides or {}, record={"summary": summary})
     log.info("saved the run to %s", directory)
     return summary
 
@@ -705,7 +749,9 @@ def _save_posterior(
     )
     attachments = {OBSERVATIONS_FILE: log, WEIGHTS_FILE: _parquet(weights)}
     posterior_run = posterior(ensemble, result, through, seed)
-    store.save_run(posterior_run, target, record={"evidence": evidence}, attachments=attachments)
+    summary = analysis.summary_json(analysis.outcome_tables(posterior_run), posterior_run.replications)
+    record = {"evidence": evidence, "summary": summary}
+    store.save_run(posterior_run, target, record=record, attachments=attachments)
 
 
 def posterior(ensemble: Ensemble, result: Update, through: int, seed: int) -> Ensemble:

@@ -262,33 +262,31 @@ def run(
                 transient=format is Format.json,
             ) as bar:
                 task = bar.add_task("futures", total=futures * len(spec.policies))
-                ensemble = api.simulate_ensemble(spec, progress=lambda n: bar.advance(task, n))
-            summary = api.save(ensemble, target, overrides)
+                summary = api.simulate_to(spec, target, progress=lambda n: bar.advance(task, n))
         except BaseException:  # an error or Ctrl+C before the run is saved: give the claimed folder back
             api.release_output(target)
             raise
         written = None
         if report:
-            written = _report(
-                lambda progress: api.write_report(ensemble, target / api.REPORT_FILE, saved=target, progress=progress)
-            )
+            written = _report(lambda progress: api.report_run(target, progress=progress))
     except InputError as exc:
         raise fail(exc) from None
+    first_year = spec.case.calendar.start_year + 1
     if format is Format.json:
         described = {
             "run": str(target),
             "report": None if written is None else str(written),
-            "case": ensemble.case.name,
+            "case": spec.case.name,
             "seed": seed,
             "futures": futures,
             "replications": replications,
             "years": years,
-            "first_year": int(ensemble.calendar_years[0]),
+            "first_year": first_year,
             "overrides": overrides,
         }
         out.print_json(json.dumps(described | summary))
         return
-    show(comparison_table(summary, futures, years, int(ensemble.calendar_years[0]), replications))
+    show(comparison_table(summary, futures, years, first_year, replications))
     note.print(f"Saved to {target}", highlight=False, soft_wrap=True)
     note.print(f"Explain a future: alliance-futures explain {target} 0", highlight=False, soft_wrap=True)
     if written is not None:

@@ -7,7 +7,8 @@ alliance, Transformed alliance, Managed continuity. Thresholds come from the cas
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
 
@@ -127,46 +128,114 @@ def wilson(successes: float, n: float, confidence: float = CONFIDENCE) -> tuple[
     return lo, hi
 
 
-def design_effect(values: np.ndarray, replications: int) -> float:
-    """How much the futures' clustering in parameter vectors inflates the variance of their mean (Kish 1965, *Survey
-    Sampling*, ch. 8): the variance estimated from per-vector means over the variance as if every future were an
-    independent draw; at least 1, and 1 with one future per vector."""
-    values = np.asarray(values, dtype=float)
-    if replications == 1 or len(values) < 2 * replications:
-        return 1.0
-    independent = values.var(ddof=1) / len(values)
-    means = per_vector(values, replications)
-    clustered = means.var(ddof=1) / len(means)
-    return max(1.0, clustered / independent) if independent > 0 else 1.0
+@dataclass(frozen=True)
+class Moments:
+    """Count, mean and sum of squared deviations of a per-future quantity, and of its per-vector means: all that its
+    intervals need, and mergeable (`+`) over chunks of whole vectors by the pairwise formulae of Chan, Golub & LeVeque
+    (1979, "Updating formulae and a pairwise algorithm for computing sample variances"), so that a run's summary is a
+    reduction over its chunks and equals the one computed over all its futures at once."""
+
+    n: int
+    mean: float
+    m2: float
+    vectors: int
+    vector_mean: float
+    vector_m2: float
+    replications: int
+
+    @classmethod
+    def of(cls, values: np.ndarray, replications: int = 1) -> Moments:
+        values = np.asarray(values, dtype=float)
+        means = per_vector(values, replications) if replications > 1 else values
+        mean, vector_mean = values.mean(), means.mean()
+        m2, vector_m2 = ((values - mean) ** 2).sum(), ((means - vector_mean) ** 2).sum()
+        return cls(len(values), float(mean), float(m2), len(means), float(vector_mean), float(vector_m2), replications)
+
+    def __add__(self, other: Moments) -> Moments:
+        n, v = self.n + other.n, self.vectors + other.vectors
+        d, dv = other.mean - self.mean, other.vector_mean - self.vector_mean
+        return Moments(
+            n,
+            self.mean + d * other.n / n,
+            self.m2 + other.m2 + d * d * self.n * other.n / n,
+            v,
+            self.vector_mean + dv * other.vectors / v,
+            self.vector_m2 + other.vector_m2 + dv * dv * self.vectors * other.vectors / v,
+            self.replications,
+        )
+
+    @property
+    def design_effect(self) -> float:
+        """How much the futures' clustering in parameter vectors inflates the variance of their mean (Kish 1965,
+        *Survey Sampling*, ch. 8): the variance estimated from per-vector means over the variance as if every future
+        were an independent draw; at least 1, and 1 with one future per vector."""
+        if self.replications == 1 or self.n < 2 * self.replications:
+            return 1.0
+        independent = self.m2 / (self.n - 1) / self.n
+        clustered = self.vector_m2 / (self.vectors - 1) / self.vectors
+        return max(1.0, clustered / independent) if independent > 0 else 1.0
+
+    def share(self, confidence: float = CONFIDENCE) -> dict[str, float]:
+        """The share of futures (of a yes/no quantity) with its Wilson interval on the effective number of futures
+        (the futures over the design effect), so that replications of one vector do not count as independent
+        evidence."""
+        effective = self.n / self.design_effect
+        lo, hi = wilson(self.mean * effective, effective, confidence)
+        return {"p": self.mean, "lo": lo, "hi": hi}
+
+    def interval(self, confidence: float = CONFIDENCE) -> dict[str, float]:
+        """The mean over futures with a normal interval from the spread of the per-vector means (with one future per
+        vector, of the futures themselves)."""
+        z = NormalDist().inv_cdf(0.5 + confidence / 2)
+        se = np.sqrt(self.vector_m2 / (self.vectors - 1)) / np.sqrt(self.vectors)
+        return {"mean": self.vector_mean, "lo": self.vector_mean - z * se, "hi": self.vector_mean + z * se}
 
 
 def share_interval(flags: np.ndarray, replications: int = 1, confidence: float = CONFIDENCE) -> dict[str, float]:
-    """A share of futures with its Wilson interval on the effective number of futures (the futures over the design
-    effect), so that replications of one parameter vector do not count as independent evidence."""
-    flags = np.asarray(flags, dtype=float)
-    p = float(flags.mean())
-    effective = len(flags) / design_effect(flags, replications)
-    lo, hi = wilson(p * effective, effective, confidence)
-    return {"p": p, "lo": lo, "hi": hi}
+    """A share of futures with its Wilson interval on the effective number of futures (see `Moments.share`)."""
+    return Moments.of(flags, replications).share(confidence)
+
+
+def mean_interval(values: np.ndarray, replications: int = 1, confidence: float = CONFIDENCE) -> dict[str, float]:
+    """A mean over futures with its normal interval (see `Moments.interval`)."""
+    return Moments.of(values, replications).interval(confidence)
+
+
+def _moments(table: pd.DataFrame, replications: int) -> dict[str, Moments]:
+    """The moments of every row of a summary (named futures, outcomes, the US net cost) over an outcomes table."""
+    named = table["named_future"]
+    out = {FUTURE_PREFIX + key: Moments.of((named == key).to_numpy(), replications) for key in NAMED_FUTURES}
+    return out | {key: Moments.of(table[key].to_numpy(), replications) for key in (*OUTCOMES, "us_net_cost")}
 
 
 def probabilities(table: pd.DataFrame, replications: int = 1) -> dict[str, dict[str, float]]:
     """Outcome and named-future probabilities with 95% intervals: {key: {'p', 'lo', 'hi'}}."""
-    out = {
-        FUTURE_PREFIX + key: share_interval((table["named_future"] == key).to_numpy(), replications)
-        for key in NAMED_FUTURES
-    }
-    out |= {key: share_interval(table[key].to_numpy(), replications) for key in OUTCOMES}
-    return out
+    return {key: m.share() for key, m in _moments(table, replications).items() if key != "us_net_cost"}
 
 
-def mean_interval(values: np.ndarray, replications: int = 1, confidence: float = CONFIDENCE) -> dict[str, float]:
-    """A mean over futures with a normal interval from the spread of the per-vector means (with one future per
-    vector, of the futures themselves)."""
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    means = per_vector(values, replications)
-    mean, se = float(means.mean()), float(np.std(means, ddof=1) / np.sqrt(len(means)))
-    return {"mean": mean, "lo": mean - z * se, "hi": mean + z * se}
+class Summary:
+    """A run's summary built up from outcome tables of chunks of its futures, each chunk whole parameter vectors and
+    added in any order: what `summary_json` gives for the whole tables, without holding them."""
+
+    def __init__(self, replications: int = 1):
+        self.replications = replications
+        self._moments: dict[str, dict[str, Moments]] = {}
+
+    def add(self, package: str, table: pd.DataFrame) -> None:
+        chunk = _moments(table, self.replications)
+        known = self._moments.setdefault(package, {})
+        for key, m in chunk.items():
+            known[key] = known[key] + m if key in known else m
+
+    def json(self) -> dict[str, Any]:
+        """As `summary_json` describes."""
+        return {
+            "packages": {
+                name: {k: m.share() for k, m in cells.items() if k != "us_net_cost"}
+                for name, cells in self._moments.items()
+            },
+            "us_net_cost_usd_bn": {name: cells["us_net_cost"].interval() for name, cells in self._moments.items()},
+        }
 
 
 def outcome_tables(ensemble: Ensemble) -> dict[str, pd.DataFrame]:
@@ -174,17 +243,38 @@ def outcome_tables(ensemble: Ensemble) -> dict[str, pd.DataFrame]:
     return {name: outcome_table(final, ensemble.case, ensemble.years) for name, final in ensemble.final.items()}
 
 
+def long_outcomes(final: pd.DataFrame, case: Case, years: int) -> pd.DataFrame:
+    """A saved run's final states (package, future and the state variables, as `store.Run.final` reads them) as its
+    outcomes: package, future, the outcome flags, the US net cost and the named future."""
+    parts = []
+    for package, group in final.groupby("package", sort=False):
+        table = outcome_table({c: group[c].to_numpy() for c in group.columns}, case, years)
+        table.insert(0, "package", str(package))
+        table.insert(1, "future", group["future"].to_numpy())
+        parts.append(table.reset_index(drop=True))
+    return pd.concat(parts, ignore_index=True)
+
+
 def summary_json(tables: Mapping[str, pd.DataFrame], replications: int = 1) -> dict[str, Any]:
     """Per package: outcome and named-future probabilities, and the mean US net cost (USD billion over the
     horizon), each with a 95% interval that counts each parameter vector's `replications` futures as one cluster:
     `{"packages": {PACKAGE: {KEY: {"p", "lo", "hi"}}}, "us_net_cost_usd_bn": {PACKAGE: {"mean", "lo", "hi"}}}`, as
     run.json and `alliance-futures run --format json` give it."""
-    return {
-        "packages": {name: probabilities(t, replications) for name, t in tables.items()},
-        "us_net_cost_usd_bn": {
-            name: mean_interval(t["us_net_cost"].to_numpy(), replications) for name, t in tables.items()
-        },
-    }
+    summary = Summary(replications)
+    for name, table in tables.items():
+        summary.add(name, table)
+    return summary.json()
+
+
+def summary_of_chunks(
+    chunks: Iterable[tuple[str, pd.DataFrame]], case: Case, years: int, replications: int = 1
+) -> dict[str, Any]:
+    """`summary_json` of a run read chunk by chunk: (package, final states of a chunk of whole vectors), one in
+    memory at a time."""
+    summary = Summary(replications)
+    for package, final in chunks:
+        summary.add(package, outcome_table({c: final[c].to_numpy() for c in final.columns}, case, years))
+    return summary.json()
 
 
 def summary_frame(summary: Mapping[str, Any]) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from ..case import Case, Parameter
 from .streams import Streams
 
 Design = Literal["lhs", "mc"]
+DEFAULT_DESIGN: Design = "lhs"
 
 
 def uncertain_parameters(case: Case) -> dict[str, Parameter]:
@@ -35,7 +36,7 @@ def latin_hypercube_column(n: int, seed: np.random.SeedSequence) -> np.ndarray:
     return (rng.permutation(n) + rng.random(n)) / n
 
 
-def sample(case: Case, futures: int, seed: int, design: Design = "lhs") -> pd.DataFrame:
+def sample(case: Case, futures: int, seed: int, design: Design = DEFAULT_DESIGN) -> pd.DataFrame:
     """The design: one row per parameter vector (index 'future', as with one future per vector), one column per
     uncertain parameter."""
     uncertain = uncertain_parameters(case)
@@ -63,6 +64,16 @@ def replicate(vectors: pd.DataFrame, replications: int) -> pd.DataFrame:
     table = vectors.iloc[np.repeat(np.arange(len(vectors)), replications)].reset_index(drop=True)
     table.index.name = "future"
     return table
+
+
+def sample_futures(
+    case: Case, futures: int, seed: int, design: Design = DEFAULT_DESIGN, replications: int = 1
+) -> pd.DataFrame:
+    """The experiments table of a run: `futures // replications` sampled parameter vectors, each repeated for its
+    `replications` futures (`futures` must be a positive multiple of it)."""
+    if replications < 1 or futures % replications:
+        raise ValueError(f"futures ({futures}) must be a positive multiple of replications ({replications})")
+    return replicate(sample(case, futures // replications, seed, design), replications)
 
 
 def per_vector(values: np.ndarray, replications: int) -> np.ndarray:

@@ -5,14 +5,14 @@ on K random streams, so that each vector has an outcome probability of its own, 
 replication f % K of vector f // K; the experiments table has one row per future (each vector's row repeated K
 times). Every package is simulated on the same futures and the same random draws (replication k of vector i uses
 the same streams in every package), so differences between packages are the policy's, not the sampling's. Futures
-are split into chunks that an executor runs anywhere; results are bit-identical whatever the chunk size, executor or
-worker count.
+are split into chunks of whole vectors that an executor runs anywhere, each chunk's results handed to a sink as it
+finishes (`sinks`); results are bit-identical whatever the chunk size, executor or worker count.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case, Policy
-from ..model import STATE_VARIABLES, LeverPlan, initial_state, put_forward, step
-from .design import Design, per_vector, replicate, sample
+from ..model import LeverPlan, initial_state, put_forward, step
+from .design import DEFAULT_DESIGN, Design, per_vector, sample_futures
 from .executors import Executor, SerialExecutor, shared_inputs
+from .sinks import Chunk, MemorySink, Paths, Sink, chunks
 from .streams import Streams, depth
 
 # Variables kept for every year when an ensemble records paths: enough to name each future in any year (fan charts,
@@ -69,15 +70,6 @@ def parameter_values(case: Case, experiments: pd.DataFrame) -> dict[str, Any]:
     values: dict[str, Any] = {n: p.value for n, p in case.flat_parameters().items() if p.range is None}
     values.update({n: experiments[n].to_numpy(dtype=np.float64) for n in experiments.columns})
     return values
-
-
-@dataclass
-class Paths:
-    """What one simulation returns: the state at the horizon, and optionally yearly paths and events."""
-
-    final: dict[str, np.ndarray]
-    yearly: dict[str, np.ndarray] | None  # variable -> (futures, years) float32
-    events: list[dict[str, np.ndarray]] | None  # per year: event -> per future
 
 
 @dataclass(frozen=True)
@@ -131,22 +123,27 @@ def simulate(
 
 @dataclass(frozen=True)
 class _Task:
-    """One chunk of futures under one package; the parameters come from the run's shared inputs."""
+    """One chunk of futures under one package, and where its results go; the parameters come from the run's
+    shared inputs."""
 
     case: Case
     policy: Policy
-    start: int
-    stop: int
+    chunk: Chunk
     years: int
     seed: int
     record: bool
+    sink: Sink
     branches: tuple[Branch, ...] = ()
 
 
-def _run_task(task: _Task) -> Paths:
-    params = {k: v[task.start : task.stop] if isinstance(v, np.ndarray) else v for k, v in shared_inputs().items()}
-    futures = np.arange(task.start, task.stop)
-    return simulate(task.case, task.policy, params, futures, task.years, task.seed, task.record, branches=task.branches)
+def _run_task(task: _Task) -> Any:
+    start, stop = task.chunk.start, task.chunk.stop
+    params = {k: v[start:stop] if isinstance(v, np.ndarray) else v for k, v in shared_inputs().items()}
+    futures = np.arange(start, stop)
+    paths = simulate(
+        task.case, task.policy, params, futures, task.years, task.seed, task.record, branches=task.branches
+    )
+    return task.sink.write(task.chunk, paths)
 
 
 @dataclass(repr=False)
@@ -178,6 +175,14 @@ class Ensemble:
     def per_vector(self, values: np.ndarray) -> np.ndarray:
         """The mean of a per-future quantity over each vector's replications (a probability for a yes/no one)."""
         return per_vector(values, self.replications)
+
+    def chunks(self, size: int = DEFAULT_CHUNK) -> Iterator[tuple[Chunk, Paths]]:
+        """The results chunk by chunk (views, not copies), as a run's workers hand them to a sink."""
+        for chunk in chunks(list(self.final), self.futures, size, self.replications):
+            final = {v: arr[chunk.start : chunk.stop] for v, arr in self.final[chunk.package].items()}
+            yearly = self.yearly[chunk.package] if self.yearly is not None else None
+            part = {v: arr[chunk.start : chunk.stop] for v, arr in yearly.items()} if yearly is not None else None
+            yield chunk, Paths(final, part, None)
 
     @property
     def calendar_years(self) -> np.ndarray:
@@ -218,21 +223,25 @@ def run_ensemble(
     seed: int,
     executor: Executor | None = None,
     chunk_size: int = DEFAULT_CHUNK,
-    design: Design = "lhs",
+    design: Design = DEFAULT_DESIGN,
     record: bool = True,
     progress: Callable[[int], None] | None = None,
     replications: int = 1,
 ) -> Ensemble:
-    """Simulate `futures` futures of `case` under every package for `years` years: `futures // replications`
-    sampled parameter vectors, each on `replications` random streams (`futures` must be a multiple of it).
+    """Simulate `futures` futures of `case` under every package for `years` years, in memory: `futures //
+    replications` sampled parameter vectors, each on `replications` random streams (`futures` must be a multiple of
+    it).
 
     `progress` is called with the number of future-packages finished after each chunk.
     """
-    if replications < 1 or futures % replications:
-        raise ValueError(f"futures ({futures}) must be a positive multiple of replications ({replications})")
-    experiments = replicate(sample(case, futures // replications, seed, design), replications)
-    final, yearly = _simulate_all(case, policies, experiments, years, seed, record, executor, chunk_size, progress)
-    return Ensemble(case, {p.name: p for p in policies}, seed, years, design, experiments, final, yearly, replications)
+    experiments = sample_futures(case, futures, seed, design, replications)
+    sink = MemorySink([p.name for p in policies], futures)
+    simulate_chunks(
+        case, policies, experiments, years, seed, sink, record, executor, chunk_size, progress, replications
+    )
+    return Ensemble(
+        case, {p.name: p for p in policies}, seed, years, design, experiments, sink.final, sink.yearly, replications
+    )
 
 
 def branch(
@@ -255,8 +264,18 @@ def branch(
     branches = (*earlier, Branch(through, ensemble.seed, source, ensemble.policies[followed]))
     policies = list(ensemble.policies.values())
     record = ensemble.yearly is not None
-    final, yearly = _simulate_all(
-        ensemble.case, policies, experiments, ensemble.years, seed, record, executor, chunk_size, None, branches
+    sink = MemorySink(list(ensemble.policies), len(source))
+    simulate_chunks(
+        ensemble.case,
+        policies,
+        experiments,
+        ensemble.years,
+        seed,
+        sink,
+        record,
+        executor,
+        chunk_size,
+        branches=branches,
     )
     return Ensemble(
         ensemble.case,
@@ -265,44 +284,37 @@ def branch(
         ensemble.years,
         ensemble.design,
         experiments,
-        final,
-        yearly,
+        sink.final,
+        sink.yearly,
         branches=branches,
     )
 
 
-def _simulate_all(
+def simulate_chunks(
     case: Case,
     policies: Sequence[Policy],
     experiments: pd.DataFrame,
     years: int,
     seed: int,
-    record: bool,
-    executor: Executor | None,
-    chunk_size: int,
-    progress: Callable[[int], None] | None,
+    sink: Sink,
+    record: bool = True,
+    executor: Executor | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Callable[[int], None] | None = None,
+    replications: int = 1,
     branches: tuple[Branch, ...] = (),
-) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict[str, np.ndarray]] | None]:
-    """Every package's futures (one per row of `experiments`), in chunks on `executor`: final states and, with
-    `record`, yearly paths."""
-    futures = len(experiments)
+) -> None:
+    """Every package's futures (one per row of `experiments`), in chunks of whole parameter vectors (of
+    `replications` futures each) on `executor`, each chunk's final states and, with `record`, yearly paths handed to
+    `sink` as it finishes. `progress` hears of the future-packages of each chunk."""
     params = parameter_values(case, experiments)
-    bounds = [(s, min(s + chunk_size, futures)) for s in range(0, futures, chunk_size)]
-    tasks = [_Task(case, policy, a, b, years, seed, record, branches) for policy in policies for a, b in bounds]
-    final = {p.name: {v: np.empty(futures) for v in STATE_VARIABLES} for p in policies}
-    yearly = (
-        {p.name: {v: np.empty((futures, years), dtype=np.float32) for v in RECORDED} for p in policies}
-        if record
-        else None
-    )
-    for i, paths in (executor or SerialExecutor()).run(_run_task, tasks, params):
-        task = tasks[i]
-        name = task.policy.name
-        for v, arr in paths.final.items():
-            final[name][v][task.start : task.stop] = arr
-        if yearly is not None and paths.yearly is not None:
-            for v, arr in paths.yearly.items():
-                yearly[name][v][task.start : task.stop] = arr
+    by_name = {p.name: p for p in policies}
+    tasks = [
+        _Task(case, by_name[c.package], c, years, seed, record, sink, branches)
+        for c in chunks(list(by_name), len(experiments), chunk_size, replications)
+    ]
+    for i, written in (executor or SerialExecutor()).run(_run_task, tasks, params):
+        chunk = tasks[i].chunk
+        sink.gather(chunk, written)
         if progress is not None:
-            progress(task.stop - task.start)
-    return final, yearly
+            progress(chunk.stop - chunk.start)

@@ -2,6 +2,8 @@
 
     RUN/views/NAME.json   each of the report's views (`views.VIEWS`), written once when the run finishes
     RUN/bands.parquet     yearly bands of every variable, over all futures and per named future (`store.write_bands`)
+    RUN/downloads/        the final states with outcomes, and the yearly paths, each as one Parquet file, gathered
+                          from the run's chunks when first asked for (`table_file`)
 
 and, for the runs read most recently, the bands as ready JSON and the futures' outcomes, held in memory.
 """
@@ -15,15 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from ..analysis import OUTCOMES
+from ..analysis import OUTCOMES, REQUIREMENTS, long_outcomes
 from ..analysis.findings import Findings
 from ..engine import Ensemble
-from ..store import BANDS_FILE, Catalogue, write_bands
-from ..store.files import write_whole
+from ..store import BANDS_FILE, Catalogue, Run, load_run, write_bands
+from ..store.files import whole_file, write_whole
 from .views import views
 
 VIEWS_DIR = "views"
+DOWNLOADS_DIR = "downloads"
 RUNS_IN_MEMORY = 8  # finished runs whose bands and outcomes are kept in memory (a 10,000-future run: a few MB)
 ALL = ""  # the key of the bands over all futures, whatever their named future
 
@@ -33,7 +38,42 @@ def write_results(found: Findings, ensemble: Ensemble, folder: Path, catalogue: 
     for name, view in views(found, ensemble).items():
         path = folder / VIEWS_DIR / f"{name}.json"
         write_whole(path, json.dumps(view).encode())
-    write_bands(catalogue, folder)
+    saved, outcomes = _outcomes(folder)
+    write_bands(catalogue, folder, saved.files("yearly"), outcomes)
+
+
+def _outcomes(folder: Path) -> tuple[Run, pd.DataFrame]:
+    """A saved run, and its futures' outcomes (`analysis.long_outcomes`)."""
+    saved = load_run(folder, REQUIREMENTS)
+    return saved, long_outcomes(saved.final(), saved.case, saved.info["years"])
+
+
+def table_file(folder: Path, table: str) -> Path:
+    """A run's table as one Parquet file to download: experiments and bands as saved; final (the state at the horizon
+    and the outcomes per package and future) and yearly gathered from the run's chunks, a chunk at a time, when first
+    asked for."""
+    if table not in ("final", "yearly"):
+        return folder / f"{table}.parquet"
+    target = folder / DOWNLOADS_DIR / f"{table}.parquet"
+    if not target.is_file():
+        saved = load_run(folder, REQUIREMENTS)
+        target.parent.mkdir(exist_ok=True)
+        with whole_file(target) as f:
+            writer = None
+            for path in saved.files(table):
+                part = pq.read_table(path)
+                if table == "final":
+                    states = part.to_pandas()
+                    outcomes = long_outcomes(states, saved.case, saved.info["years"]).drop(
+                        columns=["package", "future"]
+                    )
+                    both = pd.concat([states.drop(columns=outcomes.columns, errors="ignore"), outcomes], axis=1)
+                    part = pa.Table.from_pandas(both, preserve_index=False)
+                writer = writer or pq.ParquetWriter(f, part.schema)
+                writer.write_table(part)
+            if writer is not None:
+                writer.close()
+    return target
 
 
 def view_bytes(folder: Path, name: str) -> bytes:
@@ -78,5 +118,5 @@ def _read(folder: Path) -> Served:
         (str(variable), str(named)): group.drop(columns=["variable", "named_future"]).to_json(orient="records").encode()
         for (variable, named), group in table.groupby(["variable", "named_future"], sort=False)
     }
-    outcomes = pd.read_parquet(folder / "final.parquet", columns=["package", "future", "named_future", *OUTCOMES])
+    outcomes = _outcomes(folder)[1][["package", "future", "named_future", *OUTCOMES]]
     return Served(bands, list(dict.fromkeys(table["variable"])), outcomes)

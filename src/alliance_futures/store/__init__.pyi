@@ -11,6 +11,7 @@ from .runs import (
     read_record,
     release_folder,
     save_run,
+    saving,
     unfinished_saves,
 )
 
@@ -30,6 +31,7 @@ __all__ = [
     "release_folder",
     "save_ema",
     "save_run",
+    "saving",
     "unfinished_saves",
     "write_bands",
 ]

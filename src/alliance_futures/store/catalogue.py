@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -112,11 +112,16 @@ class Catalogue:
             out.append(record)
         return out
 
-    def query(self, sql: str, args: Sequence[Any] = ()) -> pd.DataFrame:
-        """A query over the runs' Parquet files (on its own cursor, so queries run side by side)."""
+    def query(
+        self, sql: str, args: Sequence[Any] = (), tables: Mapping[str, pd.DataFrame] | None = None
+    ) -> pd.DataFrame:
+        """A query over the runs' Parquet files and the data frames `tables` (by name), on its own cursor, so
+        queries run side by side."""
         with self._lock:
             cursor = self._db.cursor()
         try:
+            for name, frame in (tables or {}).items():
+                cursor.register(name, frame)
             return cursor.execute(sql, list(args)).df()
         finally:
             cursor.close()
@@ -126,24 +131,26 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def write_bands(catalogue: Catalogue, run_dir: Path) -> Path:
+def write_bands(catalogue: Catalogue, run_dir: Path, yearly: Sequence[Path], named: pd.DataFrame) -> Path:
     """Per recorded variable, package and year, the futures' count, mean and 5th, 50th and 95th percentiles, over all
     futures (named_future null) and over those ending as each named future: `bands.parquet` in a saved run's folder,
-    written whole or not at all."""
+    written whole or not at all. `yearly` are the run's yearly Parquet files, `named` each future's named future
+    (package, future, named_future)."""
     target = run_dir / BANDS_FILE
     partial = run_dir / f".{BANDS_FILE}.partial"
-    yearly, final = (str(run_dir / name).replace("'", "''") for name in ("yearly.parquet", "final.parquet"))
+    files = ", ".join("'{}'".format(str(path).replace("'", "''")) for path in yearly)
     catalogue.query(
         f"""COPY (
-            WITH long AS (UNPIVOT read_parquet('{yearly}') ON COLUMNS(* EXCLUDE (package, future, year))
+            WITH long AS (UNPIVOT read_parquet([{files}]) ON COLUMNS(* EXCLUDE (package, future, year))
                           INTO NAME variable VALUE value)
             SELECT variable, f.named_future, l.package, l.year, count(*) AS futures, avg(value) AS mean,
                    quantile_cont(value, 0.05) AS p05, quantile_cont(value, 0.5) AS p50,
                    quantile_cont(value, 0.95) AS p95
-            FROM long l JOIN read_parquet('{final}') f USING (package, future)
+            FROM long l JOIN named f USING (package, future)
             GROUP BY GROUPING SETS ((variable, l.package, l.year), (variable, f.named_future, l.package, l.year))
             ORDER BY variable, f.named_future, l.package, l.year
-        ) TO '{str(partial).replace("'", "''")}' (FORMAT parquet)"""
+        ) TO '{str(partial).replace("'", "''")}' (FORMAT parquet)""",
+        tables={"named": named[["package", "future", "named_future"]].astype({"named_future": str})},
     )
     partial.replace(target)
     return target

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from ..analysis import OUTCOMES, summary_frame, to_ema
+from ..analysis import long_outcomes, summary_frame, to_ema
 from ..engine import Ensemble
 from ..errors import InputError
 from ..limits import Export
@@ -39,10 +39,9 @@ DEFAULT_NAMES = {  # where each export goes in the run's folder unless told othe
 
 def export_tables(run: Run) -> dict[str, pd.DataFrame]:
     """The run's summary, outcomes and parameters tables (see the module's docstring)."""
-    final = run.final()
     return {
         "summary": summary_frame(run.info["summary"]).reset_index(),
-        "outcomes": final[["package", "future", *OUTCOMES, "us_net_cost", "named_future"]],
+        "outcomes": long_outcomes(run.final(), run.case, run.info["years"]),
         "parameters": run.experiments.reset_index(),
     }
 

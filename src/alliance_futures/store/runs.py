@@ -5,8 +5,8 @@
     case.yaml           the case exactly as simulated; policies/NAME.yaml likewise
     experiments.parquet one row per future: the sampled deep-uncertainty parameters of its vector (future f is
                         replication f % K of vector f // K)
-    final.parquet       one row per package and future: the state at the horizon, outcomes and named future
-    yearly.parquet      one row per package, future and year: the recorded state variables
+    final/, yearly/     one Parquet file per package and chunk of futures: the state at the horizon, and the recorded
+                        state variables of every year; chunks.jsonl lists the chunks as they were written (`tables`)
     branches.parquet    for a run whose futures continue an earlier run's (an update's posterior): per branch
                         (run.json `branches`: the year, the seed and the package followed), the future each one
                         retraces through that year
@@ -14,20 +14,22 @@
 
 A run's folder is claimed before its simulation (made, or marked with the process's id in `.claim`), so a second
 run asking for it is refused at once; the run is written under a temporary name and renamed onto the claimed folder
-when complete, so an interrupted save leaves no half-written run, and an existing run is never overwritten. A save
+when complete, so an interrupted save leaves no half-written run, and an existing run is never overwritten. A run
+streams into its hidden folder as its chunks finish (`saving`), so memory holds a few chunks whatever its size. A save
 that fails (a full disk, Ctrl+C) removes what it wrote; one killed outright leaves its hidden folder for `clean_saves`.
-No file of a saved run is ever written over (`check_output_file`).
+No file of a saved run is ever written over (`check_output_file`). The store stores: outcomes and summaries are the
+analysis layer's, computed from what is stored and handed to `finish` as part of the run's record.
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import itertools
 import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -40,19 +42,19 @@ import pyarrow.parquet as pq
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..analysis import outcome_tables, summary_json
 from ..case import Case, Policy, Requirements, load_case, load_policy
 from ..engine import Branch, Ensemble
 from ..errors import InputError
 from ..model import STATE_VARIABLES
 from .files import check_writable
+from .tables import MANIFEST, TABLES, ChunkFiles, manifest, sha256, table_files
 
 RUN_FILE = "run.json"
 CASE_FILE = Path("case.yaml")
 POLICY_FOLDER = Path("policies")
 PARTIAL = ".partial-"  # a run being saved is the folder .NAME.partial-PID until it is complete
 CLAIM_FILE = ".claim"  # in a folder claimed for a run being simulated: the claiming process's id
-TABLES = ("experiments.parquet", "final.parquet", "yearly.parquet")
+EXPERIMENTS_FILE = "experiments.parquet"
 BRANCHES_FILE = "branches.parquet"
 
 
@@ -98,7 +100,7 @@ def check_output_file(path: str | Path) -> Path:
     """Refuse, before any slow work, a file that cannot be written (see `files.check_writable`) or that belongs
     to a saved run: a run's files are never written over."""
     target = check_writable(path)
-    for folder in (target.parent, target.parent.parent):
+    for folder in list(target.parents)[:3]:  # a run's files are at most two folders deep (final/PACKAGE/NNNNNN)
         if (folder / RUN_FILE).is_file() and _run_file(folder, target.relative_to(folder)):
             raise InputError(
                 target, f"is a file of the saved run {folder}, which is never written over; choose another file"
@@ -109,8 +111,8 @@ def check_output_file(path: str | Path) -> Path:
 def _run_file(folder: Path, relative: Path) -> bool:
     """Whether `relative` is a file of the run in `folder`: one every run has, or one its run.json records."""
     parts = relative.parts
-    if relative.as_posix() in (RUN_FILE, CASE_FILE.as_posix(), BRANCHES_FILE, *TABLES) or (
-        len(parts) == 2 and parts[0] == POLICY_FOLDER.name
+    if relative.as_posix() in (RUN_FILE, CASE_FILE.as_posix(), EXPERIMENTS_FILE, BRANCHES_FILE, MANIFEST) or (
+        parts[0] in (POLICY_FOLDER.name, *TABLES)
     ):
         return True
     try:
@@ -210,24 +212,73 @@ def _why_taken(folder: Path) -> str | None:
     return None
 
 
-def save_run(
-    ensemble: Ensemble,
+@dataclass(frozen=True)
+class Saving:
+    """A run being written into its hidden folder (see `saving`): `sink` takes its chunks as they finish."""
+
+    folder: Path
+    sink: ChunkFiles
+    info: dict[str, Any]
+
+    def final_chunks(self) -> Iterator[tuple[str, pd.DataFrame]]:
+        """Each chunk of final states written so far, with its package, one chunk in memory at a time (for the
+        analysis that summarises the run before `finish`)."""
+        for entry in manifest(self.folder):
+            for name in entry["files"]:
+                if name.startswith("final/"):
+                    yield entry["package"], pq.read_table(self.folder / name).to_pandas()
+
+    def finish(self, record: Mapping[str, Any]) -> None:
+        """Write run.json (what was run, `record`, and every file's size and checksum) last: the run is whole."""
+        chunks = manifest(self.folder)
+        rows = {(table, package): 0 for table in TABLES for package in self.info["packages"]}
+        recorded = {}
+        for entry in chunks:
+            for name, written in entry["files"].items():
+                rows[name.split("/")[0], entry["package"]] += written["rows"]
+                recorded[name] = {"bytes": written["bytes"], "sha256": written["sha256"]}
+        per_year = self.info["years"] if self.info["paths"] else 0
+        for (table, package), n in rows.items():
+            expected = self.info["futures"] * (per_year if table == "yearly" else 1)
+            if n != expected:
+                raise InputError(self.folder, f"has {n:,} rows of {table} for {package} where {expected:,} were due")
+        others = (p for p in sorted(self.folder.rglob("*")) if p.is_file() and p.parent.name not in TABLES)
+        for path in others:
+            relative = path.relative_to(self.folder).as_posix()
+            if relative not in recorded:
+                recorded[relative] = {"bytes": path.stat().st_size, "sha256": sha256(path)}
+        info = self.info | dict(record) | {"files": dict(sorted(recorded.items()))}
+        with (self.folder / RUN_FILE).open("w", encoding="utf-8") as f:
+            json.dump(info, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())  # the record is the last thing written: a run with one is whole
+
+
+@contextmanager
+def saving(
     directory: str | Path,
+    ensemble: Ensemble,
+    paths: bool,
     overrides: Mapping[str, float | Sequence[float]] | None = None,
-    record: Mapping[str, Any] | None = None,
     attachments: Mapping[str, bytes] | None = None,
-) -> dict[str, Any]:
-    """Save an ensemble to a new folder, recording the parameter `overrides` it was run with (the saved case has
-    them already), and `record` in run.json and the `attachments` (file name -> content) beside it, for what the
-    run was made from besides its case; return its summary (as in run.json). A save that cannot finish (a full disk,
-    Ctrl+C) removes what it wrote."""
+) -> Iterator[Saving]:
+    """Save a run into a new folder as it is simulated: its inputs (`ensemble`'s case, packages, experiments, seed,
+    years, design, replications and branches; its results, if any, are not read) at once, its chunks through the
+    returned `Saving.sink`, and run.json by `Saving.finish` (with the yearly paths if `paths`), after which the
+    folder takes the run's name, whole. `overrides` (the parameters the case was narrowed by) are recorded, and the
+    `attachments` (file name -> content) are what the run was made from besides its case. A block that ends without
+    `finish`, or with an error (a full disk, Ctrl+C), removes what it wrote."""
     target = Path(directory)
     claimed_here = not (target / CLAIM_FILE).is_file() or _claimed(target)  # not claimed before the simulation
     if claimed_here:
         target = claim_folder(target)
     partial = target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
+    finished = False
     try:
-        summary = _write(ensemble, partial, overrides or {}, record or {}, attachments or {})
+        info = _write_inputs(ensemble, partial, paths, overrides or {}, attachments or {})
+        run = Saving(partial, ChunkFiles(partial, int(ensemble.calendar_years[0]), ensemble.seed), info)
+        yield run
+        finished = (partial / RUN_FILE).is_file()
     except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)
         if claimed_here:
@@ -235,6 +286,11 @@ def save_run(
         if isinstance(exc, OSError):
             raise InputError(target, _not_saved(exc, target.parent)) from None
         raise
+    if not finished:
+        shutil.rmtree(partial, ignore_errors=True)
+        if claimed_here:
+            release_folder(target)
+        return
     (target / CLAIM_FILE).unlink(missing_ok=True)
     try:
         partial.rename(target)  # onto the claimed, now empty folder: the run appears whole or not at all
@@ -244,7 +300,20 @@ def save_run(
             f"something was written into the folder while the run was saved; the finished run is kept whole in "
             f"{partial}: rename it to use it",
         ) from None
-    return summary
+
+
+def save_run(
+    ensemble: Ensemble,
+    directory: str | Path,
+    overrides: Mapping[str, float | Sequence[float]] | None = None,
+    record: Mapping[str, Any] | None = None,
+    attachments: Mapping[str, bytes] | None = None,
+) -> None:
+    """Save an ensemble held in memory to a new folder (see `saving`), with `record` in its run.json."""
+    with saving(directory, ensemble, ensemble.yearly is not None, overrides, attachments) as run:
+        for chunk, paths in ensemble.chunks():
+            run.sink.gather(chunk, run.sink.write(chunk, paths))
+        run.finish(record or {})
 
 
 def _not_saved(exc: OSError, folder: Path) -> str:
@@ -257,14 +326,14 @@ def _not_saved(exc: OSError, folder: Path) -> str:
     return f"the run could not be saved ({exc.strerror or exc}); what it wrote is removed"
 
 
-def _write(
+def _write_inputs(
     ensemble: Ensemble,
     folder: Path,
+    paths: bool,
     overrides: Mapping[str, float | Sequence[float]],
-    record: Mapping[str, Any],
     attachments: Mapping[str, bytes],
 ) -> dict[str, Any]:
-    """Write the run into `folder` (made anew), run.json last; return its summary."""
+    """Write what the run is made from into `folder` (made anew); return what run.json will say of it."""
     shutil.rmtree(folder, ignore_errors=True)
     (folder / POLICY_FOLDER).mkdir(parents=True)
     for name, content in attachments.items():
@@ -275,13 +344,8 @@ def _write(
     _dump_yaml(ensemble.case, folder / CASE_FILE)
     for policy in ensemble.policies.values():
         _dump_yaml(policy, folder / policy_file(policy.name))
-    ensemble.experiments.to_parquet(folder / "experiments.parquet")
-    tables = outcome_tables(ensemble)
-    _write_parts(folder / "final.parquet", (_final_part(ensemble, name, tables[name]) for name in ensemble.final))
-    if ensemble.yearly is not None:
-        _write_parts(folder / "yearly.parquet", (_yearly_part(ensemble, name) for name in ensemble.yearly))
-    summary = summary_json(tables, ensemble.replications)
-    info = {
+    ensemble.experiments.to_parquet(folder / EXPERIMENTS_FILE)
+    return {
         "alliance_futures_version": version("alliance-futures"),
         "case": ensemble.case.name,
         "packages": list(ensemble.policies),
@@ -291,63 +355,10 @@ def _write(
         "first_year": int(ensemble.calendar_years[0]),
         "seed": ensemble.seed,
         "design": ensemble.design,
+        "paths": paths,
         "overrides": {k: v if isinstance(v, int | float) else list(v) for k, v in overrides.items()},
         "branches": [{"through": b.through, "seed": b.seed, "followed": b.followed.name} for b in ensemble.branches],
-        **record,
-        "summary": summary,
-        "files": {
-            p.relative_to(folder).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
-            for p in sorted(folder.rglob("*"))
-            if p.is_file()
-        },
     }
-    with (folder / RUN_FILE).open("w", encoding="utf-8") as f:
-        json.dump(info, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())  # the record is the last thing written: a run with one is whole
-    return summary
-
-
-def _write_parts(path: Path, parts: Iterator[pa.Table]) -> None:
-    """One Parquet file written a package at a time: memory holds one package's table, not all of them."""
-    writer = None
-    try:
-        for part in parts:
-            writer = writer or pq.ParquetWriter(path, part.schema)
-            writer.write_table(part)
-    finally:
-        if writer is not None:
-            writer.close()
-
-
-def _final_part(ensemble: Ensemble, name: str, outcomes: pd.DataFrame) -> pa.Table:
-    """One package's rows of final.parquet: package, future, the state at the horizon, outcomes, named future."""
-    state = pd.DataFrame(ensemble.final[name]).drop(columns=outcomes.columns, errors="ignore")  # war, nuclear_use …
-    table = pd.concat([state, outcomes], axis=1)
-    table.insert(0, "package", name)
-    table.insert(1, "future", np.arange(ensemble.futures))
-    return pa.Table.from_pandas(table, preserve_index=False)
-
-
-def _yearly_part(ensemble: Ensemble, name: str) -> pa.Table:
-    """One package's rows of yearly.parquet: package, future, year and each recorded variable (the arrays are not
-    copied)."""
-    years = ensemble.calendar_years
-    assert ensemble.yearly is not None
-    columns = {
-        "package": pa.repeat(name, ensemble.futures * len(years)),
-        "future": np.repeat(np.arange(ensemble.futures), len(years)),
-        "year": np.tile(years, ensemble.futures),
-    }
-    return pa.table(columns | {v: arr.ravel() for v, arr in ensemble.yearly[name].items()})
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(2**22):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class FileRecord(BaseModel):
@@ -387,13 +398,21 @@ class Run:
     experiments: pd.DataFrame
     branches: tuple[Branch, ...] = ()  # when its futures continue an earlier run's
 
-    def _table(self, name: str) -> pd.DataFrame:
-        return _read_table(self.path, self.info, name)
+    def files(self, table: str) -> list[Path]:
+        """The Parquet files of 'final' or 'yearly', in the order of their rows (none for yearly paths not kept)."""
+        listed = self.info.get("files") or [p.relative_to(self.path).as_posix() for p in self.path.rglob("*.parquet")]
+        return [self.path / name for name in table_files(listed, table, list(self.policies))]
+
+    def _table(self, table: str, rows: int) -> pd.DataFrame:
+        files = self.files(table)
+        frame = _read_table(self.path, self.info, [p.relative_to(self.path).as_posix() for p in files])
+        _check_rows(files[0] if len(files) == 1 else self.path / table, frame, rows)
+        return frame
 
     def final(self) -> pd.DataFrame:
-        table = self._table("final.parquet")
-        _check_rows(self.path / "final.parquet", table, len(self.policies) * self.info["futures"])
-        return table
+        """One row per package and future: package, future and the state at the horizon."""
+        table = self._table("final", len(self.policies) * self.info["futures"])
+        return table[[c for c in ("package", "future", *STATE_VARIABLES) if c in table.columns]]
 
     def ensemble(self) -> Ensemble:
         """The run as the ensemble that was saved: final states and, if they were saved, the yearly paths."""
@@ -403,9 +422,8 @@ class Run:
             for name, group in self.final().groupby("package", sort=False)
         }
         yearly = None
-        if (self.path / "yearly.parquet").is_file():
-            table = self._table("yearly.parquet")
-            _check_rows(self.path / "yearly.parquet", table, len(self.policies) * futures * years)
+        if self.files("yearly"):
+            table = self._table("yearly", len(self.policies) * futures * years)
             variables = [c for c in table.columns if c not in ("package", "future", "year")]
             yearly = {
                 str(name): {v: group[v].to_numpy().reshape(futures, years) for v in variables}
@@ -442,7 +460,7 @@ def _check_sizes(folder: Path, info: Mapping[str, Any]) -> None:
 
 def _check_sum(folder: Path, info: Mapping[str, Any], name: str) -> None:
     recorded = (info.get("files") or {}).get(name)
-    if recorded is not None and _sha256(folder / name) != recorded["sha256"]:
+    if recorded is not None and sha256(folder / name) != recorded["sha256"]:
         raise InputError(folder / name, "its checksum differs from the one run.json records; the run is damaged")
 
 
@@ -476,25 +494,29 @@ def load_run(directory: str | Path, requires: Requirements) -> Run:
         _check_sum(path, info, name)
     case = load_case(path / CASE_FILE, requires)
     policies = {name: load_policy(path / policy_file(name), case) for name in info["packages"]}
-    experiments = _read_table(path, info, TABLES[0])
-    _check_rows(path / TABLES[0], experiments, info["futures"])
+    experiments = _read_table(path, info, [EXPERIMENTS_FILE])
+    _check_rows(path / EXPERIMENTS_FILE, experiments, info["futures"])
     return Run(path, info, case, policies, experiments, _branches(path, info, policies))
 
 
-def _read_table(folder: Path, info: Mapping[str, Any], name: str) -> pd.DataFrame:
-    """One of a run's Parquet tables, checked against the checksum run.json records; a damaged one is named."""
-    _check_sum(folder, info, name)
-    try:
-        return pd.read_parquet(folder / name)
-    except (OSError, pa.ArrowException) as exc:
-        raise InputError(folder / name, f"cannot be read ({exc}); the run is damaged") from None
+def _read_table(folder: Path, info: Mapping[str, Any], names: Sequence[str]) -> pd.DataFrame:
+    """One table of a run's Parquet files, in order, each checked against the checksum run.json records; a damaged
+    one is named."""
+    parts = []
+    for name in names:
+        _check_sum(folder, info, name)
+        try:
+            parts.append(pq.read_table(folder / name))
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(folder / name, f"cannot be read ({exc}); the run is damaged") from None
+    return pa.concat_tables(parts).to_pandas()
 
 
 def _branches(path: Path, info: Mapping[str, Any], policies: Mapping[str, Policy]) -> tuple[Branch, ...]:
     """The branches run.json records, with the futures each retraces from branches.parquet."""
     if not info["branches"]:
         return ()
-    table = _read_table(path, info, BRANCHES_FILE)
+    table = _read_table(path, info, [BRANCHES_FILE])
     if len(table.columns) != len(info["branches"]) or len(table) != info["futures"]:
         raise InputError(path / BRANCHES_FILE, "does not match the branches run.json records; the run is damaged")
     unknown = [b["followed"] for b in info["branches"] if b["followed"] not in policies]

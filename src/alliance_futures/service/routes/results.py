@@ -13,7 +13,7 @@ from ... import api
 from ...analysis import NAMED_FUTURES
 from ...limits import SERVICE_MAX_FUTURES
 from ..deps import FinishedDep, ServedDep, unprocessable
-from ..results import ALL, view_bytes
+from ..results import ALL, table_file, view_bytes
 from ..views import VIEWS
 
 router = APIRouter(prefix="/api/runs/{run_id}", tags=["results"])
@@ -90,8 +90,8 @@ def narrative(run: FinishedDep, future: int, package: str | None = None) -> dict
 def download(run: FinishedDep, table: Table) -> FileResponse:
     """A result table: experiments (sampled parameters per future), final (state and outcomes per package and
     future), yearly (state per package, future and year) or bands (yearly percentiles per named future)."""
-    path = run.folder / f"{table.value}.parquet"
-    return FileResponse(path, media_type="application/vnd.apache.parquet", filename=f"{run.id}-{path.name}")
+    path = table_file(run.folder, table.value)
+    return FileResponse(path, media_type="application/vnd.apache.parquet", filename=f"{run.id}-{table.value}.parquet")
 
 
 @router.get("/report", response_class=HTMLResponse)

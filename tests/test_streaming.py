@@ -1,0 +1,148 @@
+"""Runs streamed to disk chunk by chunk: the same numbers as in memory, summaries reduced over chunks, nothing that
+passes for a whole run unless it is one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import alliance_futures as af
+from alliance_futures import api, store
+from alliance_futures.analysis import long_outcomes, outcome_tables, summary_json, summary_of_chunks
+from alliance_futures.analysis.outcomes import Moments
+from alliance_futures.engine import Ensemble, ProcessExecutor, sample_futures, simulate_chunks
+from alliance_futures.store.runs import CLAIM_FILE
+from alliance_futures.store.tables import MANIFEST
+
+FUTURES, YEARS, K = 120, 6, 3
+PACKAGES = ["current_course", "transactional_pressure"]
+
+
+def _inputs(case, policies, futures=FUTURES, replications=K) -> Ensemble:
+    experiments = sample_futures(case, futures, 7, "lhs", replications)
+    return Ensemble(case, {p.name: p for p in policies}, 7, YEARS, "lhs", experiments, {}, None, replications)
+
+
+@pytest.fixture(scope="module")
+def memory():
+    return af.run(policies=PACKAGES, futures=FUTURES, years=YEARS, seed=7, replications=K)
+
+
+def _stream(target, memory, executor=None, chunk_size=21):
+    """The run of `memory`, streamed into `target` in chunks of 21 futures (7 vectors): six chunks per package."""
+    inputs = _inputs(memory.case, list(memory.policies.values()))
+    with store.saving(target, inputs, paths=True) as saved:
+        simulate_chunks(
+            memory.case,
+            list(memory.policies.values()),
+            inputs.experiments,
+            YEARS,
+            7,
+            saved.sink,
+            executor=executor,
+            chunk_size=chunk_size,
+            replications=K,
+        )
+        summary = summary_of_chunks(saved.final_chunks(), memory.case, YEARS, K)
+        saved.finish({"summary": summary})
+    return summary
+
+
+def test_a_streamed_run_reads_back_bit_identical_to_the_run_in_memory(memory, tmp_path):
+    summary = _stream(tmp_path / "run", memory, ProcessExecutor(2))
+    saved = af.load_run(tmp_path / "run")
+    assert len(saved.files("final")) == len(saved.files("yearly")) == 2 * 6  # per package, ceil(120 / 21) chunks
+    back = saved.ensemble()
+    for package in PACKAGES:
+        for v, arr in memory.final[package].items():
+            assert np.array_equal(back.final[package][v], arr), v
+        for v, arr in memory.yearly[package].items():
+            assert np.array_equal(back.yearly[package][v], arr), v
+    pd.testing.assert_frame_equal(back.experiments, memory.experiments)
+    whole = summary_json(outcome_tables(memory), K)  # the reduction over chunks is the summary over all futures
+    for package in PACKAGES:
+        for key, cell in whole["packages"][package].items():
+            assert summary["packages"][package][key] == pytest.approx(cell, rel=1e-12, abs=1e-15), key
+        assert summary["us_net_cost_usd_bn"][package] == pytest.approx(whole["us_net_cost_usd_bn"][package], rel=1e-12)
+    lines = [json.loads(line) for line in (tmp_path / "run" / MANIFEST).read_text().splitlines()]
+    assert sorted((e["package"], e["chunk"]) for e in lines) == [(p, i) for p in PACKAGES for i in range(6)]
+    assert all(e["start"] % K == 0 and e["seed"] == 7 for e in lines)  # chunks are whole parameter vectors
+
+
+def test_the_files_do_not_depend_on_the_workers(memory, tmp_path):
+    _stream(tmp_path / "one", memory)
+    _stream(tmp_path / "two", memory, ProcessExecutor(2))
+    one, two = af.load_run(tmp_path / "one"), af.load_run(tmp_path / "two")
+    for table in ("final", "yearly"):
+        assert [p.read_bytes() for p in one.files(table)] == [p.read_bytes() for p in two.files(table)]
+
+
+def test_moments_merged_over_chunks_equal_the_whole():
+    rng = np.random.default_rng(3)
+    values = (rng.random(300) < rng.random(100).repeat(3)).astype(float)  # clustered in vectors of 3
+    whole = Moments.of(values, 3)
+    merged = Moments.of(values[:30], 3) + Moments.of(values[30:201], 3) + Moments.of(values[201:], 3)
+    assert merged.share() == pytest.approx(whole.share(), rel=1e-12)
+    assert merged.interval() == pytest.approx(whole.interval(), rel=1e-12)
+    assert whole.design_effect > 1  # the clustering is seen, as in `design_effect`'s definition
+
+
+def test_a_save_that_fails_part_way_leaves_nothing_and_frees_the_folder(memory, tmp_path):
+    class Boom(Exception):
+        pass
+
+    inputs = _inputs(memory.case, list(memory.policies.values()))
+    with pytest.raises(Boom), store.saving(tmp_path / "run", inputs, paths=True) as saved:
+        for chunk, paths in list(memory.chunks(size=21))[:3]:
+            saved.sink.gather(chunk, saved.sink.write(chunk, paths))
+        raise Boom
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_run_missing_a_chunk_is_never_finished(memory, tmp_path):
+    inputs = _inputs(memory.case, list(memory.policies.values()))
+    missing = pytest.raises(af.InputError, match="rows of final for transactional_pressure")
+    with missing, store.saving(tmp_path / "run", inputs, paths=True) as saved:
+        for chunk, paths in list(memory.chunks(size=21))[:-1]:  # the last chunk never came
+            saved.sink.gather(chunk, saved.sink.write(chunk, paths))
+        saved.finish({})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_block_that_ends_without_finishing_saves_nothing(memory, tmp_path):
+    with store.saving(tmp_path / "run", _inputs(memory.case, list(memory.policies.values())), paths=True):
+        pass
+    assert list(tmp_path.iterdir()) == []
+    api.claim_output(tmp_path / "claimed")  # a folder its caller claimed stays claimed for the caller to give back
+    with store.saving(tmp_path / "claimed", _inputs(memory.case, list(memory.policies.values())), paths=True):
+        pass
+    assert [p.name for p in tmp_path.iterdir()] == ["claimed"]
+    assert [p.name for p in (tmp_path / "claimed").iterdir()] == [CLAIM_FILE]
+
+
+def test_a_run_saved_before_chunking_still_reads(memory, tmp_path):
+    """Runs saved by earlier versions have one final.parquet (states and outcomes) and one yearly.parquet."""
+    af.save(memory, tmp_path / "new")
+    new, old = af.load_run(tmp_path / "new"), tmp_path / "old"
+    shutil.copytree(tmp_path / "new", old, ignore=shutil.ignore_patterns("final", "yearly", MANIFEST))
+    states = new.final()
+    outcomes = long_outcomes(states, new.case, YEARS).drop(columns=["package", "future"])
+    final = pd.concat([states.drop(columns=outcomes.columns, errors="ignore"), outcomes], axis=1)
+    pq.write_table(pa.Table.from_pandas(final, preserve_index=False), old / "final.parquet")
+    yearly = pd.concat([pd.read_parquet(p) for p in new.files("yearly")], ignore_index=True)
+    pq.write_table(pa.Table.from_pandas(yearly, preserve_index=False), old / "yearly.parquet")
+    info = json.loads((old / "run.json").read_text())
+    info.pop("paths")
+    info["files"] = None  # as runs saved before sizes and checksums were recorded
+    (old / "run.json").write_text(json.dumps(info), encoding="utf-8")
+    back = af.load_run(old).ensemble()
+    for package in PACKAGES:
+        assert np.array_equal(back.final[package]["troops"], memory.final[package]["troops"])
+        assert np.array_equal(back.final[package]["war"], memory.final[package]["war"])
+        assert np.array_equal(back.yearly[package]["credibility"], memory.yearly[package]["credibility"])
