@@ -206,7 +206,12 @@ def csv_tables(count: int) -> list[bytes]:
 def damaged_runs(run: Path, into: Path) -> list[Path]:
     """Copies of a saved run, each damaged in one way."""
     damages: list[tuple[str, Callable[[Path], None]]] = []
-    for name in ("final.parquet", "yearly.parquet", "experiments.parquet", "case.yaml", "policies/current_course.yaml"):
+    chunks = (
+        "final/current_course/000000.parquet",
+        "yearly/current_course/000000.parquet",
+        "experiments/000000.parquet",
+    )
+    for name in (*chunks, "case.yaml", "policies/current_course.yaml"):
         damages += [
             (name, lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2])),
             (name, lambda p: p.write_bytes(bytes(b ^ (i == 700) for i, b in enumerate(p.read_bytes())))),
@@ -309,14 +314,14 @@ def cli_cases(work: Path) -> list[list[str]]:
         "--satisfice": ("war", "war=nan", "wars=0", "=", "war=1e400"),
         "--sobol-base": ("0", "3", str(2**20), "x"),
         "--baseline": ("nope", ""),
-        "--output": [*map(str, outputs), str(run / "final.parquet"), str(run / "run.json")],
+        "--output": [*map(str, outputs), str(run / "final/current_course/000000.parquet"), str(run / "run.json")],
     }.items():
         for value in values:
             cases.append(["report", run, option, value, *(["--sobol-base", "4"] if option != "--sobol-base" else [])])
     for future in ("-1", str(10**20), "x", "60"):
         cases.append(["explain", run, future])
     cases += [["explain", run, "0", "--package", "nope"], ["explain", work / "files", "0"], ["explain", a_file, "0"]]
-    for output in [*outputs, run / "final.parquet", run / "case.yaml"]:
+    for output in [*outputs, run / "yearly/current_course/000000.parquet", run / "case.yaml"]:
         cases.append(["backtest", "--futures", "20", "--csv", output])
         cases.append(["negotiate", "us-rok-sma", "--plot", output])
         cases.append(["export", run, "--to", "xlsx", "--output", output])

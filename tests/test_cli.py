@@ -234,7 +234,7 @@ def test_set_fixes_or_narrows_a_parameter_and_the_run_records_it(tmp_path):
     recorded = {"dprk.icbm_maturation": [0.05, 0.08], "politics.us_switch_probability": 0.3}
     assert json.loads(result.stdout)["overrides"] == recorded
     assert json.loads((out / "run.json").read_text())["overrides"] == recorded
-    sampled = pd.read_parquet(out / "experiments.parquet")
+    sampled = af.load_run(out).experiments
     assert sampled["dprk.icbm_maturation"].between(0.05, 0.08).all()
     assert "politics.us_switch_probability" not in sampled  # fixed: no longer sampled
     case = af.load_run(out).case.flat_parameters()
@@ -272,7 +272,7 @@ def test_export_writes_csv_excel_and_an_archive_ema_workbench_reads(saved_run, t
     assert len(tables["outcomes"]) == 6 * 400 and len(tables["parameters"]) == 400
     final = af.load_run(out).final()
     assert (tables["outcomes"]["war"].to_numpy() == (final["war"] == 1).to_numpy()).all()
-    sampled = pd.read_parquet(out / "experiments.parquet")
+    sampled = af.load_run(out).experiments
     assert tables["parameters"].drop(columns="future").to_numpy() == pytest.approx(sampled.to_numpy(), rel=0, abs=0)
 
     assert cli("export", out, "--to", "xlsx", "--output", tmp_path / "run.xlsx").returncode == 0

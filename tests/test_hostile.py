@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 from helpers import cli
@@ -128,11 +128,11 @@ def test_an_output_that_cannot_be_written_is_refused_before_the_work(tmp_path, a
 def test_a_full_disk_leaves_nothing_behind_and_says_so(tmp_path, monkeypatch):
     ensemble = af.run(futures=20, years=2, policies=["current_course"])
 
-    def full(self, path, *args, **kwargs):
+    def full(table, path, *args, **kwargs):
         Path(path).write_bytes(b"part of a table")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    monkeypatch.setattr(pq, "write_table", full)
     with pytest.raises(af.InputError, match="the disk is full") as refused:
         af.save(ensemble, tmp_path / "run")
     assert "the run was not saved and what it wrote is removed" in str(refused.value)

@@ -236,7 +236,7 @@ def test_overrides_reach_the_simulated_case(tmp_path):
         case = yaml.safe_load((tmp_path / "runs" / run_id / "case.yaml").read_text())
         assert case["parameters"]["politics"]["us_switch_probability"]["value"] == 0.9
         assert case["parameters"]["context"]["overstretch_end"]["range"] == [0.2, 0.3]
-        experiments = pd.read_parquet(tmp_path / "runs" / run_id / "experiments.parquet")
+        experiments = api.load_run(tmp_path / "runs" / run_id).experiments
         assert "politics.us_switch_probability" not in experiments  # fixed, no longer sampled
         assert experiments["context.overstretch_end"].between(0.2, 0.3).all()
         assert case["parameters"]["credibility"]["troop_signal"]["value"] == 1  # the balance form, fixed

@@ -5,28 +5,33 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from helpers import cli
 
 import alliance_futures as af
 from alliance_futures import api, store
 from alliance_futures.analysis import long_outcomes, outcome_tables, summary_json, summary_of_chunks
 from alliance_futures.analysis.outcomes import Moments
-from alliance_futures.engine import Ensemble, ProcessExecutor, sample_futures, simulate_chunks
-from alliance_futures.store.runs import CLAIM_FILE
+from alliance_futures.engine import ProcessExecutor, Sampling, simulate_chunks
+from alliance_futures.store.runs import CLAIM_FILE, PARTIAL
 from alliance_futures.store.tables import MANIFEST
 
 FUTURES, YEARS, K = 120, 6, 3
 PACKAGES = ["current_course", "transactional_pressure"]
 
 
-def _inputs(case, policies, futures=FUTURES, replications=K) -> Ensemble:
-    experiments = sample_futures(case, futures, 7, "lhs", replications)
-    return Ensemble(case, {p.name: p for p in policies}, 7, YEARS, "lhs", experiments, {}, None, replications)
+def _inputs(memory) -> store.Inputs:
+    return store.Inputs(memory.case, list(memory.policies.values()), FUTURES, YEARS, 7, "lhs", K)
 
 
 @pytest.fixture(scope="module")
@@ -34,21 +39,12 @@ def memory():
     return af.run(policies=PACKAGES, futures=FUTURES, years=YEARS, seed=7, replications=K)
 
 
-def _stream(target, memory, executor=None, chunk_size=21):
-    """The run of `memory`, streamed into `target` in chunks of 21 futures (7 vectors): six chunks per package."""
-    inputs = _inputs(memory.case, list(memory.policies.values()))
-    with store.saving(target, inputs, paths=True) as saved:
-        simulate_chunks(
-            memory.case,
-            list(memory.policies.values()),
-            inputs.experiments,
-            YEARS,
-            7,
-            saved.sink,
-            executor=executor,
-            chunk_size=chunk_size,
-            replications=K,
-        )
+def _stream(target, memory, executor=None, chunk_size=12):
+    """The run of `memory`, streamed into `target` in chunks of 12 futures (4 vectors): ten chunks."""
+    policies = list(memory.policies.values())
+    with store.saving(target, _inputs(memory), paths=True) as saved:
+        sampling = Sampling(memory.case, FUTURES // K, 7, "lhs", K)
+        simulate_chunks(memory.case, policies, sampling, YEARS, 7, saved.sink, executor=executor, chunk_size=chunk_size)
         summary = summary_of_chunks(saved.final_chunks(), memory.case, YEARS, K)
         saved.finish({"summary": summary})
     return summary
@@ -57,7 +53,8 @@ def _stream(target, memory, executor=None, chunk_size=21):
 def test_a_streamed_run_reads_back_bit_identical_to_the_run_in_memory(memory, tmp_path):
     summary = _stream(tmp_path / "run", memory, ProcessExecutor(2))
     saved = af.load_run(tmp_path / "run")
-    assert len(saved.files("final")) == len(saved.files("yearly")) == 2 * 6  # per package, ceil(120 / 21) chunks
+    assert len(saved.files("final")) == len(saved.files("yearly")) == 2 * 10  # per package, 120 / 12 chunks
+    assert len(saved.files("experiments")) == 10
     back = saved.ensemble()
     for package in PACKAGES:
         for v, arr in memory.final[package].items():
@@ -65,21 +62,23 @@ def test_a_streamed_run_reads_back_bit_identical_to_the_run_in_memory(memory, tm
         for v, arr in memory.yearly[package].items():
             assert np.array_equal(back.yearly[package][v], arr), v
     pd.testing.assert_frame_equal(back.experiments, memory.experiments)
-    whole = summary_json(outcome_tables(memory), K)  # the reduction over chunks is the summary over all futures
+    whole = summary_json(outcome_tables(memory), K)  # in one chunk: the reduction over ten is the same to 1e-12
     for package in PACKAGES:
         for key, cell in whole["packages"][package].items():
             assert summary["packages"][package][key] == pytest.approx(cell, rel=1e-12, abs=1e-15), key
         assert summary["us_net_cost_usd_bn"][package] == pytest.approx(whole["us_net_cost_usd_bn"][package], rel=1e-12)
+    assert summary == _stream(tmp_path / "again", memory)  # and the same to the last bit whatever the workers
     lines = [json.loads(line) for line in (tmp_path / "run" / MANIFEST).read_text().splitlines()]
-    assert sorted((e["package"], e["chunk"]) for e in lines) == [(p, i) for p in PACKAGES for i in range(6)]
+    assert sorted((e["chunk"], e["package"]) for e in lines) == [(i, p) for i in range(10) for p in PACKAGES]
     assert all(e["start"] % K == 0 and e["seed"] == 7 for e in lines)  # chunks are whole parameter vectors
+    assert sum(len(e["files"]) for e in lines) == 10 * (1 + 2 * len(PACKAGES))  # experiments once per chunk
 
 
 def test_the_files_do_not_depend_on_the_workers(memory, tmp_path):
     _stream(tmp_path / "one", memory)
     _stream(tmp_path / "two", memory, ProcessExecutor(2))
     one, two = af.load_run(tmp_path / "one"), af.load_run(tmp_path / "two")
-    for table in ("final", "yearly"):
+    for table in ("experiments", "final", "yearly"):
         assert [p.read_bytes() for p in one.files(table)] == [p.read_bytes() for p in two.files(table)]
 
 
@@ -97,30 +96,28 @@ def test_a_save_that_fails_part_way_leaves_nothing_and_frees_the_folder(memory, 
     class Boom(Exception):
         pass
 
-    inputs = _inputs(memory.case, list(memory.policies.values()))
-    with pytest.raises(Boom), store.saving(tmp_path / "run", inputs, paths=True) as saved:
-        for chunk, paths in list(memory.chunks(size=21))[:3]:
-            saved.sink.gather(chunk, saved.sink.write(chunk, paths))
+    with pytest.raises(Boom), store.saving(tmp_path / "run", _inputs(memory), paths=True) as saved:
+        for chunk, experiments, paths in list(memory.chunks(size=21))[:3]:
+            saved.sink.gather(chunk, saved.sink.write(chunk, experiments, paths))
         raise Boom
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_run_missing_a_chunk_is_never_finished(memory, tmp_path):
-    inputs = _inputs(memory.case, list(memory.policies.values()))
-    missing = pytest.raises(af.InputError, match="rows of final for transactional_pressure")
-    with missing, store.saving(tmp_path / "run", inputs, paths=True) as saved:
-        for chunk, paths in list(memory.chunks(size=21))[:-1]:  # the last chunk never came
-            saved.sink.gather(chunk, saved.sink.write(chunk, paths))
+    missing = pytest.raises(af.InputError, match="has 105 rows of final for transactional_pressure where 120 were")
+    with missing, store.saving(tmp_path / "run", _inputs(memory), paths=True) as saved:
+        for chunk, experiments, paths in list(memory.chunks(size=21))[:-1]:  # the last package's last chunk never came
+            saved.sink.gather(chunk, saved.sink.write(chunk, experiments, paths))
         saved.finish({})
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_block_that_ends_without_finishing_saves_nothing(memory, tmp_path):
-    with store.saving(tmp_path / "run", _inputs(memory.case, list(memory.policies.values())), paths=True):
+    with store.saving(tmp_path / "run", _inputs(memory), paths=True):
         pass
     assert list(tmp_path.iterdir()) == []
     api.claim_output(tmp_path / "claimed")  # a folder its caller claimed stays claimed for the caller to give back
-    with store.saving(tmp_path / "claimed", _inputs(memory.case, list(memory.policies.values())), paths=True):
+    with store.saving(tmp_path / "claimed", _inputs(memory), paths=True):
         pass
     assert [p.name for p in tmp_path.iterdir()] == ["claimed"]
     assert [p.name for p in (tmp_path / "claimed").iterdir()] == [CLAIM_FILE]
@@ -130,7 +127,8 @@ def test_a_run_saved_before_chunking_still_reads(memory, tmp_path):
     """Runs saved by earlier versions have one final.parquet (states and outcomes) and one yearly.parquet."""
     af.save(memory, tmp_path / "new")
     new, old = af.load_run(tmp_path / "new"), tmp_path / "old"
-    shutil.copytree(tmp_path / "new", old, ignore=shutil.ignore_patterns("final", "yearly", MANIFEST))
+    shutil.copytree(tmp_path / "new", old, ignore=shutil.ignore_patterns("experiments", "final", "yearly", MANIFEST))
+    new.experiments.to_parquet(old / "experiments.parquet")
     states = new.final()
     outcomes = long_outcomes(states, new.case, YEARS).drop(columns=["package", "future"])
     final = pd.concat([states.drop(columns=outcomes.columns, errors="ignore"), outcomes], axis=1)
@@ -146,3 +144,44 @@ def test_a_run_saved_before_chunking_still_reads(memory, tmp_path):
         assert np.array_equal(back.final[package]["troops"], memory.final[package]["troops"])
         assert np.array_equal(back.final[package]["war"], memory.final[package]["war"])
         assert np.array_equal(back.yearly[package]["credibility"], memory.yearly[package]["credibility"])
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_run_killed_part_way_resumes_to_the_files_of_an_uninterrupted_one(tmp_path):
+    request = ["run", "--futures", 2400, "--years", 6, "--chunk-size", 100, "--format", "json"]
+    whole = cli(*request, "--output", tmp_path / "whole", "--workers", 2)
+    assert whole.returncode == 0, whole.stderr
+    killed = tmp_path / "killed"
+    command = [sys.executable, "-m", "alliance_futures", *map(str, request), "--output", str(killed)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    hidden = tmp_path / f".killed{PARTIAL}{process.pid}" / MANIFEST
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:  # 24 chunks x 6 packages: kill it after 30
+        if hidden.is_file() and len(hidden.read_text().splitlines()) >= 30:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.01)
+    assert process.wait() == -signal.SIGKILL, "the run ended before it could be killed"
+    assert not (killed / "run.json").exists()  # nothing that passes for a whole run
+    with pytest.raises(af.InputError, match="not a saved run"):
+        af.load_run(killed)
+
+    resumed = cli("run", "--resume", killed, "--format", "json")
+    assert resumed.returncode == 0, resumed.stderr
+    assert _files(killed) == _files(tmp_path / "whole")  # file for file, byte for byte
+    said = json.loads(resumed.stdout)
+    assert said | {"run": None} == json.loads(whole.stdout) | {"run": None}
+    assert not list(tmp_path.glob(f".*{PARTIAL}*"))
+    again = cli("run", "--resume", killed)
+    assert again.returncode == 2 and "is a whole run already" in again.stderr
+
+
+def test_resume_refuses_what_it_cannot_finish(tmp_path):
+    nothing = cli("run", "--resume", tmp_path / "never")
+    assert nothing.returncode == 2 and "holds no run to resume" in nothing.stderr
+    mixed = cli("run", "--resume", tmp_path / "never", "--futures", 50)
+    assert mixed.returncode == 2 and "--resume reads the run's request from its folder; drop --futures" in mixed.stderr
+    assert "Traceback" not in nothing.stderr + mixed.stderr

@@ -36,12 +36,14 @@ from .case import (
 )
 from .case import load_case as load_case_file
 from .engine import (
+    DEFAULT_CHUNK,
     DEFAULT_DESIGN,
     RECORDED,
     Ensemble,
+    Sampling,
+    chunks,
     make_executor,
     run_ensemble,
-    sample_futures,
     simulate_chunks,
     uncertain_parameters,
 )
@@ -98,6 +100,7 @@ class RunSpec:
     paths: bool
     replications: int = 1
     overrides: Mapping[str, float | Sequence[float]] = field(default_factory=dict)
+    chunk_size: int = DEFAULT_CHUNK  # futures per chunk (a run streamed to disk)
 
 
 def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
@@ -124,12 +127,26 @@ def usable_memory() -> int:
     return min(limits + ([address_space] if address_space > 0 else []))
 
 
-def estimated_bytes(case: Case, packages: int, futures: int, years: int, paths: bool) -> int:
-    """Peak memory of a run and its save: the ensemble's arrays (final states, float32 yearly paths, the experiments
-    table) times `MEMORY_PEAK_FACTOR`, and the process itself (see benchmarks/run_footprint.py)."""
-    per_future = packages * (len(STATE_VARIABLES) * 8 + (len(RECORDED) * 4 * years if paths else 0))
-    arrays = futures * (per_future + 8 * len(uncertain_parameters(case)))
-    return int(PROCESS_BYTES + MEMORY_PEAK_FACTOR * arrays)
+def estimated_bytes(
+    case: Case,
+    packages: int,
+    futures: int,
+    years: int,
+    paths: bool,
+    streamed_chunk: int | None = None,
+    workers: int = 1,
+) -> int:
+    """Peak memory of a run (see benchmarks/run_footprint.py). Held in memory (an ensemble, saved afterwards): its
+    arrays (final states, float32 yearly paths, the experiments table) times `MEMORY_PEAK_FACTOR`, and the process.
+    Streamed to disk in chunks of `streamed_chunk` futures: one chunk's arrays under one package in each worker, and
+    the processes; it does not grow with the number of futures."""
+    per_future = len(STATE_VARIABLES) * 8 + (len(RECORDED) * 4 * years if paths else 0)
+    inputs = 8 * len(uncertain_parameters(case))
+    if streamed_chunk is None:
+        return int(PROCESS_BYTES + MEMORY_PEAK_FACTOR * futures * (packages * per_future + inputs))
+    processes = 1 if workers == 1 else 1 + workers
+    chunk = min(streamed_chunk, futures)
+    return int(processes * PROCESS_BYTES + MEMORY_PEAK_FACTOR * workers * chunk * (per_future + inputs))
 
 
 def estimated_disk_bytes(case: Case, packages: int, futures: int, years: int, paths: bool) -> int:
@@ -172,12 +189,15 @@ def prepare(
     overrides: Mapping[str, float | Sequence[float]] | None = None,
     replications: int = DEFAULT_REPLICATIONS,
     max_cells: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    streamed: bool = False,
 ) -> RunSpec:
     """Load and check everything a run needs; raise InputError with a clear message if anything is off.
     `futures` is the number of simulated futures: `futures // replications` sampled parameter vectors, each on
     `replications` random streams. `overrides` fixes parameters ('group.name') at a value or narrows their range
     (see `override_parameters`). `max_cells` caps futures × years × packages (the service's limit on one request;
-    every run is also capped by this machine's memory, `MEMORY_SHARE`)."""
+    every run is also capped by this machine's memory, `MEMORY_SHARE`: held in memory, or `streamed` to disk in chunks
+    of `chunk_size` futures by `simulate_to`, which holds a few chunks whatever the number of futures)."""
     loaded = case if isinstance(case, Case) else load_case(case)
     if overrides:
         loaded = override_parameters(loaded, overrides)
@@ -187,6 +207,7 @@ def prepare(
         ("workers", workers, 1, MAX_WORKERS),
         ("seed", seed, 0, MAX_SEED),
         ("replications", replications, 1, MAX_REPLICATIONS),
+        ("chunk_size", chunk_size, 1, None),
     ):
         if value < lo or (hi is not None and value > hi):
             bound = f"from {lo} to {hi}" if hi is not None else f"at least {lo}"
@@ -210,7 +231,8 @@ def prepare(
             f"than {max_cells:,}; use fewer futures, years or packages",
             key="futures",
         )
-    need, have = estimated_bytes(loaded, len(chosen), futures, years, paths), usable_memory()
+    chunk = chunk_size if streamed else None
+    need, have = estimated_bytes(loaded, len(chosen), futures, years, paths, chunk, workers), usable_memory()
     if need > MEMORY_SHARE * have:
         raise InputError(
             REQUEST,
@@ -220,7 +242,9 @@ def prepare(
             "use fewer futures or packages, or keep only the final states (no yearly paths)",
             key="futures",
         )
-    return RunSpec(loaded, chosen, futures, years, seed, workers, paths, replications, dict(overrides or {}))
+    return RunSpec(
+        loaded, chosen, futures, years, seed, workers, paths, replications, dict(overrides or {}), chunk_size
+    )
 
 
 def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = None) -> Ensemble:
@@ -240,31 +264,60 @@ def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = No
 
 
 def simulate_to(spec: RunSpec, directory: str | Path, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Simulate a checked request straight into a new run folder, each chunk written where it was simulated as it
-    finishes, so that memory holds a few chunks whatever the number of futures (see `store.saving`); the summary is
-    then reduced over the saved chunks (`analysis.summary_of_chunks`) and returned. `progress` as above."""
+    """Simulate a checked request straight into a new run folder, each chunk of futures written where it was
+    simulated as it finishes, so that memory holds a few chunks whatever the number of futures (see
+    `store.saving`); the summary is then reduced over the saved chunks (`analysis.summary_of_chunks`) and returned.
+    `progress` as above."""
     _log_run(spec)
-    experiments = sample_futures(spec.case, spec.futures, spec.seed, DEFAULT_DESIGN, spec.replications)
-    policies = {p.name: p for p in spec.policies}
-    inputs = Ensemble(
-        spec.case, policies, spec.seed, spec.years, DEFAULT_DESIGN, experiments, {}, None, spec.replications
+    inputs = store.Inputs(
+        spec.case, spec.policies, spec.futures, spec.years, spec.seed, DEFAULT_DESIGN, spec.replications
     )
-    with store.saving(directory, inputs, spec.paths, spec.overrides) as saved:
-        simulate_chunks(
-            spec.case,
-            spec.policies,
-            experiments,
-            spec.years,
-            spec.seed,
-            saved.sink,
-            spec.paths,
-            make_executor(spec.workers),
-            progress=progress,
-            replications=spec.replications,
-        )
-        summary = analysis.summary_of_chunks(saved.final_chunks(), spec.case, spec.years, spec.replications)
-        saved.finish({"summary": summary})
-    log.info("saved the run to %s", directory)
+    with store.saving(directory, inputs, spec.paths, spec.overrides, chunk_size=spec.chunk_size) as saved:
+        return _stream(saved, spec.case, spec.policies, spec.workers, progress)
+
+
+def resume(directory: str | Path, workers: int = 1, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Finish a run whose process was killed part-way (`store.resuming`): only the chunks it had not written are
+    simulated, and the run is the one an uninterrupted run would have saved, file for file; return its summary."""
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InputError(REQUEST, f"workers must be from 1 to {MAX_WORKERS}, got {workers}", key="workers")
+    with store.resuming(directory) as saved:
+        case = load_case(saved.folder / store.CASE_FILE)
+        policies = [load_policy(saved.folder / store.policy_file(name), case) for name in saved.info["packages"]]
+        log.info("resuming %s: %s chunk(s) were written whole before it stopped", directory, len(saved.done))
+        return _stream(saved, case, policies, workers, progress)
+
+
+def _stream(
+    saved: store.Saving,
+    case: Case,
+    policies: Sequence[Policy],
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> dict[str, Any]:
+    """Simulate the chunks of the run being saved that it does not have yet, summarise it and finish it."""
+    info = saved.info
+    k = info["replications"]
+    sampling = Sampling(case, info["futures"] // k, info["seed"], info["design"], k)
+    executor = make_executor(workers)
+    if progress is not None:  # the futures saved before the run was killed
+        planned = chunks(info["packages"], info["futures"], info["chunk_size"], k)
+        progress(sum(c.stop - c.start for c in planned if (c.package, c.index) in saved.done))
+    simulate_chunks(
+        case,
+        policies,
+        sampling,
+        info["years"],
+        info["seed"],
+        saved.sink,
+        info["paths"],
+        executor,
+        info["chunk_size"],
+        progress,
+        done=saved.done,
+    )
+    summary = analysis.summary_of_chunks(saved.final_chunks(), case, info["years"], k)
+    saved.finish({"summary": summary})
     return summary
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import errno
@@ -15,7 +16,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
@@ -217,6 +218,20 @@ def run(
     paths: Annotated[bool, typer.Option(help="save yearly paths as well as final states")] = True,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
     report: Annotated[bool, typer.Option("--report", help="also write the HTML report into the run's folder")] = False,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="RUN_DIR",
+            help="finish a run that was killed part-way, simulating only the chunks it had not saved; its request "
+            "is read from its folder (give only --workers, --format or --report with it)",
+        ),
+    ] = None,
+    chunk_size: Annotated[
+        int,
+        typer.Option(
+            help="futures per chunk: each worker holds one chunk's paths at a time (the futures do not depend on it)"
+        ),
+    ] = limits.DEFAULT_CHUNK,
     set_: Annotated[
         list[str] | None,
         typer.Option(
@@ -228,6 +243,15 @@ def run(
     ] = None,
 ) -> None:
     """Simulate the case under each policy package and print the probability of each named future and outcome."""
+    if resume is not None:
+        request = {"--case": case != BUILTIN_CASE, "--policies": bool(policies), "--futures": futures != 10_000}
+        request |= {"--replications": replications != limits.DEFAULT_REPLICATIONS, "--years": years != 20}
+        request |= {"--seed": seed != limits.DEFAULT_SEED, "--output": output is not None, "--no-paths": not paths}
+        request |= {"--set": bool(set_), "--chunk-size": chunk_size != limits.DEFAULT_CHUNK}
+        given = [option for option, differs in request.items() if differs]
+        if given:
+            raise fail(InputError("command line", f"--resume reads the run's request from its folder; drop {given[0]}"))
+        return _resume(resume, workers, format, report)
     try:
         overrides = _overrides(set_)
         try:
@@ -241,6 +265,8 @@ def run(
                 paths=paths,
                 overrides=overrides,
                 replications=replications,
+                chunk_size=chunk_size,
+                streamed=True,
             )
         except InputError as exc:
             if exc.file != OVERRIDES:
@@ -253,40 +279,47 @@ def run(
         _mention_unfinished(target.parent)
         try:
             api.check_disk(spec, target)
-            with Progress(
-                TextColumn("simulating"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=note,
-                transient=format is Format.json,
-            ) as bar:
-                task = bar.add_task("futures", total=futures * len(spec.policies))
-                summary = api.simulate_to(spec, target, progress=lambda n: bar.advance(task, n))
+            with _simulating(futures * len(spec.policies), transient=format is Format.json) as advance:
+                summary = api.simulate_to(spec, target, advance)
         except BaseException:  # an error or Ctrl+C before the run is saved: give the claimed folder back
             api.release_output(target)
             raise
-        written = None
-        if report:
-            written = _report(lambda progress: api.report_run(target, progress=progress))
+        written = _report(lambda progress: api.report_run(target, progress=progress)) if report else None
     except InputError as exc:
         raise fail(exc) from None
-    first_year = spec.case.calendar.start_year + 1
+    _said_run(target, written, summary, format)
+
+
+def _resume(target: Path, workers: int, format: Format, report: bool) -> None:
+    """`run --resume`: finish a run killed part-way, then say what `run` says."""
+    try:
+        plan = store.unfinished_plan(target)
+        with _simulating(plan["futures"] * len(plan["packages"]), transient=format is Format.json) as advance:
+            summary = api.resume(target, workers, advance)
+        written = _report(lambda progress: api.report_run(target, progress=progress)) if report else None
+    except InputError as exc:
+        raise fail(exc) from None
+    _said_run(target, written, summary, format)
+
+
+@contextlib.contextmanager
+def _simulating(total: int, transient: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar of the futures simulated (of `total`), and the function that advances it."""
+    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=note, transient=transient) as bar:
+        task = bar.add_task("futures", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _said_run(target: Path, written: Path | None, summary: dict[str, Any], format: Format) -> None:
+    """What `run` prints of the run it saved in `target` (and the report `written`, if any)."""
+    info = store.read_record(target)
     if format is Format.json:
-        described = {
-            "run": str(target),
-            "report": None if written is None else str(written),
-            "case": spec.case.name,
-            "seed": seed,
-            "futures": futures,
-            "replications": replications,
-            "years": years,
-            "first_year": first_year,
-            "overrides": overrides,
-        }
-        out.print_json(json.dumps(described | summary))
+        described = {"run": str(target), "report": None if written is None else str(written)}
+        described |= {k: info[k] for k in ("case", "seed", "futures", "replications", "years", "first_year")}
+        out.print_json(json.dumps(described | {"overrides": info["overrides"]} | summary))
         return
-    show(comparison_table(summary, futures, years, first_year, replications))
+    show(comparison_table(summary, info["futures"], info["years"], info["first_year"], info["replications"]))
     note.print(f"Saved to {target}", highlight=False, soft_wrap=True)
     note.print(f"Explain a future: alliance-futures explain {target} 0", highlight=False, soft_wrap=True)
     if written is not None:
@@ -299,7 +332,7 @@ def _mention_unfinished(folder: Path) -> None:
         size = sum(save.bytes for save in left) / 2**20
         note.print(
             f"note: {len(left)} unfinished save(s) of killed runs ({size:,.0f} MB) in {folder}; "
-            f"`alliance-futures clean {folder}` removes them",
+            f"`alliance-futures run --resume RUN_DIR` finishes one, `alliance-futures clean {folder}` removes them",
             highlight=False,
             soft_wrap=True,
         )

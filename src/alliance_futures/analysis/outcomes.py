@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case
-from ..engine import Ensemble, per_vector
+from ..engine import DEFAULT_CHUNK, Ensemble, chunks, per_vector
 from ..model.state import NUCLEAR_PURSUING, OPCON_ROK_LED
 
 OUTCOMES = (
@@ -259,10 +259,12 @@ def summary_json(tables: Mapping[str, pd.DataFrame], replications: int = 1) -> d
     """Per package: outcome and named-future probabilities, and the mean US net cost (USD billion over the
     horizon), each with a 95% interval that counts each parameter vector's `replications` futures as one cluster:
     `{"packages": {PACKAGE: {KEY: {"p", "lo", "hi"}}}, "us_net_cost_usd_bn": {PACKAGE: {"mean", "lo", "hi"}}}`, as
-    run.json and `alliance-futures run --format json` give it."""
+    run.json and `alliance-futures run --format json` give it. Reduced over the run's chunks (`engine.chunks`), so
+    that it is the same to the last bit as a run streamed to disk and summarised chunk by chunk gives."""
     summary = Summary(replications)
     for name, table in tables.items():
-        summary.add(name, table)
+        for chunk in chunks([name], len(table), DEFAULT_CHUNK, replications):
+            summary.add(name, table.iloc[chunk.start : chunk.stop])
     return summary.json()
 
 
@@ -270,7 +272,7 @@ def summary_of_chunks(
     chunks: Iterable[tuple[str, pd.DataFrame]], case: Case, years: int, replications: int = 1
 ) -> dict[str, Any]:
     """`summary_json` of a run read chunk by chunk: (package, final states of a chunk of whole vectors), one in
-    memory at a time."""
+    memory at a time, each package's chunks in order."""
     summary = Summary(replications)
     for package, final in chunks:
         summary.add(package, outcome_table({c: final[c].to_numpy() for c in final.columns}, case, years))

@@ -1,18 +1,23 @@
 """Sampling designs over the case's deep-uncertainty parameters: one row per parameter vector, one column per
 parameter; `replicate` repeats each vector for the futures simulated from it.
 
-The default is a Latin hypercube (McKay, Beckman & Conover 1979): each parameter's range is cut into as many equal
-strata as there are vectors, and each stratum is used once, in a random order of its own. Each column comes from its
-own child of the seed's `SeedSequence`, so columns are drawn in parallel threads and the design does not depend on
-how many threads draw it. (SciPy's `qmc.LatinHypercube` gives the same kind of design but took 7 s for a million
-futures here, and SALib's `latin.sample` fills it one cell at a time in Python.) 'mc' draws each vector's parameters
-from its own counter-based stream, so vector *i* keeps its parameters whatever the number of vectors.
+The default is a Latin hypercube (McKay, Beckman & Conover 1979), drawn in blocks of `BLOCK` vectors: within a block,
+each parameter's range is cut into as many equal strata as the block has vectors, and each stratum is used once, in a
+random order of its own; a run of more vectors stacks whole blocks (each one a Latin hypercube, the last one
+smaller). Each column of each block comes from its own `SeedSequence` keyed by (seed; parameter, block), so any
+futures' rows are made where they are simulated, from (seed, index) alone, in parallel threads, and the design does
+not depend on which process or thread draws it (`Sampling.rows`). The first block's key is the parameter alone, as
+a single design had before blocks, so runs of up to `BLOCK` vectors keep their design. (SciPy's
+`qmc.LatinHypercube` gives the same kind of design but took 7 s for a million futures here, and SALib's
+`latin.sample` fills it one cell at a time in Python.) 'mc' draws each vector's parameters from its own
+counter-based stream, so vector *i* keeps its parameters whatever the number of vectors.
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -23,6 +28,7 @@ from .streams import Streams
 
 Design = Literal["lhs", "mc"]
 DEFAULT_DESIGN: Design = "lhs"
+BLOCK = 65_536  # parameter vectors per Latin-hypercube block
 
 
 def uncertain_parameters(case: Case) -> dict[str, Parameter]:
@@ -36,27 +42,59 @@ def latin_hypercube_column(n: int, seed: np.random.SeedSequence) -> np.ndarray:
     return (rng.permutation(n) + rng.random(n)) / n
 
 
-def sample(case: Case, futures: int, seed: int, design: Design = DEFAULT_DESIGN) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Sampling:
+    """A run's design by description: `vectors` parameter vectors of `case` drawn by `design` from `seed`, each for
+    `replications` futures (future f is replication f % K of vector f // K). Any futures' rows are made from it where
+    they are needed (`rows`), so that no process holds the whole design."""
+
+    case: Case
+    vectors: int
+    seed: int
+    design: Design = DEFAULT_DESIGN
+    replications: int = 1
+
+    @property
+    def futures(self) -> int:
+        return self.vectors * self.replications
+
+    def vector_rows(self, start: int, stop: int) -> pd.DataFrame:
+        """Vectors `start` to `stop` (exclusive), indexed by vector: the parts of each block they fall in."""
+        uncertain = uncertain_parameters(self.case)
+        blocks = range(start // BLOCK, (stop - 1) // BLOCK + 1) if stop > start else range(0)
+
+        names = list(uncertain)
+
+        def column(j: int) -> np.ndarray:
+            parts = []
+            for block in blocks:
+                first, size = block * BLOCK, min(BLOCK, self.vectors - block * BLOCK)
+                a, b = max(start, first) - first, min(stop, first + size) - first
+                if self.design == "lhs":
+                    key = np.random.SeedSequence(self.seed, spawn_key=(j,) if block == 0 else (j, block))
+                    parts.append(latin_hypercube_column(size, key)[a:b])
+                else:
+                    streams = Streams(self.seed, np.arange(first + a, first + b))
+                    parts.append(streams.uniform(-1, f"design:{names[j]}"))
+            return uncertain[names[j]].inverse_cdf(np.concatenate(parts) if parts else np.empty(0))
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as threads:
+            columns = dict(zip(uncertain, threads.map(column, range(len(uncertain))), strict=True))
+        return pd.DataFrame(columns, index=pd.RangeIndex(start, stop, name="future"))
+
+    def rows(self, start: int, stop: int) -> pd.DataFrame:
+        """The experiments rows of futures `start` to `stop` (exclusive), indexed by future."""
+        k = self.replications
+        first = start // k
+        table = replicate(self.vector_rows(first, -(-stop // k)), k).iloc[start - first * k : stop - first * k]
+        table.index = pd.RangeIndex(start, stop, name="future")
+        return table
+
+
+def sample(case: Case, vectors: int, seed: int, design: Design = DEFAULT_DESIGN) -> pd.DataFrame:
     """The design: one row per parameter vector (index 'future', as with one future per vector), one column per
     uncertain parameter."""
-    uncertain = uncertain_parameters(case)
-    if design == "lhs":
-        children = dict(zip(uncertain, np.random.SeedSequence(seed).spawn(len(uncertain)), strict=True))
-
-        def column(name: str) -> np.ndarray:
-            return uncertain[name].inverse_cdf(latin_hypercube_column(futures, children[name]))
-
-    else:
-        streams = Streams(seed, np.arange(futures))
-
-        def column(name: str) -> np.ndarray:
-            return uncertain[name].inverse_cdf(streams.uniform(-1, f"design:{name}"))
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as threads:
-        columns = dict(zip(uncertain, threads.map(column, uncertain), strict=True))
-    table = pd.DataFrame(columns)
-    table.index.name = "future"
-    return table
+    return Sampling(case, vectors, seed, design).vector_rows(0, vectors)
 
 
 def replicate(vectors: pd.DataFrame, replications: int) -> pd.DataFrame:
@@ -64,16 +102,6 @@ def replicate(vectors: pd.DataFrame, replications: int) -> pd.DataFrame:
     table = vectors.iloc[np.repeat(np.arange(len(vectors)), replications)].reset_index(drop=True)
     table.index.name = "future"
     return table
-
-
-def sample_futures(
-    case: Case, futures: int, seed: int, design: Design = DEFAULT_DESIGN, replications: int = 1
-) -> pd.DataFrame:
-    """The experiments table of a run: `futures // replications` sampled parameter vectors, each repeated for its
-    `replications` futures (`futures` must be a positive multiple of it)."""
-    if replications < 1 or futures % replications:
-        raise ValueError(f"futures ({futures}) must be a positive multiple of replications ({replications})")
-    return replicate(sample(case, futures // replications, seed, design), replications)
 
 
 def per_vector(values: np.ndarray, replications: int) -> np.ndarray:

@@ -12,7 +12,7 @@ finishes (`sinks`); results are bit-identical whatever the chunk size, executor 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ..case import Case, Policy
+from ..limits import DEFAULT_CHUNK
 from ..model import LeverPlan, initial_state, put_forward, step
-from .design import DEFAULT_DESIGN, Design, per_vector, sample_futures
+from .design import DEFAULT_DESIGN, Design, Sampling, per_vector
 from .executors import Executor, SerialExecutor, shared_inputs
 from .sinks import Chunk, MemorySink, Paths, Sink, chunks
 from .streams import Streams, depth
@@ -62,7 +63,6 @@ RECORDED: tuple[str, ...] = (
     "incidents",
     "us_net_cost",
 )
-DEFAULT_CHUNK = 65_536
 
 
 def parameter_values(case: Case, experiments: pd.DataFrame) -> dict[str, Any]:
@@ -123,8 +123,9 @@ def simulate(
 
 @dataclass(frozen=True)
 class _Task:
-    """One chunk of futures under one package, and where its results go; the parameters come from the run's
-    shared inputs."""
+    """One chunk of futures under one package, and where its results go (with the chunk's experiments rows if
+    `inputs`). The rows are made from the run's design where the chunk runs, or read from the run's given rows (the
+    run's shared inputs hold one or the other)."""
 
     case: Case
     policy: Policy
@@ -133,17 +134,33 @@ class _Task:
     seed: int
     record: bool
     sink: Sink
+    inputs: bool
     branches: tuple[Branch, ...] = ()
+
+
+def _rows(start: int, stop: int) -> pd.DataFrame:
+    """The experiments rows of futures `start` to `stop` of the run this process works on: sliced from the given
+    rows, or made from its design (the last rows made are kept in the run's shared inputs, as this process's own
+    copy: a worker's next task is most often the same chunk under another package)."""
+    shared = shared_inputs()
+    if "experiments" in shared:
+        return shared["experiments"].iloc[start:stop]
+    made = shared["made"]
+    if made.get("futures") != (start, stop):
+        made.clear()
+        made.update(futures=(start, stop), rows=shared["sampling"].rows(start, stop))
+    return made["rows"]
 
 
 def _run_task(task: _Task) -> Any:
     start, stop = task.chunk.start, task.chunk.stop
-    params = {k: v[start:stop] if isinstance(v, np.ndarray) else v for k, v in shared_inputs().items()}
+    rows = _rows(start, stop)
+    params = parameter_values(task.case, rows)
     futures = np.arange(start, stop)
     paths = simulate(
         task.case, task.policy, params, futures, task.years, task.seed, task.record, branches=task.branches
     )
-    return task.sink.write(task.chunk, paths)
+    return task.sink.write(task.chunk, rows if task.inputs else None, paths)
 
 
 @dataclass(repr=False)
@@ -176,13 +193,19 @@ class Ensemble:
         """The mean of a per-future quantity over each vector's replications (a probability for a yes/no one)."""
         return per_vector(values, self.replications)
 
-    def chunks(self, size: int = DEFAULT_CHUNK) -> Iterator[tuple[Chunk, Paths]]:
-        """The results chunk by chunk (views, not copies), as a run's workers hand them to a sink."""
+    def chunks(self, size: int = DEFAULT_CHUNK) -> Iterator[tuple[Chunk, pd.DataFrame | None, Paths]]:
+        """The results chunk by chunk (views, not copies), with the experiments rows on each chunk's first package,
+        as a run's workers hand them to a sink."""
+        first = next(iter(self.final))
         for chunk in chunks(list(self.final), self.futures, size, self.replications):
-            final = {v: arr[chunk.start : chunk.stop] for v, arr in self.final[chunk.package].items()}
+            part = slice(chunk.start, chunk.stop)
             yearly = self.yearly[chunk.package] if self.yearly is not None else None
-            part = {v: arr[chunk.start : chunk.stop] for v, arr in yearly.items()} if yearly is not None else None
-            yield chunk, Paths(final, part, None)
+            paths = Paths(
+                {v: arr[part] for v, arr in self.final[chunk.package].items()},
+                {v: arr[part] for v, arr in yearly.items()} if yearly is not None else None,
+                None,
+            )
+            yield chunk, self.experiments.iloc[part] if chunk.package == first else None, paths
 
     @property
     def calendar_years(self) -> np.ndarray:
@@ -234,11 +257,12 @@ def run_ensemble(
 
     `progress` is called with the number of future-packages finished after each chunk.
     """
-    experiments = sample_futures(case, futures, seed, design, replications)
+    if replications < 1 or futures % replications:
+        raise ValueError(f"futures ({futures}) must be a positive multiple of replications ({replications})")
+    sampling = Sampling(case, futures // replications, seed, design, replications)
+    experiments = sampling.rows(0, futures)
     sink = MemorySink([p.name for p in policies], futures)
-    simulate_chunks(
-        case, policies, experiments, years, seed, sink, record, executor, chunk_size, progress, replications
-    )
+    simulate_chunks(case, policies, sampling, years, seed, sink, record, executor, chunk_size, progress)
     return Ensemble(
         case, {p.name: p for p in policies}, seed, years, design, experiments, sink.final, sink.yearly, replications
     )
@@ -293,7 +317,7 @@ def branch(
 def simulate_chunks(
     case: Case,
     policies: Sequence[Policy],
-    experiments: pd.DataFrame,
+    inputs: Sampling | pd.DataFrame,
     years: int,
     seed: int,
     sink: Sink,
@@ -301,19 +325,27 @@ def simulate_chunks(
     executor: Executor | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
-    replications: int = 1,
     branches: tuple[Branch, ...] = (),
+    done: Collection[tuple[str, int]] = (),
 ) -> None:
-    """Every package's futures (one per row of `experiments`), in chunks of whole parameter vectors (of
-    `replications` futures each) on `executor`, each chunk's final states and, with `record`, yearly paths handed to
-    `sink` as it finishes. `progress` hears of the future-packages of each chunk."""
-    params = parameter_values(case, experiments)
+    """Every package's futures, one per row of the experiments (`inputs`: a design, whose rows each chunk makes
+    where it runs, or the rows themselves), in chunks of whole parameter vectors (`sinks.chunks`) on `executor`:
+    each chunk's final states and, with `record`, yearly paths (and, with its first package, its experiments rows)
+    handed to `sink` as it finishes; the chunks `done` (package, index) already are skipped. `progress` hears of the
+    futures of each chunk."""
+    shared: dict[str, Any]
+    if isinstance(inputs, Sampling):
+        futures, replications, shared = inputs.futures, inputs.replications, {"sampling": inputs, "made": {}}
+    else:
+        futures, replications, shared = len(inputs), 1, {"experiments": inputs}
     by_name = {p.name: p for p in policies}
+    first = policies[0].name
     tasks = [
-        _Task(case, by_name[c.package], c, years, seed, record, sink, branches)
-        for c in chunks(list(by_name), len(experiments), chunk_size, replications)
+        _Task(case, by_name[chunk.package], chunk, years, seed, record, sink, chunk.package == first, branches)
+        for chunk in chunks(list(by_name), futures, chunk_size, replications)
+        if (chunk.package, chunk.index) not in done
     ]
-    for i, written in (executor or SerialExecutor()).run(_run_task, tasks, params):
+    for i, written in (executor or SerialExecutor()).run(_run_task, tasks, shared):
         chunk = tasks[i].chunk
         sink.gather(chunk, written)
         if progress is not None:

@@ -1,9 +1,10 @@
 """Sinks: where each chunk's results go as it finishes, in the spirit of EMA Workbench's callbacks.
 
-A sink has two methods. `write(chunk, paths)` runs where the chunk was simulated (a worker process, or a machine of
-a cluster) and returns something small or large for `gather(chunk, written)`, which runs in the process that asked
-for the run, as chunks finish, in any order. `MemorySink` returns each chunk's arrays and assembles them (an
-ensemble in memory, for notebooks); a sink that writes each chunk to a file where it was simulated returns only
+A sink has two methods. `write(chunk, experiments, paths)` runs where a chunk of futures was simulated under one
+package (a worker process, or a machine of a cluster), with the chunk's experiments rows (given with the chunk's
+first package only) and its results; it returns something for `gather(chunk, written)`, which runs in the process
+that asked for the run, as chunks finish, in any order. `MemorySink` returns each chunk's arrays and assembles them
+(an ensemble in memory, for notebooks); a sink that writes each chunk to files where it was simulated returns only
 what it wrote (see `store.ChunkFiles`), so that memory holds a few chunks whatever the number of futures.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 
 
 @dataclass
@@ -27,7 +29,8 @@ class Paths:
 
 @dataclass(frozen=True)
 class Chunk:
-    """Futures `start` to `stop` (exclusive) of a run under the package `package`: the `index`-th chunk of it."""
+    """Futures `start` to `stop` (exclusive) of a run, whole parameter vectors, under the package `package`: the
+    `index`-th chunk of the run's futures."""
 
     package: str
     index: int
@@ -36,21 +39,23 @@ class Chunk:
 
 
 def chunks(packages: Sequence[str], futures: int, size: int, replications: int = 1) -> list[Chunk]:
-    """A run's chunks: for each package, its futures in chunks of `size` (at least one vector), each chunk whole
-    parameter vectors of `replications` futures, so that per-vector quantities reduce chunk by chunk."""
+    """A run's chunks, chunk by chunk and package by package within each: its futures in chunks of `size` (at least
+    one vector), each chunk whole parameter vectors of `replications` futures, so that per-vector quantities reduce
+    chunk by chunk. The chunks depend on nothing else (not on the workers), so neither do reductions over them."""
     size = max(replications, size - size % replications)
     bounds = [(start, min(start + size, futures)) for start in range(0, futures, size)]
-    return [Chunk(package, i, a, b) for package in packages for i, (a, b) in enumerate(bounds)]
+    return [Chunk(package, i, a, b) for i, (a, b) in enumerate(bounds) for package in packages]
 
 
 class Sink(Protocol):
-    def write(self, chunk: Chunk, paths: Paths) -> Any: ...
+    def write(self, chunk: Chunk, experiments: pd.DataFrame | None, paths: Paths) -> Any: ...
     def gather(self, chunk: Chunk, written: Any) -> None: ...
 
 
 class MemorySink:
     """Assembles every chunk's final states and yearly paths into whole arrays: package -> variable -> per future
-    (`final`) or (futures, years) (`yearly`, None when no chunk recorded paths), packages in the order given."""
+    (`final`) or (futures, years) (`yearly`, None when no chunk recorded paths), packages in the order given. The
+    experiments are the caller's already."""
 
     def __init__(self, packages: list[str], futures: int):
         self.futures = futures
@@ -58,7 +63,7 @@ class MemorySink:
         self.yearly: dict[str, dict[str, np.ndarray]] | None = None
         self._packages = packages
 
-    def write(self, chunk: Chunk, paths: Paths) -> Paths:
+    def write(self, chunk: Chunk, experiments: pd.DataFrame | None, paths: Paths) -> Paths:
         return paths
 
     def gather(self, chunk: Chunk, written: Paths) -> None:

@@ -2,8 +2,8 @@
 
     RUN/views/NAME.json   each of the report's views (`views.VIEWS`), written once when the run finishes
     RUN/bands.parquet     yearly bands of every variable, over all futures and per named future (`store.write_bands`)
-    RUN/downloads/        the final states with outcomes, and the yearly paths, each as one Parquet file, gathered
-                          from the run's chunks when first asked for (`table_file`)
+    RUN/downloads/        the experiments, the final states with outcomes and the yearly paths, each as one Parquet
+                          file, gathered from the run's chunks when first asked for (`table_file`)
 
 and, for the runs read most recently, the bands as ready JSON and the futures' outcomes, held in memory.
 """
@@ -16,6 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -49,19 +50,22 @@ def _outcomes(folder: Path) -> tuple[Run, pd.DataFrame]:
 
 
 def table_file(folder: Path, table: str) -> Path:
-    """A run's table as one Parquet file to download: experiments and bands as saved; final (the state at the horizon
+    """A run's table as one Parquet file to download: bands as saved; experiments, final (the state at the horizon
     and the outcomes per package and future) and yearly gathered from the run's chunks, a chunk at a time, when first
     asked for."""
-    if table not in ("final", "yearly"):
-        return folder / f"{table}.parquet"
+    if table == "bands":
+        return folder / BANDS_FILE
     target = folder / DOWNLOADS_DIR / f"{table}.parquet"
     if not target.is_file():
         saved = load_run(folder, REQUIREMENTS)
         target.parent.mkdir(exist_ok=True)
         with whole_file(target) as f:
-            writer = None
+            writer, rows = None, 0
             for path in saved.files(table):
                 part = pq.read_table(path)
+                if table == "experiments":  # each future's row, numbered
+                    part = part.add_column(0, "future", pa.array(np.arange(rows, rows + part.num_rows)))
+                    rows += part.num_rows
                 if table == "final":
                     states = part.to_pandas()
                     outcomes = long_outcomes(states, saved.case, saved.info["years"]).drop(

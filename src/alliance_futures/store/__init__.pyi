@@ -2,7 +2,9 @@ from .catalogue import BANDS_FILE, Catalogue, write_bands
 from .export import DEFAULT_NAMES, export_run, save_ema
 from .runs import (
     CASE_FILE,
+    Inputs,
     Run,
+    Saving,
     check_output_file,
     claim_folder,
     clean_saves,
@@ -10,8 +12,10 @@ from .runs import (
     policy_file,
     read_record,
     release_folder,
+    resuming,
     save_run,
     saving,
+    unfinished_plan,
     unfinished_saves,
 )
 
@@ -20,7 +24,9 @@ __all__ = [
     "CASE_FILE",
     "DEFAULT_NAMES",
     "Catalogue",
+    "Inputs",
     "Run",
+    "Saving",
     "check_output_file",
     "claim_folder",
     "clean_saves",
@@ -29,9 +35,11 @@ __all__ = [
     "policy_file",
     "read_record",
     "release_folder",
+    "resuming",
     "save_ema",
     "save_run",
     "saving",
+    "unfinished_plan",
     "unfinished_saves",
     "write_bands",
 ]

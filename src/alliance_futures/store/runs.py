@@ -3,10 +3,10 @@
     run.json            what was run (case, packages, futures, replications, years, seed, design, version), its
                         summary, and the size and SHA-256 of every other file (read back only if they match)
     case.yaml           the case exactly as simulated; policies/NAME.yaml likewise
-    experiments.parquet one row per future: the sampled deep-uncertainty parameters of its vector (future f is
-                        replication f % K of vector f // K)
-    final/, yearly/     one Parquet file per package and chunk of futures: the state at the horizon, and the recorded
-                        state variables of every year; chunks.jsonl lists the chunks as they were written (`tables`)
+    experiments/        one row per future: the sampled deep-uncertainty parameters of its vector (future f is
+                        replication f % K of vector f // K), one Parquet file per chunk of futures
+    final/, yearly/     one Parquet file per package and chunk: the state at the horizon, and the recorded state
+                        variables of every year; chunks.jsonl lists the chunks as they were written (`tables`)
     branches.parquet    for a run whose futures continue an earlier run's (an update's posterior): per branch
                         (run.json `branches`: the year, the seed and the package followed), the future each one
                         retraces through that year
@@ -24,6 +24,7 @@ analysis layer's, computed from what is stored and handed to `finish` as part of
 from __future__ import annotations
 
 import errno
+import glob
 import itertools
 import json
 import os
@@ -43,18 +44,18 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..case import Case, Policy, Requirements, load_case, load_policy
-from ..engine import Branch, Ensemble
+from ..engine import DEFAULT_CHUNK, Branch, Ensemble
 from ..errors import InputError
 from ..model import STATE_VARIABLES
 from .files import check_writable
-from .tables import MANIFEST, TABLES, ChunkFiles, manifest, sha256, table_files
+from .tables import MANIFEST, TABLES, ChunkFiles, chunk_file, manifest, sha256, table_files
 
 RUN_FILE = "run.json"
 CASE_FILE = Path("case.yaml")
 POLICY_FOLDER = Path("policies")
 PARTIAL = ".partial-"  # a run being saved is the folder .NAME.partial-PID until it is complete
 CLAIM_FILE = ".claim"  # in a folder claimed for a run being simulated: the claiming process's id
-EXPERIMENTS_FILE = "experiments.parquet"
+PLAN_FILE = "plan.json"  # in a run being saved: what its run.json will say of it, for `resuming` a killed run
 BRANCHES_FILE = "branches.parquet"
 
 
@@ -111,7 +112,7 @@ def check_output_file(path: str | Path) -> Path:
 def _run_file(folder: Path, relative: Path) -> bool:
     """Whether `relative` is a file of the run in `folder`: one every run has, or one its run.json records."""
     parts = relative.parts
-    if relative.as_posix() in (RUN_FILE, CASE_FILE.as_posix(), EXPERIMENTS_FILE, BRANCHES_FILE, MANIFEST) or (
+    if relative.as_posix() in (RUN_FILE, CASE_FILE.as_posix(), BRANCHES_FILE, MANIFEST) or (
         parts[0] in (POLICY_FOLDER.name, *TABLES)
     ):
         return True
@@ -214,39 +215,51 @@ def _why_taken(folder: Path) -> str | None:
 
 @dataclass(frozen=True)
 class Saving:
-    """A run being written into its hidden folder (see `saving`): `sink` takes its chunks as they finish."""
+    """A run being written into its hidden folder (see `saving` and `resuming`): `sink` takes its chunks as they
+    finish; `done` are the chunks (package, index) a killed run had written already."""
 
     folder: Path
     sink: ChunkFiles
     info: dict[str, Any]
+    done: frozenset[tuple[str, int]] = frozenset()
 
     def final_chunks(self) -> Iterator[tuple[str, pd.DataFrame]]:
-        """Each chunk of final states written so far, with its package, one chunk in memory at a time (for the
-        analysis that summarises the run before `finish`)."""
-        for entry in manifest(self.folder):
-            for name in entry["files"]:
-                if name.startswith("final/"):
-                    yield entry["package"], pq.read_table(self.folder / name).to_pandas()
+        """Each chunk of final states written so far, with its package, one chunk in memory at a time, chunk by
+        chunk in the order of the run's futures whatever the order they finished in (for the analysis that
+        summarises the run before `finish`)."""
+        order = {name: i for i, name in enumerate(self.info["packages"])}
+        for entry in sorted(manifest(self.folder), key=lambda e: (e["chunk"], order[e["package"]])):
+            name = chunk_file("final", entry["chunk"], entry["package"])
+            yield entry["package"], pq.read_table(self.folder / name).to_pandas()
 
     def finish(self, record: Mapping[str, Any]) -> None:
         """Write run.json (what was run, `record`, and every file's size and checksum) last: the run is whole."""
-        chunks = manifest(self.folder)
-        rows = {(table, package): 0 for table in TABLES for package in self.info["packages"]}
+        _write_manifest(self.folder, self.info["packages"], manifest(self.folder))  # in chunk order, not as finished
+        (self.folder / PLAN_FILE).unlink()
+        futures, packages = self.info["futures"], self.info["packages"]
+        due = {("experiments", None): futures} | {("final", p): futures for p in packages}
+        if self.info["paths"]:
+            due |= {("yearly", p): futures * self.info["years"] for p in packages}
+        rows = dict.fromkeys(due, 0)
         recorded = {}
-        for entry in chunks:
+        for entry in manifest(self.folder):
             for name, written in entry["files"].items():
-                rows[name.split("/")[0], entry["package"]] += written["rows"]
+                parts = name.split("/")
+                rows[parts[0], parts[1] if len(parts) == 3 else None] += written["rows"]
                 recorded[name] = {"bytes": written["bytes"], "sha256": written["sha256"]}
-        per_year = self.info["years"] if self.info["paths"] else 0
         for (table, package), n in rows.items():
-            expected = self.info["futures"] * (per_year if table == "yearly" else 1)
-            if n != expected:
-                raise InputError(self.folder, f"has {n:,} rows of {table} for {package} where {expected:,} were due")
-        others = (p for p in sorted(self.folder.rglob("*")) if p.is_file() and p.parent.name not in TABLES)
+            if n != due[table, package]:
+                whose = f" for {package}" if package else ""
+                raise InputError(
+                    self.folder, f"has {n:,} rows of {table}{whose} where {due[table, package]:,} were due"
+                )
+        others = (
+            p
+            for p in sorted(self.folder.rglob("*"))
+            if p.is_file() and p.relative_to(self.folder).parts[0] not in TABLES
+        )
         for path in others:
-            relative = path.relative_to(self.folder).as_posix()
-            if relative not in recorded:
-                recorded[relative] = {"bytes": path.stat().st_size, "sha256": sha256(path)}
+            recorded[path.relative_to(self.folder).as_posix()] = {"bytes": path.stat().st_size, "sha256": sha256(path)}
         info = self.info | dict(record) | {"files": dict(sorted(recorded.items()))}
         with (self.folder / RUN_FILE).open("w", encoding="utf-8") as f:
             json.dump(info, f, indent=1)
@@ -254,30 +267,123 @@ class Saving:
             os.fsync(f.fileno())  # the record is the last thing written: a run with one is whole
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a run is made from, as run.json records it: its case and packages, `futures` futures (parameter vectors
+    × `replications`) drawn by `design` from `seed` (or continuing an earlier run's, `branches`), `years` years."""
+
+    case: Case
+    policies: Sequence[Policy]
+    futures: int
+    years: int
+    seed: int
+    design: str
+    replications: int = 1
+    branches: tuple[Branch, ...] = ()
+
+    @classmethod
+    def of(cls, ensemble: Ensemble) -> Inputs:
+        policies = list(ensemble.policies.values())
+        return cls(
+            ensemble.case,
+            policies,
+            ensemble.futures,
+            ensemble.years,
+            ensemble.seed,
+            ensemble.design,
+            ensemble.replications,
+            ensemble.branches,
+        )
+
+
 @contextmanager
 def saving(
     directory: str | Path,
-    ensemble: Ensemble,
+    inputs: Inputs,
     paths: bool,
     overrides: Mapping[str, float | Sequence[float]] | None = None,
     attachments: Mapping[str, bytes] | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
 ) -> Iterator[Saving]:
-    """Save a run into a new folder as it is simulated: its inputs (`ensemble`'s case, packages, experiments, seed,
-    years, design, replications and branches; its results, if any, are not read) at once, its chunks through the
-    returned `Saving.sink`, and run.json by `Saving.finish` (with the yearly paths if `paths`), after which the
-    folder takes the run's name, whole. `overrides` (the parameters the case was narrowed by) are recorded, and the
-    `attachments` (file name -> content) are what the run was made from besides its case. A block that ends without
-    `finish`, or with an error (a full disk, Ctrl+C), removes what it wrote."""
+    """Save a run into a new folder as it is simulated: what it is made from (`inputs`) at once, with what run.json
+    will say of it (plan.json, which `resuming` reads), its chunks of `chunk_size` futures through the returned
+    `Saving.sink`, and run.json by `Saving.finish` (with the yearly paths if `paths`), after which the folder takes
+    the run's name, whole. `overrides` (the parameters the case was narrowed by) are recorded, and the `attachments`
+    (file name -> content) are what the run was made from besides its case. A block that ends without `finish`, or
+    with an error (a full disk, Ctrl+C), removes what it wrote; a process killed outright leaves its hidden folder,
+    which `resuming` finishes."""
     target = Path(directory)
     claimed_here = not (target / CLAIM_FILE).is_file() or _claimed(target)  # not claimed before the simulation
     if claimed_here:
         target = claim_folder(target)
     partial = target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
+    with _saved_whole(target, partial, claimed_here):
+        info = _write_inputs(inputs, partial, paths, overrides or {}, attachments or {}) | {"chunk_size": chunk_size}
+        (partial / PLAN_FILE).write_text(json.dumps(info, indent=1), encoding="utf-8")
+        yield Saving(partial, ChunkFiles(partial, info["first_year"], inputs.seed), info)
+
+
+@contextmanager
+def resuming(directory: str | Path) -> Iterator[Saving]:
+    """Finish saving a run whose process was killed part-way (see `saving`): its hidden folder is taken over, the
+    chunks it wrote whole are kept (`Saving.done`, each file there with the size its manifest line records), and the
+    block simulates the others into `Saving.sink` and calls `finish`, as a new run would."""
+    target = Path(directory)
+    killed = _unfinished(target)
+    claimed_here = _claimant(target) != str(os.getpid())
+    if claimed_here:
+        target = claim_folder(target)  # takes over the claim of the killed process
+    partial = target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
+    killed.rename(partial)
+    with _saved_whole(target, partial, claimed_here):
+        info = json.loads((partial / PLAN_FILE).read_text(encoding="utf-8"))
+        whole = [e for e in manifest(partial) if all(_has_size(partial / n, f["bytes"]) for n, f in e["files"].items())]
+        _write_manifest(partial, info["packages"], whole)
+        for stray in (p for table in TABLES for p in (partial / table).rglob(".*")):  # files cut short by the kill
+            stray.unlink()
+        done = frozenset((e["package"], e["chunk"]) for e in whole)
+        yield Saving(partial, ChunkFiles(partial, info["first_year"], info["seed"]), info, done)
+
+
+def unfinished_plan(directory: str | Path) -> dict[str, Any]:
+    """What the run killed part-way that was to be saved in `directory` is (its plan.json: run.json to come)."""
+    return json.loads((_unfinished(Path(directory)) / PLAN_FILE).read_text(encoding="utf-8"))
+
+
+def _unfinished(target: Path) -> Path:
+    """The hidden folder a run killed part-way left for `target`; refused, naming why, if there is none to resume."""
+    if (target / RUN_FILE).is_file():
+        raise InputError(target, "is a whole run already; there is nothing to resume")
+    left = sorted(target.parent.glob(f".{glob.escape(target.name)}{PARTIAL}*"), key=lambda p: p.stat().st_mtime)
+    running = [p for p in left if _alive(p.name.rsplit("-", 1)[1])]
+    if running:
+        raise InputError(target, f"its run is still being written by process {running[-1].name.rsplit('-', 1)[1]}")
+    killed = [p for p in left if (p / PLAN_FILE).is_file()]
+    if not killed:
+        raise InputError(target, "holds no run to resume: a run killed part-way leaves .NAME.partial-PID beside it")
+    return killed[-1]
+
+
+def _has_size(path: Path, size: int) -> bool:
+    return path.is_file() and path.stat().st_size == size
+
+
+def _write_manifest(folder: Path, packages: Sequence[str], entries: Sequence[Mapping[str, Any]]) -> None:
+    """The manifest rewritten whole with `entries`, in chunk order (package by package within a chunk)."""
+    order = {name: i for i, name in enumerate(packages)}
+    lines = "".join(json.dumps(e) + "\n" for e in sorted(entries, key=lambda e: (e["chunk"], order[e["package"]])))
+    partial = folder / f".{MANIFEST}.rewritten"
+    partial.write_text(lines, encoding="utf-8")
+    partial.replace(folder / MANIFEST)
+
+
+@contextmanager
+def _saved_whole(target: Path, partial: Path, claimed_here: bool) -> Iterator[None]:
+    """Around writing a run into `partial`: on success (run.json written) rename it onto the claimed `target`;
+    otherwise remove it, and give back the claim if it was taken here."""
     finished = False
     try:
-        info = _write_inputs(ensemble, partial, paths, overrides or {}, attachments or {})
-        run = Saving(partial, ChunkFiles(partial, int(ensemble.calendar_years[0]), ensemble.seed), info)
-        yield run
+        yield
         finished = (partial / RUN_FILE).is_file()
     except BaseException as exc:
         shutil.rmtree(partial, ignore_errors=True)
@@ -310,9 +416,9 @@ def save_run(
     attachments: Mapping[str, bytes] | None = None,
 ) -> None:
     """Save an ensemble held in memory to a new folder (see `saving`), with `record` in its run.json."""
-    with saving(directory, ensemble, ensemble.yearly is not None, overrides, attachments) as run:
-        for chunk, paths in ensemble.chunks():
-            run.sink.gather(chunk, run.sink.write(chunk, paths))
+    with saving(directory, Inputs.of(ensemble), ensemble.yearly is not None, overrides, attachments) as run:
+        for chunk, experiments, results in ensemble.chunks():
+            run.sink.gather(chunk, run.sink.write(chunk, experiments, results))
         run.finish(record or {})
 
 
@@ -327,7 +433,7 @@ def _not_saved(exc: OSError, folder: Path) -> str:
 
 
 def _write_inputs(
-    ensemble: Ensemble,
+    inputs: Inputs,
     folder: Path,
     paths: bool,
     overrides: Mapping[str, float | Sequence[float]],
@@ -338,26 +444,25 @@ def _write_inputs(
     (folder / POLICY_FOLDER).mkdir(parents=True)
     for name, content in attachments.items():
         (folder / name).write_bytes(content)
-    if ensemble.branches:
-        columns = {str(i): b.source for i, b in enumerate(ensemble.branches)}
+    if inputs.branches:
+        columns = {str(i): b.source for i, b in enumerate(inputs.branches)}
         pq.write_table(pa.table(columns), folder / BRANCHES_FILE)
-    _dump_yaml(ensemble.case, folder / CASE_FILE)
-    for policy in ensemble.policies.values():
+    _dump_yaml(inputs.case, folder / CASE_FILE)
+    for policy in inputs.policies:
         _dump_yaml(policy, folder / policy_file(policy.name))
-    ensemble.experiments.to_parquet(folder / EXPERIMENTS_FILE)
     return {
         "alliance_futures_version": version("alliance-futures"),
-        "case": ensemble.case.name,
-        "packages": list(ensemble.policies),
-        "futures": ensemble.futures,
-        "replications": ensemble.replications,
-        "years": ensemble.years,
-        "first_year": int(ensemble.calendar_years[0]),
-        "seed": ensemble.seed,
-        "design": ensemble.design,
+        "case": inputs.case.name,
+        "packages": [p.name for p in inputs.policies],
+        "futures": inputs.futures,
+        "replications": inputs.replications,
+        "years": inputs.years,
+        "first_year": inputs.case.calendar.start_year + 1,
+        "seed": inputs.seed,
+        "design": inputs.design,
         "paths": paths,
         "overrides": {k: v if isinstance(v, int | float) else list(v) for k, v in overrides.items()},
-        "branches": [{"through": b.through, "seed": b.seed, "followed": b.followed.name} for b in ensemble.branches],
+        "branches": [{"through": b.through, "seed": b.seed, "followed": b.followed.name} for b in inputs.branches],
     }
 
 
@@ -399,9 +504,9 @@ class Run:
     branches: tuple[Branch, ...] = ()  # when its futures continue an earlier run's
 
     def files(self, table: str) -> list[Path]:
-        """The Parquet files of 'final' or 'yearly', in the order of their rows (none for yearly paths not kept)."""
-        listed = self.info.get("files") or [p.relative_to(self.path).as_posix() for p in self.path.rglob("*.parquet")]
-        return [self.path / name for name in table_files(listed, table, list(self.policies))]
+        """The Parquet files of a table (`tables.TABLES`), in the order of its rows (none for yearly paths not
+        kept)."""
+        return [self.path / name for name in table_files(_listed(self.path, self.info), table, list(self.policies))]
 
     def _table(self, table: str, rows: int) -> pd.DataFrame:
         files = self.files(table)
@@ -494,9 +599,16 @@ def load_run(directory: str | Path, requires: Requirements) -> Run:
         _check_sum(path, info, name)
     case = load_case(path / CASE_FILE, requires)
     policies = {name: load_policy(path / policy_file(name), case) for name in info["packages"]}
-    experiments = _read_table(path, info, [EXPERIMENTS_FILE])
-    _check_rows(path / EXPERIMENTS_FILE, experiments, info["futures"])
+    names = table_files(_listed(path, info), "experiments", info["packages"])
+    experiments = _read_table(path, info, names)
+    _check_rows(path / names[0] if len(names) == 1 else path / "experiments", experiments, info["futures"])
+    experiments.index = pd.RangeIndex(len(experiments), name="future")
     return Run(path, info, case, policies, experiments, _branches(path, info, policies))
+
+
+def _listed(folder: Path, info: Mapping[str, Any]) -> list[str]:
+    """The run's files as run.json records them (or, for runs saved before it did, as the folder holds them)."""
+    return list(info.get("files") or (p.relative_to(folder).as_posix() for p in folder.rglob("*.parquet")))
 
 
 def _read_table(folder: Path, info: Mapping[str, Any], names: Sequence[str]) -> pd.DataFrame:

@@ -1,14 +1,16 @@
-"""A run's results as Parquet files, one per chunk of futures and package, written where the chunk was simulated.
+"""A run's tables as Parquet files, one per chunk of futures (and package), written where the chunk was simulated.
 
+    experiments/NNNNNN.parquet      chunk NNNNNN: the sampled parameters of each future's vector, in future order
     final/PACKAGE/NNNNNN.parquet    chunk NNNNNN: package, future and the state at the horizon of each future
     yearly/PACKAGE/NNNNNN.parquet   chunk NNNNNN: package, future, year and the recorded variables of each year
-    chunks.jsonl                    the manifest: one line per chunk written (package, chunk, first and last future
-                                    + 1, seed, and each file's rows, bytes and SHA-256), appended as chunks finish
+    chunks.jsonl                    the manifest: one line per chunk written (chunk, first and last future + 1,
+                                    seed, and each file's rows, bytes and SHA-256), appended as chunks finish
 
 `ChunkFiles` is the engine's sink for this layout: a worker writes its chunk's files (each under a temporary name,
 renamed when whole, so a file that exists is whole and a chunk re-run overwrites its own files atomically) and
 returns only the manifest line, which the calling process appends. Memory holds a few chunks, whatever the number of
-futures. Runs saved before chunking have one `final.parquet` and one `yearly.parquet`; they read the same way.
+futures. Runs saved before chunking have one experiments.parquet, final.parquet and yearly.parquet; they read the
+same way.
 """
 
 from __future__ import annotations
@@ -23,19 +25,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..engine import Chunk, Paths
 
-TABLES = ("final", "yearly")
+TABLES = ("experiments", "final", "yearly")
 MANIFEST = "chunks.jsonl"
-_PART = re.compile(r"^(final|yearly)/([a-z0-9_]+)/(\d+)\.parquet$")
+_PART = re.compile(r"^(experiments|final|yearly)/(?:([a-z0-9_]+)/)?(\d+)\.parquet$")
 
 
-def chunk_file(table: str, package: str, index: int) -> str:
+def chunk_file(table: str, index: int, package: str | None = None) -> str:
     """Where a chunk's table goes, relative to the run's folder."""
-    return f"{table}/{package}/{index:06d}.parquet"
+    return f"{table}/{package}/{index:06d}.parquet" if package else f"{table}/{index:06d}.parquet"
 
 
 def sha256(path: Path) -> str:
@@ -55,11 +58,15 @@ class ChunkFiles:
     first_year: int
     seed: int
 
-    def write(self, chunk: Chunk, paths: Paths) -> dict[str, Any]:
+    def write(self, chunk: Chunk, experiments: pd.DataFrame | None, paths: Paths) -> dict[str, Any]:
+        tables = {}
+        if experiments is not None:
+            tables[chunk_file("experiments", chunk.index)] = pa.Table.from_pandas(experiments, preserve_index=False)
         futures = np.arange(chunk.start, chunk.stop)
-        tables = {"final": pa.table({"package": pa.repeat(chunk.package, len(futures)), "future": futures})}
-        for name, arr in paths.final.items():
-            tables["final"] = tables["final"].append_column(name, pa.array(arr))
+        package = pa.repeat(chunk.package, len(futures))
+        tables[chunk_file("final", chunk.index, chunk.package)] = pa.table(
+            {"package": package, "future": futures} | paths.final
+        )
         if paths.yearly is not None:
             years = next(iter(paths.yearly.values())).shape[1]
             columns = {
@@ -67,18 +74,22 @@ class ChunkFiles:
                 "future": np.repeat(futures, years),
                 "year": np.tile(np.arange(self.first_year, self.first_year + years), len(futures)),
             }
-            tables["yearly"] = pa.table(columns | {v: arr.ravel() for v, arr in paths.yearly.items()})
-        files = {}
-        for table, content in tables.items():
-            relative = chunk_file(table, chunk.package, chunk.index)
-            target = self.folder / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f".{target.name}.{os.getpid()}")
-            pq.write_table(content, partial)
-            os.replace(partial, target)  # whole, or not there
-            files[relative] = {"rows": content.num_rows, "bytes": target.stat().st_size, "sha256": sha256(target)}
+            yearly = columns | {v: arr.ravel() for v, arr in paths.yearly.items()}
+            tables[chunk_file("yearly", chunk.index, chunk.package)] = pa.table(yearly)
         where = {"package": chunk.package, "chunk": chunk.index, "start": chunk.start, "stop": chunk.stop}
-        return where | {"seed": self.seed, "files": files}
+        return where | {"seed": self.seed, "files": {name: self._write(name, t) for name, t in tables.items()}}
+
+    def _write(self, relative: str, table: pa.Table) -> dict[str, Any]:
+        """One file, under a temporary name renamed when whole; its rows, size and checksum."""
+        target = self.folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}")
+        # Dictionary encoding pays for the package's name and for experiments' rows repeated per replication, not
+        # for yearly floats (it took more than half the time of writing them, for larger files).
+        dictionary = True if relative.startswith("experiments/") else ["package"]
+        pq.write_table(table, partial, use_dictionary=dictionary)
+        os.replace(partial, target)
+        return {"rows": table.num_rows, "bytes": target.stat().st_size, "sha256": sha256(target)}
 
     def gather(self, chunk: Chunk, written: dict[str, Any]) -> None:
         with (self.folder / MANIFEST).open("a", encoding="utf-8") as f:
@@ -88,13 +99,14 @@ class ChunkFiles:
 
 
 def table_files(files: Iterable[str], table: str, packages: Sequence[str]) -> list[str]:
-    """The files of one of a run's tables ('final' or 'yearly'), among the run's `files`, in the order of its rows:
-    package by package (in `packages`' order), chunk by chunk; a run saved before chunking has one file."""
+    """The files of one of a run's tables (`TABLES`), among the run's `files`, in the order of its rows: package by
+    package (in `packages`' order), chunk by chunk; a run saved before chunking has one file."""
+    files = list(files)
     if f"{table}.parquet" in files:
         return [f"{table}.parquet"]
     parts = [(m.group(2), int(m.group(3)), name) for name in files if (m := _PART.match(name)) and m.group(1) == table]
     order = {name: i for i, name in enumerate(packages)}
-    return [name for package, index, name in sorted(parts, key=lambda p: (order.get(p[0], len(order)), p[1]))]
+    return [name for package, index, name in sorted(parts, key=lambda p: (order.get(p[0] or "", 0), p[1]))]
 
 
 def manifest(folder: Path) -> list[Mapping[str, Any]]:
