@@ -209,8 +209,10 @@ def test_workers_die_with_a_killed_parent():
             "def report():\n"
             "    time.sleep(1)\n"
             "    print(*[p.pid for p in multiprocessing.active_children()], flush=True)\n"
+            "def nap(seconds, shared):\n"
+            "    time.sleep(seconds)\n"
             "threading.Thread(target=report).start()\n"
-            "next(ProcessExecutor(2).run(time.sleep, [600, 600], {}))\n",
+            "next(ProcessExecutor(2).run(nap, [600, 600], {}))\n",
         ],
         stdout=subprocess.PIPE,
         text=True,

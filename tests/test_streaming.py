@@ -185,3 +185,31 @@ def test_resume_refuses_what_it_cannot_finish(tmp_path):
     mixed = cli("run", "--resume", tmp_path / "never", "--futures", 50)
     assert mixed.returncode == 2 and "--resume reads the run's request from its folder; drop --futures" in mixed.stderr
     assert "Traceback" not in nothing.stderr + mixed.stderr
+
+
+def test_a_run_on_a_dask_cluster_saves_the_files_of_a_local_one(tmp_path):
+    request = ["run", "--futures", 600, "--years", 5, "--chunk-size", 100, "-p", "current_course", "--format", "json"]
+    local = cli(*request, "--output", tmp_path / "local")
+    dask = cli(*request, "--output", tmp_path / "dask", "--executor", "dask", "--workers", 2)  # a real LocalCluster
+    assert local.returncode == dask.returncode == 0, local.stderr + dask.stderr
+    assert _files(tmp_path / "dask") == _files(tmp_path / "local")
+    assert dask.stderr.strip() == ""  # Dask's own logging stays quiet
+
+
+def test_a_dask_task_run_twice_leaves_the_files_of_one(tmp_path):
+    """A Dask worker that dies mid-task has its task run again elsewhere: a chunk written twice is written whole."""
+    memory = af.run(policies=["current_course"], futures=40, years=3, replications=2)
+    with store.saving(tmp_path / "run", store.Inputs.of(memory), paths=True) as saved:
+        for chunk, experiments, paths in memory.chunks(size=20):
+            saved.sink.write(chunk, experiments, paths)  # a first attempt, its manifest line lost with its worker
+            saved.sink.gather(chunk, saved.sink.write(chunk, experiments, paths))
+        saved.finish({})
+    back = af.load_run(tmp_path / "run").ensemble()
+    assert np.array_equal(back.yearly["current_course"]["troops"], memory.yearly["current_course"]["troops"])
+    assert not [p for p in (tmp_path / "run").rglob(".*") if p.is_file()]  # no temporary file left
+
+
+def test_the_executor_options_are_checked_before_any_work(tmp_path):
+    stray = cli("run", "--futures", 20, "--scheduler", "tcp://127.0.0.1:1", "--output", tmp_path / "r")
+    assert stray.returncode == 2 and "goes with the dask executor" in stray.stderr
+    assert not (tmp_path / "r").exists()

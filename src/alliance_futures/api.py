@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import logging
 import math
 import os
@@ -40,6 +41,7 @@ from .engine import (
     DEFAULT_DESIGN,
     RECORDED,
     Ensemble,
+    Executor,
     Sampling,
     chunks,
     make_executor,
@@ -69,6 +71,7 @@ from .limits import (
     MEMORY_SHARE,
     PROCESS_BYTES,
     SOBOL_BASE,
+    Executors,
     Export,
     is_power_of_two,
 )
@@ -101,6 +104,26 @@ class RunSpec:
     replications: int = 1
     overrides: Mapping[str, float | Sequence[float]] = field(default_factory=dict)
     chunk_size: int = DEFAULT_CHUNK  # futures per chunk (a run streamed to disk)
+    executor: Executors = Executors.local
+    scheduler: str | None = None  # a Dask scheduler's address; None: a local cluster of `workers` processes
+
+    def make_executor(self) -> Executor:
+        return executor_for(self.workers, self.executor, self.scheduler)
+
+
+def executor_for(workers: int, kind: Executors = Executors.local, scheduler: str | None = None) -> Executor:
+    """Where a run's chunks are simulated (see `engine.executors`); a Dask cluster needs the `cluster` extra."""
+    if scheduler is not None and kind is not Executors.dask:
+        raise InputError(
+            REQUEST, "a scheduler's address goes with the dask executor (--executor dask)", key="scheduler"
+        )
+    if kind is Executors.dask and importlib.util.find_spec("distributed") is None:
+        raise InputError(
+            REQUEST,
+            "the dask executor needs Dask's distributed package: pip install 'alliance-futures[cluster]'",
+            key="executor",
+        )
+    return make_executor(workers, scheduler, dask=kind is Executors.dask)
 
 
 def load_case(name_or_file: str | Path = BUILTIN_CASE) -> Case:
@@ -191,6 +214,8 @@ def prepare(
     max_cells: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     streamed: bool = False,
+    executor: Executors = Executors.local,
+    scheduler: str | None = None,
 ) -> RunSpec:
     """Load and check everything a run needs; raise InputError with a clear message if anything is off.
     `futures` is the number of simulated futures: `futures // replications` sampled parameter vectors, each on
@@ -242,8 +267,10 @@ def prepare(
             "use fewer futures or packages, or keep only the final states (no yearly paths)",
             key="futures",
         )
+    executor_for(workers, executor, scheduler)  # refused here, before any work, if it cannot be made
+    overridden = dict(overrides or {})
     return RunSpec(
-        loaded, chosen, futures, years, seed, workers, paths, replications, dict(overrides or {}), chunk_size
+        loaded, chosen, futures, years, seed, workers, paths, replications, overridden, chunk_size, executor, scheduler
     )
 
 
@@ -256,7 +283,7 @@ def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = No
         spec.futures,
         spec.years,
         spec.seed,
-        executor=make_executor(spec.workers),
+        executor=spec.make_executor(),
         record=spec.paths,
         progress=progress,
         replications=spec.replications,
@@ -273,33 +300,40 @@ def simulate_to(spec: RunSpec, directory: str | Path, progress: Callable[[int], 
         spec.case, spec.policies, spec.futures, spec.years, spec.seed, DEFAULT_DESIGN, spec.replications
     )
     with store.saving(directory, inputs, spec.paths, spec.overrides, chunk_size=spec.chunk_size) as saved:
-        return _stream(saved, spec.case, spec.policies, spec.workers, progress)
+        return _stream(saved, spec.case, spec.policies, spec.make_executor(), progress)
 
 
-def resume(directory: str | Path, workers: int = 1, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def resume(
+    directory: str | Path,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+    executor: Executors = Executors.local,
+    scheduler: str | None = None,
+) -> dict[str, Any]:
     """Finish a run whose process was killed part-way (`store.resuming`): only the chunks it had not written are
-    simulated, and the run is the one an uninterrupted run would have saved, file for file; return its summary."""
+    simulated (on `workers` processes, or a Dask cluster), and the run is the one an uninterrupted run would have
+    saved, file for file; return its summary."""
     if not 1 <= workers <= MAX_WORKERS:
         raise InputError(REQUEST, f"workers must be from 1 to {MAX_WORKERS}, got {workers}", key="workers")
+    where = executor_for(workers, executor, scheduler)
     with store.resuming(directory) as saved:
         case = load_case(saved.folder / store.CASE_FILE)
         policies = [load_policy(saved.folder / store.policy_file(name), case) for name in saved.info["packages"]]
         log.info("resuming %s: %s chunk(s) were written whole before it stopped", directory, len(saved.done))
-        return _stream(saved, case, policies, workers, progress)
+        return _stream(saved, case, policies, where, progress)
 
 
 def _stream(
     saved: store.Saving,
     case: Case,
     policies: Sequence[Policy],
-    workers: int,
+    executor: Executor,
     progress: Callable[[int], None] | None,
 ) -> dict[str, Any]:
     """Simulate the chunks of the run being saved that it does not have yet, summarise it and finish it."""
     info = saved.info
     k = info["replications"]
     sampling = Sampling(case, info["futures"] // k, info["seed"], info["design"], k)
-    executor = make_executor(workers)
     if progress is not None:  # the futures saved before the run was killed
         planned = chunks(info["packages"], info["futures"], info["chunk_size"], k)
         progress(sum(c.stop - c.start for c in planned if (c.package, c.index) in saved.done))

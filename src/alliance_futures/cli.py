@@ -214,6 +214,18 @@ def run(
     years: Annotated[int, typer.Option(help="years to simulate")] = 20,
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same results")] = limits.DEFAULT_SEED,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+    executor: Annotated[
+        limits.Executors,
+        typer.Option(help="local worker processes, or a Dask cluster (needs the cluster extra)"),
+    ] = limits.Executors.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="with --executor dask: the address of a running Dask scheduler (default: a local cluster of "
+            "--workers processes)",
+        ),
+    ] = None,
     output: Annotated[Path | None, typer.Option(help="folder for the saved run (must be new or empty)")] = None,
     paths: Annotated[bool, typer.Option(help="save yearly paths as well as final states")] = True,
     format: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
@@ -223,7 +235,7 @@ def run(
         typer.Option(
             metavar="RUN_DIR",
             help="finish a run that was killed part-way, simulating only the chunks it had not saved; its request "
-            "is read from its folder (give only --workers, --format or --report with it)",
+            "is read from its folder (give only --workers, --executor, --scheduler, --format or --report with it)",
         ),
     ] = None,
     chunk_size: Annotated[
@@ -251,7 +263,7 @@ def run(
         given = [option for option, differs in request.items() if differs]
         if given:
             raise fail(InputError("command line", f"--resume reads the run's request from its folder; drop {given[0]}"))
-        return _resume(resume, workers, format, report)
+        return _resume(resume, (workers, executor, scheduler), format, report)
     try:
         overrides = _overrides(set_)
         try:
@@ -267,6 +279,8 @@ def run(
                 replications=replications,
                 chunk_size=chunk_size,
                 streamed=True,
+                executor=executor,
+                scheduler=scheduler,
             )
         except InputError as exc:
             if exc.file != OVERRIDES:
@@ -290,12 +304,12 @@ def run(
     _said_run(target, written, summary, format)
 
 
-def _resume(target: Path, workers: int, format: Format, report: bool) -> None:
+def _resume(target: Path, where: tuple[int, limits.Executors, str | None], format: Format, report: bool) -> None:
     """`run --resume`: finish a run killed part-way, then say what `run` says."""
     try:
         plan = store.unfinished_plan(target)
         with _simulating(plan["futures"] * len(plan["packages"]), transient=format is Format.json) as advance:
-            summary = api.resume(target, workers, advance)
+            summary = api.resume(target, where[0], advance, where[1], where[2])
         written = _report(lambda progress: api.report_run(target, progress=progress)) if report else None
     except InputError as exc:
         raise fail(exc) from None

@@ -44,6 +44,13 @@ MAX_STAKEHOLDERS = 200  # rows of a stakeholder table; the expected utility mode
 MAX_NEGOTIATION_WORK = 200**3 * 10
 
 
+class Executors(StrEnum):
+    """Where a run's chunks are simulated: local processes, or a Dask cluster (`engine.DaskExecutor`)."""
+
+    local = "local"
+    dask = "dask"
+
+
 class Export(StrEnum):
     """What a saved run exports to (`store.export`)."""
 

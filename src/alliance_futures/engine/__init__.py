@@ -12,7 +12,7 @@ from .ensemble import (
     simulate,
     simulate_chunks,
 )
-from .executors import Executor, ProcessExecutor, SerialExecutor, make_executor
+from .executors import DaskExecutor, Executor, ProcessExecutor, SerialExecutor, make_executor
 from .sinks import Chunk, MemorySink, Paths, Sink, chunks
 from .streams import Streams
 
@@ -22,6 +22,7 @@ __all__ = [
     "RECORDED",
     "Branch",
     "Chunk",
+    "DaskExecutor",
     "Ensemble",
     "Executor",
     "MemorySink",

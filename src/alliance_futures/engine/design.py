@@ -61,9 +61,8 @@ class Sampling:
     def vector_rows(self, start: int, stop: int) -> pd.DataFrame:
         """Vectors `start` to `stop` (exclusive), indexed by vector: the parts of each block they fall in."""
         uncertain = uncertain_parameters(self.case)
-        blocks = range(start // BLOCK, (stop - 1) // BLOCK + 1) if stop > start else range(0)
-
         names = list(uncertain)
+        blocks = range(start // BLOCK, (stop - 1) // BLOCK + 1) if stop > start else range(0)
 
         def column(j: int) -> np.ndarray:
             parts = []

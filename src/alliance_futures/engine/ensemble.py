@@ -12,7 +12,7 @@ finishes (`sinks`); results are bit-identical whatever the chunk size, executor 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from ..case import Case, Policy
 from ..limits import DEFAULT_CHUNK
 from ..model import LeverPlan, initial_state, put_forward, step
 from .design import DEFAULT_DESIGN, Design, Sampling, per_vector
-from .executors import Executor, SerialExecutor, shared_inputs
+from .executors import Executor, SerialExecutor
 from .sinks import Chunk, MemorySink, Paths, Sink, chunks
 from .streams import Streams, depth
 
@@ -138,23 +138,23 @@ class _Task:
     branches: tuple[Branch, ...] = ()
 
 
-def _rows(start: int, stop: int) -> pd.DataFrame:
-    """The experiments rows of futures `start` to `stop` of the run this process works on: sliced from the given
-    rows, or made from its design (the last rows made are kept in the run's shared inputs, as this process's own
-    copy: a worker's next task is most often the same chunk under another package)."""
-    shared = shared_inputs()
+def _rows(shared: Mapping[str, Any], start: int, stop: int) -> pd.DataFrame:
+    """The experiments rows of futures `start` to `stop` of a run: sliced from its given rows, or made from its
+    design (the last rows made are kept in the run's shared inputs, as this worker's own copy: a worker's next task
+    is most often the same chunk under another package)."""
     if "experiments" in shared:
         return shared["experiments"].iloc[start:stop]
     made = shared["made"]
-    if made.get("futures") != (start, stop):
-        made.clear()
-        made.update(futures=(start, stop), rows=shared["sampling"].rows(start, stop))
-    return made["rows"]
+    futures, rows = made.get("last", (None, None))
+    if futures != (start, stop):
+        rows = shared["sampling"].rows(start, stop)
+        made["last"] = ((start, stop), rows)  # one assignment: tasks on other threads see the old rows or these
+    return rows
 
 
-def _run_task(task: _Task) -> Any:
+def _run_task(task: _Task, shared: Mapping[str, Any]) -> Any:
     start, stop = task.chunk.start, task.chunk.stop
-    rows = _rows(start, stop)
+    rows = _rows(shared, start, stop)
     params = parameter_values(task.case, rows)
     futures = np.arange(start, stop)
     paths = simulate(

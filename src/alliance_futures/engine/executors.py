@@ -1,13 +1,16 @@
 """Executors: where chunks of futures are simulated.
 
-An executor has one method, `run(fn, tasks, shared)`: it makes the mapping `shared` (large inputs that every task
-reads, such as the sampled parameters) available to `fn` through `shared_inputs()`, and yields (task index, result)
-pairs as tasks finish. Results never depend on the executor (see `streams`). A distributed executor (for example on
-Dask, broadcasting `shared` once per worker) needs only the same method.
+An executor has one method, `run(fn, tasks, shared)`: it calls `fn(task, shared)` for every task, where `shared`
+(inputs that every task reads, such as the run's design or its given parameters) reaches each worker once, and
+yields (task index, result) pairs as tasks finish. Results never depend on the executor (see `streams`): in this
+process (`SerialExecutor`), on a pool of local processes that inherit `shared` (`ProcessExecutor`), or on a Dask
+cluster that receives it once per worker (`DaskExecutor`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import multiprocessing
 import os
 import threading
@@ -16,18 +19,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Protocol
 
-_SHARED: dict[str, Any] = {}
+_SHARED: dict[str, Any] = {}  # in a pool worker: the `shared` mapping of the run it works for
 PARENT_CHECK_SECONDS = 0.5  # how often a worker checks that the process it works for is still running
-
-
-def shared_inputs() -> Mapping[str, Any]:
-    """The `shared` mapping of the run this process is working on."""
-    return _SHARED
+Task = Callable[[Any, Mapping[str, Any]], Any]
 
 
 def _install(shared: Mapping[str, Any]) -> None:
     _SHARED.clear()
     _SHARED.update(shared)
+
+
+def _with_shared(fn: Task, task: Any) -> Any:
+    return fn(task, _SHARED)
 
 
 def _start_worker(shared: Mapping[str, Any], parent: int) -> None:
@@ -44,23 +47,15 @@ def _start_worker(shared: Mapping[str, Any], parent: int) -> None:
 
 
 class Executor(Protocol):
-    def run(
-        self, fn: Callable[[Any], Any], tasks: Sequence[Any], shared: Mapping[str, Any]
-    ) -> Iterator[tuple[int, Any]]: ...
+    def run(self, fn: Task, tasks: Sequence[Any], shared: Mapping[str, Any]) -> Iterator[tuple[int, Any]]: ...
 
 
 class SerialExecutor:
     """Runs tasks one after another in this process."""
 
-    def run(
-        self, fn: Callable[[Any], Any], tasks: Sequence[Any], shared: Mapping[str, Any]
-    ) -> Iterator[tuple[int, Any]]:
-        _install(shared)
-        try:
-            for i, task in enumerate(tasks):
-                yield i, fn(task)
-        finally:
-            _install({})
+    def run(self, fn: Task, tasks: Sequence[Any], shared: Mapping[str, Any]) -> Iterator[tuple[int, Any]]:
+        for i, task in enumerate(tasks):
+            yield i, fn(task, shared)
 
 
 class ProcessExecutor:
@@ -70,9 +65,7 @@ class ProcessExecutor:
     def __init__(self, workers: int | None = None):
         self.workers = workers or os.cpu_count() or 1
 
-    def run(
-        self, fn: Callable[[Any], Any], tasks: Sequence[Any], shared: Mapping[str, Any]
-    ) -> Iterator[tuple[int, Any]]:
+    def run(self, fn: Task, tasks: Sequence[Any], shared: Mapping[str, Any]) -> Iterator[tuple[int, Any]]:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(
             max_workers=self.workers,
@@ -80,7 +73,7 @@ class ProcessExecutor:
             initializer=_start_worker,
             initargs=(shared, os.getpid()),
         ) as pool:
-            pending = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
+            pending = {pool.submit(_with_shared, fn, task): i for i, task in enumerate(tasks)}
             try:
                 for done in as_completed(pending):
                     yield pending[done], done.result()
@@ -89,6 +82,47 @@ class ProcessExecutor:
                     future.cancel()
 
 
-def make_executor(workers: int) -> Executor:
-    """One process runs in this process; more use a local pool."""
+class DaskExecutor:
+    """Runs tasks on a Dask distributed cluster: the one whose scheduler is at `address` (started, for example, by
+    dask-jobqueue on an HPC system or the Dask Kubernetes operator), or a `LocalCluster` of `workers` processes
+    started for each run. `shared` is sent once to every worker; each task's result comes back as it finishes. A task
+    a dead worker did not finish is run again elsewhere, so tasks must be idempotent (a chunk's files are written
+    under temporary names and renamed, so a second run of a chunk overwrites its own files whole). Needs the
+    `cluster` extra (`pip install 'alliance-futures[cluster]'`); a run streamed to disk needs its folder on a file
+    system every worker sees."""
+
+    def __init__(self, address: str | None = None, workers: int = 1):
+        self.address, self.workers = address, workers
+
+    def run(self, fn: Task, tasks: Sequence[Any], shared: Mapping[str, Any]) -> Iterator[tuple[int, Any]]:
+        from distributed import Client, LocalCluster, as_completed
+
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask's own news of each worker and key
+        with contextlib.ExitStack() as stack:
+            if self.address is None:
+                cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.WARNING,
+                )
+                target: Any = stack.enter_context(cluster)
+            else:
+                target = self.address
+            client = stack.enter_context(Client(target, set_as_default=False))
+            [inputs] = client.scatter([dict(shared)], broadcast=True)
+            pending = {client.submit(fn, task, inputs, pure=False): i for i, task in enumerate(tasks)}
+            try:
+                for done in as_completed(pending, loop=client.loop):
+                    yield pending[done], done.result()
+            finally:
+                client.cancel([future for future in pending if not future.done()])
+
+
+def make_executor(workers: int, scheduler: str | None = None, dask: bool = False) -> Executor:
+    """One process runs in this process; more use a local pool; with `dask`, a Dask cluster (at `scheduler`, or a
+    local one of `workers` processes)."""
+    if dask:
+        return DaskExecutor(scheduler, workers)
     return SerialExecutor() if workers <= 1 else ProcessExecutor(workers)
