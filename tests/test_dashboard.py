@@ -204,8 +204,9 @@ def test_evidence_moves_the_probabilities_and_its_posterior_becomes_a_run(browse
     expect(page.locator("#ess")).to_contain_text(f"current course {ess:,}")
     r = said["packages"]["current_course"]["nuclear_pursuit"]
     row = page.locator("#evidence-result tr", has_text="nuclear pursuit").first
-    pct = [f"{100 * r[k]:.1f}%" for k in ("prior", "posterior", "lo", "hi")]
-    expect(row.locator("td").nth(1)).to_have_text(f"{pct[0]} → {pct[1]} ({pct[2]} to {pct[3]})")
+    pct = [f"{100 * r[k]:.1f}%" for k in ("prior", "prior_lo", "prior_hi", "posterior", "lo", "hi")]
+    said_cell = f"{pct[0]} ({pct[1]} to {pct[2]}) → {pct[3]} ({pct[4]} to {pct[5]})"
+    expect(row.locator("td").nth(1)).to_have_text(said_cell)
     assert r["prior"] != r["posterior"]  # the poll moved it
 
     bad = tmp_path / "bad.yaml"

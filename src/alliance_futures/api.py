@@ -855,7 +855,7 @@ def posterior(ensemble: Ensemble, result: Update, through: int, seed: int) -> En
 
 def update_json(result: Update) -> dict[str, Any]:
     """An update as `alliance-futures update --format json` prints it: the smallest effective sample size over the
-    packages (and each one's), every outcome's prior and posterior with the posterior's interval, and the
+    packages (and each one's), every outcome's prior and posterior, each with its interval, and the
     parameters, most moved first."""
     return {
         "ess": min(result.ess.values()),

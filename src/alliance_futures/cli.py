@@ -609,7 +609,7 @@ def update_tables(said: dict[str, Any], top: int) -> tuple[Table, Table]:
     ess = ", ".join(f"{p} {e:,.0f}" for p, e in said["ess_by_package"].items())
     shared = "the same for every package" if said["shared_weights"] else "computed package by package (they differ)"
     t = Table(
-        title=f"Before → after the evidence: percent of {futures:,} futures (US net cost: USD bn), the after's 95% "
+        title=f"Before → after the evidence: percent of {futures:,} futures (US net cost: USD bn), each with its 95% "
         f"interval; effective futures after: {ess}; weights {shared}",
         box=box.SIMPLE_HEAD,
     )

@@ -200,14 +200,17 @@ def parameter_shifts(experiments: pd.DataFrame, weights: NDArray[np.float64]) ->
 
 
 def before_after(outcome: str, row: Mapping[str, float | None]) -> str:
-    """An outcome's prior and posterior as text, with the posterior's interval: percent of futures, or USD bn for
-    the US net cost ('–' where there is no posterior)."""
+    """An outcome's prior and posterior as text, each with its 95% interval: percent of futures, or USD bn for the
+    US net cost ('–' where there is no posterior)."""
     scale = 1 if outcome == "us_net_cost" else 100
-    prior = float(row["prior"] or 0)
-    if row["posterior"] is None:
-        return f"{scale * prior:.1f} → –"
-    interval = "" if row["lo"] is None or row["hi"] is None else f" ({scale * row['lo']:.1f}–{scale * row['hi']:.1f})"
-    return f"{scale * prior:.1f} → {scale * row['posterior']:.1f}{interval}"
+
+    def estimate(value: float | None, lo: float | None, hi: float | None) -> str:
+        if value is None:
+            return "–"
+        return f"{scale * value:.1f}" + ("" if lo is None or hi is None else f" ({scale * lo:.1f}–{scale * hi:.1f})")
+
+    before = estimate(row["prior"], row.get("prior_lo"), row.get("prior_hi"))
+    return f"{before} → {estimate(row['posterior'], row['lo'], row['hi'])}"
 
 
 def systematic_resample(weights: NDArray[np.float64], n: int, rng: np.random.Generator) -> NDArray[np.int64]:

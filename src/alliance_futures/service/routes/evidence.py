@@ -59,7 +59,7 @@ def parse_log(body: ObservationLog) -> list[dict[str, Any]]:
 
 @router.post("/api/runs/{run_id}/update")
 def update(run: FinishedDep, body: UpdateRequest) -> dict[str, Any]:
-    """The run's futures weighed by the observations: every outcome before and after with the after's interval,
+    """The run's futures weighed by the observations: every outcome before and after, each with its interval,
     the effective sample size, and the parameters the evidence moved (as `alliance-futures update --format json`)."""
     with _one_at_a_time:
         try:

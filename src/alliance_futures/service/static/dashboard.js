@@ -601,8 +601,13 @@ function updated(u) {
           label: p.replaceAll("_", " "),
           value: (k) => {
             const r = u.packages[p][k];
-            const interval = r.lo == null ? "" : ` (${amount(k, r.lo)} to ${amount(k, r.hi)})`;
-            return [`${amount(k, r.prior)} → ${amount(k, r.posterior)}`, h("span", { class: "ci" }, interval)];
+            const interval = (lo, hi) => (lo == null ? "" : ` (${amount(k, lo)} to ${amount(k, hi)})`);
+            return [
+              amount(k, r.prior),
+              h("span", { class: "ci" }, interval(r.prior_lo, r.prior_hi)),
+              ` → ${amount(k, r.posterior)}`,
+              h("span", { class: "ci" }, interval(r.lo, r.hi)),
+            ];
           },
         })),
       ),
