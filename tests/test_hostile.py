@@ -65,7 +65,7 @@ def _edit_json(**changes):
         ("policies/current_course.yaml", lambda p: p.unlink(), "is missing"),
         ("run.json", lambda p: p.write_text("{}", encoding="utf-8"), "at 'packages': Field required"),
         ("run.json", lambda p: p.write_text("not json", encoding="utf-8"), "not valid JSON"),
-        ("run.json", _edit_json(futures=90), "has 60 rows where run.json implies 90"),
+        ("run.json", _edit_json(futures=90), "has 360 rows where run.json implies 540"),
         ("run.json", _edit_json(files=None), None),  # a run saved before files were recorded is still read
     ],
 )

@@ -42,7 +42,7 @@ def memory():
 def _stream(target, memory, executor=None, chunk_size=12):
     """The run of `memory`, streamed into `target` in chunks of 12 futures (4 vectors): ten chunks."""
     policies = list(memory.policies.values())
-    with store.saving(target, _inputs(memory), paths=True) as saved:
+    with store.saving(target, _inputs(memory), paths=True, chunk_size=chunk_size) as saved:
         sampling = Sampling(memory.case, FUTURES // K, 7, "lhs", K)
         simulate_chunks(memory.case, policies, sampling, YEARS, 7, saved.sink, executor=executor, chunk_size=chunk_size)
         summary = summary_of_chunks(saved.final_chunks(), memory.case, YEARS, K)
@@ -213,3 +213,24 @@ def test_the_executor_options_are_checked_before_any_work(tmp_path):
     stray = cli("run", "--futures", 20, "--scheduler", "tcp://127.0.0.1:1", "--output", tmp_path / "r")
     assert stray.returncode == 2 and "goes with the dask executor" in stray.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_the_first_futures_of_a_run_are_read_from_the_chunks_that_hold_them(memory, tmp_path):
+    _stream(tmp_path / "run", memory)  # ten chunks of 12 futures
+    saved = af.load_run(tmp_path / "run")
+    assert len(saved.files("yearly", futures=30)) == 3 * len(PACKAGES)  # chunks 0-2 hold futures 0-35
+    head = saved.ensemble(30)
+    assert head.futures == 30 and head.vectors == 10
+    for package in PACKAGES:
+        assert np.array_equal(head.final[package]["troops"], memory.final[package]["troops"][:30])
+        assert np.array_equal(head.yearly[package]["credibility"], memory.yearly[package]["credibility"][:30])
+    pd.testing.assert_frame_equal(head.experiments, memory.experiments.iloc[:30])
+
+
+def test_a_report_of_a_large_run_analyses_its_first_futures_and_says_so(memory, tmp_path, monkeypatch):
+    _stream(tmp_path / "run", memory)
+    monkeypatch.setattr(api, "REPORT_MAX_FUTURES", 61)  # whole vectors of 3: the first 60 of 120
+    written = api.report_run(tmp_path / "run", sobol_base=4)
+    text = written.read_text(encoding="utf-8")
+    assert "analyses the first 60 of the run's\n    120 futures per package" in text
+    assert '--futures</span> <span class="word">120</span>' in text  # the repeat command makes the whole run

@@ -70,6 +70,7 @@ from .limits import (
     MEMORY_PEAK_FACTOR,
     MEMORY_SHARE,
     PROCESS_BYTES,
+    REPORT_MAX_FUTURES,
     SOBOL_BASE,
     Executors,
     Export,
@@ -1115,14 +1116,14 @@ def _check_sobol_base(base: int) -> None:
         raise InputError(REQUEST, message, key="sobol_base")
 
 
-def repeat_command(ensemble: Ensemble, saved: str | Path | None = None) -> str:
+def repeat_command(ensemble: Ensemble, saved: str | Path | None = None, futures: int | None = None) -> str:
     """The command line that simulates this ensemble again and reports on it. The built-in case and packages go by
     name; a case or package of the user's own, or one changed by overrides, goes by its copy in the run's folder
     `saved` (or by a placeholder file name when the ensemble was never saved). A posterior run is made again by
-    the commands that made it (see `making_command`)."""
+    the commands that made it (see `making_command`). `futures`: the run's, where the ensemble is its first ones."""
     if ensemble.branches:
         return f"{making_command(ensemble, saved)} && alliance-futures report {_made_folder(ensemble)}"
-    return f"{_run_command(ensemble, saved)} --report"
+    return f"{_run_command(ensemble, saved, futures)} --report"
 
 
 def making_command(ensemble: Ensemble, saved: str | Path | None = None) -> str:
@@ -1138,7 +1139,7 @@ def _made_folder(ensemble: Ensemble) -> str:
     return f"run-{len(ensemble.branches)}"
 
 
-def _run_command(ensemble: Ensemble, saved: str | Path | None) -> str:
+def _run_command(ensemble: Ensemble, saved: str | Path | None, futures: int | None = None) -> str:
     builtin = load_case(BUILTIN_CASE)
     builtin_names = builtin_policy_names()
 
@@ -1153,7 +1154,7 @@ def _run_command(ensemble: Ensemble, saved: str | Path | None) -> str:
         for name, policy in ensemble.policies.items()
     )
     return (
-        f"alliance-futures run --case {case} {packages} --futures {ensemble.futures} "
+        f"alliance-futures run --case {case} {packages} --futures {futures or ensemble.futures} "
         f"--replications {ensemble.replications} --years {ensemble.years} --seed {ensemble.seed}"
     )
 
@@ -1167,15 +1168,17 @@ def write_report(
     sobol_base: int = SOBOL_BASE,
     saved: str | Path | None = None,
     progress: Callable[[int, str], None] | None = None,
+    sample_of: int | None = None,
 ) -> Path:
     """Analyse an ensemble and write the self-contained HTML report to `path`; `saved` is the folder the ensemble
     was saved in, if it was (the report's repeat command points at the case and package files copied there);
-    `progress` hears of each stage of the analysis (see `findings`)."""
+    `progress` hears of each stage of the analysis (see `findings`); `sample_of`: the futures of the run whose first
+    futures the ensemble is."""
     check_output_file(path)  # before the slow analysis
     evidence = evidence_of(saved) if saved is not None else None
     found = findings(ensemble, baseline, drivers, thresholds, sobol_base, progress)
-    command = repeat_command(ensemble, saved)
-    return write_findings_report(found, ensemble, path, command, sobol_base, drivers is not None, evidence)
+    command = repeat_command(ensemble, saved, sample_of)
+    return write_findings_report(found, ensemble, path, command, sobol_base, drivers is not None, evidence, sample_of)
 
 
 def evidence_of(saved: str | Path) -> report.Evidence | None:
@@ -1197,9 +1200,11 @@ def write_findings_report(
     sobol_base: int,
     drivers_chosen: bool = False,
     evidence: report.Evidence | None = None,
+    sample_of: int | None = None,
 ) -> Path:
     """Write the report of findings already computed; `command` is how a reader repeats the run."""
-    html = report.render(found, ensemble, report.ReportOptions(command, sobol_base, drivers_chosen, evidence))
+    options = report.ReportOptions(command, sobol_base, drivers_chosen, evidence, sample_of)
+    html = report.render(found, ensemble, options)
     return report.write_report(html, path)
 
 
@@ -1212,7 +1217,15 @@ def report_run(
     sobol_base: int = SOBOL_BASE,
     progress: Callable[[int, str], None] | None = None,
 ) -> Path:
-    """Write the report of a saved run (default: `report.html` in the run's folder)."""
+    """Write the report of a saved run (default: `report.html` in the run's folder). A run of more than
+    `REPORT_MAX_FUTURES` futures per package is analysed on its first ones (whole vectors: a random sample of its
+    design, read from the chunks that hold it), and the report says so."""
     saved = load_run(run_dir)
     target = check_output_file(output if output is not None else saved.path / REPORT_FILE)
-    return write_report(saved.ensemble(), target, baseline, drivers, thresholds, sobol_base, saved.path, progress)
+    total, k = saved.info["futures"], saved.info["replications"]
+    sample = max(k, REPORT_MAX_FUTURES - REPORT_MAX_FUTURES % k)
+    sample_of = total if total > sample else None
+    ensemble = saved.ensemble(sample if sample_of else None)
+    return write_report(
+        ensemble, target, baseline, drivers, thresholds, sobol_base, saved.path, progress, sample_of=sample_of
+    )

@@ -464,6 +464,7 @@ class ReportOptions:
     sobol_base: int  # the Saltelli design's base N behind the Sobol indices
     drivers_chosen: bool = False  # the 2×2 matrix's drivers were the analyst's, not the top two by Sobol index
     evidence: Evidence | None = None  # for a posterior run
+    sample_of: int | None = None  # the run's futures, where the report analyses its first ones
 
 
 def _observed(o: Observation) -> str:
@@ -542,6 +543,7 @@ def render(findings: Findings, ensemble: Ensemble, options: ReportOptions) -> st
             "seed": ensemble.seed,
             "command": options.command,
             "futures_text": f"{ensemble.futures:,}",
+            "sample_of_text": None if options.sample_of is None else f"{options.sample_of:,}",
             "design_text": _design_text(ensemble),
             "first_year": int(years[0]),
             "last_year": int(years[-1]),

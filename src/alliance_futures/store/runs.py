@@ -32,6 +32,7 @@ import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -494,58 +495,79 @@ class RunRecord(BaseModel):
 @dataclass
 class Run:
     """A saved run, loaded back: enough to re-simulate any future exactly. Each file is checked against the size
-    and checksum run.json records before it is read; a damaged one is named."""
+    and checksum run.json records before it is read; a damaged one is named. Tables are read when asked for."""
 
     path: Path
     info: dict[str, Any]
     case: Case
     policies: dict[str, Policy]
-    experiments: pd.DataFrame
     branches: tuple[Branch, ...] = ()  # when its futures continue an earlier run's
 
-    def files(self, table: str) -> list[Path]:
+    def files(self, table: str, futures: int | None = None) -> list[Path]:
         """The Parquet files of a table (`tables.TABLES`), in the order of its rows (none for yearly paths not
-        kept)."""
-        return [self.path / name for name in table_files(_listed(self.path, self.info), table, list(self.policies))]
+        kept); with `futures`, only the chunks that hold the first `futures` futures."""
+        names = table_files(_listed(self.path, self.info), table, list(self.policies))
+        if futures is not None and len(names) > 1:
+            needed = {entry["chunk"] for entry in manifest(self.path) if entry["start"] < futures}
+            names = [n for n in names if int(Path(n).stem) in needed]
+        return [self.path / name for name in names]
 
-    def _table(self, table: str, rows: int) -> pd.DataFrame:
-        files = self.files(table)
+    def _table(self, table: str, futures: int | None = None) -> pd.DataFrame:
+        """A table, whole (its rows checked against run.json) or its chunks holding the first `futures` futures."""
+        files = self.files(table, futures)
         frame = _read_table(self.path, self.info, [p.relative_to(self.path).as_posix() for p in files])
-        _check_rows(files[0] if len(files) == 1 else self.path / table, frame, rows)
+        if futures is None:
+            per_future = self.info["years"] if table == "yearly" else 1
+            rows = self.info["futures"] * per_future * (1 if table == "experiments" else len(self.policies))
+            _check_rows(files[0] if len(files) == 1 else self.path / table, frame, rows)
         return frame
+
+    @cached_property
+    def experiments(self) -> pd.DataFrame:
+        """One row per future: the sampled parameters of its vector, indexed by future."""
+        return _numbered(self._table("experiments"))
 
     def final(self) -> pd.DataFrame:
         """One row per package and future: package, future and the state at the horizon."""
-        table = self._table("final", len(self.policies) * self.info["futures"])
+        table = self._table("final")
         return table[[c for c in ("package", "future", *STATE_VARIABLES) if c in table.columns]]
 
-    def ensemble(self) -> Ensemble:
-        """The run as the ensemble that was saved: final states and, if they were saved, the yearly paths."""
-        futures, years = self.info["futures"], self.info["years"]
+    def ensemble(self, futures: int | None = None) -> Ensemble:
+        """The run as the ensemble that was saved: final states and, if they were saved, the yearly paths; with
+        `futures` (whole vectors), only its first futures, read from the chunks that hold them."""
+        n, years = futures or self.info["futures"], self.info["years"]
+        part = futures if futures is not None and futures < self.info["futures"] else None
+        table = self._table("final", part)
         final = {
-            str(name): {v: group[v].to_numpy(dtype=float) for v in STATE_VARIABLES if v in group}
-            for name, group in self.final().groupby("package", sort=False)
+            str(name): {v: group[v].to_numpy(dtype=float)[:n] for v in STATE_VARIABLES if v in group}
+            for name, group in table.groupby("package", sort=False)
         }
         yearly = None
         if self.files("yearly"):
-            table = self._table("yearly", len(self.policies) * futures * years)
+            table = self._table("yearly", part)
             variables = [c for c in table.columns if c not in ("package", "future", "year")]
             yearly = {
-                str(name): {v: group[v].to_numpy().reshape(futures, years) for v in variables}
+                str(name): {v: group[v].to_numpy().reshape(-1, years)[:n] for v in variables}
                 for name, group in table.groupby("package", sort=False)
             }
+        experiments = self.experiments if part is None else _numbered(self._table("experiments", part)).iloc[:n]
         return Ensemble(
             self.case,
             self.policies,
             self.info["seed"],
             years,
             self.info["design"],
-            self.experiments,
+            experiments,
             final,
             yearly,
             self.info["replications"],
-            self.branches,
+            tuple(Branch(b.through, b.seed, b.source[:n], b.followed) for b in self.branches),
         )
+
+
+def _numbered(experiments: pd.DataFrame) -> pd.DataFrame:
+    experiments.index = pd.RangeIndex(len(experiments), name="future")
+    return experiments
 
 
 def _check_rows(path: Path, table: pd.DataFrame, expected: int) -> None:
@@ -599,11 +621,7 @@ def load_run(directory: str | Path, requires: Requirements) -> Run:
         _check_sum(path, info, name)
     case = load_case(path / CASE_FILE, requires)
     policies = {name: load_policy(path / policy_file(name), case) for name in info["packages"]}
-    names = table_files(_listed(path, info), "experiments", info["packages"])
-    experiments = _read_table(path, info, names)
-    _check_rows(path / names[0] if len(names) == 1 else path / "experiments", experiments, info["futures"])
-    experiments.index = pd.RangeIndex(len(experiments), name="future")
-    return Run(path, info, case, policies, experiments, _branches(path, info, policies))
+    return Run(path, info, case, policies, _branches(path, info, policies))
 
 
 def _listed(folder: Path, info: Mapping[str, Any]) -> list[str]:
