@@ -3,8 +3,9 @@
     experiments/NNNNNN.parquet      chunk NNNNNN: the sampled parameters of each future's vector, in future order
     final/PACKAGE/NNNNNN.parquet    chunk NNNNNN: package, future and the state at the horizon of each future
     yearly/PACKAGE/NNNNNN.parquet   chunk NNNNNN: package, future, year and the recorded variables of each year
-    chunks.jsonl                    the manifest: one line per chunk written (chunk, first and last future + 1,
-                                    seed, and each file's rows, bytes and SHA-256), appended as chunks finish
+    chunks.jsonl                    the manifest: one line per chunk and package written (package, chunk, first
+                                    and last future + 1, seed, and each file's rows, bytes and SHA-256), appended
+                                    as they finish
 
 `ChunkFiles` is the engine's sink for this layout: a worker writes its chunk's files (each under a temporary name,
 renamed when whole, so a file that exists is whole and a chunk re-run overwrites its own files atomically) and
@@ -19,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +53,8 @@ def sha256(path: Path) -> str:
 
 @dataclass(frozen=True)
 class ChunkFiles:
-    """The sink that writes each chunk's final states and yearly paths into `folder` (see the module's docstring);
-    `seed` and the first simulated year are recorded with each chunk."""
+    """The sink that writes each chunk's experiments rows, final states and yearly paths into `folder` (see the
+    module's docstring); `seed` is recorded with each chunk, and `first_year` numbers the yearly rows."""
 
     folder: Path
     first_year: int
@@ -83,7 +85,7 @@ class ChunkFiles:
         """One file, under a temporary name renamed when whole; its rows, size and checksum."""
         target = self.folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{os.getpid()}")
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}")  # two attempts at a chunk never share one
         # Dictionary encoding pays for the package's name and for experiments' rows repeated per replication, not
         # for yearly floats (it took more than half the time of writing them, for larger files).
         dictionary = True if relative.startswith("experiments/") else ["package"]
