@@ -263,7 +263,7 @@ def run(
         given = [option for option, differs in request.items() if differs]
         if given:
             raise fail(InputError("command line", f"--resume reads the run's request from its folder; drop {given[0]}"))
-        return _resume(resume, (workers, executor, scheduler), format, report)
+        return _resume(resume, workers, executor, scheduler, format, report)
     try:
         overrides = _overrides(set_)
         try:
@@ -304,12 +304,14 @@ def run(
     _said_run(target, written, summary, format)
 
 
-def _resume(target: Path, where: tuple[int, limits.Executors, str | None], format: Format, report: bool) -> None:
+def _resume(
+    target: Path, workers: int, executor: limits.Executors, scheduler: str | None, format: Format, report: bool
+) -> None:
     """`run --resume`: finish a run killed part-way, then say what `run` says."""
     try:
         plan = store.unfinished_plan(target)
         with _simulating(plan["futures"] * len(plan["packages"]), transient=format is Format.json) as advance:
-            summary = api.resume(target, where[0], advance, where[1], where[2])
+            summary = api.resume(target, workers, advance, executor, scheduler)
         written = _report(lambda progress: api.report_run(target, progress=progress)) if report else None
     except InputError as exc:
         raise fail(exc) from None
