@@ -235,9 +235,7 @@ def prepare(
         ("replications", replications, 1, MAX_REPLICATIONS),
         ("chunk_size", chunk_size, 1, None),
     ):
-        if value < lo or (hi is not None and value > hi):
-            bound = f"from {lo} to {hi}" if hi is not None else f"at least {lo}"
-            raise InputError(REQUEST, f"{name} must be {bound}, got {value}", key=name)
+        _check_range(name, value, lo, hi)
     if futures % replications:
         raise InputError(
             REQUEST,
@@ -273,6 +271,13 @@ def prepare(
     return RunSpec(
         loaded, chosen, futures, years, seed, workers, paths, replications, overridden, chunk_size, executor, scheduler
     )
+
+
+def _check_range(name: str, value: int, lo: int, hi: int | None) -> None:
+    """Refuse a request's number outside [lo, hi] (no upper bound where `hi` is None), naming it."""
+    if value < lo or (hi is not None and value > hi):
+        bound = f"from {lo} to {hi}" if hi is not None else f"at least {lo}"
+        raise InputError(REQUEST, f"{name} must be {bound}, got {value}", key=name)
 
 
 def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = None) -> Ensemble:
@@ -314,8 +319,7 @@ def resume(
     """Finish a run whose process was killed part-way (`store.resuming`): only the chunks it had not written are
     simulated (on `workers` processes, or a Dask cluster), and the run is the one an uninterrupted run would have
     saved, file for file; return its summary."""
-    if not 1 <= workers <= MAX_WORKERS:
-        raise InputError(REQUEST, f"workers must be from 1 to {MAX_WORKERS}, got {workers}", key="workers")
+    _check_range("workers", workers, 1, MAX_WORKERS)
     where = executor_for(workers, executor, scheduler)
     with store.resuming(directory) as saved:
         case = load_case(saved.folder / store.CASE_FILE)
@@ -450,12 +454,17 @@ def release_output(directory: str | Path) -> None:
 
 
 def save(
-    ensemble: Ensemble, directory: str | Path, overrides: Mapping[str, float | Sequence[float]] | None = None
+    ensemble: Ensemble,
+    directory: str | Path,
+    overrides: Mapping[str, float | Sequence[float]] | None = None,
+    *,
+    record: Mapping[str, Any] | None = None,
+    attachments: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
-    """Save a run (see `store.runs`), recording the parameter `overrides` it was run with and its summary
-    (`analysis.summary_json`); return the summary."""
+    """Save a run (see `store.save_run`), recording the parameter `overrides` it was run with, `record` and its
+    summary (`analysis.summary_json`) in its run.json, and `attachments` beside it; return the summary."""
     summary = analysis.summary_json(analysis.outcome_tables(ensemble), ensemble.replications)
-    store.save_run(ensemble, directory, overrides or {}, record={"summary": summary})
+    store.save_run(ensemble, directory, overrides or {}, {**(record or {}), "summary": summary}, attachments)
     log.info("saved the run to %s", directory)
     return summary
 
@@ -804,11 +813,17 @@ def check_observations(
     a variable the engine does not record or a value outside its domain, a signpost the case lacks, a year outside
     the run's; the error names `source` and the entry."""
     from .case.observations import check_against
-    from .model.state import DOMAINS
 
     first = case.calendar.start_year + 1
-    recorded = {v: DOMAINS.get(v, (-math.inf, math.inf)) for v in RECORDED}
-    check_against(list(observations), case, range(first, first + years), recorded, source)
+    check_against(list(observations), case, range(first, first + years), recorded_domains(), source)
+
+
+def recorded_domains() -> dict[str, tuple[float, float]]:
+    """The variables a run records every year (what an observation may name), each with the values it can take
+    (unbounded where the model sets no bound)."""
+    from .model.state import DOMAINS
+
+    return {v: DOMAINS.get(v, (-math.inf, math.inf)) for v in RECORDED}
 
 
 def _save_posterior(
@@ -836,10 +851,7 @@ def _save_posterior(
         for package, w in result.weights.items()
     )
     attachments = {OBSERVATIONS_FILE: log, WEIGHTS_FILE: _parquet(weights)}
-    posterior_run = posterior(ensemble, result, through, seed)
-    summary = analysis.summary_json(analysis.outcome_tables(posterior_run), posterior_run.replications)
-    record = {"evidence": evidence, "summary": summary}
-    store.save_run(posterior_run, target, record=record, attachments=attachments)
+    save(posterior(ensemble, result, through, seed), target, record={"evidence": evidence}, attachments=attachments)
 
 
 def posterior(ensemble: Ensemble, result: Update, through: int, seed: int) -> Ensemble:

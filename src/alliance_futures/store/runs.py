@@ -228,8 +228,7 @@ class Saving:
         """Each chunk of final states written so far, with its package, one chunk in memory at a time, chunk by
         chunk in the order of the run's futures whatever the order they finished in (for the analysis that
         summarises the run before `finish`)."""
-        order = {name: i for i, name in enumerate(self.info["packages"])}
-        for entry in sorted(manifest(self.folder), key=lambda e: (e["chunk"], order[e["package"]])):
+        for entry in _in_chunk_order(manifest(self.folder), self.info["packages"]):
             name = chunk_file("final", entry["chunk"], entry["package"])
             yield entry["package"], pq.read_table(self.folder / name).to_pandas()
 
@@ -369,10 +368,16 @@ def _has_size(path: Path, size: int) -> bool:
     return path.is_file() and path.stat().st_size == size
 
 
-def _write_manifest(folder: Path, packages: Sequence[str], entries: Sequence[Mapping[str, Any]]) -> None:
-    """The manifest rewritten whole with `entries`, in chunk order (package by package within a chunk)."""
+def _in_chunk_order(entries: Sequence[Mapping[str, Any]], packages: Sequence[str]) -> list[Mapping[str, Any]]:
+    """Manifest lines in the order of the run's futures (package by package within a chunk), whatever the order the
+    chunks finished in."""
     order = {name: i for i, name in enumerate(packages)}
-    lines = "".join(json.dumps(e) + "\n" for e in sorted(entries, key=lambda e: (e["chunk"], order[e["package"]])))
+    return sorted(entries, key=lambda e: (e["chunk"], order[e["package"]]))
+
+
+def _write_manifest(folder: Path, packages: Sequence[str], entries: Sequence[Mapping[str, Any]]) -> None:
+    """The manifest rewritten whole with `entries`, in chunk order."""
+    lines = "".join(json.dumps(e) + "\n" for e in _in_chunk_order(entries, packages))
     partial = folder / f".{MANIFEST}.rewritten"
     partial.write_text(lines, encoding="utf-8")
     partial.replace(folder / MANIFEST)
@@ -382,21 +387,21 @@ def _write_manifest(folder: Path, packages: Sequence[str], entries: Sequence[Map
 def _saved_whole(target: Path, partial: Path, claimed_here: bool) -> Iterator[None]:
     """Around writing a run into `partial`: on success (run.json written) rename it onto the claimed `target`;
     otherwise remove it, and give back the claim if it was taken here."""
-    finished = False
-    try:
-        yield
-        finished = (partial / RUN_FILE).is_file()
-    except BaseException as exc:
+
+    def discard() -> None:
         shutil.rmtree(partial, ignore_errors=True)
         if claimed_here:
             release_folder(target)
+
+    try:
+        yield
+    except BaseException as exc:
+        discard()
         if isinstance(exc, OSError):
             raise InputError(target, _not_saved(exc, target.parent)) from None
         raise
-    if not finished:
-        shutil.rmtree(partial, ignore_errors=True)
-        if claimed_here:
-            release_folder(target)
+    if not (partial / RUN_FILE).is_file():
+        discard()
         return
     (target / CLAIM_FILE).unlink(missing_ok=True)
     try:

@@ -12,9 +12,7 @@ from fastapi import APIRouter
 
 from ... import api
 from ...case.observations import Observation, read_observations
-from ...engine import RECORDED
 from ...errors import InputError
-from ...model.state import DOMAINS
 from ..deps import FinishedDep, FinishedRun, ServicesDep, builtin_case, status_of, unprocessable
 from ..jobs import Job, Posterior
 from ..schemas import ObservationLog, PosteriorRequest, RunStatus, UpdateRequest
@@ -33,7 +31,7 @@ def observable(run: FinishedDep) -> dict[str, Any]:
     first = case.calendar.start_year + 1
     return {
         "years": list(range(first, first + run.request["years"])),
-        "indicators": {v: [_bound(x) for x in DOMAINS.get(v, (-math.inf, math.inf))] for v in RECORDED},
+        "indicators": {v: [_bound(x) for x in domain] for v, domain in api.recorded_domains().items()},
         "signposts": {name: s.meaning for name, s in case.signposts.items()},
         "packages": run.request["packages"],
         "followed": case.baseline if case.baseline in run.request["packages"] else run.request["packages"][0],
