@@ -259,10 +259,9 @@ def run_ensemble(
     """
     if replications < 1 or futures % replications:
         raise ValueError(f"futures ({futures}) must be a positive multiple of replications ({replications})")
-    sampling = Sampling(case, futures // replications, seed, design, replications)
-    experiments = sampling.rows(0, futures)
-    sink = MemorySink([p.name for p in policies], futures)
-    simulate_chunks(case, policies, sampling, years, seed, sink, record, executor, chunk_size, progress)
+    experiments = Sampling(case, futures // replications, seed, design, replications).rows(0, futures)
+    sink = MemorySink([p.name for p in policies], futures)  # the rows are made once, here, and shared with workers
+    simulate_chunks(case, policies, experiments, years, seed, sink, record, executor, chunk_size, progress)
     return Ensemble(
         case, {p.name: p for p in policies}, seed, years, design, experiments, sink.final, sink.yearly, replications
     )
