@@ -22,9 +22,9 @@ import alliance_futures as af
 from alliance_futures import api, store
 from alliance_futures.analysis import long_outcomes, outcome_tables, summary_json, summary_of_chunks
 from alliance_futures.analysis.outcomes import Moments
-from alliance_futures.engine import ProcessExecutor, Sampling, simulate_chunks
+from alliance_futures.engine import Chunk, ProcessExecutor, Sampling, SerialExecutor, simulate_chunks
 from alliance_futures.store.runs import CLAIM_FILE, PARTIAL
-from alliance_futures.store.tables import MANIFEST
+from alliance_futures.store.tables import MANIFEST, ChunkFiles
 
 FUTURES, YEARS, K = 120, 6, 3
 PACKAGES = ["current_course", "transactional_pressure"]
@@ -80,6 +80,20 @@ def test_the_files_do_not_depend_on_the_workers(memory, tmp_path):
     one, two = af.load_run(tmp_path / "one"), af.load_run(tmp_path / "two")
     for table in ("experiments", "final", "yearly"):
         assert [p.read_bytes() for p in one.files(table)] == [p.read_bytes() for p in two.files(table)]
+
+
+def test_an_executor_is_handed_each_chunk_alone_and_the_run_once(memory, tmp_path):
+    """A task that carried the sink would carry, pickled to a worker, every result gathered so far."""
+
+    class Recording(SerialExecutor):
+        def run(self, fn, tasks, shared):
+            self.tasks, self.shared = list(tasks), shared
+            return super().run(fn, tasks, shared)
+
+    executor = Recording()
+    _stream(tmp_path / "run", memory, executor)
+    assert len(executor.tasks) == 2 * 10 and all(isinstance(task, Chunk) for task in executor.tasks)
+    assert isinstance(executor.shared["run"].sink, ChunkFiles)
 
 
 def test_moments_merged_over_chunks_equal_the_whole():

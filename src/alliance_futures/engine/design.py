@@ -64,26 +64,31 @@ class Sampling:
         names = list(uncertain)
         blocks = range(start // BLOCK, (stop - 1) // BLOCK + 1) if stop > start else range(0)
 
-        def column(j: int) -> np.ndarray:
-            parts = []
+        values = np.empty((len(names), max(stop - start, 0)))  # one row per parameter: the table's own layout
+
+        def fill(j: int) -> None:
+            """Parameter j's values, block by block (small temporaries, written in place)."""
             for block in blocks:
                 first, size = block * BLOCK, min(BLOCK, self.vectors - block * BLOCK)
                 a, b = max(start, first) - first, min(stop, first + size) - first
                 if self.design == "lhs":
                     key = np.random.SeedSequence(self.seed, spawn_key=(j,) if block == 0 else (j, block))
-                    parts.append(latin_hypercube_column(size, key)[a:b])
+                    unit = latin_hypercube_column(size, key)[a:b]
                 else:
-                    streams = Streams(self.seed, np.arange(first + a, first + b))
-                    parts.append(streams.uniform(-1, f"design:{names[j]}"))
-            return uncertain[names[j]].inverse_cdf(np.concatenate(parts) if parts else np.empty(0))
+                    unit = Streams(self.seed, np.arange(first + a, first + b)).uniform(-1, f"design:{names[j]}")
+                values[j, first + a - start : first + b - start] = uncertain[names[j]].inverse_cdf(unit)
 
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as threads:
-            columns = dict(zip(uncertain, threads.map(column, range(len(uncertain))), strict=True))
-        return pd.DataFrame(columns, index=pd.RangeIndex(start, stop, name="future"))
+            list(threads.map(fill, range(len(names))))
+        # Built from one 2-D array, the table keeps it as its single block; built from a dict of columns, pandas
+        # copies them into one, which took longer than simulating them.
+        return pd.DataFrame(values.T, columns=names, index=pd.RangeIndex(start, stop, name="future"), copy=False)
 
     def rows(self, start: int, stop: int) -> pd.DataFrame:
         """The experiments rows of futures `start` to `stop` (exclusive), indexed by future."""
         k = self.replications
+        if k == 1:  # a vector per future: its rows are the vectors' (no copy to repeat them)
+            return self.vector_rows(start, stop)
         first = start // k
         table = replicate(self.vector_rows(first, -(-stop // k)), k).iloc[start - first * k : stop - first * k]
         table.index = pd.RangeIndex(start, stop, name="future")

@@ -122,19 +122,18 @@ def simulate(
 
 
 @dataclass(frozen=True)
-class _Task:
-    """One chunk of futures under one package, and where its results go (with the chunk's experiments rows if
-    `inputs`). The rows are made from the run's design where the chunk runs, or read from the run's given rows (the
-    run's shared inputs hold one or the other)."""
+class _Run:
+    """What every chunk of a run reads, sent to each worker once (in the executor's `shared`), never with each task:
+    a task is only its `Chunk`. (A sink gathering results in this process must not travel with the tasks it is
+    gathering.)"""
 
     case: Case
-    policy: Policy
-    chunk: Chunk
+    policies: Mapping[str, Policy]
+    first: str  # the package whose chunks carry the experiments rows
     years: int
     seed: int
     record: bool
     sink: Sink
-    inputs: bool
     branches: tuple[Branch, ...] = ()
 
 
@@ -152,15 +151,14 @@ def _rows(shared: Mapping[str, Any], start: int, stop: int) -> pd.DataFrame:
     return rows
 
 
-def _run_task(task: _Task, shared: Mapping[str, Any]) -> Any:
-    start, stop = task.chunk.start, task.chunk.stop
-    rows = _rows(shared, start, stop)
-    params = parameter_values(task.case, rows)
-    futures = np.arange(start, stop)
-    paths = simulate(
-        task.case, task.policy, params, futures, task.years, task.seed, task.record, branches=task.branches
-    )
-    return task.sink.write(task.chunk, rows if task.inputs else None, paths)
+def _run_task(chunk: Chunk, shared: Mapping[str, Any]) -> Any:
+    run: _Run = shared["run"]
+    rows = _rows(shared, chunk.start, chunk.stop)
+    params = parameter_values(run.case, rows)
+    futures = np.arange(chunk.start, chunk.stop)
+    policy = run.policies[chunk.package]
+    paths = simulate(run.case, policy, params, futures, run.years, run.seed, run.record, branches=run.branches)
+    return run.sink.write(chunk, rows if chunk.package == run.first else None, paths)
 
 
 @dataclass(repr=False)
@@ -332,20 +330,21 @@ def simulate_chunks(
     each chunk's final states and, with `record`, yearly paths (and, with its first package, its experiments rows)
     handed to `sink` as it finishes; the chunks `done` (package, index) already are skipped. `progress` hears of the
     futures of each chunk."""
-    shared: dict[str, Any]
-    if isinstance(inputs, Sampling):
-        futures, replications, shared = inputs.futures, inputs.replications, {"sampling": inputs, "made": {}}
-    else:
-        futures, replications, shared = len(inputs), 1, {"experiments": inputs}
     by_name = {p.name: p for p in policies}
-    first = policies[0].name
+    shared: dict[str, Any] = {"run": _Run(case, by_name, policies[0].name, years, seed, record, sink, branches)}
+    if isinstance(inputs, Sampling):
+        futures, replications = inputs.futures, inputs.replications
+        shared |= {"sampling": inputs, "made": {}}
+    else:
+        futures, replications = len(inputs), 1
+        shared["experiments"] = inputs
     tasks = [
-        _Task(case, by_name[chunk.package], chunk, years, seed, record, sink, chunk.package == first, branches)
+        chunk
         for chunk in chunks(list(by_name), futures, chunk_size, replications)
         if (chunk.package, chunk.index) not in done
     ]
     for i, written in (executor or SerialExecutor()).run(_run_task, tasks, shared):
-        chunk = tasks[i].chunk
+        chunk = tasks[i]
         sink.gather(chunk, written)
         if progress is not None:
             progress(chunk.stop - chunk.start)

@@ -320,7 +320,7 @@ def saving(
     with _saved_whole(target, partial, claimed_here):
         info = _write_inputs(inputs, partial, paths, overrides or {}, attachments or {}) | {"chunk_size": chunk_size}
         (partial / PLAN_FILE).write_text(json.dumps(info, indent=1), encoding="utf-8")
-        yield Saving(partial, ChunkFiles(partial, info["first_year"], inputs.seed), info)
+        yield Saving(partial, ChunkFiles.of(partial, info), info)
 
 
 @contextmanager
@@ -342,7 +342,7 @@ def resuming(directory: str | Path) -> Iterator[Saving]:
         for stray in (p for table in TABLES for p in (partial / table).rglob(".*")):  # files cut short by the kill
             stray.unlink()
         done = frozenset((e["package"], e["chunk"]) for e in whole)
-        yield Saving(partial, ChunkFiles(partial, info["first_year"], info["seed"]), info, done)
+        yield Saving(partial, ChunkFiles.of(partial, info), info, done)
 
 
 def unfinished_plan(directory: str | Path) -> dict[str, Any]:

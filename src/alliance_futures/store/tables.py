@@ -54,11 +54,18 @@ def sha256(path: Path) -> str:
 @dataclass(frozen=True)
 class ChunkFiles:
     """The sink that writes each chunk's experiments rows, final states and yearly paths into `folder` (see the
-    module's docstring); `seed` is recorded with each chunk, and `first_year` numbers the yearly rows."""
+    module's docstring); `seed` is recorded with each chunk, `first_year` numbers the yearly rows, and each of
+    `replications` futures of a vector repeats its experiments row."""
 
     folder: Path
     first_year: int
     seed: int
+    replications: int = 1
+
+    @classmethod
+    def of(cls, folder: Path, info: Mapping[str, Any]) -> ChunkFiles:
+        """The sink for a run folder, from what its plan records."""
+        return cls(folder, info["first_year"], info["seed"], info["replications"])
 
     def write(self, chunk: Chunk, experiments: pd.DataFrame | None, paths: Paths) -> dict[str, Any]:
         tables = {}
@@ -87,8 +94,9 @@ class ChunkFiles:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}")  # two attempts at a chunk never share one
         # Dictionary encoding pays for the package's name and for experiments' rows repeated per replication, not
-        # for yearly floats (it took more than half the time of writing them, for larger files).
-        dictionary = True if relative.startswith("experiments/") else ["package"]
+        # for floats that do not repeat (yearly paths, or experiments of one future per vector): there it took more
+        # than half the time of writing them, for larger files.
+        dictionary = True if relative.startswith("experiments/") and self.replications > 1 else ["package"]
         pq.write_table(table, partial, use_dictionary=dictionary)
         os.replace(partial, target)
         return {"rows": table.num_rows, "bytes": target.stat().st_size, "sha256": sha256(target)}
