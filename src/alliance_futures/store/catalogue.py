@@ -22,8 +22,11 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..errors import InputError
+from .files import write_whole
 from .runs import unfinished_saves
 
 CATALOGUE_FILE = "catalogue.duckdb"
@@ -135,22 +138,26 @@ def write_bands(catalogue: Catalogue, run_dir: Path, yearly: Sequence[Path], nam
     """Per recorded variable, package and year, the futures' count, mean and 5th, 50th and 95th percentiles, over all
     futures (named_future null) and over those ending as each named future: `bands.parquet` in a saved run's folder,
     written whole or not at all. `yearly` are the run's yearly Parquet files, `named` each future's named future
-    (package, future, named_future)."""
-    target = run_dir / BANDS_FILE
-    partial = run_dir / f".{BANDS_FILE}.partial"
+    (package, future, named_future): only the futures it lists are counted. One variable at a time, since exact
+    percentiles hold every value of a group: all variables at once held them all (8.5 GB for 262,144 futures × 2
+    packages × 20 years, against 1.2 GB one at a time)."""
     files = ", ".join("'{}'".format(str(path).replace("'", "''")) for path in yearly)
-    catalogue.query(
-        f"""COPY (
-            WITH long AS (UNPIVOT read_parquet([{files}]) ON COLUMNS(* EXCLUDE (package, future, year))
-                          INTO NAME variable VALUE value)
-            SELECT variable, f.named_future, l.package, l.year, count(*) AS futures, avg(value) AS mean,
-                   quantile_cont(value, 0.05) AS p05, quantile_cont(value, 0.5) AS p50,
-                   quantile_cont(value, 0.95) AS p95
-            FROM long l JOIN named f USING (package, future)
-            GROUP BY GROUPING SETS ((variable, l.package, l.year), (variable, f.named_future, l.package, l.year))
-            ORDER BY variable, f.named_future, l.package, l.year
-        ) TO '{str(partial).replace("'", "''")}' (FORMAT parquet)""",
-        tables={"named": named[["package", "future", "named_future"]].astype({"named_future": str})},
-    )
-    partial.replace(target)
-    return target
+    variables = sorted(c for c in pq.read_schema(yearly[0]).names if c not in ("package", "future", "year"))
+    parts = []
+    for variable in variables:
+        column = '"{}"'.format(variable.replace('"', '""'))
+        parts.append(
+            catalogue.query(
+                f"""SELECT ? AS variable, f.named_future, l.package, l.year, count(*) AS futures,
+                           avg(l.{column}) AS mean, quantile_cont(l.{column}, 0.05) AS p05,
+                           quantile_cont(l.{column}, 0.5) AS p50, quantile_cont(l.{column}, 0.95) AS p95
+                    FROM read_parquet([{files}]) l JOIN named f USING (package, future)
+                    GROUP BY GROUPING SETS ((l.package, l.year), (f.named_future, l.package, l.year))
+                    ORDER BY f.named_future NULLS LAST, l.package, l.year""",
+                [variable],
+                tables={"named": named[["package", "future", "named_future"]].astype({"named_future": str})},
+            )
+        )
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False), sink)
+    return write_whole(run_dir / BANDS_FILE, sink.getvalue().to_pybytes())
