@@ -17,10 +17,12 @@ from helpers import Server, cli, free_port
 
 from alliance_futures import api
 from alliance_futures.analysis.findings import STAGES as ANALYSIS_STAGES
+from alliance_futures.case import builtin_policy_names
 from alliance_futures.case.observations import Observation
 from alliance_futures.limits import SERVICE_MAX_BODY
 from alliance_futures.limits import SERVICE_MAX_CELLS as MAX_CELLS
-from alliance_futures.service import create_app
+from alliance_futures.limits import SERVICE_MAX_FUTURES as MAX_FUTURES
+from alliance_futures.service import create_app, results
 from alliance_futures.service.jobs import STAGES
 from alliance_futures.service.routes import runs as runs_routes
 from alliance_futures.service.schemas import NegotiationRequest, RunRequest
@@ -176,7 +178,7 @@ def test_report_and_tables_download(service):
         ({"futures": 0}, "futures", "greater than or equal to 1"),
         ({"futures": 155}, "futures", "must be a multiple of replications (10)"),
         ({"replications": 0}, "replications", "greater than or equal to 1"),
-        ({"futures": 100_000, "years": 200}, "futures", "request too large"),
+        ({"futures": 1_000_000, "years": 200}, "futures", "request too large"),
         ({"packages": ["current_course", "no_such"]}, "packages", "unknown package 'no_such'"),
         ({"packages": ["current_course", "current_course"]}, "packages", "once"),
         ({"packages": []}, "packages", "at least 1"),
@@ -207,8 +209,29 @@ def test_bad_requests_get_a_422_naming_the_field(service, change, field, reason)
 
 def test_the_size_limit_is_futures_by_years_by_packages(service):
     client, *_ = service
-    just_over = {"futures": MAX_CELLS // 20 + 1, "years": 20, "packages": ["current_course"]}
-    assert client.post("/api/runs", json=just_over).status_code == 422
+    packages = builtin_policy_names()
+    years = MAX_CELLS // (MAX_FUTURES * len(packages)) + 1
+    just_over = {"futures": MAX_FUTURES, "years": years, "packages": packages, "replications": 1}
+    refused = client.post("/api/runs", json=just_over)
+    assert refused.status_code == 422 and "request too large" in refused.json()["detail"][0]["msg"]
+
+
+def test_a_run_past_the_analysed_size_is_served_on_its_first_futures_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(results, "SERVICE_MAX_ANALYSED", 60)
+    with TestClient(create_app(tmp_path)) as client:
+        run_id, stream = finish(client, SMALL | {"packages": ["current_course"]})  # 150 futures, 10 per vector
+        assert stream[-1][1]["status"] == "finished"
+        comparison = client.get(f"/api/runs/{run_id}/views/comparison").json()
+        assert comparison["analysed"] == {"futures": 60, "of": 150}
+        listed = client.get(f"/api/runs/{run_id}/futures", params={"limit": 1000}).json()
+        assert listed["count"] == 60 and max(f["future"] for f in listed["futures"]) == 59
+        bands = client.get(f"/api/runs/{run_id}/series", params={"variable": "troops"}).json()
+        assert {b["futures"] for b in bands} == {60}
+        final = pd.read_parquet(io.BytesIO(client.get(f"/api/runs/{run_id}/files/final.parquet").content))
+        assert len(final) == 150  # the files hold every future, and so does the saved summary
+        war = client.get(f"/api/runs/{run_id}").json()["summary"]["packages"]["current_course"]["war"]["p"]
+        assert war == pytest.approx(final["war"].mean())
+        assert "analyses the first 60 of the run's\n    150 futures" in client.get(f"/api/runs/{run_id}/report").text
 
 
 def test_unknown_runs_and_malformed_ids(service):
@@ -403,13 +426,13 @@ def test_a_body_over_the_limit_gets_a_413_before_it_is_read(service):
 
 def test_the_queue_and_the_progress_streams_are_bounded(tmp_path, monkeypatch):
     release = threading.Event()
-    simulate = api.simulate_ensemble
+    simulate = api.simulate_to
 
     def held(*args, **kwargs):
         release.wait(timeout=60)
         return simulate(*args, **kwargs)
 
-    monkeypatch.setattr(api, "simulate_ensemble", held)
+    monkeypatch.setattr(api, "simulate_to", held)
     monkeypatch.setattr(runs_routes, "SERVICE_MAX_QUEUED", 2)
     monkeypatch.setattr(runs_routes, "SERVICE_MAX_STREAMS", 1)
     with TestClient(create_app(tmp_path)) as client:

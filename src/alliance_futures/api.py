@@ -1220,6 +1220,16 @@ def write_findings_report(
     return report.write_report(html, path)
 
 
+def analysed_futures(saved: store.Run, most: int | None = None) -> int | None:
+    """How many futures per package of a saved run are analysed (by its report; the service's views pass their own
+    `most`): all of them (None) up to `most` (default `REPORT_MAX_FUTURES`); past it, its first ones, whole vectors
+    (a random sample of its design, since the Latin hypercube puts its vectors in random order). run.json's summary
+    covers every future."""
+    total, k, most = saved.info["futures"], saved.info["replications"], most or REPORT_MAX_FUTURES
+    sample = max(k, most - most % k)
+    return sample if total > sample else None
+
+
 def report_run(
     run_dir: str | Path,
     output: str | Path | None = None,
@@ -1234,10 +1244,9 @@ def report_run(
     design, read from the chunks that hold it), and the report says so."""
     saved = load_run(run_dir)
     target = check_output_file(output if output is not None else saved.path / REPORT_FILE)
-    total, k = saved.info["futures"], saved.info["replications"]
-    sample = max(k, REPORT_MAX_FUTURES - REPORT_MAX_FUTURES % k)
-    sample_of = total if total > sample else None
-    ensemble = saved.ensemble(sample if sample_of else None)
+    sample = analysed_futures(saved)
+    sample_of = saved.info["futures"] if sample else None
+    ensemble = saved.ensemble(sample)
     return write_report(
         ensemble, target, baseline, drivers, thresholds, sobol_base, saved.path, progress, sample_of=sample_of
     )

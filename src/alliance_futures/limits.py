@@ -25,10 +25,17 @@ PROCESS_BYTES = 400 * 2**20
 # folders of 150,000 and 700,000 futures (benchmarks/run_footprint.py)
 DISK_BYTES_PER_PATH_YEAR = 70
 DISK_BYTES_PER_FINAL = 200
-# The service's limits on one request, on a machine others share: futures × years × packages is about 0.5 GB of yearly
-# paths and a minute of simulation and analysis at this size.
-SERVICE_MAX_FUTURES = 100_000
-SERVICE_MAX_CELLS = 4_000_000  # counting the Sobol analysis's futures × years too
+# The service's limits on one request, on a machine others share. A run is streamed to disk (memory holds a few
+# chunks) and its views analyse at most REPORT_MAX_FUTURES futures per package, so what bounds it is time and disk:
+# at the largest, about 8 GB of Parquet and a few minutes of simulation (docs/scale.md).
+SERVICE_MAX_FUTURES = 1_000_000
+SERVICE_MAX_CELLS = SERVICE_MAX_FUTURES * 20 * 6  # futures × years × packages: a million futures, 20 years, 6 packages
+# The Sobol analysis's futures × years, simulated in memory: about 0.5 GB of yearly paths and a minute at this size.
+SERVICE_MAX_SOBOL_CELLS = 4_000_000
+# Futures per package the service's views analyse (of a larger run, its first ones): the most a run had when the
+# service held whole runs in memory, so that its analysis needs no more memory than it did then (the analysis of
+# 200,000 futures × 2 packages peaked at 4.3 GB).
+SERVICE_MAX_ANALYSED = 100_000
 SERVICE_MAX_BODY = 2**20  # bytes of one request; the largest valid one, 200 stakeholders, is about 40 KB
 SERVICE_MAX_QUEUED = 16  # runs waiting or running at once; more wait for some to finish
 SERVICE_MAX_STREAMS = 64  # progress streams open at once

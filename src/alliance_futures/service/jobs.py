@@ -1,6 +1,8 @@
 """Submitted runs, simulated one at a time in a background thread (the machine's cores go to the engine, not to
-several runs fighting for them): simulate, save, analyse, then write the views, the bands and the report into the
-run's folder. Progress is kept in memory for the progress stream and written to the catalogue at each phase."""
+several runs fighting for them): simulate straight to the run's folder (chunk by chunk, as `alliance-futures run`
+does), analyse it (past `SERVICE_MAX_ANALYSED` futures per package, its first ones: see `results.analysed`), then
+write the views, the bands and the report into the folder. Progress is kept in memory
+for the progress stream and written to the catalogue at each phase."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from ..case.observations import Observation
 from ..errors import InputError
 from ..store import Catalogue
 from ..store.catalogue import INTERRUPTED
-from .results import write_results
+from .results import analysed, write_results
 
 log = logging.getLogger("alliance_futures.service")
 WRITING = "writing the views and the report"
@@ -108,24 +110,30 @@ class Runner:
 
         folder = catalogue.path(run_id)
         if job.posterior is None:
-            ensemble = api.simulate_ensemble(job.spec, progress=advance)
-            self._phase(run_id, "saving", done=self._done[run_id])
-            summary = api.save(ensemble, folder, job.spec.overrides)
+            api.simulate_to(job.spec, folder, progress=advance)  # saved chunk by chunk as it is simulated
         else:
             p = job.posterior
             api.update(p.prior, p.observations, p.followed, output=folder, seed=p.seed)
             advance(job.spec.futures * len(job.spec.policies))
-            self._phase(run_id, "saving", done=self._done[run_id])
-            saved = api.load_run(folder)
-            ensemble, summary = saved.ensemble(), saved.info["summary"]
+        self._phase(run_id, "saving", done=self._done[run_id])
+        saved = api.load_run(folder)
+        sample = analysed(saved)
+        ensemble, summary = saved.ensemble(sample), saved.info["summary"]
         found = api.findings(
             ensemble, job.baseline, sobol_base=job.sobol_base, progress=lambda _, label: self._phase(run_id, label)
         )
         self._phase(run_id, WRITING)
+        sample_of = saved.info["futures"] if sample else None
         write_results(found, ensemble, folder, catalogue)
         evidence = api.evidence_of(folder)
         api.write_findings_report(
-            found, ensemble, folder / api.REPORT_FILE, job.command, job.sobol_base, evidence=evidence
+            found,
+            ensemble,
+            folder / api.REPORT_FILE,
+            job.command,
+            job.sobol_base,
+            evidence=evidence,
+            sample_of=sample_of,
         )
         catalogue.update(run_id, status="finished", phase="finished", summary=summary)
 

@@ -2,6 +2,8 @@
 
     RUN/views/NAME.json   each of the report's views (`views.VIEWS`), written once when the run finishes
     RUN/bands.parquet     yearly bands of every variable, over all futures and per named future (`store.write_bands`)
+                          (past `SERVICE_MAX_ANALYSED` futures per package, the views, the bands, the futures listed
+                          and the report are those of its first futures, a random sample: `analysed`)
     RUN/downloads/        the experiments, the final states with outcomes and the yearly paths, each as one Parquet
                           file, gathered from the run's chunks when first asked for (`table_file`)
 
@@ -21,9 +23,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import api
 from ..analysis import OUTCOMES, REQUIREMENTS, long_outcomes
 from ..analysis.findings import Findings
 from ..engine import Ensemble
+from ..limits import SERVICE_MAX_ANALYSED
 from ..store import BANDS_FILE, Catalogue, Run, load_run, write_bands
 from ..store.files import whole_file, write_whole
 from .views import views
@@ -35,18 +39,26 @@ ALL = ""  # the key of the bands over all futures, whatever their named future
 
 
 def write_results(found: Findings, ensemble: Ensemble, folder: Path, catalogue: Catalogue) -> None:
+    """The views of the `found` findings on `ensemble` (the run's analysed futures) and the bands."""
+    saved, outcomes, sample = _outcomes(folder)
     (folder / VIEWS_DIR).mkdir(exist_ok=True)
-    for name, view in views(found, ensemble).items():
+    for name, view in views(found, ensemble, saved.info["futures"] if sample else None).items():
         path = folder / VIEWS_DIR / f"{name}.json"
         write_whole(path, json.dumps(view).encode())
-    saved, outcomes = _outcomes(folder)
-    write_bands(catalogue, folder, saved.files("yearly"), outcomes)
+    write_bands(catalogue, folder, saved.files("yearly", sample), outcomes)
 
 
-def _outcomes(folder: Path) -> tuple[Run, pd.DataFrame]:
-    """A saved run, and its futures' outcomes (`analysis.long_outcomes`)."""
+def analysed(saved: Run) -> int | None:
+    """How many futures per package of a run the service analyses (None: all of them; see `api.analysed_futures`)."""
+    return api.analysed_futures(saved, SERVICE_MAX_ANALYSED)
+
+
+def _outcomes(folder: Path) -> tuple[Run, pd.DataFrame, int | None]:
+    """A saved run; the outcomes (`analysis.long_outcomes`) of the futures the service analyses, read from the
+    chunks that hold them; and how many those are per package (None: all of them)."""
     saved = load_run(folder, REQUIREMENTS)
-    return saved, long_outcomes(saved.final(), saved.case, saved.info["years"])
+    sample = analysed(saved)
+    return saved, long_outcomes(saved.final(sample), saved.case, saved.info["years"]), sample
 
 
 def table_file(folder: Path, table: str) -> Path:

@@ -39,8 +39,9 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return plain(frame.reset_index().to_dict(orient="records"))
 
 
-def views(found: Findings, ensemble: Ensemble) -> dict[str, Any]:
-    """Every view of the report, keyed as in VIEWS."""
+def views(found: Findings, ensemble: Ensemble, sample_of: int | None = None) -> dict[str, Any]:
+    """Every view of the report, keyed as in VIEWS; `sample_of`: the run's futures per package, where `ensemble`
+    holds its first ones (said in the comparison's `analysed`)."""
     labels = {name: driver_label(ensemble, name) for box in found.boxes for name in box.limits}
     matrix = found.matrix
     backtest = found.backtest
@@ -56,6 +57,7 @@ def views(found: Findings, ensemble: Ensemble) -> dict[str, Any]:
                 "satisficing": records(found.satisficing),
                 "thresholds": found.thresholds,
                 "named_futures": NAMED_FUTURES,
+                "analysed": {"futures": ensemble.futures, "of": sample_of or ensemble.futures},
             },
             "claims": {
                 "claims": [{"name": r.name, **r.as_json()} for r in found.claims],

@@ -532,9 +532,13 @@ class Run:
         """One row per future: the sampled parameters of its vector, indexed by future."""
         return _numbered(self._table("experiments"))
 
-    def final(self) -> pd.DataFrame:
-        """One row per package and future: package, future and the state at the horizon."""
-        table = self._table("final")
+    def final(self, futures: int | None = None) -> pd.DataFrame:
+        """One row per package and future: package, future and the state at the horizon; with `futures`, only the
+        first futures of each package, read from the chunks that hold them."""
+        part = futures if futures is not None and futures < self.info["futures"] else None
+        table = self._table("final", part)
+        if part is not None:
+            table = table[table["future"] < part].reset_index(drop=True)
         return table[[c for c in ("package", "future", *STATE_VARIABLES) if c in table.columns]]
 
     def ensemble(self, futures: int | None = None) -> Ensemble:

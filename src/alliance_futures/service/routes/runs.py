@@ -18,7 +18,13 @@ from starlette.types import Receive, Scope, Send
 from ... import api
 from ...case import BUILTIN_CASE, OVERRIDES, builtin_policy_names
 from ...errors import InputError
-from ...limits import SERVICE_MAX_CELLS, SERVICE_MAX_QUEUED, SERVICE_MAX_STREAMS, is_power_of_two
+from ...limits import (
+    SERVICE_MAX_CELLS,
+    SERVICE_MAX_QUEUED,
+    SERVICE_MAX_SOBOL_CELLS,
+    SERVICE_MAX_STREAMS,
+    is_power_of_two,
+)
 from ..deps import RunId, Services, ServicesDep, builtin_case, status_of, unprocessable
 from ..jobs import Job
 from ..schemas import RunRequest, RunStatus
@@ -45,12 +51,12 @@ def submit(request: RunRequest, state: ServicesDep) -> RunStatus:
     if not is_power_of_two(request.sobol_base):
         raise unprocessable("sobol_base", f"must be a power of two, got {request.sobol_base}")
     sobol_cells = api.sobol_futures(case, request.sobol_base) * request.years
-    if sobol_cells >= SERVICE_MAX_CELLS:
+    if sobol_cells >= SERVICE_MAX_SOBOL_CELLS:
         raise unprocessable(
             "sobol_base",
             f"request too large: the Sobol analysis at base {request.sobol_base} simulates "
             f"{sobol_cells // request.years:,} futures × {request.years} years, {sobol_cells:,} in all, more than "
-            f"{SERVICE_MAX_CELLS:,}; use a smaller sobol_base or fewer years",
+            f"{SERVICE_MAX_SOBOL_CELLS:,}; use a smaller sobol_base or fewer years",
         )
     try:
         spec = api.prepare(
@@ -61,7 +67,8 @@ def submit(request: RunRequest, state: ServicesDep) -> RunStatus:
             seed=request.seed,
             overrides=request.overrides,
             replications=request.replications,
-            max_cells=SERVICE_MAX_CELLS - sobol_cells,
+            max_cells=SERVICE_MAX_CELLS,
+            streamed=True,
         )
         api.check_disk(spec, state.catalogue.runs_dir)
     except InputError as exc:

@@ -238,6 +238,13 @@ async function results(id) {
       " · Parquet: ",
       ["experiments", "final", "yearly"].map((t) => [h("a", { href: `/api/runs/${id}/files/${t}.parquet` }, t), " "]),
     ),
+    comparison.analysed?.futures < comparison.analysed?.of // views written before runs were sampled have none
+      ? h(
+          "p",
+          { class: "meta", id: "sample-note" },
+          `The views below analyse the first ${comparison.analysed.futures.toLocaleString()} of the run's ${comparison.analysed.of.toLocaleString()} futures per package (whole parameter vectors, which the design puts in random order: a random sample). The Parquet files hold every future.`,
+        )
+      : "",
     section("Comparison", comparisonTable(comparison)),
     section("Claims", claimsTable(claims)),
     section("Over time", chart(timeline.chart)),
