@@ -15,6 +15,7 @@ import yaml
 from helpers import cli
 
 import alliance_futures as af
+from alliance_futures.analysis import outcome_tables, summary_json
 from alliance_futures.analysis.nowcast import (
     _estimate,
     effective_sample_size,
@@ -318,6 +319,21 @@ def test_the_posterior_run_resamples_by_the_weights_and_keeps_the_observed_years
     prior_values = prior.yearly[said["followed"]]["public_support"][:, k - 1]
     assert abs(observed.mean() - 0.75) < abs(prior_values.mean() - 0.75)
     assert abs(observed.mean() - 0.75) < 4 * observed.std() / math.sqrt(ess) + 0.02
+
+
+def test_a_posterior_runs_intervals_count_the_futures_resampled_from_one_vector_as_one(saved, posterior):
+    folder, _said, _year = posterior
+    prior, after = af.load_run(saved).ensemble(), af.load_run(folder).ensemble()
+    vectors = after.branches[-1].source // prior.replications  # whose parameter vector each future has
+    assert np.array_equal(pd.factorize(after.clusters)[0], pd.factorize(vectors)[0])
+    tables = outcome_tables(after)
+    summary = json.loads((folder / "run.json").read_text())["summary"]
+    assert summary == summary_json(tables, after.clusters)
+    as_if_independent = summary_json(tables, 1)
+    for package, cells in summary["packages"].items():
+        for key, cell in cells.items():
+            alone = as_if_independent["packages"][package][key]
+            assert cell["p"] == alone["p"] and cell["hi"] - cell["lo"] >= alone["hi"] - alone["lo"] - 1e-12, key
 
 
 def test_a_posterior_run_is_reported_explained_and_made_again_by_its_repeat_command(posterior, tmp_path):

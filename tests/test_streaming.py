@@ -96,6 +96,29 @@ def test_an_executor_is_handed_each_chunk_alone_and_the_run_once(memory, tmp_pat
     assert isinstance(executor.shared["run"].sink, ChunkFiles)
 
 
+def test_moments_count_a_cluster_of_copies_as_one_future_whatever_its_size_or_order():
+    """Futures that are copies of one another (as a posterior resampled from one source repeats it) tell no more
+    than one each: seven copies of each value have the intervals of the values; uneven copies are counted by id,
+    whatever their order; clusters of equal size given by id are those given by replications."""
+    rng = np.random.default_rng(5)
+    distinct, flags = rng.normal(100, 30, 80), (rng.random(80) < 0.3).astype(float)
+    for values in (distinct, flags):
+        seven = Moments.of(np.repeat(values, 7), np.repeat(np.arange(80), 7))
+        assert seven.interval() == pytest.approx(Moments.of(values).interval(), rel=1e-9)
+        assert seven.design_effect == pytest.approx(7, rel=0.02)  # seven futures, one future's evidence
+        copies = rng.integers(1, 9, 80)
+        ids, futures = np.repeat(np.arange(80), copies), np.repeat(values, copies)
+        order = rng.permutation(len(ids))
+        uneven, shuffled = Moments.of(futures, ids), Moments.of(futures[order], ids[order])
+        assert shuffled.interval() == pytest.approx(uneven.interval(), rel=1e-12)
+        assert uneven.interval()["mean"] == pytest.approx(np.average(values, weights=copies), rel=1e-12)
+        naive = Moments.of(futures).interval()
+        assert uneven.interval()["hi"] - uneven.interval()["lo"] > 1.5 * (naive["hi"] - naive["lo"])
+    even = (rng.random(300) < 0.4).astype(float)
+    assert Moments.of(even, 3) == Moments.of(even, np.arange(300) // 3)
+    assert Moments.of(even, np.arange(300)).design_effect == Moments.of(even).design_effect == 1.0
+
+
 def test_moments_merged_over_chunks_equal_the_whole():
     rng = np.random.default_rng(3)
     values = (rng.random(300) < rng.random(100).repeat(3)).astype(float)  # clustered in vectors of 3

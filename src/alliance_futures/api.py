@@ -2,7 +2,7 @@
 
 >>> import alliance_futures as af
 >>> ensemble = af.run(futures=2_000)           # the built-in case, all six packages
->>> af.summarize(af.outcome_tables(ensemble), ensemble.replications)  # a table: estimates with 95% intervals
+>>> af.summarize(af.outcome_tables(ensemble), ensemble.clusters)  # a table: estimates with 95% intervals
 """
 
 from __future__ import annotations
@@ -463,7 +463,7 @@ def save(
 ) -> dict[str, Any]:
     """Save a run (see `store.save_run`), recording the parameter `overrides` it was run with, `record` and its
     summary (`analysis.summary_json`) in its run.json, and `attachments` beside it; return the summary."""
-    summary = analysis.summary_json(analysis.outcome_tables(ensemble), ensemble.replications)
+    summary = analysis.summary_json(analysis.outcome_tables(ensemble), ensemble.clusters)
     store.save_run(ensemble, directory, overrides or {}, {**(record or {}), "summary": summary}, attachments)
     log.info("saved the run to %s", directory)
     return summary

@@ -165,7 +165,7 @@ def analyse(
     history = load_history(None, ensemble.case, STATE_VARIABLES)
     return Findings(
         baseline=baseline,
-        summary=summary_json(tables, ensemble.replications),
+        summary=summary_json(tables, ensemble.clusters),
         paired=paired,
         regret=chosen_regret,
         satisficing=chosen_satisficing,

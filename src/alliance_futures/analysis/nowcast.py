@@ -30,7 +30,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..case.observations import Observation
-from ..engine import Ensemble, branch
+from ..engine import Ensemble, branch, vector_ids
 from .compare import CONFIDENCE, indicators
 from .outcomes import outcome_tables, wilson
 
@@ -110,7 +110,7 @@ def update(ensemble: Ensemble, observations: Sequence[Observation], baseline: st
     weights = {p: normalised(log_likelihood(ensemble, p, observations)) for p in ensemble.policies}
     ess = {p: effective_sample_size(w) for p, w in weights.items()}
     rows = []
-    clusters = vector_clusters(ensemble.experiments)
+    clusters = vector_ids(ensemble.experiments)  # the prior's vectors, whatever its replications
     for package, table in outcome_tables(ensemble).items():
         flags = indicators(table)
         values = flags.to_numpy(dtype=float)
@@ -168,12 +168,6 @@ def _estimate(
     shares = np.array([wilson(m * k, k) if b else (np.nan, np.nan) for m, k, b in zip(mean, n, binary, strict=True)])
     normal = z * np.sqrt(variance)
     return mean, np.where(binary, shares[:, 0], mean - normal), np.where(binary, shares[:, 1], mean + normal)
-
-
-def vector_clusters(experiments: pd.DataFrame) -> NDArray[np.int64]:
-    """Per future, an id shared by the futures with the same parameter vector (replications, and the futures a
-    posterior run resampled from one source)."""
-    return pd.factorize(pd.util.hash_pandas_object(experiments, index=False))[0].astype(np.int64)
 
 
 def parameter_shifts(experiments: pd.DataFrame, weights: NDArray[np.float64]) -> pd.DataFrame:

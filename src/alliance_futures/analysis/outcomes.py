@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from ..case import Case
-from ..engine import DEFAULT_CHUNK, Ensemble, chunks, per_vector
+from ..engine import DEFAULT_CHUNK, Ensemble, chunks
 from ..model.state import NUCLEAR_PURSUING, OPCON_ROK_LED
 
 OUTCOMES = (
@@ -128,101 +129,117 @@ def wilson(successes: float, n: float, confidence: float = CONFIDENCE) -> tuple[
     return lo, hi
 
 
+Clusters = int | NDArray[np.int64]  # each vector's futures (replications), or per future the id of its cluster
+
+
 @dataclass(frozen=True)
 class Moments:
-    """Count, mean and sum of squared deviations of a per-future quantity, and of its per-vector means: all that its
-    intervals need, and mergeable (`+`) over chunks of whole vectors by the pairwise formulae of Chan, Golub & LeVeque
-    (1979, "Updating formulae and a pairwise algorithm for computing sample variances"), so that a run's summary is a
-    reduction over its chunks and equals the one computed over all its futures at once."""
+    """What the intervals of a per-future quantity's mean need, when futures come in clusters that are not
+    independent evidence (the replications of a parameter vector; the futures a posterior resampled from one source):
+    the count, the mean and the sum of squared deviations (mergeable (`+`) by the pairwise formulae of Chan, Golub &
+    LeVeque 1979, "Updating formulae and a pairwise algorithm for computing sample variances"), and the number of
+    clusters with the sums Σ S_c², Σ n_c S_c and Σ n_c² of each cluster's total S_c and size n_c (mergeable by
+    addition). So a run's summary is a reduction over its chunks and equals the one computed over all its futures at
+    once; a cluster split between two chunks counts as two (chunks of whole vectors split none)."""
 
     n: int
     mean: float
     m2: float
-    vectors: int
-    vector_mean: float
-    vector_m2: float
-    replications: int
+    clusters: int
+    total_sq: float  # Σ_c S_c²
+    size_total: float  # Σ_c n_c S_c
+    size_sq: float  # Σ_c n_c²
 
     @classmethod
-    def of(cls, values: np.ndarray, replications: int = 1) -> Moments:
+    def of(cls, values: np.ndarray, clusters: Clusters = 1) -> Moments:
+        """`clusters`: futures per parameter vector (future f in vector f // K), or per future its cluster's id."""
         values = np.asarray(values, dtype=float)
-        means = per_vector(values, replications) if replications > 1 else values
-        mean, vector_mean = values.mean(), means.mean()
-        m2, vector_m2 = ((values - mean) ** 2).sum(), ((means - vector_mean) ** 2).sum()
-        return cls(len(values), float(mean), float(m2), len(means), float(vector_mean), float(vector_m2), replications)
+        ids = pd.factorize(clusters)[0] if isinstance(clusters, np.ndarray) else np.arange(len(values)) // int(clusters)
+        totals, sizes = np.bincount(ids, values), np.bincount(ids).astype(float)
+        mean = values.mean()
+        m2 = ((values - mean) ** 2).sum()
+        # sums, not dot products: BLAS may add in an order that depends on where the arrays lie in memory
+        square, cross, size = (float(np.sum(a * b)) for a, b in ((totals, totals), (sizes, totals), (sizes, sizes)))
+        return cls(len(values), float(mean), float(m2), len(totals), square, cross, size)
 
     def __add__(self, other: Moments) -> Moments:
-        n, v = self.n + other.n, self.vectors + other.vectors
-        d, dv = other.mean - self.mean, other.vector_mean - self.vector_mean
+        n, d = self.n + other.n, other.mean - self.mean
         return Moments(
             n,
             self.mean + d * other.n / n,
             self.m2 + other.m2 + d * d * self.n * other.n / n,
-            v,
-            self.vector_mean + dv * other.vectors / v,
-            self.vector_m2 + other.vector_m2 + dv * dv * self.vectors * other.vectors / v,
-            self.replications,
+            self.clusters + other.clusters,
+            self.total_sq + other.total_sq,
+            self.size_total + other.size_total,
+            self.size_sq + other.size_sq,
         )
+
+    def _clustered_variance(self) -> float:
+        """The variance of the mean over futures, from the spread of the clusters' totals: the ratio estimator's,
+        V/(V − 1) Σ_c (S_c − n_c ȳ)² / n² (Cochran 1977, *Sampling Techniques*, §9A; with equal clusters, the
+        variance of the cluster means over V)."""
+        v, m = self.clusters, self.mean
+        spread = max(self.total_sq - 2 * m * self.size_total + m * m * self.size_sq, 0.0)
+        return v / (v - 1) * spread / (self.n * self.n)
 
     @property
     def design_effect(self) -> float:
-        """How much the futures' clustering in parameter vectors inflates the variance of their mean (Kish 1965,
-        *Survey Sampling*, ch. 8): the variance estimated from per-vector means over the variance as if every future
-        were an independent draw; at least 1, and 1 with one future per vector."""
-        if self.replications == 1 or self.n < 2 * self.replications:
+        """How much the futures' clustering inflates the variance of their mean (Kish 1965, *Survey Sampling*,
+        ch. 8): the clustered variance over the variance as if every future were an independent draw; at least 1,
+        and 1 with one future per cluster."""
+        if self.clusters == self.n or self.clusters < 2:
             return 1.0
         independent = self.m2 / (self.n - 1) / self.n
-        clustered = self.vector_m2 / (self.vectors - 1) / self.vectors
-        return max(1.0, clustered / independent) if independent > 0 else 1.0
+        return max(1.0, self._clustered_variance() / independent) if independent > 0 else 1.0
 
     def share(self, confidence: float = CONFIDENCE) -> dict[str, float]:
         """The share of futures (of a yes/no quantity) with its Wilson interval on the effective number of futures
-        (the futures over the design effect), so that replications of one vector do not count as independent
+        (the futures over the design effect), so that the futures of one cluster do not count as independent
         evidence."""
         effective = self.n / self.design_effect
         lo, hi = wilson(self.mean * effective, effective, confidence)
         return {"p": self.mean, "lo": lo, "hi": hi}
 
     def interval(self, confidence: float = CONFIDENCE) -> dict[str, float]:
-        """The mean over futures with a normal interval from the spread of the per-vector means (with one future per
-        vector, of the futures themselves)."""
+        """The mean over futures with a normal interval from the clustered variance (with one future per cluster,
+        the futures' own)."""
         z = NormalDist().inv_cdf(0.5 + confidence / 2)
-        se = np.sqrt(self.vector_m2 / (self.vectors - 1)) / np.sqrt(self.vectors)
-        return {"mean": self.vector_mean, "lo": self.vector_mean - z * se, "hi": self.vector_mean + z * se}
+        se = np.sqrt(self._clustered_variance())
+        return {"mean": self.mean, "lo": self.mean - z * se, "hi": self.mean + z * se}
 
 
-def share_interval(flags: np.ndarray, replications: int = 1, confidence: float = CONFIDENCE) -> dict[str, float]:
+def share_interval(flags: np.ndarray, clusters: Clusters = 1, confidence: float = CONFIDENCE) -> dict[str, float]:
     """A share of futures with its Wilson interval on the effective number of futures (see `Moments.share`)."""
-    return Moments.of(flags, replications).share(confidence)
+    return Moments.of(flags, clusters).share(confidence)
 
 
-def mean_interval(values: np.ndarray, replications: int = 1, confidence: float = CONFIDENCE) -> dict[str, float]:
+def mean_interval(values: np.ndarray, clusters: Clusters = 1, confidence: float = CONFIDENCE) -> dict[str, float]:
     """A mean over futures with its normal interval (see `Moments.interval`)."""
-    return Moments.of(values, replications).interval(confidence)
+    return Moments.of(values, clusters).interval(confidence)
 
 
-def _moments(table: pd.DataFrame, replications: int) -> dict[str, Moments]:
+def _moments(table: pd.DataFrame, clusters: Clusters) -> dict[str, Moments]:
     """The moments of every row of a summary (named futures, outcomes, the US net cost) over an outcomes table."""
     named = table["named_future"]
-    out = {FUTURE_PREFIX + key: Moments.of((named == key).to_numpy(), replications) for key in NAMED_FUTURES}
-    return out | {key: Moments.of(table[key].to_numpy(), replications) for key in (*OUTCOMES, "us_net_cost")}
+    out = {FUTURE_PREFIX + key: Moments.of((named == key).to_numpy(), clusters) for key in NAMED_FUTURES}
+    return out | {key: Moments.of(table[key].to_numpy(), clusters) for key in (*OUTCOMES, "us_net_cost")}
 
 
-def probabilities(table: pd.DataFrame, replications: int = 1) -> dict[str, dict[str, float]]:
+def probabilities(table: pd.DataFrame, clusters: Clusters = 1) -> dict[str, dict[str, float]]:
     """Outcome and named-future probabilities with 95% intervals: {key: {'p', 'lo', 'hi'}}."""
-    return {key: m.share() for key, m in _moments(table, replications).items() if key != "us_net_cost"}
+    return {key: m.share() for key, m in _moments(table, clusters).items() if key != "us_net_cost"}
 
 
 class Summary:
     """A run's summary built up from outcome tables of chunks of its futures, each chunk whole parameter vectors and
     added in any order: what `summary_json` gives for the whole tables, without holding them."""
 
-    def __init__(self, replications: int = 1):
-        self.replications = replications
+    def __init__(self) -> None:
         self._moments: dict[str, dict[str, Moments]] = {}
 
-    def add(self, package: str, table: pd.DataFrame) -> None:
-        chunk = _moments(table, self.replications)
+    def add(self, package: str, table: pd.DataFrame, clusters: Clusters = 1) -> None:
+        """A chunk's outcomes table, with its futures' `clusters` (see `Moments.of`)."""
+        chunk = _moments(table, clusters)
         known = self._moments.setdefault(package, {})
         for key, m in chunk.items():
             known[key] = known[key] + m if key in known else m
@@ -255,16 +272,19 @@ def long_outcomes(final: pd.DataFrame, case: Case, years: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def summary_json(tables: Mapping[str, pd.DataFrame], replications: int = 1) -> dict[str, Any]:
+def summary_json(tables: Mapping[str, pd.DataFrame], clusters: Clusters = 1) -> dict[str, Any]:
     """Per package: outcome and named-future probabilities, and the mean US net cost (USD billion over the
-    horizon), each with a 95% interval that counts each parameter vector's `replications` futures as one cluster:
+    horizon), each with a 95% interval that counts each cluster of futures (`clusters`: a parameter vector's
+    replications, or per future an id, as `Ensemble.clusters` gives them) as one piece of evidence:
     `{"packages": {PACKAGE: {KEY: {"p", "lo", "hi"}}}, "us_net_cost_usd_bn": {PACKAGE: {"mean", "lo", "hi"}}}`, as
     run.json and `alliance-futures run --format json` give it. Reduced over the run's chunks (`engine.chunks`), so
     that it is the same to the last bit as a run streamed to disk and summarised chunk by chunk gives."""
-    summary = Summary(replications)
+    summary = Summary()
     for name, table in tables.items():
+        replications = 1 if isinstance(clusters, np.ndarray) else int(clusters)
         for chunk in chunks([name], len(table), DEFAULT_CHUNK, replications):
-            summary.add(name, table.iloc[chunk.start : chunk.stop])
+            part = clusters[chunk.start : chunk.stop] if isinstance(clusters, np.ndarray) else clusters
+            summary.add(name, table.iloc[chunk.start : chunk.stop], part)
     return summary.json()
 
 
@@ -273,9 +293,9 @@ def summary_of_chunks(
 ) -> dict[str, Any]:
     """`summary_json` of a run read chunk by chunk: (package, final states of a chunk of whole vectors), one in
     memory at a time, each package's chunks in order."""
-    summary = Summary(replications)
+    summary = Summary()
     for package, final in chunks:
-        summary.add(package, outcome_table({c: final[c].to_numpy() for c in final.columns}, case, years))
+        summary.add(package, outcome_table({c: final[c].to_numpy() for c in final.columns}, case, years), replications)
     return summary.json()
 
 
@@ -291,8 +311,8 @@ def summary_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).set_index(["package", "outcome"])
 
 
-def summarize(tables: Mapping[str, pd.DataFrame], replications: int = 1) -> pd.DataFrame:
+def summarize(tables: Mapping[str, pd.DataFrame], clusters: Clusters = 1) -> pd.DataFrame:
     """Per package and outcome: the probability of each outcome and named future, and the mean US net cost (USD
-    billion over the horizon), each with a 95% interval that counts each parameter vector's `replications` futures
-    as one cluster (see `summary_json` for the same as a dict)."""
-    return summary_frame(summary_json(tables, replications))
+    billion over the horizon), each with a 95% interval that counts each cluster of futures as one piece of evidence
+    (see `summary_json` for the same as a dict)."""
+    return summary_frame(summary_json(tables, clusters))

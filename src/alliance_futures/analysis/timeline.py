@@ -45,7 +45,7 @@ def outcomes_over_time(ensemble: Ensemble) -> pd.DataFrame:
     rows = []
     for package in ensemble.policies:
         for t, year in enumerate(ensemble.calendar_years):
-            for key, c in probabilities(outcomes_in_year(ensemble, package, t), ensemble.replications).items():
+            for key, c in probabilities(outcomes_in_year(ensemble, package, t), ensemble.clusters).items():
                 rows.append({"package": package, "year": int(year), "outcome": key, **c})
     return pd.DataFrame(rows)
 

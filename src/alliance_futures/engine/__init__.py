@@ -11,6 +11,7 @@ from .ensemble import (
     run_ensemble,
     simulate,
     simulate_chunks,
+    vector_ids,
 )
 from .executors import DaskExecutor, Executor, ProcessExecutor, SerialExecutor, make_executor
 from .sinks import Chunk, MemorySink, Paths, Sink, chunks
@@ -43,4 +44,5 @@ __all__ = [
     "simulate",
     "simulate_chunks",
     "uncertain_parameters",
+    "vector_ids",
 ]

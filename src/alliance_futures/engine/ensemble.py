@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -161,6 +162,12 @@ def _run_task(chunk: Chunk, shared: Mapping[str, Any]) -> Any:
     return run.sink.write(chunk, rows if chunk.package == run.first else None, paths)
 
 
+def vector_ids(experiments: pd.DataFrame) -> np.ndarray:
+    """Per future, an id shared by the futures with the same parameter vector (its replications, and the futures a
+    posterior run resampled from one source)."""
+    return pd.factorize(pd.util.hash_pandas_object(experiments, index=False))[0].astype(np.int64)
+
+
 @dataclass(repr=False)
 class Ensemble:
     """Futures of one case under several packages: inputs, the experiments table, final states, yearly paths. Its
@@ -186,6 +193,13 @@ class Ensemble:
     def vectors(self) -> int:
         """Sampled parameter vectors."""
         return self.futures // self.replications
+
+    @cached_property
+    def clusters(self) -> int | np.ndarray:
+        """Which futures count as one piece of evidence in an interval (`analysis.Moments`): each vector's
+        `replications` (a number); for futures that continue others (`branches`: a posterior resampled by the
+        evidence repeats its likelier sources), per future an id shared by those with the same parameter vector."""
+        return vector_ids(self.experiments) if self.branches else self.replications
 
     def per_vector(self, values: np.ndarray) -> np.ndarray:
         """The mean of a per-future quantity over each vector's replications (a probability for a yes/no one)."""

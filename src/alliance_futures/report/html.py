@@ -20,7 +20,7 @@ from ..analysis.claims import UNITS, VERBS, share_text
 from ..analysis.compare import GRAVITY
 from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
-from ..analysis.nowcast import before_after, vector_clusters
+from ..analysis.nowcast import before_after
 from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label, significant
 from ..analysis.sensitivity import told_apart
 from ..analysis.signposts import watch_years
@@ -528,7 +528,8 @@ def _design_text(ensemble: Ensemble) -> str:
 
 
 def _distinct_vectors(ensemble: Ensemble) -> int:
-    return int(vector_clusters(ensemble.experiments).max()) + 1
+    clusters = ensemble.clusters
+    return int(np.max(clusters)) + 1 if isinstance(clusters, np.ndarray) else ensemble.vectors
 
 
 def render(findings: Findings, ensemble: Ensemble, options: ReportOptions) -> str:
