@@ -190,7 +190,7 @@ def elicitation_tables() -> dict[str, str]:
     summary = af.analysis.summary_json(tables, k)
     first = int(runs["built-in"].calendar_years[0])
     side_by_side = comparison_table(summary, runs["built-in"].futures, runs["built-in"].years, first, k)
-    paired = af.analysis.paired_differences(tables, "built-in", replications=k).loc["elicited"]
+    paired = af.analysis.paired_differences(tables, "built-in", clusters=k).loc["elicited"]
     differences = []
     for outcome, d in paired.iterrows():
         scale, unit = (1, " USD bn") if outcome == "us_net_cost" else (100, " points")

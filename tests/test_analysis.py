@@ -208,12 +208,14 @@ def test_replications_of_one_vector_count_as_one_cluster_in_intervals():
     )
     # paired differences: a difference alike in all of a vector's futures has the vectors' spread, not the futures'
     tables = {"current_course": table(vectors * k), "other": table(vectors * k, war=clustered)}
-    by_vector = paired_differences(tables, "current_course", replications=k).loc[("other", "war")]
+    by_vector = paired_differences(tables, "current_course", clusters=k).loc[("other", "war")]
     by_future = paired_differences(tables, "current_course").loc[("other", "war")]
     assert by_vector["difference"] == by_future["difference"]
     assert (by_vector["hi"] - by_vector["lo"]) / (by_future["hi"] - by_future["lo"]) == pytest.approx(
         np.sqrt(k), rel=0.01
     )
+    by_id = paired_differences(tables, "current_course", clusters=np.arange(vectors * k) // k).loc[("other", "war")]
+    assert by_id.to_numpy() == pytest.approx(by_vector.to_numpy(), rel=1e-12)  # the same clusters, given by id
 
 
 def test_an_ensemble_and_its_findings_show_a_summary_in_a_notebook(ensemble):

@@ -10,12 +10,11 @@ Future* 6(2)).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
-from .outcomes import CONFIDENCE, FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES, share_interval
+from .outcomes import CONFIDENCE, FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES, Clusters, mean_interval, share_interval
 
 GRAVITY = ("hollowed_alliance", "rupture", "nuclear_south_korea", "war")  # bad named futures, least to most grave
 INDICATORS = (*OUTCOMES, *(FUTURE_PREFIX + k for k in NAMED_FUTURES), "us_net_cost")  # the columns of `indicators`
@@ -33,25 +32,31 @@ def paired_differences(
     tables: Mapping[str, pd.DataFrame],
     baseline: str,
     confidence: float = CONFIDENCE,
-    replications: int = 1,
+    clusters: Clusters = 1,
 ) -> pd.DataFrame:
     """Each package minus the baseline, future by future: the mean difference of every outcome (in probability, or
-    USD bn for the net cost) with a normal interval from the spread of the paired differences, averaged first over
-    each parameter vector's `replications` futures (they share the vector, so they are not independent). Rows:
-    package and outcome; columns: difference, lo, hi."""
+    USD bn for the net cost) with a normal interval from the spread of the paired differences, counting each cluster
+    of futures (`clusters`: a parameter vector's replications, or an id per future, as `Ensemble.clusters` gives
+    them) as one piece of evidence (`outcomes.mean_interval`). Rows: package and outcome; columns: difference, lo,
+    hi."""
     if baseline not in tables:
         raise KeyError(f"baseline package '{baseline}' is not in the ensemble (packages: {', '.join(tables)})")
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     base = indicators(tables[baseline])
     rows = []
     for name, table in tables.items():
         if name == baseline:
             continue
-        d = (indicators(table) - base).groupby(np.arange(len(base)) // replications).mean()
-        mean, half = d.mean(), z * d.std(ddof=1) / np.sqrt(len(d))
+        d = indicators(table) - base
+        cells = [mean_interval(d[k].to_numpy(), clusters, confidence) for k in d.columns]
         rows.append(
             pd.DataFrame(
-                {"package": name, "outcome": d.columns, "difference": mean, "lo": mean - half, "hi": mean + half}
+                {
+                    "package": name,
+                    "outcome": d.columns,
+                    "difference": [c["mean"] for c in cells],
+                    "lo": [c["lo"] for c in cells],
+                    "hi": [c["hi"] for c in cells],
+                }
             )
         )
     return pd.concat(rows, ignore_index=True).set_index(["package", "outcome"])
@@ -86,11 +91,11 @@ def satisficing(
     tables: Mapping[str, pd.DataFrame],
     thresholds: Mapping[str, float],
     confidence: float = CONFIDENCE,
-    replications: int = 1,
+    clusters: Clusters = 1,
 ) -> pd.DataFrame:
     """Per package: the share of futures in which every outcome stays at or below its threshold (an outcome or
     named future at 0 must not happen; 'us_net_cost' in USD bn), with a Wilson interval on the effective number of
-    futures (`outcomes.share_interval`)."""
+    futures, each cluster of futures (see `paired_differences`) one piece of evidence (`outcomes.share_interval`)."""
     if not thresholds:
         raise ValueError("give at least one threshold, e.g. {'war': 0, 'nuclear_pursuit': 0}")
     rows = {}
@@ -100,6 +105,6 @@ def satisficing(
         if unknown:
             raise KeyError(f"unknown outcome {unknown[0]!r} (expected one of {', '.join(values.columns)})")
         ok = np.logical_and.reduce([values[k].to_numpy() <= v for k, v in thresholds.items()])
-        share = share_interval(ok, replications, confidence)
+        share = share_interval(ok, clusters, confidence)
         rows[name] = {"share": share["p"], "lo": share["lo"], "hi": share["hi"]}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("package")

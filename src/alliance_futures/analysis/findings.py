@@ -123,9 +123,9 @@ def analyse(
     tables = outcome_tables(ensemble)
     limits = dict(thresholds or DEFAULT_THRESHOLDS)
     try:
-        k = ensemble.replications
-        chosen_regret, chosen_satisficing = regret(tables), satisficing(tables, limits, replications=k)
-        paired = paired_differences(tables, baseline, replications=k) if len(tables) > 1 else pd.DataFrame()
+        clusters = ensemble.clusters
+        chosen_regret, chosen_satisficing = regret(tables), satisficing(tables, limits, clusters=clusters)
+        paired = paired_differences(tables, baseline, clusters=clusters) if len(tables) > 1 else pd.DataFrame()
     except (KeyError, ValueError) as exc:
         raise InputError(REQUEST, str(exc.args[0]), key="thresholds") from None
     flags = indicators(tables[baseline])
