@@ -48,6 +48,23 @@ def test_likelihood_ratio_matches_a_hand_count():
     assert listed.loc["s", "seen"] == pytest.approx(0.31)
 
 
+def test_copies_of_each_future_leave_a_likelihood_ratio_and_its_interval_as_they_were():
+    """Five futures of one vector that agree (copies) tell what one does: counted by vector, the interval of the
+    hand count above comes back; counted as independent futures, it would shrink about √5 times."""
+    named = pd.Series(pd.Categorical(["war"] * 20 + ["rupture"] * 80, categories=["war", "rupture"]))
+    seen = pd.DataFrame({"s": [True] * 15 + [False] * 5 + [True] * 16 + [False] * 64})
+    once = likelihood_ratios(seen, named).loc[("s", "war")]
+    copies = pd.Series(pd.Categorical(np.repeat(named.to_numpy(), 5), categories=["war", "rupture"]))
+    fivefold = seen.loc[seen.index.repeat(5)].reset_index(drop=True)
+    clustered = likelihood_ratios(fivefold, copies, clusters=np.repeat(np.arange(100), 5)).loc[("s", "war")]
+    assert clustered["lr"] == pytest.approx(once["lr"])
+    assert np.log(clustered["hi"] / clustered["lo"]) == pytest.approx(np.log(once["hi"] / once["lo"]), rel=0.02)
+    independent = likelihood_ratios(fivefold, copies).loc[("s", "war")]
+    assert np.log(independent["hi"] / independent["lo"]) == pytest.approx(
+        np.log(once["hi"] / once["lo"]) / np.sqrt(5), rel=0.02
+    )
+
+
 def test_signposts_on_an_ensemble_are_read_in_undecided_futures(ensemble):
     listed, ratios = rank_signposts(ensemble, "current_course", window=4)
     assert set(listed.index) == set(ensemble.case.signposts)

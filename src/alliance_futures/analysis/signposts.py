@@ -4,8 +4,11 @@ A signpost (case data: a recorded variable crossing a threshold) is *seen* in a 
 first `signpost_years`. Its evidential weight for a named future F is the positive likelihood ratio
 LR = P(seen | F) / P(seen | not F): the factor by which seeing it multiplies the odds of F (Heuer 1999, *Psychology of
 Intelligence Analysis*, ch. 8 on diagnosticity; Simel, Samsa & Matchar 1991, *J Clin Epidemiol* 44(8) for the
-interval of a ratio of proportions). Signposts are read where they would be used: in futures where nothing decisive
-(war, rupture, a nuclear programme) has happened by the end of the watch window.
+interval of a ratio of proportions). The futures of one parameter vector are not independent evidence: each of the
+two proportions' variance is multiplied by its design effect over the vectors (Rao & Scott 1981, *JASA* 76(374), on
+design-effect corrections for proportions from cluster samples; see `outcomes.Moments`). Signposts are read
+where they would be used: in futures where nothing decisive (war, rupture, a nuclear programme) has happened by the
+end of the watch window.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from ..engine import Ensemble
 from ..errors import REQUEST, InputError
-from .outcomes import CONFIDENCE, outcome_table
+from .outcomes import CONFIDENCE, Moments, outcome_table
 from .timeline import outcomes_in_year, yearly_paths
 
 DECISIVE = ("war", "rupture", "nuclear_pursuit")  # futures already decided when the watch window ends
@@ -25,13 +29,21 @@ THRESHOLDS = ("signpost_years",)  # the case's thresholds this module reads (eac
 CONTINUITY = 0.5  # added to every cell of a 2×2 count table with an empty cell (Haldane 1956)
 
 
-def likelihood_ratios(seen: pd.DataFrame, named: pd.Series, confidence: float = CONFIDENCE) -> pd.DataFrame:
+def likelihood_ratios(
+    seen: pd.DataFrame, named: pd.Series, confidence: float = CONFIDENCE, clusters: NDArray[np.int64] | None = None
+) -> pd.DataFrame:
     """Positive likelihood ratios of each signpost (a true/false column of `seen`) for each named future (the
-    categories of `named`), with intervals from the log ratio's standard error. Rows: signpost and future; columns:
-    seen_if_future, seen_if_not, lr, lo, hi. Where a signpost is never or always seen, or a future never or always
-    happens, the ratio is undefined (NaN)."""
+    categories of `named`), with intervals from the log ratio's standard error, each proportion's part of it
+    multiplied by its design effect when `clusters` (an id per row, as `Ensemble.clusters` gives them) groups the
+    futures. Rows: signpost and future; columns: seen_if_future, seen_if_not, lr, lo, hi. Where a signpost is never or
+    always seen, or a future never or always happens, the ratio is undefined (NaN)."""
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     categories = named.cat.categories if isinstance(named.dtype, pd.CategoricalDtype) else pd.unique(named)
+    ids = np.arange(len(named)) if clusters is None else clusters
+
+    def design_effect(values: NDArray[np.bool_], among: NDArray[np.bool_]) -> float:
+        return Moments.of(values[among], ids[among]).design_effect if among.sum() > 1 else 1.0
+
     rows = []
     for signpost in seen.columns:
         s = seen[signpost].to_numpy(dtype=bool)
@@ -41,7 +53,7 @@ def likelihood_ratios(seen: pd.DataFrame, named: pd.Series, confidence: float = 
             a, b, c, d = counts + (CONTINUITY if (counts == 0).any() else 0.0)
             defined = 0 < s.sum() < len(s) and 0 < f.sum() < len(f)
             lr = (a / (a + c)) / (b / (b + d)) if defined else np.nan
-            se = np.sqrt(1 / a - 1 / (a + c) + 1 / b - 1 / (b + d))
+            se = np.sqrt(design_effect(s, f) * (1 / a - 1 / (a + c)) + design_effect(s, ~f) * (1 / b - 1 / (b + d)))
             rows.append(
                 {
                     "signpost": signpost,
@@ -99,5 +111,7 @@ def rank_signposts(ensemble: Ensemble, package: str, window: int | None = None) 
         }
     )
     seen.index = named.index
-    ratios = likelihood_ratios(seen, named)
+    clusters = ensemble.clusters
+    ids = clusters if isinstance(clusters, np.ndarray) else np.arange(ensemble.futures) // clusters
+    ratios = likelihood_ratios(seen, named, clusters=ids[open_futures])
     return watch_list(ratios, seen), ratios
