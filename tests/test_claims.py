@@ -45,6 +45,11 @@ def test_a_planted_claim_is_found_to_fail_where_the_parameter_is_at_most_one_hal
     as_json = result.as_json()
     assert (as_json["share_holds_lo"], as_json["share_holds_hi"]) == result.holds_interval
     assert f"({100 * result.holds_interval[0]:.1f}–{result.holds_interval[1]:.1%})" in result.fails_where()
+    # given by id (as a posterior run gives them), the same clusters give the effect the same interval
+    by_id = assess_claim(
+        "toy", CLAIM, "current_course", x.loc[x.index.repeat(K)], difference, np.arange(len(difference)) // K
+    )
+    assert (by_id.difference, by_id.lo, by_id.hi) == pytest.approx((result.difference, result.lo, result.hi), rel=1e-12)
     box = result.failures
     assert box is not None and set(box.limits) == {"u"}
     lo, hi = box.limits["u"]

@@ -24,7 +24,7 @@ from ..case import Claim
 from ..engine import Ensemble, per_vector
 from .compare import indicators
 from .discovery import Box, drivers, prim_box, rank_correlation
-from .outcomes import CONFIDENCE, mean_interval, outcome_label, wilson
+from .outcomes import CONFIDENCE, Clusters, mean_interval, outcome_label, wilson
 
 VERBS = {"lower": ("lowers", "raises"), "higher": ("raises", "lowers")}
 UNITS = {"us_net_cost": "USD bn a year"}  # every other outcome is a probability
@@ -140,15 +140,17 @@ def assess_claim(
     baseline: str,
     x: pd.DataFrame,
     per_future: np.ndarray,
-    replications: int,
+    clusters: Clusters,
     seed: int = 0,
     confidence: float = CONFIDENCE,
 ) -> ClaimResult:
     """Test one claim from the paired differences of its outcome, future by future (`per_future`, package minus
-    `baseline`, vector by vector with `replications` futures each), and the drivers per vector `x`."""
-    effect = mean_interval(per_future, replications, confidence)  # from the spread of the per-vector means
+    `baseline`), and the drivers per vector `x`. `clusters`: each vector's replications (the futures are read vector
+    by vector), or per future an id (a posterior run's resampled futures, read one by one and counted by vector in
+    the effect's interval)."""
+    effect = mean_interval(per_future, clusters, confidence)  # from the spread of the clusters' totals
     mean, lo, hi = effect["mean"], effect["lo"], effect["hi"]
-    vectors = per_vector(per_future, replications)
+    vectors = per_future if isinstance(clusters, np.ndarray) else per_vector(per_future, clusters)
     wanted = -1.0 if claim.direction == "lower" else 1.0
     holds, fails = wanted * vectors > 0, wanted * vectors < 0
     if not fails.any():
@@ -174,6 +176,5 @@ def assess_claims(ensemble: Ensemble, tables: Mapping[str, pd.DataFrame]) -> tup
             continue
         difference = flags[claim.package][claim.outcome] - flags[against][claim.outcome]
         x = baselines.setdefault(against, drivers(ensemble, against))
-        k, seed = ensemble.replications, ensemble.seed
-        results.append(assess_claim(name, claim, against, x, difference.to_numpy(), k, seed))
+        results.append(assess_claim(name, claim, against, x, difference.to_numpy(), ensemble.clusters, ensemble.seed))
     return results, skipped

@@ -140,7 +140,7 @@ def write_bands(catalogue: Catalogue, run_dir: Path, yearly: Sequence[Path], nam
     written whole or not at all. `yearly` are the run's yearly Parquet files, `named` each future's named future
     (package, future, named_future): only the futures it lists are counted. One variable at a time, since exact
     percentiles hold every value of a group: all variables at once held them all (8.5 GB for 262,144 futures × 2
-    packages × 20 years, against 1.2 GB one at a time)."""
+    packages × 20 years, against about 1 GB one at a time)."""
     files = ", ".join("'{}'".format(str(path).replace("'", "''")) for path in yearly)
     variables = sorted(c for c in pq.read_schema(yearly[0]).names if c not in ("package", "future", "year"))
     parts = []
