@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 import yaml
@@ -73,7 +74,7 @@ class Server:
     """`alliance-futures serve` in a new process on a free port, as a user starts it; `kill()` stops it at once."""
 
     def __init__(self, data_dir, *args):
-        self.port = free_port()
+        self.port, self.data_dir = free_port(), Path(data_dir)
         args = [str(a) for a in ("--port", self.port, "--data-dir", data_dir, *args)]
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(

@@ -3,6 +3,7 @@ Playwright as an analyst uses it: choose packages, move a slider, run, watch the
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -85,6 +86,24 @@ def test_results_render_the_runs_numbers_with_their_intervals(browser_page, fini
         expect(page.locator(f"#{section} .chart canvas, #{section} .chart svg").first).to_be_visible()
     expect(page.locator("#scenario-discovery .box")).to_have_count(4)
     expect(page.locator("#matrix td")).to_have_count(4)
+    assert problems == []
+
+
+def test_a_run_whose_views_analyse_its_first_futures_says_so(browser_page, finished_run):
+    """The service analyses a large run's first futures (test_service.py); the page says how many of how many."""
+    server, page, problems = browser_page
+    view = server.data_dir / "runs" / finished_run / "views" / "comparison.json"
+    whole = view.read_text()
+    assert json.loads(whole)["analysed"] == {"futures": 120, "of": 120}
+    expect(page.locator("#sample-note")).to_have_count(0)
+    try:
+        view.write_text(json.dumps(json.loads(whole) | {"analysed": {"futures": 60, "of": 120}}))
+        page.reload()
+        expect(page.locator("#sample-note")).to_contain_text("the first 60 of the run's 120 futures per package")
+    finally:
+        view.write_text(whole)
+        page.reload()
+    expect(page.locator("#comparison table")).to_be_visible()
     assert problems == []
 
 
