@@ -219,7 +219,7 @@ def nowcasting_tables() -> dict[str, str]:
     with tempfile.TemporaryDirectory() as folder:
         api.update(ensemble, EXAMPLE_LOG, output=Path(folder) / "posterior")
         posterior = af.load_run(Path(folder) / "posterior").ensemble()
-    summary = af.analysis.summary_json(af.outcome_tables(posterior), posterior.replications)
+    summary = af.analysis.summary_json(af.outcome_tables(posterior), posterior.clusters)
     first = int(posterior.calendar_years[0])
     run = comparison_table(summary, posterior.futures, posterior.years, first, posterior.replications)
     return {"update before after": plain(before_after), "update parameters": plain(moved), "posterior run": plain(run)}
