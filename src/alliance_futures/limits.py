@@ -26,7 +26,7 @@ PROCESS_BYTES = 400 * 2**20
 DISK_BYTES_PER_PATH_YEAR = 70
 DISK_BYTES_PER_FINAL = 200
 # The service's limits on one request, on a machine others share. A run is streamed to disk (memory holds a few
-# chunks) and its views analyse at most REPORT_MAX_FUTURES futures per package, so what bounds it is time and disk:
+# chunks) and its views analyse at most SERVICE_MAX_ANALYSED futures per package, so what bounds it is time and disk:
 # at the largest, about 8 GB of Parquet and a few minutes of simulation (docs/scale.md).
 SERVICE_MAX_FUTURES = 1_000_000
 SERVICE_MAX_CELLS = SERVICE_MAX_FUTURES * 20 * 6  # futures × years × packages: a million futures, 20 years, 6 packages

@@ -1,8 +1,8 @@
 """Submitted runs, simulated one at a time in a background thread (the machine's cores go to the engine, not to
 several runs fighting for them): simulate straight to the run's folder (chunk by chunk, as `alliance-futures run`
 does), analyse it (past `SERVICE_MAX_ANALYSED` futures per package, its first ones: see `results.analysed`), then
-write the views, the bands and the report into the folder. Progress is kept in memory
-for the progress stream and written to the catalogue at each phase."""
+write the views, the bands and the report into the folder. Progress is kept in memory for the progress stream and
+written to the catalogue at each phase."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ class Runner:
         )
         self._phase(run_id, WRITING)
         sample_of = saved.info["futures"] if sample else None
-        write_results(found, ensemble, folder, catalogue)
+        write_results(found, ensemble, saved, catalogue)
         evidence = api.evidence_of(folder)
         api.write_findings_report(
             found,

@@ -38,14 +38,15 @@ RUNS_IN_MEMORY = 8  # finished runs whose bands and outcomes are kept in memory 
 ALL = ""  # the key of the bands over all futures, whatever their named future
 
 
-def write_results(found: Findings, ensemble: Ensemble, folder: Path, catalogue: Catalogue) -> None:
-    """The views of the `found` findings on `ensemble` (the run's analysed futures) and the bands."""
-    saved, outcomes, sample = _outcomes(folder)
+def write_results(found: Findings, ensemble: Ensemble, saved: Run, catalogue: Catalogue) -> None:
+    """Into the folder of the run `saved`: the views of the `found` findings on `ensemble` (its analysed futures,
+    `analysed`) and the bands."""
+    folder = saved.path
     (folder / VIEWS_DIR).mkdir(exist_ok=True)
-    for name, view in views(found, ensemble, saved.info["futures"] if sample else None).items():
+    for name, view in views(found, ensemble, saved.info["futures"]).items():
         path = folder / VIEWS_DIR / f"{name}.json"
         write_whole(path, json.dumps(view).encode())
-    write_bands(catalogue, folder, saved.files("yearly", sample), outcomes)
+    write_bands(catalogue, folder, saved.files("yearly", analysed(saved)), _outcomes(saved))
 
 
 def analysed(saved: Run) -> int | None:
@@ -53,12 +54,10 @@ def analysed(saved: Run) -> int | None:
     return api.analysed_futures(saved, SERVICE_MAX_ANALYSED)
 
 
-def _outcomes(folder: Path) -> tuple[Run, pd.DataFrame, int | None]:
-    """A saved run; the outcomes (`analysis.long_outcomes`) of the futures the service analyses, read from the
-    chunks that hold them; and how many those are per package (None: all of them)."""
-    saved = load_run(folder, REQUIREMENTS)
-    sample = analysed(saved)
-    return saved, long_outcomes(saved.final(sample), saved.case, saved.info["years"]), sample
+def _outcomes(saved: Run) -> pd.DataFrame:
+    """The outcomes (`analysis.long_outcomes`) of the futures of a run the service analyses, read from the chunks
+    that hold them."""
+    return long_outcomes(saved.final(analysed(saved)), saved.case, saved.info["years"])
 
 
 def table_file(folder: Path, table: str) -> Path:
@@ -134,5 +133,5 @@ def _read(folder: Path) -> Served:
         (str(variable), str(named)): group.drop(columns=["variable", "named_future"]).to_json(orient="records").encode()
         for (variable, named), group in table.groupby(["variable", "named_future"], sort=False)
     }
-    outcomes = _outcomes(folder)[1][["package", "future", "named_future", *OUTCOMES]]
+    outcomes = _outcomes(load_run(folder, REQUIREMENTS))[["package", "future", "named_future", *OUTCOMES]]
     return Served(bands, list(dict.fromkeys(table["variable"])), outcomes)

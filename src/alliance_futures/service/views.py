@@ -39,8 +39,8 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return plain(frame.reset_index().to_dict(orient="records"))
 
 
-def views(found: Findings, ensemble: Ensemble, sample_of: int | None = None) -> dict[str, Any]:
-    """Every view of the report, keyed as in VIEWS; `sample_of`: the run's futures per package, where `ensemble`
+def views(found: Findings, ensemble: Ensemble, run_futures: int | None = None) -> dict[str, Any]:
+    """Every view of the report, keyed as in VIEWS; `run_futures`: the run's futures per package, where `ensemble`
     holds its first ones (said in the comparison's `analysed`)."""
     labels = {name: driver_label(ensemble, name) for box in found.boxes for name in box.limits}
     matrix = found.matrix
@@ -57,7 +57,7 @@ def views(found: Findings, ensemble: Ensemble, sample_of: int | None = None) -> 
                 "satisficing": records(found.satisficing),
                 "thresholds": found.thresholds,
                 "named_futures": NAMED_FUTURES,
-                "analysed": {"futures": ensemble.futures, "of": sample_of or ensemble.futures},
+                "analysed": {"futures": ensemble.futures, "of": run_futures or ensemble.futures},
             },
             "claims": {
                 "claims": [{"name": r.name, **r.as_json()} for r in found.claims],

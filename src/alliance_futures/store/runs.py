@@ -532,10 +532,14 @@ class Run:
         """One row per future: the sampled parameters of its vector, indexed by future."""
         return _numbered(self._table("experiments"))
 
+    def _first(self, futures: int | None) -> int | None:
+        """`futures` where they are fewer than the run's, else None (the whole run)."""
+        return futures if futures is not None and futures < self.info["futures"] else None
+
     def final(self, futures: int | None = None) -> pd.DataFrame:
         """One row per package and future: package, future and the state at the horizon; with `futures`, only the
         first futures of each package, read from the chunks that hold them."""
-        part = futures if futures is not None and futures < self.info["futures"] else None
+        part = self._first(futures)
         table = self._table("final", part)
         if part is not None:
             table = table[table["future"] < part].reset_index(drop=True)
@@ -545,11 +549,10 @@ class Run:
         """The run as the ensemble that was saved: final states and, if they were saved, the yearly paths; with
         `futures` (whole vectors), only its first futures, read from the chunks that hold them."""
         n, years = futures or self.info["futures"], self.info["years"]
-        part = futures if futures is not None and futures < self.info["futures"] else None
-        table = self._table("final", part)
+        part = self._first(futures)
         final = {
-            str(name): {v: group[v].to_numpy(dtype=float)[:n] for v in STATE_VARIABLES if v in group}
-            for name, group in table.groupby("package", sort=False)
+            str(name): {v: group[v].to_numpy(dtype=float) for v in STATE_VARIABLES if v in group}
+            for name, group in self.final(part).groupby("package", sort=False)
         }
         yearly = None
         if self.files("yearly"):
