@@ -16,6 +16,7 @@ from alliance_futures.engine import (
     sample,
     simulate,
 )
+from alliance_futures.engine.streams import _mix, _mix_int
 
 FUTURES, YEARS = 600, 12
 
@@ -80,6 +81,17 @@ def test_streams_depend_only_on_seed_future_year_and_name():
     assert not np.array_equal(a, Streams(3, np.arange(1000)).uniform(2031, "war"))
     assert not np.array_equal(a, Streams(3, np.arange(1000)).uniform(2030, "incident"))
     assert np.all((a >= 0) & (a < 1))
+
+
+def test_the_mixing_function_is_splitmix64_and_leaves_its_cached_inputs_alone():
+    # SplitMix64 from state 0: its first outputs (Steele, Lea & Flood 2014; Vigna's reference splitmix64.c)
+    golden = np.array([1, 2], dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    assert [_mix_int(int(x)) for x in golden] == [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4]
+    assert list(_mix(golden.copy())) == [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4]
+    streams = Streams(3, np.arange(1000))
+    first = streams.uniform(2030, "war")
+    streams.uniform(2030, "incident")  # the array finaliser works in place: never on a base kept for later draws
+    assert np.array_equal(streams.uniform(2030, "war"), first)
 
 
 def test_streams_are_uniform_and_independent():

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from helpers import REF, levers_for, with_values, year_of
 
+from alliance_futures.case.schema import ORIENTATIONS
 from alliance_futures.model import (
     alliance_value,
     burden_sharing,
@@ -195,6 +196,16 @@ def test_renewal_settles_at_the_stakeholders_weighted_median(params, state):
     assert 1.0 < settled[0] < 1.5 and settled[1] == 5.0
     fearful = burden_sharing.settle(with_values(s, credibility=[0.0, 0.0]), params, payment, demand)
     assert np.all(fearful >= burden_sharing.settle(s, params, payment, demand))
+
+
+def test_a_renewal_settled_for_some_futures_is_what_settling_all_gives_them(params, state):
+    s = with_values(state, us_transactional=[1, 0], rok_progressive=[0, 1], credibility=[0.3, 0.9])
+    payment, demand = np.array([1.0, 1.2]), np.array([5.0, 1.5])
+    p = {**params, "burden.agencies_ask": np.array([1.1, 1.4]), "burden.offer_fear": np.array([0.2, 0.9])}
+    every = burden_sharing.settle(s, p, payment, demand)
+    for future in (0, 1):
+        due = np.array([future])
+        assert burden_sharing.settle(s, p, payment[due], demand[due], due)[0] == every[future]
 
 
 def test_conservative_government_concedes_more(case, params, state):
@@ -510,6 +521,16 @@ def test_levers_ramp_over_the_years_in_force(case, policies, state):
     s = with_values(state, in_force_us=[1, 10])
     target = plan.values(s, 2036)["troop_target"]
     assert 8000 < target[0] < 28500 and target[1] == 8000
+
+
+def test_each_future_gets_the_default_of_the_government_it_has(case, policies, state):
+    plan = LeverPlan.compile(case, policies["current_course"])
+    s = with_values(state, us_transactional=[1, 0], rok_progressive=[0, 1])
+    levers = plan.values(s, 2028)
+    for name, lever in case.levers.items():
+        first, second = (lever.defaults[o] for o in ORIENTATIONS[lever.side])
+        flags = s.us_transactional if lever.side == "us" else s.rok_progressive
+        assert list(np.broadcast_to(levers[name], 2)) == [second if f == 1 else first for f in flags], name
 
 
 def test_an_undone_package_falls_back_to_the_defaults(case, policies, state):

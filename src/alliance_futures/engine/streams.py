@@ -34,11 +34,14 @@ def _mix_int(x: int) -> int:
 
 
 def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(_M1)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(_M2)
-    return x ^ (x >> np.uint64(31))
+    """The SplitMix64 finaliser of every entry, in place (`x` is overwritten and returned): no new array for each
+    of its nine steps."""
+    shifted = np.empty_like(x)
+    for shift, multiplier in ((30, _M1), (27, _M2)):
+        x ^= np.right_shift(x, np.uint64(shift), out=shifted)
+        x *= np.uint64(multiplier)
+    x ^= np.right_shift(x, np.uint64(31), out=shifted)
+    return x
 
 
 class Lineage(Protocol):
@@ -87,7 +90,9 @@ class Streams:
     def uniform(self, year: int, name: str) -> NDArray[np.float64]:
         stream = _mix_int((zlib.crc32(name.encode()) << 32) ^ (year & 0xFFFFFFFF))
         bits = _mix(self._base(year) + np.uint64(stream))
-        return (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        unit = np.right_shift(bits, np.uint64(11), out=bits).astype(np.float64)
+        unit *= _TO_UNIT
+        return unit
 
     def for_year(self, year: int) -> Callable[[str], NDArray[np.float64]]:
         return lambda name: self.uniform(year, name)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..bargaining.models import stakeholder_median
-from .common import clip01, draw_if
+from .common import ALL, Index, at, clip01, draw_if
 from .state import TREATY_TERMINATED, Array, Events, Params, State, Year
 
 PARAMETERS = (
@@ -58,23 +58,28 @@ def reference_payment(state: State, y: Year) -> Array:
     return grown * state.troops / initial["troops"].value
 
 
-def settle(state: State, p: Params, payment: Array, demand: Array) -> Array:
-    """The payment a renewal settles on: the weighted median of the six stakeholders' positions, in every future."""
+def settle(state: State, p: Params, payment: Array, demand: Array, due: Index = ALL) -> Array:
+    """The payment a renewal settles on in the futures `due` (whose `payment` and `demand` are given): the weighted
+    median of the six stakeholders' positions."""
     offer = clip01(
-        np.where(state.rok_progressive == 1.0, p["burden.offer_progressive"], p["burden.offer_conservative"])
-        * (1.0 + p["burden.offer_fear"] * (1.0 - state.credibility))
+        np.where(
+            at(state.rok_progressive, due) == 1.0,
+            at(p["burden.offer_progressive"], due),
+            at(p["burden.offer_conservative"], due),
+        )
+        * (1.0 + at(p["burden.offer_fear"], due) * (1.0 - at(state.credibility, due)))
     )
     president = np.where(
-        state.us_transactional == 1.0,
-        p["burden.weight_president_transactional"],
-        p["burden.weight_president_internationalist"],
+        at(state.us_transactional, due) == 1.0,
+        at(p["burden.weight_president_transactional"], due),
+        at(p["burden.weight_president_internationalist"], due),
     )
     defenders = p["burden.weight_congress"] + p["burden.weight_assembly"] + p["burden.weight_public"]
     columns = [  # (position, weight); Congress, the Assembly and the public share one position, the current payment
         (demand, president),
-        (payment * p["burden.agencies_ask"], p["burden.weight_agencies"]),
-        (payment + offer * np.maximum(demand - payment, 0.0), p["burden.weight_rok_president"]),
-        (payment, defenders),
+        (payment * at(p["burden.agencies_ask"], due), at(p["burden.weight_agencies"], due)),
+        (payment + offer * np.maximum(demand - payment, 0.0), at(p["burden.weight_rok_president"], due)),
+        (payment, at(defenders, due)),
     ]
     futures = np.shape(demand)
     positions = np.stack([np.broadcast_to(x, futures) for x, _ in columns])
@@ -92,12 +97,14 @@ def renew(state: State, y: Year) -> tuple[State, Events]:
     reopen = may_reopen & (draw_if(draw, "sma_reopen", may_reopen) < p["burden.reopen_probability"])
     in_force = state.treaty_status < TREATY_TERMINATED
     renewal = ((state.sma_renewal_year <= year) | reopen) & in_force & (state.war == 0.0)
-    settled = settle(state, p, payment, demand)
-    unmet = np.divide(
-        np.maximum(demand - settled, 0.0), demand, out=np.zeros_like(demand), where=renewal & (demand > 0.0)
-    )
+    due = np.flatnonzero(renewal)  # settled only where a renewal falls due (about one future-year in five)
+    cost_share = np.where(in_force, payment, 0.0)
+    asked = demand[due]
+    cost_share[due] = settled = settle(state, p, payment[due], asked, due)
+    unmet = np.zeros_like(demand)
+    unmet[due] = np.divide(np.maximum(asked - settled, 0.0), asked, out=np.zeros_like(asked), where=asked > 0.0)
     new = state.replace(
-        cost_share=np.where(renewal, settled, np.where(in_force, payment, 0.0)),
+        cost_share=cost_share,
         us_demand=demand,
         sma_renewal_year=np.where(renewal, year + p["burden.sma_term_years"], state.sma_renewal_year),
     )

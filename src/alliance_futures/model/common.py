@@ -9,6 +9,14 @@ from numpy.typing import NDArray
 
 from .state import Array, Draw
 
+Index = NDArray[np.intp] | slice  # some futures, by position
+ALL: Index = slice(None)
+
+
+def at(values: Array | float, futures: Index) -> Array | float:
+    """The values of some futures: a per-future array indexed, a number shared by every future as it is."""
+    return values[futures] if isinstance(values, np.ndarray) and values.ndim else values
+
 
 def logistic(z: Array) -> Array:
     """The logistic function 1 / (1 + e^-z)."""

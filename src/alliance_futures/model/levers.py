@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..case import Case, LeverSetting, Policy
 from ..case.schema import ORIENTATIONS
@@ -27,7 +28,7 @@ class LeverPlan:
     """A case's levers and one policy package, compiled for fast yearly evaluation."""
 
     side: Mapping[str, str]
-    defaults: dict[str, tuple[float, float]]  # lever -> (first orientation's default, second's)
+    defaults: dict[str, NDArray[np.float64]]  # lever -> [first orientation's default, second's]
     settings: dict[str, LeverSetting]
     conditions: dict[str, float]  # side -> orientation flag that must hold
     institutionalisation: str  # the level the package seeks
@@ -40,7 +41,7 @@ class LeverPlan:
         governments decide on it then, or at its first lever year if later)."""
         side = {name: lever.side for name, lever in case.levers.items()}
         defaults = {
-            name: (lever.defaults[ORIENTATIONS[lever.side][0]], lever.defaults[ORIENTATIONS[lever.side][1]])
+            name: np.array([lever.defaults[orientation] for orientation in ORIENTATIONS[lever.side]])
             for name, lever in case.levers.items()
         }
         conditions = {
@@ -59,14 +60,16 @@ class LeverPlan:
     def values(self, state: State, year: int) -> dict[str, Array | float]:
         """Every lever's value in each future for this year (one number where it is the same in every future)."""
         flags = {s: orientation_flag(state, s) for s in ORIENTATIONS}
-        second_governs = {s: flag == 1.0 for s, flag in flags.items()}
+        # Which orientation governs, as an index into each lever's pair of defaults: looking a default up is many
+        # times faster than np.where on a mask that varies from future to future as who governs does.
+        governs = {s: (flag == 1.0).astype(np.intp) for s, flag in flags.items()}
         holds = np.ones_like(state.credibility, dtype=bool)
         for s, wanted in self.conditions.items():
             holds &= flags[s] == wanted
         in_force = {"us": state.in_force_us, "rok": state.in_force_rok}
         out: dict[str, Array | float] = {}
-        for name, (first, second) in self.defaults.items():
-            default = first if first == second else np.where(second_governs[self.side[name]], second, first)
+        for name, pair in self.defaults.items():
+            default = float(pair[0]) if pair[0] == pair[1] else pair[governs[self.side[name]]]
             setting = self.settings.get(name)
             if setting is None or setting.start_year is None or year < setting.start_year:
                 out[name] = default
