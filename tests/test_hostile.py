@@ -198,28 +198,32 @@ def _state(pid: int) -> str | None:
         return None
 
 
+KILLED_PARENT = """
+import multiprocessing, sys, threading, time
+from alliance_futures.engine.executors import ProcessExecutor
+
+def report():
+    time.sleep(1)
+    print(*[p.pid for p in multiprocessing.active_children()], flush=True)
+
+def nap(seconds, shared):
+    time.sleep(seconds)
+
+if __name__ == "__main__":
+    threading.Thread(target=report).start()
+    next(ProcessExecutor(2, start=sys.argv[1]).run(nap, [600, 600], {}))
+"""
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
-def test_workers_die_with_a_killed_parent():
-    parent = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import multiprocessing, threading, time\n"
-            "from alliance_futures.engine.executors import ProcessExecutor\n"
-            "def report():\n"
-            "    time.sleep(1)\n"
-            "    print(*[p.pid for p in multiprocessing.active_children()], flush=True)\n"
-            "def nap(seconds, shared):\n"
-            "    time.sleep(seconds)\n"
-            "threading.Thread(target=report).start()\n"
-            "next(ProcessExecutor(2).run(nap, [600, 600], {}))\n",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+@pytest.mark.parametrize("start", ["fork", "forkserver"])  # as a run starts its workers; as the service does
+def test_workers_die_with_a_killed_parent(tmp_path, start):
+    script = tmp_path / "parent.py"
+    script.write_text(KILLED_PARENT, encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script), start], stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None
-    workers = [int(pid) for pid in parent.stdout.readline().split()]
-    assert len(workers) == 2 and all(_state(pid) not in (None, "Z") for pid in workers)
+    workers = [int(pid) for pid in parent.stdout.readline().split() if int(pid) > 0]
+    assert len(workers) >= 2 and all(_state(pid) not in (None, "Z") for pid in workers)
     parent.kill()
     parent.wait()
     deadline = time.monotonic() + 20

@@ -393,6 +393,20 @@ def test_a_killed_server_restarts_with_earlier_runs_intact_and_the_interrupted_o
         assert stream[-1][1]["status"] == "finished"
 
 
+def test_a_service_on_two_processes_saves_what_one_process_saves(service, tmp_path):
+    _, data, run_id, _ = service
+    with TestClient(create_app(tmp_path, workers=2)) as two:  # its workers start from a fork server
+        other, stream = finish(two, SMALL)
+    assert stream[-1][1]["status"] == "finished"
+
+    def tables(folder):
+        files = json.loads((folder / "run.json").read_text())["files"]
+        return {name: f["sha256"] for name, f in files.items() if name.endswith(".parquet")}
+
+    assert tables(tmp_path / "runs" / other) == tables(data / "runs" / run_id)
+    assert len(tables(tmp_path / "runs" / other)) >= 5  # experiments, and the final and yearly tables of both
+
+
 def test_a_data_folder_that_cannot_be_made_is_refused_in_plain_words(tmp_path):
     (tmp_path / "file").write_text("not a folder", encoding="utf-8")
     result = cli("serve", "--data-dir", tmp_path / "file" / "data", "--port", free_port())

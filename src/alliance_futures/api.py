@@ -296,17 +296,22 @@ def simulate_ensemble(spec: RunSpec, progress: Callable[[int], None] | None = No
     )
 
 
-def simulate_to(spec: RunSpec, directory: str | Path, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def simulate_to(
+    spec: RunSpec,
+    directory: str | Path,
+    progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
+) -> dict[str, Any]:
     """Simulate a checked request straight into a new run folder, each chunk of futures written where it was
     simulated as it finishes, so that memory holds a few chunks whatever the number of futures (see
     `store.saving`); the summary is then reduced over the saved chunks (`analysis.summary_of_chunks`) and returned.
-    `progress` as above."""
+    `progress` as above; `executor`: where the chunks are simulated, if not where the request says."""
     _log_run(spec)
     inputs = store.Inputs(
         spec.case, spec.policies, spec.futures, spec.years, spec.seed, DEFAULT_DESIGN, spec.replications
     )
     with store.saving(directory, inputs, spec.paths, spec.overrides, chunk_size=spec.chunk_size) as saved:
-        return _stream(saved, spec.case, spec.policies, spec.make_executor(), progress)
+        return _stream(saved, spec.case, spec.policies, executor or spec.make_executor(), progress)
 
 
 def resume(

@@ -34,7 +34,7 @@ from rich.table import Column, Table
 from . import bargaining, limits, report, store
 from .case import BUILTIN_CASE, OVERRIDES
 from .errors import REQUEST, InputError
-from .limits import Export
+from .limits import MAX_WORKERS, Export
 from .version import VERSION
 
 if TYPE_CHECKING:
@@ -962,6 +962,9 @@ def serve(
     token: Annotated[
         str | None, typer.Option(envvar=TOKEN_ENV, help=f"every request must carry it (or set {TOKEN_ENV})")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="worker processes that simulate a submitted run", min=1, max=MAX_WORKERS)
+    ] = 1,
 ) -> None:
     """Serve the web dashboard and the HTTP API (OpenAPI documentation at /docs)."""
     import uvicorn
@@ -980,7 +983,7 @@ def serve(
             )
         _check_free(host, port)
         local = None if token is not None else sorted({host, *LOOPBACK_NAMES})  # a token stops rebinding already
-        service = create_app(data_dir, token, hosts=local)
+        service = create_app(data_dir, token, hosts=local, workers=workers)
     except InputError as exc:
         raise fail(exc) from None
     link = f"http://{host}:{port}/" + (f"?token={token}" if token else "")

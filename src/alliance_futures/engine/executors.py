@@ -33,17 +33,30 @@ def _with_shared(fn: Task, task: Any) -> Any:
     return fn(task, _SHARED)
 
 
-def _start_worker(shared: Mapping[str, Any], parent: int) -> None:
-    """A pool worker's start: install `shared`, and exit when the parent process is gone (killed, or killed for
-    want of memory), instead of waiting forever, orphaned, on a pipe nobody writes to."""
+def _start_worker(shared: Mapping[str, Any], run: int) -> None:
+    """A pool worker's start: install `shared`, and exit when the run's process `run` is gone (killed, or killed
+    for want of memory), instead of waiting forever, orphaned, on a pipe nobody writes to. A worker forked by a fork
+    server has the server as its parent, which outlives the run's process (each worker holds it open): it watches
+    the run's process itself (one killed but not yet reaped by its own parent still counts as running)."""
     _install(shared)
+    parent = os.getppid()  # the run's process, or the fork server
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == parent and _exists(run):
             time.sleep(PARENT_CHECK_SECONDS)
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: no signal, only the check that the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, as another user's
+        return True
+    return True
 
 
 class Executor(Protocol):
@@ -60,18 +73,23 @@ class SerialExecutor:
 
 class ProcessExecutor:
     """Runs tasks on a pool of local worker processes, started for each run. Where the platform can fork (Linux),
-    workers inherit `shared` from this process's memory instead of receiving a copy through a pipe."""
+    workers inherit `shared` from this process's memory instead of receiving a copy through a pipe. A process that
+    runs other threads (the web service) starts them from a fork server instead (`start="forkserver"`): a child
+    forked from it would copy any lock another thread held at that moment, held for ever. Workers from the server
+    receive `shared` pickled."""
 
-    def __init__(self, workers: int | None = None):
+    def __init__(self, workers: int | None = None, start: str | None = None):
         self.workers = workers or os.cpu_count() or 1
+        self.start = start or ("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
 
     def run(self, fn: Task, tasks: Sequence[Any], shared: Mapping[str, Any]) -> Iterator[tuple[int, Any]]:
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(self.start)
+        if self.start == "forkserver":
+            # the main script (as by default) and the task's module, imported once in the server, not in each
+            # worker (heard only before this process's server starts)
+            context.set_forkserver_preload(["__main__", fn.__module__])
         with ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_start_worker,
-            initargs=(shared, os.getpid()),
+            max_workers=self.workers, mp_context=context, initializer=_start_worker, initargs=(shared, os.getpid())
         ) as pool:
             pending = {pool.submit(_with_shared, fn, task): i for i, task in enumerate(tasks)}
             try:

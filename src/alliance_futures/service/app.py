@@ -32,12 +32,16 @@ from .routes import cases, evidence, negotiations, pages, results, runs
 TOKEN_COOKIE = "alliance_futures_token"
 
 
-def create_app(data_dir: str | Path, token: str | None = None, hosts: Sequence[str] | None = None) -> FastAPI:
-    """The service over the runs stored in `data_dir`. With a `token`, every request must carry it: as a bearer
+def create_app(
+    data_dir: str | Path, token: str | None = None, hosts: Sequence[str] | None = None, workers: int = 1
+) -> FastAPI:
+    """The service over the runs stored in `data_dir`, simulating submitted runs on `workers` processes (started
+    from a fork server, which imports the main script again: a script that makes the app needs the usual
+    `if __name__ == "__main__":` guard). With a `token`, every request must carry it: as a bearer
     token, a `token` query parameter (which also sets a cookie, so a browser opening the dashboard link stays in),
     or that cookie. With `hosts`, a request must name one of them in its Host header: a page elsewhere cannot reach
     a service on loopback by pointing its own host name at 127.0.0.1 (DNS rebinding)."""
-    state = Services(Catalogue(data_dir))
+    state = Services(Catalogue(data_dir), workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -25,6 +25,7 @@ class Services:
     """One service's state (on `app.state.services`)."""
 
     catalogue: Catalogue
+    workers: int = 1  # processes that simulate a submitted run
     runner: Runner | None = None  # started with the app (its lifespan)
     in_memory: ServedRuns = field(default_factory=ServedRuns)
     finished_requests: dict[str, dict[str, Any]] = field(default_factory=dict)  # a finished run never changes

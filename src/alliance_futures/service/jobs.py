@@ -1,6 +1,7 @@
 """Submitted runs, simulated one at a time in a background thread (the machine's cores go to the engine, not to
 several runs fighting for them): simulate straight to the run's folder (chunk by chunk, as `alliance-futures run`
-does), analyse it (past `SERVICE_MAX_ANALYSED` futures per package, its first ones: see `results.analysed`), then
+does, on the processes its request was prepared for, started from a fork server since the service runs threads),
+analyse it (past `SERVICE_MAX_ANALYSED` futures per package, its first ones: see `results.analysed`), then
 write the views, the bands and the report into the folder. Progress is kept in memory for the progress stream and
 written to the catalogue at each phase."""
 
@@ -17,6 +18,7 @@ from typing import Any
 from .. import api
 from ..analysis.findings import STAGES as ANALYSIS_STAGES
 from ..case.observations import Observation
+from ..engine import ProcessExecutor
 from ..errors import InputError
 from ..store import Catalogue
 from ..store.catalogue import INTERRUPTED
@@ -110,7 +112,8 @@ class Runner:
 
         folder = catalogue.path(run_id)
         if job.posterior is None:
-            api.simulate_to(job.spec, folder, progress=advance)  # saved chunk by chunk as it is simulated
+            workers = ProcessExecutor(job.spec.workers, start="forkserver") if job.spec.workers > 1 else None
+            api.simulate_to(job.spec, folder, progress=advance, executor=workers)  # saved chunk by chunk
         else:
             p = job.posterior
             api.update(p.prior, p.observations, p.followed, output=folder, seed=p.seed)

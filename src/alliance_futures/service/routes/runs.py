@@ -67,6 +67,7 @@ def submit(request: RunRequest, state: ServicesDep) -> RunStatus:
             seed=request.seed,
             overrides=request.overrides,
             replications=request.replications,
+            workers=state.workers,
             max_cells=SERVICE_MAX_CELLS,
             streamed=True,
         )
