@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from alliance_futures.analysis import trace_future
@@ -16,6 +17,7 @@ from alliance_futures.engine import (
     sample,
     simulate,
 )
+from alliance_futures.engine.design import BLOCK, Sampling
 from alliance_futures.engine.streams import _mix, _mix_int
 
 FUTURES, YEARS = 600, 12
@@ -104,8 +106,11 @@ def test_streams_are_uniform_and_independent():
 
 
 def test_latin_hypercube_fills_every_stratum(case):
-    n = 400
-    table = sample(case, n, seed=1)
+    assert_fills_every_stratum(sample(case, 400, seed=1), case)
+
+
+def assert_fills_every_stratum(table, case):
+    n = len(table)
     for name, p in case.flat_parameters().items():
         if p.range is None:
             continue
@@ -117,6 +122,19 @@ def test_latin_hypercube_fills_every_stratum(case):
         assert table[name].between(lo, hi).all(), name
         strata = np.floor((table[name] - lo) / (hi - lo) * n).clip(0, n - 1)
         assert len(np.unique(strata)) == n, name
+
+
+@pytest.mark.parametrize("design", ["lhs", "mc"])
+def test_any_rows_of_a_design_are_those_of_the_whole_whatever_was_made_before(case, design):
+    vectors = BLOCK + 500  # two Latin-hypercube blocks
+    whole = Sampling(case, vectors, seed=4, design=design).vector_rows(0, vectors)
+    parts = Sampling(case, vectors, seed=4, design=design)  # keeps the columns of the block it last made
+    for a, b in [(BLOCK - 100, BLOCK + 200), (10, 20), (BLOCK + 400, vectors), (0, 5), (7, 7)]:
+        pd.testing.assert_frame_equal(parts.vector_rows(a, b), whole.iloc[a:b])
+    if design == "lhs":
+        assert_fills_every_stratum(whole.iloc[BLOCK:], case)  # the second block is a hypercube of its own
+    with pytest.raises(ValueError, match="not within"):
+        parts.vector_rows(vectors - 5, vectors + 1)  # rows past the design were left unset
 
 
 def test_simulate_keeps_state_in_order(case, policies):

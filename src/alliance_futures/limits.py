@@ -13,7 +13,7 @@ MAX_WORKERS = 256
 # Futures per package a report analyses at most: a larger run's report reads its first futures (whole chunks), a
 # random sample of its vectors, since the Latin hypercube puts them in random order (docs/scale.md)
 REPORT_MAX_FUTURES = 200_000
-DEFAULT_CHUNK = 65_536  # futures per chunk: a worker holds one chunk's yearly paths (about 170 MB at 20 years)
+DEFAULT_CHUNK = 32_768  # futures per chunk: a worker holds one chunk's yearly paths (about 85 MB at 20 years)
 MEMORY_SHARE = 0.8  # refuse runs whose estimated peak is more than this share of the memory the process may use
 # Peak resident memory of `run` per byte of the ensemble's arrays, and of the process itself: measured 1.1–1.45 and
 # about 0.25 GB (benchmarks/run_footprint.py: 20,000 to 700,000 futures × 6 packages and 200,000 × 1, 20 years; the

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -36,10 +36,23 @@ def uncertain_parameters(case: Case) -> dict[str, Parameter]:
     return {name: p for name, p in case.flat_parameters().items() if p.range is not None}
 
 
-def latin_hypercube_column(n: int, seed: np.random.SeedSequence) -> np.ndarray:
-    """One column of a Latin hypercube on [0, 1): a random stratum order plus a uniform position within each."""
-    rng = np.random.default_rng(seed)
-    return (rng.permutation(n) + rng.random(n)) / n
+class LatinHypercubeColumn:
+    """One column of a Latin hypercube of `n` vectors on [0, 1): a random stratum order plus a uniform position
+    within each, drawn from `seed`. It keeps the stratum order (the costly part: a permutation) and the generator's
+    state after it, so that any part of the column is made again by drawing the positions only as far as needed:
+    chunks of a block share one permutation instead of each drawing it again."""
+
+    def __init__(self, n: int, seed: np.random.SeedSequence):
+        rng = np.random.default_rng(seed)
+        self.n = n
+        self.order = rng.permutation(n).astype(np.min_scalar_type(n - 1))  # 2 bytes a vector in a block of 65,536
+        self.after_order = rng.bit_generator.state
+
+    def part(self, start: int, stop: int) -> np.ndarray:
+        """Entries `start` to `stop` (exclusive): what the whole column holds there."""
+        rng = np.random.default_rng()
+        rng.bit_generator.state = self.after_order
+        return (self.order[start:stop] + rng.random(stop)[start:]) / self.n
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,10 @@ class Sampling:
     seed: int
     design: Design = DEFAULT_DESIGN
     replications: int = 1
+    # per parameter, the Latin-hypercube column of the block last used (block, column), for the next rows made here
+    _columns: dict[int, tuple[int, LatinHypercubeColumn]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @property
     def futures(self) -> int:
@@ -60,6 +77,8 @@ class Sampling:
 
     def vector_rows(self, start: int, stop: int) -> pd.DataFrame:
         """Vectors `start` to `stop` (exclusive), indexed by vector: the parts of each block they fall in."""
+        if not 0 <= start <= stop <= self.vectors:
+            raise ValueError(f"vectors {start} to {stop} are not within the design's {self.vectors}")
         uncertain = uncertain_parameters(self.case)
         names = list(uncertain)
         blocks = range(start // BLOCK, (stop - 1) // BLOCK + 1) if stop > start else range(0)
@@ -72,8 +91,12 @@ class Sampling:
                 first, size = block * BLOCK, min(BLOCK, self.vectors - block * BLOCK)
                 a, b = max(start, first) - first, min(stop, first + size) - first
                 if self.design == "lhs":
-                    key = np.random.SeedSequence(self.seed, spawn_key=(j,) if block == 0 else (j, block))
-                    unit = latin_hypercube_column(size, key)[a:b]
+                    kept, column = self._columns.get(j, (None, None))
+                    if kept != block or column is None:
+                        key = np.random.SeedSequence(self.seed, spawn_key=(j,) if block == 0 else (j, block))
+                        column = LatinHypercubeColumn(size, key)
+                        self._columns[j] = (block, column)  # one assignment per parameter: each thread has its own
+                    unit = column.part(a, b)
                 else:
                     unit = Streams(self.seed, np.arange(first + a, first + b)).uniform(-1, f"design:{names[j]}")
                 values[j, first + a - start : first + b - start] = uncertain[names[j]].inverse_cdf(unit)
