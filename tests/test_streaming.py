@@ -219,9 +219,10 @@ def test_a_run_killed_part_way_resumes_to_the_files_of_an_uninterrupted_one(tmp_
 def test_resume_refuses_what_it_cannot_finish(tmp_path):
     nothing = cli("run", "--resume", tmp_path / "never")
     assert nothing.returncode == 2 and "holds no run to resume" in nothing.stderr
-    mixed = cli("run", "--resume", tmp_path / "never", "--futures", 50)
-    assert mixed.returncode == 2 and "--resume reads the run's request from its folder; drop --futures" in mixed.stderr
-    assert "Traceback" not in nothing.stderr + mixed.stderr
+    for given, named in [(["--futures", 50], "--futures"), (["--years", 20], "--years"), (["--no-paths"], "--paths")]:
+        mixed = cli("run", "--resume", tmp_path / "never", *given)  # even at its default value: the run decides
+        assert mixed.returncode == 2 and f"the run's request from its folder; drop {named}" in mixed.stderr
+        assert "Traceback" not in nothing.stderr + mixed.stderr
 
 
 def test_a_run_on_a_dask_cluster_saves_the_files_of_a_local_one(tmp_path):

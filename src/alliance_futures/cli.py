@@ -16,7 +16,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
@@ -200,8 +200,13 @@ def comparison_table(summary: dict[str, Any], futures: int, years: int, first_ye
     return table
 
 
+# What a run's folder records of its request: `run --resume` reads it from there, and refuses it on the command line.
+RUN_REQUEST = ("case", "policies", "futures", "replications", "years", "seed", "output", "paths", "set_", "chunk_size")
+
+
 @app.command()
 def run(
+    ctx: typer.Context,
     case: Annotated[str, typer.Option(help="built-in case name or path to a case YAML file")] = BUILTIN_CASE,
     policies: Annotated[
         list[str] | None,
@@ -256,12 +261,7 @@ def run(
 ) -> None:
     """Simulate the case under each policy package and print the probability of each named future and outcome."""
     if resume is not None:
-        request = {"--case": case != BUILTIN_CASE, "--policies": bool(policies), "--futures": futures != 10_000}
-        request |= {"--replications": replications != limits.DEFAULT_REPLICATIONS, "--years": years != 20}
-        request |= {"--seed": seed != limits.DEFAULT_SEED, "--output": output is not None, "--no-paths": not paths}
-        request |= {"--set": bool(set_), "--chunk-size": chunk_size != limits.DEFAULT_CHUNK}
-        given = [option for option, differs in request.items() if differs]
-        if given:
+        if given := _given(ctx, RUN_REQUEST):
             raise fail(InputError("command line", f"--resume reads the run's request from its folder; drop {given[0]}"))
         return _resume(resume, workers, executor, scheduler, format, report)
     try:
@@ -302,6 +302,16 @@ def run(
     except InputError as exc:
         raise fail(exc) from None
     _said_run(target, written, summary, format)
+
+
+def _given(ctx: typer.Context, names: Collection[str]) -> list[str]:
+    """The options among `names` given on the command line, whatever their value, spelled as --help spells them.
+    (Click's ParameterSource, compared by name: Typer vendors its own copy of Click.)"""
+    return [
+        "/".join([*p.opts, *p.secondary_opts])
+        for p in ctx.command.params
+        if p.name in names and getattr(ctx.get_parameter_source(p.name), "name", None) == "COMMANDLINE"
+    ]
 
 
 def _resume(
