@@ -240,6 +240,7 @@ def test_the_search_re_runs_the_pareto_set_and_places_the_packages_on_fresh_futu
     pareto = pd.read_parquet(folder / "pareto.parquet")
     estimates = pd.read_parquet(folder / "out_of_sample.parquet")
     placement = pd.read_parquet(folder / "placement.parquet")
+    shift = pd.read_parquet(folder / "shift.parquet")
     spec = yaml.safe_load(resolve_search_path("default").read_text(encoding="utf-8"))
     found = estimates[estimates["kind"] == "found"]
     assert set(found.index.get_level_values("package")) == {f"default_{e}" for e in pareto.index}
@@ -250,6 +251,9 @@ def test_the_search_re_runs_the_pareto_set_and_places_the_packages_on_fresh_futu
     ).all()
     for name in spec["packages"]:
         assert f"{name.replace('_', ' ')}: " in stdout
+    objectives = set(estimates.index.get_level_values("objective"))
+    assert set(shift.index) == {(label, kind) for label in objectives for kind in ("found", "placed", "flattery")}
+    assert ((shift["lo"] <= shift["estimate"]) & (shift["estimate"] <= shift["hi"])).all()
 
 
 def spec_object(futures=20, replications=2, packages=("current_course",)):
@@ -294,6 +298,34 @@ def test_out_of_sample_estimates_are_each_package_simulated_on_the_fresh_seed():
         war["default_7"] - war["current_course"]
     )
     assert on_spec_terms(spec, placed).adoption == spec.adoption and on_spec_terms(spec, placed).levers == placed.levers
+
+
+def test_the_selections_flattery_carries_its_interval_and_is_called_noise_when_it_spans_zero():
+    from alliance_futures.analysis.search import OutOfSample, _shifts
+    from alliance_futures.case.search import Objective
+    from alliance_futures.report.search import _bias
+
+    o, rng = Objective(outcome="war"), np.random.default_rng(3)
+
+    def checked(flattery):
+        rows = [("a", "found", 0.10), ("b", "found", 0.20), ("p", "placed", 0.15)]
+        records = [(n, o.label, k, x, x + (flattery if k == "found" else 0.0), 0.0, 1.0) for n, k, x in rows]
+        columns = ["package", "objective", "kind", "in_sample", "estimate", "lo", "hi"]
+        estimates = pd.DataFrame(records, columns=columns).set_index(["package", "objective"])
+        moved = {  # each package's fresh − in-sample over 1,000 resampled worlds, spread 0.002 around its shift
+            ("found", o.label): [flattery + rng.normal(0, 0.002, 1000) for _ in range(2)],
+            ("placed", o.label): [rng.normal(0, 0.002, 1000)],
+        }
+        return OutOfSample(estimates, pd.DataFrame(), _shifts(estimates, moved, [o.label]), [o], 1)
+
+    real, noise = checked(-0.03), checked(0.0)
+    cell = real.shift.loc[(o.label, "flattery")]
+    assert cell["estimate"] == pytest.approx(-0.03) and cell["lo"] < -0.03 < cell["hi"] < 0
+    found = real.shift.loc[(o.label, "found")]
+    assert found["estimate"] == pytest.approx(-0.03) and found["lo"] < found["estimate"] < found["hi"]
+    assert cell["hi"] - cell["lo"] > found["hi"] - found["lo"]  # a difference: the placed ones' noise adds to it
+    assert "-3.0 points (95% interval" in _bias(real)[0] and "not distinguishable from zero" not in _bias(real)[0]
+    assert "not distinguishable from zero" in _bias(noise)[0]
 
 
 def test_a_found_package_beats_a_placed_one_beyond_noise_only_when_better_somewhere_and_worse_nowhere():

@@ -737,6 +737,7 @@ def _write_search(
         tables += [
             ("out_of_sample.parquet", result.out_of_sample.estimates),
             ("placement.parquet", result.out_of_sample.placement),
+            ("shift.parquet", result.out_of_sample.shift),
         ]
     for name, table in tables:
         write_whole(folder / name, _parquet(table))

@@ -351,6 +351,7 @@ class OutOfSample:
 
     estimates: pd.DataFrame  # (package, objective label): kind ('found' or 'placed'), in_sample, estimate, lo, hi
     placement: pd.DataFrame  # per placed package: the found packages that beat it, by point estimate or beyond noise
+    shift: pd.DataFrame  # per objective label and kind ('found', 'placed', 'flattery'): estimate, lo, hi (`_shifts`)
     objectives: list[Objective]
     seed: int
 
@@ -373,8 +374,11 @@ def out_of_sample(
     placed = [on_spec_terms(spec, packages[name]).model_copy(update={"name": shown[name]}) for name in spec.packages]
     worlds = _simulate(case, spec, [*found.values(), *placed, *_against(spec, packages)], spec.fresh_seed, executor)
     searched = _simulate(case, spec, [*placed, *_against(spec, packages)], spec.seed, executor)
-    rows = resampled_worlds(spec.futures // spec.replications, spec.fresh_seed)
+    worlds_count = spec.futures // spec.replications
+    rows = resampled_worlds(worlds_count, spec.fresh_seed)
+    searched_rows = resampled_worlds(worlds_count, spec.seed)  # the search's own worlds, resampled apart
     draws: dict[tuple[str, str], NDArray[np.float64]] = {}
+    moved: dict[tuple[str, str], list[NDArray[np.float64]]] = {}  # (kind, label): each package's fresh − in-sample
     records = []
     selected = dict(zip(found, pareto.index, strict=True))  # found package -> its row of the archive
     for name in [*found, *shown.values()]:
@@ -382,11 +386,14 @@ def out_of_sample(
         for o in spec.objectives:
             values, reference = worlds[name][o.outcome], _reference(o, worlds)
             draws[(name, o.label)] = resampled(o, values, rows, reference)
-            in_sample = (
-                float(pareto.loc[selected[name], f"objective:{o.label}"])
-                if name in selected
-                else float(statistic(o, searched[name][o.outcome], _reference(o, searched)))
-            )
+            if name in selected:  # what the search selected it on: a fixed number
+                in_sample = float(pareto.loc[selected[name], f"objective:{o.label}"])
+                before: float | NDArray[np.float64] = in_sample
+            else:  # an estimate on the search's futures, as noisy as the fresh one
+                before_values, before_reference = searched[name][o.outcome], _reference(o, searched)
+                in_sample = float(statistic(o, before_values, before_reference))
+                before = resampled(o, before_values, searched_rows, before_reference)
+            moved.setdefault((kind, o.label), []).append(draws[(name, o.label)] - before)
             estimate = float(statistic(o, values, reference))
             records.append((name, o.label, kind, in_sample, estimate, *percentile_interval(draws[(name, o.label)])))
     columns = ["package", "objective", "kind", "in_sample", "estimate", "lo", "hi"]
@@ -396,7 +403,28 @@ def out_of_sample(
         [_beaten(name, list(found), labels, estimates["estimate"], draws) for name in shown.values()],
         columns=["package", "dominated_by", "beaten_beyond_noise_by", "beaten_beyond_noise_by_names"],
     ).set_index("package")
-    return OutOfSample(estimates, placement, list(spec.objectives), spec.fresh_seed)
+    return OutOfSample(estimates, placement, _shifts(estimates, moved, labels), list(spec.objectives), spec.fresh_seed)
+
+
+def _shifts(
+    estimates: pd.DataFrame, moved: Mapping[tuple[str, str], Sequence[NDArray[np.float64]]], labels: Sequence[str]
+) -> pd.DataFrame:
+    """Per objective: how far the fresh futures moved the found packages' estimates on average (fresh minus
+    in-sample), how far they moved the placed ones', which the search did not select, and the difference, the
+    selection's flattery (Smith & Winkler 2006), each with its 95% percentile interval over the resampled worlds
+    (`moved`: per kind and objective, each package's fresh − in-sample draws; a found package's in-sample value is
+    fixed, a placed one's resampled over the search's worlds). No placed packages: no flattery."""
+    rows = []
+    for label in labels:
+        table = estimates.xs(label, level="objective")
+        shift = (table["estimate"] - table["in_sample"]).groupby(table["kind"]).mean()
+        means = {kind: np.mean(moved[(kind, label)], axis=0) for kind in ("found", "placed") if (kind, label) in moved}
+        for kind, draws in means.items():
+            rows.append((label, kind, float(shift[kind]), *percentile_interval(draws)))
+        if len(means) == 2:
+            difference = means["found"] - means["placed"]
+            rows.append((label, "flattery", float(shift["found"] - shift["placed"]), *percentile_interval(difference)))
+    return pd.DataFrame(rows, columns=["objective", "kind", "estimate", "lo", "hi"]).set_index(["objective", "kind"])
 
 
 def _beaten(

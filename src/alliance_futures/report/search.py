@@ -60,7 +60,7 @@ def search_html(
         estimates = checked.estimates
         context |= {
             "rows": _rows(estimates, objectives),
-            "bias": _bias(estimates, objectives),
+            "bias": _bias(checked),
             "parallel": charts.svg(
                 charts.parallel_coordinates(_lines(result, variables, placed, estimates, objectives).dropna())
             ),
@@ -139,22 +139,30 @@ def _rows(estimates: pd.DataFrame, objectives: Sequence[Objective]) -> list[dict
     ]
 
 
-def _bias(estimates: pd.DataFrame, objectives: Sequence[Objective]) -> list[str]:
+def _bias(checked: OutOfSample) -> list[str]:
     """Per objective: how far the fresh futures moved the found packages' estimates on average, against how far they
-    moved the placed ones', which the search did not select (the difference is the selection's flattery), and for
-    how many found packages the in-sample value lies outside the fresh interval."""
+    moved the placed ones', which the search did not select, and the difference, the selection's flattery, each with
+    its interval (`analysis.search._shifts`); and for how many found packages the in-sample value lies outside the
+    fresh interval."""
     lines = []
-    for o in objectives:
-        rows = estimates.xs(o.label, level="objective")
-        shift = (rows["estimate"] - rows["in_sample"]).groupby(rows["kind"]).mean()
-        found = rows[rows["kind"] == "found"]
-        outside = int(((found["in_sample"] < found["lo"]) | (found["in_sample"] > found["hi"])).sum())
+    for o in checked.objectives:
+        shift = checked.shift.xs(o.label, level="objective")
         size = (lambda x: f"{100 * x:+.1f} points") if _share(o) else (lambda x: f"{x:+,.1f}")
-        placed = f", the placed ones by {size(shift['placed'])}" if "placed" in shift else ""
-        lines.append(
-            f"{objective_words(o)}: fresh minus in-sample, the found packages by {size(shift['found'])} on average"
-            f"{placed}; the in-sample value lies outside the fresh 95% interval for {outside} of {len(found)} found."
-        )
+        moved = {
+            kind: f"{size(row['estimate'])} (95% interval {size(row['lo'])} to {size(row['hi'])})"
+            for kind, row in shift.iterrows()
+        }
+        text = f"{objective_words(o)}: fresh minus in-sample, the found packages by {moved['found']} on average"
+        if "flattery" in moved:
+            flattery = shift.loc["flattery"]
+            verdict = "" if flattery["lo"] > 0 or flattery["hi"] < 0 else ", not distinguishable from zero"
+            text += f", the placed ones by {moved['placed']}; the selection's flattery, their difference, "
+            text += f"{moved['flattery']}{verdict}"
+        found = checked.estimates.xs(o.label, level="objective")
+        found = found[found["kind"] == "found"]
+        outside = int(((found["in_sample"] < found["lo"]) | (found["in_sample"] > found["hi"])).sum())
+        text += f"; the in-sample value lies outside the fresh 95% interval for {outside} of {len(found)} found."
+        lines.append(text)
     return lines
 
 
