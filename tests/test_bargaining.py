@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import yaml
@@ -139,8 +141,13 @@ def test_builtin_tables_load_and_every_stakeholder_has_a_source():
         assert len(t.names) >= 6 and {"US president", "ROK president", "US Congress"} <= set(t.names)
         assert t.scale[0] <= t.status_quo <= t.scale[1]
         assert ((t.position >= t.scale[0]) & (t.position <= t.scale[1])).all()
-        rows = yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["stakeholders"]
+        text = (DATA / f"{name}.yaml").read_text(encoding="utf-8")
+        rows, references = yaml.safe_load(text)["stakeholders"], yaml.safe_load(text)["references"]
         assert all(len(str(r.get("source", ""))) > 20 for r in rows), name
+        # every source key the table cites (in its sources and comments) is listed with the package, with its link
+        cited = set(re.findall(r"\b[A-Z]{1,6}\d{2}[a-z]?\b", text.partition("\nreferences:")[0])) - {"FY2026"}
+        assert cited == set(references), (name, cited ^ set(references))
+        assert all("https://" in str(reference) for reference in references.values()), name
 
 
 def test_stakeholder_table_reads_and_bad_tables_are_named(tmp_path):
