@@ -300,6 +300,27 @@ def test_out_of_sample_estimates_are_each_package_simulated_on_the_fresh_seed():
     assert on_spec_terms(spec, placed).adoption == spec.adoption and on_spec_terms(spec, placed).levers == placed.levers
 
 
+def test_the_count_expected_by_chance_is_what_the_beyond_noise_rule_gives_when_nothing_differs():
+    from alliance_futures.analysis.robustness import resampled, resampled_worlds
+    from alliance_futures.analysis.search import _beaten, by_chance
+    from alliance_futures.case.search import Objective
+
+    assert by_chance(20, 1) == pytest.approx(20 * 0.025)  # one objective: its interval below zero, 2.5%
+    assert by_chance(20, 3) == pytest.approx(20 * (0.975**3 - 0.95**3))
+    rng, worlds, found = np.random.default_rng(11), 400, 600
+    objectives = [Objective(outcome="us_net_cost"), Objective(outcome="war")]
+    rows = resampled_worlds(worlds, 2)
+    draws, estimates = {}, {}
+    for name in ["placed", *(f"f{i}" for i in range(found))]:
+        for o in objectives:  # every found package no different from the placed one, up to noise of its own
+            values = np.zeros(worlds) if name == "placed" else rng.normal(0.0, 1.0, worlds)
+            draws[(name, o.label)], estimates[(name, o.label)] = resampled(o, values, rows), values.mean()
+    names = [f"f{i}" for i in range(found)]
+    beyond = _beaten("placed", names, [o.label for o in objectives], pd.Series(estimates), draws)[2]
+    expected = by_chance(found, 2)  # about 29, binomial: a standard deviation of about 5
+    assert abs(beyond - expected) < 4 * np.sqrt(expected), (beyond, expected)
+
+
 def test_the_selections_flattery_carries_its_interval_and_is_called_noise_when_it_spans_zero():
     from alliance_futures.analysis.search import OutOfSample, _shifts
     from alliance_futures.case.search import Objective

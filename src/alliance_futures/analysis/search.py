@@ -403,6 +403,7 @@ def out_of_sample(
         [_beaten(name, list(found), labels, estimates["estimate"], draws) for name in shown.values()],
         columns=["package", "dominated_by", "beaten_beyond_noise_by", "beaten_beyond_noise_by_names"],
     ).set_index("package")
+    placement["expected_by_chance"] = by_chance(len(found), len(labels))
     return OutOfSample(estimates, placement, _shifts(estimates, moved, labels), list(spec.objectives), spec.fresh_seed)
 
 
@@ -425,6 +426,16 @@ def _shifts(
             difference = means["found"] - means["placed"]
             rows.append((label, "flattery", float(shift["found"] - shift["placed"]), *percentile_interval(difference)))
     return pd.DataFrame(rows, columns=["objective", "kind", "estimate", "lo", "hi"]).set_index(["objective", "kind"])
+
+
+def by_chance(found: int, objectives: int, confidence: float = CONFIDENCE) -> float:
+    """About how many of `found` packages would be called better beyond noise than a placed package by chance alone,
+    were none different from it: each objective's paired interval lies wholly below zero with chance a = (1 −
+    confidence) / 2, and wholly above it with chance a, so one objective at least is better and none worse with
+    chance (1 − a)^objectives − (1 − 2a)^objectives (objectives taken as independent). The intervals are per
+    comparison; this says what their number implies."""
+    a = (1.0 - confidence) / 2.0
+    return found * ((1.0 - a) ** objectives - (1.0 - 2.0 * a) ** objectives)
 
 
 def _beaten(

@@ -288,16 +288,17 @@ def placement_text(checked: OutOfSample, found: int) -> list[str]:
     noise."""
     lines = []
     for name, row in checked.placement.iterrows():
-        beyond = int(row["beaten_beyond_noise_by"])
+        beyond, chance = int(row["beaten_beyond_noise_by"]), float(row["expected_by_chance"])
+        said = (
+            f" ({_some(row['beaten_beyond_noise_by_names'].split(', '))}); about {chance:.1f} would be by chance "
+            "alone were none different from it" + (", so no more than chance gives." if beyond <= chance else ".")
+            if beyond
+            else ": no found package is distinguishable from it as an improvement."
+        )
         lines.append(
             f"{str(name).replace('_', ' ')}: {int(row['dominated_by'])} of the {found} found packages do better on "
             f"every objective by point estimate; {beyond} are better beyond noise on one objective at least and "
-            "worse beyond noise on none"
-            + (
-                f" ({_some(row['beaten_beyond_noise_by_names'].split(', '))})."
-                if beyond
-                else ": no found package is distinguishable from it as an improvement."
-            )
+            f"worse beyond noise on none{said}"
         )
     return lines
 
