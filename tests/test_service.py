@@ -468,6 +468,29 @@ def test_the_queue_and_the_progress_streams_are_bounded(tmp_path, monkeypatch):
             assert events(client, later.json()["id"])[-1][1]["status"] == "finished"
 
 
+def test_the_disk_a_queued_run_will_take_is_kept_for_it(tmp_path, monkeypatch):
+    release = threading.Event()
+    simulate = api.simulate_to
+
+    def held(*args, **kwargs):
+        release.wait(timeout=60)
+        return simulate(*args, **kwargs)
+
+    tiny = SMALL | {"futures": 20, "packages": ["current_course"]}
+    need = api.disk_need(api.prepare(api.load_case(), policies=tiny["packages"], futures=20, streamed=True))
+    free = shutil._ntuple_diskusage(2**40, 2**40 - need * 3 // 2, need * 3 // 2)  # room for one run, not two
+    monkeypatch.setattr(api.shutil, "disk_usage", lambda _: free)
+    monkeypatch.setattr(api, "simulate_to", held)
+    with TestClient(create_app(tmp_path)) as client:
+        first = client.post("/api/runs", json=tiny)
+        assert first.status_code == 202
+        refused = client.post("/api/runs", json=tiny)
+        assert refused.status_code == 422 and "promised to the runs queued before it" in refused.text
+        release.set()
+        assert events(client, first.json()["id"])[-1][1]["status"] == "finished"
+        assert client.post("/api/runs", json=tiny).status_code == 202  # finished, it holds its own bytes, no promise
+
+
 def test_a_negotiation_too_costly_to_compute_is_refused(service):
     client, *_ = service
     table = [{"name": f"s{i}", "capability": 1, "position": i % 100, "salience": 0.5} for i in range(200)]

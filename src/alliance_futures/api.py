@@ -180,15 +180,22 @@ def estimated_disk_bytes(case: Case, packages: int, futures: int, years: int, pa
     return futures * (per_future + 8 * len(uncertain_parameters(case)))
 
 
-def check_disk(spec: RunSpec, folder: str | Path) -> None:
-    """Refuse, before simulating, a run whose saved tables would not fit on the disk that holds `folder`."""
-    need = estimated_disk_bytes(spec.case, len(spec.policies), spec.futures, spec.years, spec.paths)
-    free = shutil.disk_usage(folder).free
-    if need > free:
+def disk_need(spec: RunSpec) -> int:
+    """About how many bytes a request's saved tables take (`estimated_disk_bytes`)."""
+    return estimated_disk_bytes(spec.case, len(spec.policies), spec.futures, spec.years, spec.paths)
+
+
+def check_disk(spec: RunSpec, folder: str | Path, promised: int = 0) -> None:
+    """Refuse, before simulating, a run whose saved tables would not fit on the disk that holds `folder`, beside the
+    `promised` bytes that runs admitted before it have yet to write there."""
+    need, free = disk_need(spec), shutil.disk_usage(folder).free
+    if need + promised > free:
+        others = f", {promised / 2**20:,.0f} MB of them promised to the runs queued before it" if promised else ""
         raise InputError(
             REQUEST,
             f"request too large for the disk: the run would take about {need / 2**20:,.0f} MB and {free / 2**20:,.0f} "
-            "MB are free; free some space, or use fewer futures, years or packages, or keep only the final states",
+            f"MB are free{others}; free some space, or use fewer futures, years or packages, or keep only the final "
+            "states",
             key="futures",
         )
 

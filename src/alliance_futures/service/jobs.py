@@ -20,7 +20,7 @@ from ..analysis.findings import STAGES as ANALYSIS_STAGES
 from ..case.observations import Observation
 from ..engine import ProcessExecutor
 from ..errors import InputError
-from ..store import Catalogue
+from ..store import Catalogue, saved_bytes
 from ..store.catalogue import INTERRUPTED
 from .results import analysed, write_results
 
@@ -57,12 +57,20 @@ class Runner:
         self.catalogue = catalogue
         self._jobs: queue.Queue[Job | None] = queue.Queue()
         self._done: dict[str, int] = {}  # futures × packages simulated so far, by run
+        self._promised: dict[str, int] = {}  # disk bytes each queued or running run's tables will take, by run
         self._thread = threading.Thread(target=self._work, name="alliance-futures-runner", daemon=True)
         self._thread.start()
 
     def submit(self, job: Job, request: dict[str, Any]) -> None:
         self.catalogue.add(job.run_id, request, total=job.spec.futures * len(job.spec.policies))
+        self._promised[job.run_id] = api.disk_need(job.spec)
         self._jobs.put(job)
+
+    def promised(self) -> int:
+        """Disk bytes the queued and running runs have yet to write (a running run's estimate less what its folder
+        holds already)."""
+        promised = list(self._promised.items())  # a copy: the runner's thread may finish a run meanwhile
+        return sum(max(need - saved_bytes(self.catalogue.path(run_id)), 0) for run_id, need in promised)
 
     def pending(self) -> int:
         """Runs waiting or running."""
@@ -78,6 +86,7 @@ class Runner:
         while not self._jobs.empty():
             job = self._jobs.get_nowait()
             if job is not None:
+                self._promised.pop(job.run_id, None)
                 self.catalogue.update(job.run_id, status="failed", error=INTERRUPTED)
         self._jobs.put(None)
 
@@ -89,6 +98,7 @@ class Runner:
                 self._fail(job.run_id, exc)
             finally:
                 self._done.pop(job.run_id, None)
+                self._promised.pop(job.run_id, None)
 
     def _fail(self, run_id: str, exc: Exception) -> None:
         """Record a run's failure and remove its files (a full disk is freed at once)."""

@@ -30,7 +30,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.metadata import version
@@ -580,6 +580,18 @@ class Run:
 def _numbered(experiments: pd.DataFrame) -> pd.DataFrame:
     experiments.index = pd.RangeIndex(len(experiments), name="future")
     return experiments
+
+
+def saved_bytes(target: str | Path) -> int:
+    """The bytes a save into `target` has written so far: its folder's files, or those of the save under way beside
+    it (`.NAME.partial-PID`). Files renamed or removed while they are counted are left out."""
+    target = Path(target)
+    total = 0
+    for folder in [target, *target.parent.glob(f".{glob.escape(target.name)}{PARTIAL}*")]:
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            with suppress(OSError):
+                total += path.stat().st_size if path.is_file() else 0
+    return total
 
 
 def _check_rows(path: Path, table: pd.DataFrame, expected: int) -> None:

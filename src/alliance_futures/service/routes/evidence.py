@@ -91,7 +91,7 @@ def posterior(run: FinishedDep, body: PosteriorRequest, state: ServicesDep) -> R
         overrides=prior["overrides"],
         replications=prior["replications"],
     )
-    api.check_disk(spec, state.catalogue.runs_dir)
+    api.check_disk(spec, state.catalogue.runs_dir, promised=state.runner.promised() if state.runner else 0)
     _check(run, body.observations, body.baseline)
     seed = prior["seed"] + 1 if body.seed is None else body.seed
     request = prior | {

@@ -71,7 +71,7 @@ def submit(request: RunRequest, state: ServicesDep) -> RunStatus:
             max_cells=SERVICE_MAX_CELLS,
             streamed=True,
         )
-        api.check_disk(spec, state.catalogue.runs_dir)
+        api.check_disk(spec, state.catalogue.runs_dir, promised=state.runner.promised() if state.runner else 0)
     except InputError as exc:
         where = str(exc.key or "request")  # an override's name, or the parameter's, named as the request's field
         field: list[str | int] = [OVERRIDES, where] if exc.file == OVERRIDES else [FIELDS.get(where, where)]
