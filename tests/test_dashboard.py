@@ -89,6 +89,22 @@ def test_results_render_the_runs_numbers_with_their_intervals(browser_page, fini
     assert problems == []
 
 
+def test_the_backtest_splits_each_brier_score_with_its_intervals_beside_the_reliability_curves(
+    browser_page, finished_run
+):
+    server, page, problems = browser_page
+    backtest = httpx.get(f"{server.url}/api/runs/{finished_run}/views/backtest").json()
+    murphy = page.locator("#backtest table").nth(1)
+    expect(murphy.locator("th")).to_have_text(["event", "reliability", "resolution", "uncertainty"])
+    for kind, scores in backtest["scores"].items():
+        row = murphy.locator("tr", has_text=kind.replace("_", " ")).first
+        for column, part in enumerate(("reliability", "resolution", "uncertainty"), start=1):
+            m = scores["murphy"][part]
+            expect(row.locator("td").nth(column)).to_have_text(f"{m['value']:.4f} ({m['lo']:.4f} to {m['hi']:.4f})")
+    expect(page.locator("#backtest .chart")).to_have_count(3)  # the events, the reliability curves, the series
+    assert problems == []
+
+
 def test_a_run_whose_views_analyse_its_first_futures_says_so(browser_page, finished_run):
     """The service analyses a large run's first futures (test_service.py); the page says how many of how many."""
     server, page, problems = browser_page

@@ -194,6 +194,18 @@ class Backtest:
         "n_event_years", …}}}`; a score that cannot be computed is None."""
         return {"events": self.scores}
 
+    def reliability(self) -> pd.DataFrame:
+        """Each kind's scored years (kind in words), with the CORP reliability curve at each forecast
+        (`skill.recalibrated`: the isotonic regression of what happened on the forecast)."""
+        frames = [
+            group.sort_values("forecast", kind="stable").assign(
+                kind=str(kind).replace("_", " "),
+                recalibrated=lambda g: skill.recalibrated(g["forecast"].to_numpy(), g["happened"].to_numpy()),
+            )
+            for kind, group in self.events.groupby("kind", sort=False)
+        ]
+        return pd.concat(frames, ignore_index=True)
+
 
 def backtest_history(case: Case, history: History, futures: int, seed: int) -> Backtest:
     """Replay the case's history with `futures` sampled futures and score it against the recorded events."""

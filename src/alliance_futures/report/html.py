@@ -12,9 +12,8 @@ from typing import Any
 import jinja2
 import markupsafe
 import numpy as np
-import pandas as pd
 
-from ..analysis import FUTURE_PREFIX, NAMED_FUTURES, skill
+from ..analysis import FUTURE_PREFIX, NAMED_FUTURES
 from ..analysis.backtest import Backtest
 from ..analysis.claims import UNITS, VERBS, share_text
 from ..analysis.compare import GRAVITY
@@ -319,7 +318,7 @@ def _backtest(result: Backtest) -> dict[str, Any]:
         "block_years": BLOCK_YEARS,
         "scores": rows,
         "events_svg": charts.svg(charts.backtest_events(result.bands, result.events, history)),
-        "reliability_svg": charts.svg(charts.backtest_reliability(_reliability_curves(result.events))),
+        "reliability_svg": charts.svg(charts.backtest_reliability(result.reliability())),
         "series_svg": charts.svg(charts.backtest_series(result.bands, BACKTEST_SERIES)),
     }
 
@@ -338,18 +337,6 @@ def _window_text(score: dict[str, Any] | None) -> dict[str, str]:
         "ci": shown["ci"],
         "note": f"AUC {auc}; {score['n_event_years']} of {last - first + 1} years",
     }
-
-
-def _reliability_curves(events: pd.DataFrame) -> pd.DataFrame:
-    """Each kind's scored years with the CORP reliability curve at each forecast."""
-    frames = [
-        group.sort_values("forecast", kind="stable").assign(
-            kind=str(kind).replace("_", " "),
-            recalibrated=lambda g: skill.recalibrated(g["forecast"].to_numpy(), g["happened"].to_numpy()),
-        )
-        for kind, group in events.groupby("kind", sort=False)
-    ]
-    return pd.concat(frames, ignore_index=True)
 
 
 def _adoption_text(policy: Policy) -> str:

@@ -102,6 +102,7 @@ def views(found: Findings, ensemble: Ensemble, run_futures: int | None = None) -
                     for kind, row in backtest.as_json()["events"].items()
                 },
                 "events_chart": charts.backtest_events(backtest.bands, backtest.events, history).to_dict(),
+                "reliability_chart": charts.backtest_reliability(backtest.reliability()).to_dict(),
                 "series_chart": charts.backtest_series(backtest.bands, BACKTEST_SERIES).to_dict(),
             },
         }

@@ -283,10 +283,28 @@ async function results(id) {
         Object.entries(backtest.scores),
       ),
       chart(backtest.events_chart),
+      h("h3", {}, "Reliability: how often the event happened, against the forecast"),
+      h(
+        "p",
+        { class: "note" },
+        "The CORP reliability curve (Dimitriadis, Gneiting and Jordan 2021): on the dashed diagonal the forecast is calibrated. " +
+          "The model's Brier score splits into reliability (miscalibration; 0 is calibrated) − resolution (discrimination; higher is better) + uncertainty (the base rate's Brier score), each with its 95% block-bootstrap interval.",
+      ),
+      chart(backtest.reliability_chart),
+      table(
+        [
+          { label: "event", value: ([k]) => k.replaceAll("_", " ") },
+          ...["reliability", "resolution", "uncertainty"].map((part) => ({ label: part, value: ([, s]) => murphyText(s.murphy[part]) })),
+        ],
+        Object.entries(backtest.scores),
+      ),
       chart(backtest.series_chart),
     ),
   );
 }
+
+// A part of the Brier score's Murphy decomposition with its interval: "0.0031 (0.0012 to 0.0064)"
+const murphyText = (m) => (m.value == null ? "–" : [m.value.toFixed(4), " ", h("span", { class: "ci" }, `(${m.lo.toFixed(4)} to ${m.hi.toFixed(4)})`)]);
 
 // A Brier skill score with its interval: "+0.19 (−0.12 to 0.54)"
 const skillText = (k) => (k.value == null ? "–" : `${k.value >= 0 ? "+" : ""}${k.value.toFixed(2)} (${k.lo.toFixed(2)} to ${k.hi.toFixed(2)})`);
