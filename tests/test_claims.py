@@ -50,6 +50,17 @@ def test_a_planted_claim_is_found_to_fail_where_the_parameter_is_at_most_one_hal
         "toy", CLAIM, "current_course", x.loc[x.index.repeat(K)], difference, np.arange(len(difference)) // K
     )
     assert (by_id.difference, by_id.lo, by_id.hi) == pytest.approx((result.difference, result.lo, result.hi), rel=1e-12)
+    # a posterior run's futures are read one by one; those resampled from one source vector count as one vector
+    copies = assess_claim(
+        "toy",
+        CLAIM,
+        "current_course",
+        x.loc[x.index.repeat(K)],
+        np.repeat(difference[::K], K),
+        np.arange(len(difference)) // K,
+    )
+    alone = wilson(copies.share_holds * VECTORS, VECTORS)  # K identical copies of each vector: VECTORS of evidence
+    assert copies.holds_interval == pytest.approx(alone, rel=1e-3)  # not the far narrower one of 4,000 futures
     box = result.failures
     assert box is not None and set(box.limits) == {"u"}
     lo, hi = box.limits["u"]

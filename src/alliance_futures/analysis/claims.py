@@ -14,7 +14,7 @@ the shares are rough; replications sharpen them (docs/analysis.md, "Replications
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,7 @@ from ..case import Claim
 from ..engine import Ensemble, per_vector
 from .compare import indicators
 from .discovery import Box, drivers, prim_box, rank_correlation
-from .outcomes import CONFIDENCE, Clusters, mean_interval, outcome_label, wilson
+from .outcomes import CONFIDENCE, Clusters, mean_interval, outcome_label, share_interval
 
 VERBS = {"lower": ("lowers", "raises"), "higher": ("raises", "lowers")}
 UNITS = {"us_net_cost": "USD bn a year"}  # every other outcome is a probability
@@ -46,20 +46,13 @@ class ClaimResult:
     hi: float
     share_holds: float
     share_fails: float
+    # their 95% Wilson intervals: over the vectors, independent draws of the parameters (a posterior run's futures, on
+    # the effective number of them, since those resampled from one source vector are not independent evidence)
+    holds_interval: tuple[float, float]
+    fails_interval: tuple[float, float]
     vectors: int
     failures: Box | None  # None when the claim fails in no vector
     associated: tuple[tuple[str, float], ...] = ()  # drivers most rank-correlated with failing, and their rho
-
-    @property
-    def holds_interval(self) -> tuple[float, float]:
-        """The 95% Wilson interval of the share of vectors where the claim holds (the vectors are independent draws
-        of the parameters)."""
-        return wilson(self.share_holds * self.vectors, self.vectors)
-
-    @property
-    def fails_interval(self) -> tuple[float, float]:
-        """The 95% Wilson interval of the share of vectors where the claim fails."""
-        return wilson(self.share_fails * self.vectors, self.vectors)
 
     @property
     def verdict(self) -> str:
@@ -150,16 +143,30 @@ def assess_claim(
     the effect's interval)."""
     effect = mean_interval(per_future, clusters, confidence)  # from the spread of the clusters' totals
     mean, lo, hi = effect["mean"], effect["lo"], effect["hi"]
+    units = clusters if isinstance(clusters, np.ndarray) else 1  # of the shares: vectors, or futures by source vector
     vectors = per_future if isinstance(clusters, np.ndarray) else per_vector(per_future, clusters)
     wanted = -1.0 if claim.direction == "lower" else 1.0
     holds, fails = wanted * vectors > 0, wanted * vectors < 0
+    held, failed = share_interval(holds, units, confidence), share_interval(fails, units, confidence)
+    result = ClaimResult(
+        name,
+        claim,
+        baseline,
+        mean,
+        lo,
+        hi,
+        float(held["p"]),
+        float(failed["p"]),
+        (float(held["lo"]), float(held["hi"])),
+        (float(failed["lo"]), float(failed["hi"])),
+        len(vectors),
+        None,
+    )
     if not fails.any():
-        return ClaimResult(name, claim, baseline, mean, lo, hi, float(holds.mean()), 0.0, len(vectors), None)
-    failures = prim_box(x, fails, f"claim:{name}", seed=seed)
+        return result
     rho = rank_correlation(x, fails)
     leaning = tuple((str(k), float(rho[k])) for k in rho.abs().nlargest(ASSOCIATED).index if abs(rho[k]) >= MIN_RHO)
-    share_holds, share_fails = float(holds.mean()), float(fails.mean())
-    return ClaimResult(name, claim, baseline, mean, lo, hi, share_holds, share_fails, len(vectors), failures, leaning)
+    return replace(result, failures=prim_box(x, fails, f"claim:{name}", seed=seed), associated=leaning)
 
 
 def assess_claims(ensemble: Ensemble, tables: Mapping[str, pd.DataFrame]) -> tuple[list[ClaimResult], list[str]]:
