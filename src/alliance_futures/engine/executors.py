@@ -21,6 +21,9 @@ from typing import Any, Protocol
 
 _SHARED: dict[str, Any] = {}  # in a pool worker: the `shared` mapping of the run it works for
 PARENT_CHECK_SECONDS = 0.5  # how often a worker checks that the process it works for is still running
+# How a process that runs threads starts its workers: from a fork server where the platform has one (Linux, macOS),
+# else afresh (Windows). Neither copies a lock another thread holds (see `ProcessExecutor`).
+THREAD_SAFE_START = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 Task = Callable[[Any, Mapping[str, Any]], Any]
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from .. import api
 from ..analysis.findings import STAGES as ANALYSIS_STAGES
 from ..case.observations import Observation
-from ..engine import ProcessExecutor
+from ..engine.executors import THREAD_SAFE_START, ProcessExecutor
 from ..errors import InputError
 from ..store import Catalogue, saved_bytes
 from ..store.catalogue import INTERRUPTED
@@ -122,7 +122,7 @@ class Runner:
 
         folder = catalogue.path(run_id)
         if job.posterior is None:
-            workers = ProcessExecutor(job.spec.workers, start="forkserver") if job.spec.workers > 1 else None
+            workers = ProcessExecutor(job.spec.workers, start=THREAD_SAFE_START) if job.spec.workers > 1 else None
             api.simulate_to(job.spec, folder, progress=advance, executor=workers)  # saved chunk by chunk
         else:
             p = job.posterior
