@@ -438,7 +438,11 @@ def test_a_body_over_the_limit_gets_a_413_before_it_is_read(service):
     assert streamed.status_code == 413
 
 
-def test_the_queue_and_the_progress_streams_are_bounded(tmp_path, monkeypatch):
+TINY = SMALL | {"futures": 20, "packages": ["current_course"]}
+
+
+def held_runs(monkeypatch) -> threading.Event:
+    """Hold every submitted run before it simulates, until the returned event is set (so that others queue)."""
     release = threading.Event()
     simulate = api.simulate_to
 
@@ -447,14 +451,18 @@ def test_the_queue_and_the_progress_streams_are_bounded(tmp_path, monkeypatch):
         return simulate(*args, **kwargs)
 
     monkeypatch.setattr(api, "simulate_to", held)
+    return release
+
+
+def test_the_queue_and_the_progress_streams_are_bounded(tmp_path, monkeypatch):
+    release = held_runs(monkeypatch)
     monkeypatch.setattr(runs_routes, "SERVICE_MAX_QUEUED", 2)
     monkeypatch.setattr(runs_routes, "SERVICE_MAX_STREAMS", 1)
     with TestClient(create_app(tmp_path)) as client:
-        tiny = SMALL | {"futures": 20, "packages": ["current_course"]}
-        first = client.post("/api/runs", json=tiny).json()["id"]
-        second = client.post("/api/runs", json=tiny)
+        first = client.post("/api/runs", json=TINY).json()["id"]
+        second = client.post("/api/runs", json=TINY)
         assert second.status_code == 202
-        refused = client.post("/api/runs", json=tiny)
+        refused = client.post("/api/runs", json=TINY)
         assert refused.status_code == 429 and "2 runs are waiting or running" in refused.json()["detail"]
         client.app.state.services.streams = 1  # one stream open elsewhere
         assert client.get(f"/api/runs/{first}/progress").status_code == 429
@@ -462,33 +470,25 @@ def test_the_queue_and_the_progress_streams_are_bounded(tmp_path, monkeypatch):
         release.set()
         assert events(client, first)[-1][1]["status"] == "finished"
         assert client.app.state.services.streams == 0  # the finished stream gave its place back
-        third = client.post("/api/runs", json=tiny)
+        third = client.post("/api/runs", json=TINY)
         assert third.status_code == 202
         for later in (second, third):  # none left running when the app stops
             assert events(client, later.json()["id"])[-1][1]["status"] == "finished"
 
 
 def test_the_disk_a_queued_run_will_take_is_kept_for_it(tmp_path, monkeypatch):
-    release = threading.Event()
-    simulate = api.simulate_to
-
-    def held(*args, **kwargs):
-        release.wait(timeout=60)
-        return simulate(*args, **kwargs)
-
-    tiny = SMALL | {"futures": 20, "packages": ["current_course"]}
-    need = api.disk_need(api.prepare(api.load_case(), policies=tiny["packages"], futures=20, streamed=True))
+    need = api.disk_need(api.prepare(api.load_case(), policies=TINY["packages"], futures=20, streamed=True))
     free = shutil._ntuple_diskusage(2**40, 2**40 - need * 3 // 2, need * 3 // 2)  # room for one run, not two
     monkeypatch.setattr(api.shutil, "disk_usage", lambda _: free)
-    monkeypatch.setattr(api, "simulate_to", held)
+    release = held_runs(monkeypatch)
     with TestClient(create_app(tmp_path)) as client:
-        first = client.post("/api/runs", json=tiny)
+        first = client.post("/api/runs", json=TINY)
         assert first.status_code == 202
-        refused = client.post("/api/runs", json=tiny)
+        refused = client.post("/api/runs", json=TINY)
         assert refused.status_code == 422 and "promised to the runs queued before it" in refused.text
         release.set()
         assert events(client, first.json()["id"])[-1][1]["status"] == "finished"
-        assert client.post("/api/runs", json=tiny).status_code == 202  # finished, it holds its own bytes, no promise
+        assert client.post("/api/runs", json=TINY).status_code == 202  # finished, it holds its own bytes, no promise
 
 
 def test_a_negotiation_too_costly_to_compute_is_refused(service):

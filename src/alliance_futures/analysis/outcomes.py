@@ -132,6 +132,13 @@ def wilson(successes: float, n: float, confidence: float = CONFIDENCE) -> tuple[
 Clusters = int | NDArray[np.int64]  # each vector's futures (replications), or per future the id of its cluster
 
 
+def cluster_ids(clusters: Clusters, futures: int) -> NDArray[np.int64]:
+    """Per future, its cluster as a number from 0 (future f is in vector f // K where `clusters` is K)."""
+    if isinstance(clusters, np.ndarray):
+        return pd.factorize(clusters)[0].astype(np.int64)
+    return np.arange(futures, dtype=np.int64) // int(clusters)
+
+
 @dataclass(frozen=True)
 class Moments:
     """What the intervals of a per-future quantity's mean need, when futures come in clusters that are not
@@ -154,7 +161,7 @@ class Moments:
     def of(cls, values: np.ndarray, clusters: Clusters = 1) -> Moments:
         """`clusters`: futures per parameter vector (future f in vector f // K), or per future its cluster's id."""
         values = np.asarray(values, dtype=float)
-        ids = pd.factorize(clusters)[0] if isinstance(clusters, np.ndarray) else np.arange(len(values)) // int(clusters)
+        ids = cluster_ids(clusters, len(values))
         totals, sizes = np.bincount(ids, values), np.bincount(ids).astype(float)
         mean = values.mean()
         m2 = ((values - mean) ** 2).sum()

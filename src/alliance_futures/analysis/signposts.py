@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from ..engine import Ensemble
 from ..errors import REQUEST, InputError
-from .outcomes import CONFIDENCE, Moments, outcome_table
+from .outcomes import CONFIDENCE, Moments, cluster_ids, outcome_table
 from .timeline import outcomes_in_year, yearly_paths
 
 DECISIVE = ("war", "rupture", "nuclear_pursuit")  # futures already decided when the watch window ends
@@ -111,7 +111,6 @@ def rank_signposts(ensemble: Ensemble, package: str, window: int | None = None) 
         }
     )
     seen.index = named.index
-    clusters = ensemble.clusters
-    ids = clusters if isinstance(clusters, np.ndarray) else np.arange(ensemble.futures) // clusters
+    ids = cluster_ids(ensemble.clusters, ensemble.futures)
     ratios = likelihood_ratios(seen, named, clusters=ids[open_futures])
     return watch_list(ratios, seen), ratios
