@@ -13,7 +13,8 @@ import pytest
 import alliance_futures as af
 from alliance_futures.analysis import NAMED_FUTURES, OUTCOMES, outcome_tables
 from alliance_futures.analysis.compare import paired_differences, regret, satisficing, severity
-from alliance_futures.analysis.discovery import drivers, prim_box
+from alliance_futures.analysis.discovery import drivers, heldout_lift, prim_box
+from alliance_futures.analysis.outcomes import ClusterRows
 from alliance_futures.analysis.interop import to_ema
 from alliance_futures.analysis.sensitivity import model_sobol, sobol
 from alliance_futures.store import save_ema
@@ -95,6 +96,27 @@ def test_discovery_on_a_real_ensemble_finds_a_box_with_the_outcome_concentrated(
     assert box.limits and box.density > box.base_rate and box.coverage >= 0.5
     assert box.base_rate == pytest.approx(tables["current_course"]["drawdown"].mean())
     assert box.heldout_lift is not None and box.heldout_lift[1] <= box.heldout_lift[0] <= box.heldout_lift[2]
+
+
+def test_cluster_rows_give_each_picked_cluster_whole_and_group_clusters_by_size():
+    rows = ClusterRows(np.array([1, 0, 1, 2, 0]))
+    assert rows.count == 3
+    assert rows.rows(np.array([1, 1, 2])).tolist() == [0, 2, 0, 2, 3]  # cluster 1 (rows 0, 2) twice, then row 3
+    assert [b.tolist() for b in rows.blocks()] == [[[3]], [[1, 4], [0, 2]]]  # the single, then the pairs
+
+
+def test_the_held_out_check_keeps_copies_of_a_vector_out_of_the_half_that_scores_the_box():
+    # 300 vectors with an outcome that no driver explains, each copied ten times (a posterior resamples its likelier
+    # vectors): copies split between the halves would score a box on the rows it was found on
+    rng = np.random.default_rng(3)
+    vectors = pd.DataFrame(rng.random((300, 4)), columns=list("abcd"))
+    outcome = (rng.random(300) < 0.3).astype(float)
+    ids = np.repeat(np.arange(300), 10)
+    x, y = vectors.iloc[ids].reset_index(drop=True), outcome[ids]
+    counted_by_vector = [heldout_lift(x, y, 3, seed, ids) for seed in range(4)]
+    counted_by_row = [heldout_lift(x, y, 3, seed) for seed in range(4)]
+    assert all(check is not None and check[1] <= 1.0 <= check[2] for check in counted_by_vector)
+    assert any(check is not None and check[1] > 1.0 for check in counted_by_row)  # what ignoring the copies says
 
 
 def test_summarize_is_a_table_of_the_same_estimates_and_intervals_as_the_json(ensemble):

@@ -145,6 +145,16 @@ def test_a_quadrants_mix_distance_and_its_permutation_p_value():
     blocks = permuted(np.repeat([True, False, False], 2), 2, np.random.default_rng(0))
     assert blocks.shape == (PERMUTATIONS, 6) and (blocks[:, ::2] == blocks[:, 1::2]).all()
     assert set(blocks.sum(axis=1)) == {2}
+    # a posterior run's clusters (futures from one source vector) differ in size: each moves whole, to a place of
+    # its size
+    ids = np.array([7, 7, 7, 3, 5, 5, 9, 9, 9, 4])
+    members = np.isin(ids, [7, 5])
+    shuffled = permuted(members, ids, np.random.default_rng(1))
+    for cluster in np.unique(ids):
+        same = shuffled[:, ids == cluster]
+        assert (same == same[:, :1]).all()
+    assert (shuffled[:, ids == 7] | shuffled[:, ids == 9]).all(axis=1).all()  # one of the two triples stays in
+    assert (shuffled[:, ids == 7] ^ shuffled[:, ids == 9]).any(axis=1).all() and shuffled[:, ids == 7].any()
 
 
 def test_matrix_quadrants_differ_from_the_whole_only_when_their_driver_matters(ensemble):

@@ -24,7 +24,7 @@ from ..case import Claim
 from ..engine import Ensemble, per_vector
 from .compare import indicators
 from .discovery import Box, drivers, prim_box, rank_correlation
-from .outcomes import CONFIDENCE, Clusters, mean_interval, outcome_label, share_interval
+from .outcomes import CONFIDENCE, Clusters, mean_interval, outcome_label, share_interval, vector_clusters
 
 VERBS = {"lower": ("lowers", "raises"), "higher": ("raises", "lowers")}
 UNITS = {"us_net_cost": "USD bn a year"}  # every other outcome is a probability
@@ -143,7 +143,7 @@ def assess_claim(
     the effect's interval)."""
     effect = mean_interval(per_future, clusters, confidence)  # from the spread of the clusters' totals
     mean, lo, hi = effect["mean"], effect["lo"], effect["hi"]
-    units = clusters if isinstance(clusters, np.ndarray) else 1  # of the shares: vectors, or futures by source vector
+    units = vector_clusters(clusters)  # of the shares: vectors, or futures by source vector
     vectors = per_future if isinstance(clusters, np.ndarray) else per_vector(per_future, clusters)
     wanted = -1.0 if claim.direction == "lower" else 1.0
     holds, fails = wanted * vectors > 0, wanted * vectors < 0
@@ -166,7 +166,7 @@ def assess_claim(
         return result
     rho = rank_correlation(x, fails)
     leaning = tuple((str(k), float(rho[k])) for k in rho.abs().nlargest(ASSOCIATED).index if abs(rho[k]) >= MIN_RHO)
-    return replace(result, failures=prim_box(x, fails, f"claim:{name}", seed=seed), associated=leaning)
+    return replace(result, failures=prim_box(x, fails, f"claim:{name}", seed=seed, clusters=units), associated=leaning)
 
 
 def assess_claims(ensemble: Ensemble, tables: Mapping[str, pd.DataFrame]) -> tuple[list[ClaimResult], list[str]]:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..engine import Ensemble
 from .interop import ema
-from .outcomes import outcome_label, percentile_interval
+from .outcomes import ClusterRows, Clusters, cluster_ids, outcome_label, percentile_interval
 
 PATH_DRIVERS = {
     "years_us_transactional": ("us_transactional", "share of years with a transactional US administration"),
@@ -184,29 +184,39 @@ def inside(x: pd.DataFrame, limits: Mapping[str, tuple[float | None, float | Non
     return keep
 
 
-def heldout_lift(x: pd.DataFrame, y: np.ndarray, max_dims: int, seed: int) -> tuple[float, float, float] | None:
+def heldout_lift(
+    x: pd.DataFrame, y: np.ndarray, max_dims: int, seed: int, clusters: Clusters = 1
+) -> tuple[float, float, float] | None:
     """Find a box on a random half of the rows and score it on the other half: its lift there, with a bootstrap
-    interval over the held-out rows (None if the half finds no readable box or holds no case)."""
+    interval over the held-out rows (None if the half finds no readable box or holds no case). Rows of one cluster
+    (`clusters`: 1, each row its own; or per row an id, as for the futures a posterior resampled from one vector)
+    fall in the same half and are resampled together, so no copy of a vector the box was found on scores it."""
     rng = np.random.default_rng(seed)
-    half = rng.permutation(len(y)) < len(y) // 2
+    ids = cluster_ids(clusters, len(y))
+    count = int(ids.max()) + 1
+    half = (rng.permutation(count) < count // 2)[ids]
     found = _search(x[half].reset_index(drop=True), y[half], max_dims)
     held_x, held_y = x[~half].reset_index(drop=True), y[~half]
     if found is None or held_y.sum() == 0:
         return None
     members = inside(held_x, found[0])
+    held = ClusterRows(cluster_ids(ids[~half], len(held_y)))
 
     def lift(rows: np.ndarray) -> float:
         overall, box = held_y[rows].mean(), held_y[rows][members[rows]]
         return float(box.mean() / overall) if len(box) and overall > 0 else 0.0
 
     estimate = lift(np.arange(len(held_y)))
-    resampled = [lift(rng.integers(0, len(held_y), len(held_y))) for _ in range(BOOTSTRAP)]
+    resampled = [lift(held.rows(rng.integers(0, held.count, held.count))) for _ in range(BOOTSTRAP)]
     return estimate, *percentile_interval(np.asarray(resampled))
 
 
-def prim_box(x: pd.DataFrame, y: np.ndarray, outcome: str, max_dims: int = MAX_DIMS, seed: int = 0) -> Box:
+def prim_box(
+    x: pd.DataFrame, y: np.ndarray, outcome: str, max_dims: int = MAX_DIMS, seed: int = 0, clusters: Clusters = 1
+) -> Box:
     """Run EMA Workbench's PRIM on the best-ordering drivers of `x` and an outcome `y` (yes/no per future, or a
-    probability per parameter vector), pick a readable box, and check it on held-out rows."""
+    probability per parameter vector), pick a readable box, and check it on held-out rows, whole clusters of rows
+    at a time (`heldout_lift`)."""
     y = np.asarray(y, dtype=float)
     base_rate = float(y.mean())
     whole_space = Box(outcome, {}, 1.0, base_rate, 1.0, base_rate)  # what we report when nothing is found
@@ -216,5 +226,5 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, outcome: str, max_dims: int = MAX_D
     if found is None:
         return whole_space
     limits, row = found
-    check = heldout_lift(x, y, max_dims, seed)
+    check = heldout_lift(x, y, max_dims, seed, clusters)
     return Box(outcome, limits, float(row["coverage"]), float(row["density"]), float(row["mass"]), base_rate, check)

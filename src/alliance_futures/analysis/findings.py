@@ -22,7 +22,15 @@ from .compare import GRAVITY, indicators, paired_differences, regret, satisficin
 from .discovery import Box, drivers, prim_box
 from .matrix import FuturesMatrix, check_drivers, futures_matrix, top_drivers
 from .narrative import tell
-from .outcomes import FUTURE_PREFIX, SUMMARY_KEYS, outcome_tables, row_label, summary_frame, summary_json
+from .outcomes import (
+    FUTURE_PREFIX,
+    SUMMARY_KEYS,
+    outcome_tables,
+    row_label,
+    summary_frame,
+    summary_json,
+    vector_clusters,
+)
 from .sensitivity import model_sobol
 from .signposts import rank_signposts
 from .timeline import fan, outcomes_over_time, typical_future
@@ -135,7 +143,10 @@ def analyse(
     stage("testing the claims")
     claims, skipped = assess_claims(ensemble, tables)
     stage("discovering scenarios (PRIM)")
-    boxes = [prim_box(x, ensemble.per_vector(flags[k].to_numpy()), k, seed=ensemble.seed) for k in DISCOVER]
+    rows = vector_clusters(clusters)
+    boxes = [
+        prim_box(x, ensemble.per_vector(flags[k].to_numpy()), k, seed=ensemble.seed, clusters=rows) for k in DISCOVER
+    ]
     stage("Sobol indices")
     sobol = model_sobol(
         ensemble.case,

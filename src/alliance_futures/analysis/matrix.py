@@ -10,8 +10,9 @@ each quadrant gets its share of futures, its named-future rates, and its most ty
 A matrix only helps if its quadrants differ. Each quadrant says how far its mix of named futures lies from the whole
 ensemble's (the total variation distance: half the sum of the absolute differences of the shares, in points), and
 whether that could be chance: the quadrant labels are permuted across parameter vectors (each vector's futures kept
-together) `PERMUTATIONS` times, and the p-value is the share of permutations that separate the quadrant as far. A
-quadrant whose p-value is above 0.05 is "not distinguishable from the whole".
+together, as are a posterior run's futures from one source vector) `PERMUTATIONS` times, and the p-value is the share
+of permutations that separate the quadrant as far. A quadrant whose p-value is above 0.05 is "not distinguishable
+from the whole".
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..engine import Ensemble, uncertain_parameters
 from ..errors import REQUEST, InputError
 from .discovery import PATH_DRIVERS, future_drivers
 from .narrative import tell
-from .outcomes import FUTURE_PREFIX, NAMED_FUTURES, outcome_table
+from .outcomes import FUTURE_PREFIX, NAMED_FUTURES, ClusterRows, Clusters, cluster_ids, outcome_table
 from .timeline import typical_future
 
 PATH_SPLIT = 0.5  # a path driver is 'high' when that government held office in at least half the years
@@ -131,10 +132,16 @@ def mix_distance(named: np.ndarray, members: np.ndarray) -> np.ndarray:
     return np.where(counts > 0, np.abs(shares - whole).sum(axis=1) / 2, 0.0)  # an empty quadrant differs in nothing
 
 
-def permuted(members: np.ndarray, replications: int, rng: np.random.Generator) -> np.ndarray:
-    """`PERMUTATIONS` copies of a membership vector with its parameter vectors shuffled (replications together)."""
-    blocks = members.reshape(-1, replications)
-    return np.stack([blocks[rng.permutation(len(blocks))].ravel() for _ in range(PERMUTATIONS)])
+def permuted(members: np.ndarray, clusters: Clusters, rng: np.random.Generator) -> np.ndarray:
+    """`PERMUTATIONS` copies of a membership vector with its clusters shuffled whole (`clusters`: a vector's
+    replications, or per future an id, as `Ensemble.clusters` gives them); clusters of unequal size trade places
+    only with clusters of their own size, so every copy keeps the clusters' rows together."""
+    blocks = ClusterRows(cluster_ids(clusters, len(members))).blocks()
+    copies = np.empty((PERMUTATIONS, len(members)), dtype=members.dtype)
+    for copy in copies:
+        for rows in blocks:
+            copy[rows] = members[rows[rng.permutation(len(rows))]]
+    return copies
 
 
 def futures_matrix(ensemble: Ensemble, package: str, chosen: Sequence[str]) -> FuturesMatrix:
@@ -159,7 +166,7 @@ def futures_matrix(ensemble: Ensemble, package: str, chosen: Sequence[str]) -> F
             else:
                 modal, typical, story = "", -1, "No simulated future falls in this quadrant."
             difference = float(mix_distance(named, members)[0])
-            null = mix_distance(named, permuted(members, ensemble.replications, rng))
+            null = mix_distance(named, permuted(members, ensemble.clusters, rng))
             p_value = float((1 + (null >= difference).sum()) / (1 + PERMUTATIONS))
             quadrants.append(Quadrant((h0, h1), count / len(named), rates, typical, modal, story, difference, p_value))
     labels = (driver_label(ensemble, pair[0]), driver_label(ensemble, pair[1]))

@@ -139,6 +139,42 @@ def cluster_ids(clusters: Clusters, futures: int) -> NDArray[np.int64]:
     return np.arange(futures, dtype=np.int64) // int(clusters)
 
 
+def vector_clusters(clusters: Clusters) -> Clusters:
+    """The clusters of rows read vector by vector (`Ensemble.per_vector`): each row its own (1) where `clusters`
+    counts a vector's replications; a posterior run's rows are its futures, whose ids `clusters` gives."""
+    return clusters if isinstance(clusters, np.ndarray) else 1
+
+
+class ClusterRows:
+    """The rows of each cluster (ids from `cluster_ids`), to draw clusters whole: a cluster bootstrap picks
+    clusters with replacement (Davison & Hinkley 1997, *Bootstrap Methods and their Application*, §3.8), a
+    permutation test moves each cluster's rows together."""
+
+    def __init__(self, ids: NDArray[np.int64]):
+        self.order = np.argsort(ids, kind="stable")
+        self.sizes = np.bincount(ids)
+        self.starts = np.cumsum(self.sizes) - self.sizes
+
+    @property
+    def count(self) -> int:
+        return len(self.sizes)
+
+    def rows(self, picked: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The rows of the clusters picked, cluster by cluster in the order picked (a cluster picked twice gives
+        its rows twice)."""
+        take = self.sizes[picked]
+        within = np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
+        return self.order[np.repeat(self.starts[picked], take) + within]
+
+    def blocks(self) -> list[NDArray[np.int64]]:
+        """The rows of clusters of equal size, one (clusters × size) array per size, smallest first: clusters of
+        one size can trade places whole."""
+        return [
+            self.order[self.starts[self.sizes == size][:, None] + np.arange(size)]
+            for size in np.unique(self.sizes[self.sizes > 0])
+        ]
+
+
 @dataclass(frozen=True)
 class Moments:
     """What the intervals of a per-future quantity's mean need, when futures come in clusters that are not
