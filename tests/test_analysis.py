@@ -14,8 +14,8 @@ import alliance_futures as af
 from alliance_futures.analysis import NAMED_FUTURES, OUTCOMES, outcome_tables
 from alliance_futures.analysis.compare import paired_differences, regret, satisficing, severity
 from alliance_futures.analysis.discovery import drivers, heldout_lift, prim_box
-from alliance_futures.analysis.outcomes import ClusterRows
 from alliance_futures.analysis.interop import to_ema
+from alliance_futures.analysis.outcomes import ClusterRows
 from alliance_futures.analysis.sensitivity import model_sobol, sobol
 from alliance_futures.store import save_ema
 

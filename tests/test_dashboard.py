@@ -235,8 +235,8 @@ def test_evidence_moves_the_probabilities_and_its_posterior_becomes_a_run(browse
     page.locator("#add-observation").click()
     poll = {"year": 2027, "indicator": "public_support", "value": 0.8, "sd": 0.05, "source": "a poll"}
     said = httpx.post(f"{server.url}/api/runs/{finished_run}/update", json={"observations": [poll]}).json()
-    ess = round(said["ess_by_package"]["current_course"])
-    expect(page.locator("#ess")).to_contain_text(f"current course {ess:,}")
+    ess, vectors = (round(said[k]["current_course"]) for k in ("ess_by_package", "vector_ess_by_package"))
+    expect(page.locator("#ess")).to_contain_text(f"current course {ess:,} ({vectors:,})")
     r = said["packages"]["current_course"]["nuclear_pursuit"]
     row = page.locator("#evidence-result tr", has_text="nuclear pursuit").first
     pct = [f"{100 * r[k]:.1f}%" for k in ("prior", "prior_lo", "prior_hi", "posterior", "lo", "hi")]

@@ -19,6 +19,7 @@ from alliance_futures.analysis import outcome_tables, summary_json
 from alliance_futures.analysis.nowcast import (
     _estimate,
     effective_sample_size,
+    effective_vectors,
     log_likelihood,
     normalised,
     parameter_shifts,
@@ -80,6 +81,19 @@ def test_the_effective_sample_size_runs_from_all_futures_to_one():
     assert effective_sample_size(np.full(100, 0.01)) == pytest.approx(100)
     assert effective_sample_size(np.eye(1, 100)[0]) == pytest.approx(1)
     assert effective_sample_size(np.zeros(100)) == 0
+
+
+def test_the_effective_number_of_vectors_counts_a_vectors_replications_once():
+    ids = np.repeat(np.arange(40), 10)  # 40 vectors × 10 replications
+    assert effective_vectors(np.full(400, 1 / 400), ids) == pytest.approx(40)  # 400 effective futures
+    one_each = np.where(np.arange(400) % 10 == 0, 1 / 40, 0.0)  # one replication of each vector
+    assert effective_sample_size(one_each) == pytest.approx(40) and effective_vectors(one_each, ids) == pytest.approx(
+        40
+    )
+    one_vector = np.where(ids == 7, 0.1, 0.0)  # all ten replications of one vector: ten futures, one vector
+    assert effective_sample_size(one_vector) == pytest.approx(10) and effective_vectors(
+        one_vector, ids
+    ) == pytest.approx(1)
     assert (normalised(np.full(5, -np.inf)) == 0).all()  # every future impossible: no weight, never NaN
     assert normalised(np.array([-1e6, -1e6 - math.log(3)])) == pytest.approx([0.75, 0.25])  # no underflow
 

@@ -881,11 +881,12 @@ def posterior(ensemble: Ensemble, result: Update, through: int, seed: int) -> En
 
 def update_json(result: Update) -> dict[str, Any]:
     """An update as `alliance-futures update --format json` prints it: the smallest effective sample size over the
-    packages (and each one's), every outcome's prior and posterior, each with its interval, and the
-    parameters, most moved first."""
+    packages (and each one's, in futures and in parameter vectors), every outcome's prior and posterior, each with
+    its interval, and the parameters, most moved first."""
     return {
         "ess": min(result.ess.values()),
         "ess_by_package": result.ess,
+        "vector_ess_by_package": result.vector_ess,
         "futures": len(next(iter(result.weights.values()))),
         "shared_weights": result.shared,
         "followed": result.baseline,

@@ -618,7 +618,8 @@ def update_tables(said: dict[str, Any], top: int) -> tuple[Table, Table]:
     from .analysis.outcomes import row_label, significant
 
     futures = said["futures"]
-    ess = ", ".join(f"{p} {e:,.0f}" for p, e in said["ess_by_package"].items())
+    vectors = said["vector_ess_by_package"]
+    ess = ", ".join(f"{p} {e:,.0f} ({vectors[p]:,.0f} vectors)" for p, e in said["ess_by_package"].items())
     shared = "the same for every package" if said["shared_weights"] else "computed package by package (they differ)"
     t = Table(
         title=f"Before → after the evidence: percent of {futures:,} futures (US net cost: USD bn), each with its 95% "

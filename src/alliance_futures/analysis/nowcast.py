@@ -77,13 +77,21 @@ def effective_sample_size(weights: NDArray[np.float64]) -> float:
     return 0.0 if total == 0 else float(total**2 / np.sum(weights**2))
 
 
+def effective_vectors(weights: NDArray[np.float64], clusters: NDArray[np.int64]) -> float:
+    """Kish's effective sample size of the parameter vectors (`clusters`: per future, its vector's id), each weighing
+    what its futures weigh together: below the futures' when the evidence favours some replications of a vector,
+    and never above the number of vectors."""
+    return effective_sample_size(np.bincount(clusters, weights).astype(np.float64))
+
+
 @dataclass(frozen=True)
 class Update:
     """An ensemble weighed against observations: the weights per package, each one's effective sample size, the
     prior and posterior of every outcome, and what the evidence did to each uncertain parameter."""
 
     weights: dict[str, NDArray[np.float64]]  # package -> per future, summing to 1
-    ess: dict[str, float]
+    ess: dict[str, float]  # effective futures
+    vector_ess: dict[str, float]  # effective parameter vectors (`effective_vectors`)
     outcomes: pd.DataFrame  # rows (package, outcome): prior, prior_lo, prior_hi, posterior, lo, hi
     parameters: pd.DataFrame  # rows parameter: prior_mean, posterior_mean, prior_sd, shift (in prior sds), p05, p95
     shared: bool  # every package has the same weights
@@ -99,7 +107,8 @@ class Update:
             elif ess < ESS_WARNING_SHARE * futures:
                 out.append(
                     f"{package}: the evidence leaves an effective {ess:,.0f} of {futures:,} futures (under "
-                    f"{ESS_WARNING_SHARE:.0%}); the posterior rests on few futures and its intervals are wide"
+                    f"{ESS_WARNING_SHARE:.0%}; {self.vector_ess[package]:,.0f} effective parameter vectors); the "
+                    "posterior rests on few futures and its intervals are wide"
                 )
         return out
 
@@ -111,6 +120,7 @@ def update(ensemble: Ensemble, observations: Sequence[Observation], baseline: st
     ess = {p: effective_sample_size(w) for p, w in weights.items()}
     rows = []
     clusters = vector_ids(ensemble.experiments)  # the prior's vectors, whatever its replications
+    vector_ess = {p: effective_vectors(w, clusters) for p, w in weights.items()}
     for package, table in outcome_tables(ensemble).items():
         flags = indicators(table)
         values = flags.to_numpy(dtype=float)
@@ -137,6 +147,7 @@ def update(ensemble: Ensemble, observations: Sequence[Observation], baseline: st
     return Update(
         weights=weights,
         ess=ess,
+        vector_ess=vector_ess,
         outcomes=pd.concat(rows, ignore_index=True).set_index(["package", "outcome"]),
         parameters=parameter_shifts(ensemble.experiments, weights[chosen]),
         shared=all(np.array_equal(first, w) for w in weights.values()),
@@ -162,7 +173,7 @@ def _estimate(
     per_cluster = np.zeros((clusters.max() + 1, values.shape[1]))
     np.add.at(per_cluster, clusters, weights[:, None] * (values - mean))
     variance = np.sum(per_cluster**2, axis=0)
-    clustered_ess = effective_sample_size(np.bincount(clusters, weights).astype(np.float64))  # vectors, not futures
+    clustered_ess = effective_vectors(weights, clusters)
     n = np.where(variance > 0, np.minimum(clustered_ess, spread / np.where(variance > 0, variance, 1)), clustered_ess)
     binary = np.all((values == 0) | (values == 1), axis=0)
     shares = np.array([wilson(m * k, k) if b else (np.nan, np.nan) for m, k, b in zip(mean, n, binary, strict=True)])

@@ -481,11 +481,15 @@ def _evidence(evidence: Evidence | None, ensemble: Ensemble) -> dict[str, Any] |
             {"label": row_label(outcome), "cells": [before_after(outcome, rows[outcome]) for rows in packages.values()]}
             for outcome in next(iter(packages.values()))
         ],
-        "ess": [{"package": p, "ess": f"{e:,.0f}"} for p, e in said["ess_by_package"].items()],
+        "ess": [
+            {"package": p, "ess": f"{e:,.0f}", "vectors": f"{said['vector_ess_by_package'][p]:,.0f}"}
+            for p, e in said["ess_by_package"].items()
+        ],
         "futures": f"{said['futures']:,}",
         "shared": said["shared_weights"],
         "followed": said["followed"],
         "followed_ess": f"{said['ess_by_package'][said['followed']]:,.0f}",
+        "followed_vectors": f"{said['vector_ess_by_package'][said['followed']]:,.0f}",
         "through": evidence.through,
         "distinct": f"{distinct:,}",
         "vectors": f"{vectors:,}",

@@ -618,7 +618,7 @@ function updated(u) {
   return h(
     "div",
     {},
-    h("p", { id: "ess" }, `Effective futures left of ${u.futures.toLocaleString()}: ${Object.entries(u.ess_by_package).map(([p, e]) => `${p.replaceAll("_", " ")} ${Math.round(e).toLocaleString()}`).join(", ")}. Weights ${u.shared_weights ? "the same for every package" : "computed package by package (their paths differ in the years observed)"}.`),
+    h("p", { id: "ess" }, `Effective futures left of ${u.futures.toLocaleString()} (and effective parameter vectors): ${Object.entries(u.ess_by_package).map(([p, e]) => `${p.replaceAll("_", " ")} ${Math.round(e).toLocaleString()} (${Math.round(u.vector_ess_by_package[p]).toLocaleString()})`).join(", ")}. Weights ${u.shared_weights ? "the same for every package" : "computed package by package (their paths differ in the years observed)"}.`),
     u.warnings.map((w) => h("p", { class: "error" }, w)),
     table(
       [{ label: "outcome", value: (k) => label(k) }].concat(
