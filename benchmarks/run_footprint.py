@@ -18,7 +18,7 @@ from pathlib import Path
 
 from alliance_futures import api
 from alliance_futures.case import builtin_policy_names
-from alliance_futures.limits import DEFAULT_CHUNK
+from alliance_futures.limits import DEFAULT_CHUNK, DEFAULT_REPLICATIONS
 
 SIZES = ("2000:6", "20000:6", "50000:6", "200000:1")
 YEARS = 20
@@ -48,7 +48,7 @@ def main(sizes: list[str]) -> None:
             peak = run(futures, packages, folder)
             disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
             memory_estimate = api.estimated_bytes(case, packages, futures, YEARS, True, DEFAULT_CHUNK)
-            disk_estimate = api.estimated_disk_bytes(case, packages, futures, YEARS, True)
+            disk_estimate = api.estimated_disk_bytes(case, packages, futures, YEARS, True, DEFAULT_REPLICATIONS)
             print(
                 f"{futures:>9,} {packages:>8} {memory_estimate / 1e9:>13.2f} GB {peak / 1e9:>8.2f} "
                 f"{disk_estimate / 1e6:>11,.0f} MB {disk / 1e6:>8,.0f}"

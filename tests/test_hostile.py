@@ -366,6 +366,21 @@ def test_a_run_that_would_not_fit_on_the_disk_is_refused_before_it_simulates(tmp
         api.check_disk(spec, tmp_path)
 
 
+def test_the_disk_estimate_covers_the_experiments_a_run_writes_and_counts_a_vectors_replications_once(tmp_path):
+    from alliance_futures import api
+
+    written = {}
+    for k in (1, 2, 10):
+        spec = api.prepare(policies=["current_course"], futures=4_000, replications=k, paths=False, streamed=True)
+        api.simulate_to(spec, tmp_path / str(k))
+        written[k] = sum(f.stat().st_size for f in (tmp_path / str(k) / "experiments").rglob("*.parquet"))
+        results = sum(f.stat().st_size for f in (tmp_path / str(k) / "final").rglob("*.parquet"))
+        assert written[k] + results <= api.disk_need(spec)
+    need = {k: api.estimated_disk_bytes(api.load_case(), 0, 4_000, 20, False, k) for k in (1, 2, 10)}  # experiments
+    assert need[1] > need[2] > need[10]
+    assert need[10] < 3 * written[10]  # a vector's values counted once, not ten times
+
+
 def test_every_initial_variable_has_the_values_it_can_take_and_a_case_outside_them_is_refused(tmp_path):
     from alliance_futures.model.state import DOMAINS, INITIAL_VARIABLES
 

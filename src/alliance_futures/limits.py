@@ -25,6 +25,9 @@ PROCESS_BYTES = 400 * 2**20
 # folders of 150,000 and 700,000 futures (benchmarks/run_footprint.py)
 DISK_BYTES_PER_PATH_YEAR = 70
 DISK_BYTES_PER_FINAL = 200
+# Parquet C++'s default limit on a column chunk's dictionary page (the `dictionary_pagesize_limit` of pyarrow's
+# writer): a column whose dictionary outgrows it is written plain
+PARQUET_DICTIONARY_PAGE = 2**20
 # The service's limits on one request, on a machine others share. A run is streamed to disk (memory holds a few
 # chunks) and its views analyse at most SERVICE_MAX_ANALYSED futures per package, so what bounds it is time and disk:
 # at the largest, about 8 GB of Parquet and a few minutes of simulation (docs/scale.md).
