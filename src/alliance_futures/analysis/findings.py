@@ -143,9 +143,9 @@ def analyse(
     stage("testing the claims")
     claims, skipped = assess_claims(ensemble, tables)
     stage("discovering scenarios (PRIM)")
-    rows = vector_clusters(clusters)
+    by_row = vector_clusters(clusters)  # of the rows of `x`: its vectors, or a posterior run's futures
     boxes = [
-        prim_box(x, ensemble.per_vector(flags[k].to_numpy()), k, seed=ensemble.seed, clusters=rows) for k in DISCOVER
+        prim_box(x, ensemble.per_vector(flags[k].to_numpy()), k, seed=ensemble.seed, clusters=by_row) for k in DISCOVER
     ]
     stage("Sobol indices")
     sobol = model_sobol(
