@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from helpers import cli
@@ -187,6 +188,43 @@ def test_a_run_on_the_applied_case_samples_the_elicited_distribution(tmp_path):
     drawn = run.experiments["politics.rok_early_election_hazard"]
     p = run.case.flat_parameters()["politics.rok_early_election_hazard"]
     assert abs((drawn < p.quantiles[50]).mean() - 0.5) <= 1 / 400
+
+
+def test_the_report_says_how_much_each_elicited_parameter_drives_each_outcome(tmp_path):
+    from types import SimpleNamespace
+
+    from alliance_futures.engine import uncertain_parameters
+    from alliance_futures.report.html import _judgement
+
+    elicit_apply(write_study(tmp_path), BUILTIN_CASE, tmp_path / "new.yaml", weighting="equal")
+    case = load_case(tmp_path / "new.yaml")
+    names = uncertain_parameters(case)
+    elicited = ["politics.us_switch_probability", "politics.rok_early_election_hazard"]
+    rng = np.random.default_rng(0)
+    index = pd.MultiIndex.from_product([["war", "rupture"], names], names=["output", "parameter"])
+    sobol = pd.DataFrame({"ST": rng.random(len(index)), "ST_conf": rng.random(len(index)) / 4}, index=index)
+    rows = _judgement(SimpleNamespace(sobol=sobol), SimpleNamespace(case=case))
+    assert sorted(r["name"] for r in rows) == sorted(elicited)
+    for row in rows:
+        for output, cell in zip(["war", "rupture"], row["cells"], strict=True):
+            st, conf = sobol.loc[(output, row["name"])]
+            rank = 1 + int((sobol.loc[output]["ST"] > st).sum())
+            assert cell["text"] == f"{st:.2f} ± {conf:.2f}, rank {rank} of {len(names)}"
+            assert cell["distinct"] == (st - conf > 0)
+    # end to end: a run on the applied case gets the section; a run on the built-in case, without quantiles, not
+    result = cli("run", "--case", "new.yaml", "--futures", 400, "--output", "r", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = cli("report", "r", "--sobol-base", 64, cwd=tmp_path)  # enough to move some indices off zero
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="judgement">') : html.index("</section>", html.index('id="judgement"'))]
+    assert all(name in section for name in elicited) and 'href="#judgement"' in html
+    cells = re.findall(r"<td>(\d+\.\d\d) ± (\d+\.\d\d), rank \d+ of \d+(: not told apart from zero)?</td>", section)
+    assert len(cells) == 2 * 4  # each parameter, each outcome of the Sobol analysis
+    for st, conf, noted in cells:  # an interval clear of zero (beyond the rounding) is not called noise, and back
+        assert not (float(st) - float(conf) > 0.01 and noted) and not (float(st) - float(conf) < -0.01 and not noted)
+    assert any(abs(float(st) - float(conf)) > 0.01 for st, conf, _ in cells)  # some cell the check above reads
+    assert not _judgement(SimpleNamespace(sobol=sobol), SimpleNamespace(case=load_case()))
 
 
 @pytest.mark.parametrize(

@@ -89,6 +89,19 @@ def model_sobol(
     return sobol(names, evaluate, base, seed)
 
 
+def influence(indices: pd.DataFrame, parameters: Sequence[str]) -> pd.DataFrame:
+    """How much each of some parameters drives each output: its total index with the interval's half-width, its rank
+    by total index among all the parameters (1: the largest), and whether the interval excludes zero. Rows: parameter
+    and output, in the order given."""
+    ranks = indices.groupby(level="output", sort=False)["ST"].rank(ascending=False, method="min").astype(int)
+    table = indices.assign(rank=ranks, of=indices.groupby(level="output", sort=False)["ST"].transform("size"))
+    table = table.assign(told_apart=table["ST"] - table["ST_conf"] > 0).swaplevel("output", "parameter")
+    rows = pd.MultiIndex.from_product(
+        [list(parameters), indices.index.get_level_values("output").unique()], names=["parameter", "output"]
+    )
+    return table.reindex(rows)[["ST", "ST_conf", "rank", "of", "told_apart"]]
+
+
 def told_apart(indices: pd.DataFrame, top: int = LEADERS) -> list[str]:
     """For each output, in a sentence, which of its `top` drivers by total index have an interval that excludes zero
     (the rest cannot be told apart from no effect)."""

@@ -21,10 +21,10 @@ from ..analysis.findings import FAN_VARIABLES, Findings
 from ..analysis.matrix import driver_label
 from ..analysis.nowcast import before_after
 from ..analysis.outcomes import SUMMARY_KEYS, outcome_label, row_label, significant
-from ..analysis.sensitivity import told_apart
+from ..analysis.sensitivity import influence, told_apart
 from ..analysis.signposts import watch_years
 from ..analysis.skill import BLOCK_YEARS
-from ..case import Policy
+from ..case import Parameter, Policy
 from ..case.loader import CITATION, CITATIONS, cited_keys, load_bibliography
 from ..case.observations import Observation
 from ..case.schema import Documented
@@ -39,6 +39,7 @@ SECTIONS = (
     ("over-time", "Over time"),
     ("discovery", "Scenario discovery"),
     ("sensitivity", "Sensitivity"),
+    ("judgement", "Expert judgement"),  # only where the case has parameters given by quantiles
     ("matrix", "2×2 matrix"),
     ("signposts", "Signposts"),
     ("narratives", "Example futures"),
@@ -359,22 +360,45 @@ DISTRIBUTION_NOTES = {
 }
 
 
+def _value(p: Parameter) -> str:
+    """A parameter's value, range (with its quantiles) or forms, as the report writes it."""
+    if p.choices is not None:
+        forms = list(p.choices)
+        return " or ".join(forms) + " (each drawn equally)" if p.range is not None else forms[int(p.value or 0)]
+    if p.range is not None:
+        value = f"{p.range[0]:g} to {p.range[1]:g}" + DISTRIBUTION_NOTES.get(p.distribution, "")
+        if p.quantiles is not None:
+            value += ": " + ", ".join(f"{level:g}% {x:g}" for level, x in p.quantiles.items())
+        return value
+    return f"{p.value:g}"
+
+
+def _judgement(findings: Findings, ensemble: Ensemble) -> list[dict[str, Any]]:
+    """The section 'Parameters set by expert judgement': each parameter sampled from quantiles (a decision maker's,
+    written by `alliance-futures elicit apply`), and how much it drives each outcome of the Sobol analysis. (Keys
+    that a dict's methods shadow in the template, such as 'clear' or 'items', are avoided.)"""
+    quantiled = {n: p for n, p in ensemble.case.flat_parameters().items() if p.quantiles is not None and p.range}
+    if not quantiled:
+        return []
+    table = influence(findings.sobol, list(quantiled))
+    rows = []
+    for name, p in quantiled.items():
+        cells = []
+        for output, row in table.loc[name].iterrows():
+            said = f"{row['ST']:.2f} ± {row['ST_conf']:.2f}, rank {row['rank']} of {row['of']}"
+            cells.append({"output": outcome_label(str(output)), "text": said, "distinct": bool(row["told_apart"])})
+        rows.append({"name": name, "meaning": p.meaning, "value": _value(p), "source": p.source, "cells": cells})
+    return rows
+
+
 def _appendix(ensemble: Ensemble) -> dict[str, Any]:
     case = ensemble.case
     parameters = []
     for name, p in case.flat_parameters().items():
         source = p.source
         if p.choices is not None:
-            forms = list(p.choices)
-            value = " or ".join(forms) + " (each drawn equally)" if p.range is not None else forms[int(p.value or 0)]
             source += " " + " ".join(f"{form}: {why}" for form, why in p.choices.items())
-        elif p.range is not None:
-            value = f"{p.range[0]:g} to {p.range[1]:g}" + DISTRIBUTION_NOTES.get(p.distribution, "")
-            if p.quantiles is not None:
-                value += ": " + ", ".join(f"{level:g}% {x:g}" for level, x in p.quantiles.items())
-        else:
-            value = f"{p.value:g}"
-        parameters.append({"name": name, "value": value, "unit": p.unit, "meaning": p.meaning, "source": source})
+        parameters.append({"name": name, "value": _value(p), "unit": p.unit, "meaning": p.meaning, "source": source})
 
     def rows(items: Mapping[str, Any], value: Any) -> list[dict[str, str]]:
         return [
@@ -526,6 +550,8 @@ def _distinct_vectors(ensemble: Ensemble) -> int:
 def render(findings: Findings, ensemble: Ensemble, options: ReportOptions) -> str:
     """The report as one HTML document."""
     years = ensemble.calendar_years
+    judgement = _judgement(findings, ensemble)
+    sections = [s for s in SECTIONS if s[0] != "judgement" or judgement]
     sobol_parameters = findings.sobol.index.get_level_values("parameter").nunique()
     sobol_base = options.sobol_base
     context = {
@@ -541,7 +567,7 @@ def render(findings: Findings, ensemble: Ensemble, options: ReportOptions) -> st
             "last_year": int(years[-1]),
             "packages": list(ensemble.policies),
         },
-        "sections": (("evidence", "Evidence"), *SECTIONS) if options.evidence else SECTIONS,
+        "sections": [("evidence", "Evidence"), *sections] if options.evidence else sections,
         "evidence": _evidence(options.evidence, ensemble),
         "packages": list(ensemble.policies),
         "baseline": findings.baseline,
@@ -569,6 +595,7 @@ def render(findings: Findings, ensemble: Ensemble, options: ReportOptions) -> st
             "futures_text": f"{sobol_base * (sobol_parameters + 2):,}",
             "sentences": told_apart(findings.sobol),
         },
+        "judgement": judgement,
         "matrix": _matrix(findings, options.drivers_chosen),
         "signpost_years": watch_years(ensemble),
         "signposts": _signposts(findings, ensemble),
