@@ -89,13 +89,18 @@ def model_sobol(
     return sobol(names, evaluate, base, seed)
 
 
+def distinct_from_zero(indices: pd.DataFrame) -> pd.Series:
+    """Whether each total index's 95% interval excludes zero; one that reaches zero cannot be told from no effect."""
+    return indices["ST"] - indices["ST_conf"] > 0
+
+
 def influence(indices: pd.DataFrame, parameters: Sequence[str]) -> pd.DataFrame:
     """How much each of some parameters drives each output: its total index with the interval's half-width, its rank
     by total index among all the parameters (1: the largest), and whether the interval excludes zero. Rows: parameter
     and output, in the order given."""
     ranks = indices.groupby(level="output", sort=False)["ST"].rank(ascending=False, method="min").astype(int)
     table = indices.assign(rank=ranks, of=indices.groupby(level="output", sort=False)["ST"].transform("size"))
-    table = table.assign(told_apart=table["ST"] - table["ST_conf"] > 0).swaplevel("output", "parameter")
+    table = table.assign(told_apart=distinct_from_zero(table)).swaplevel("output", "parameter")
     rows = pd.MultiIndex.from_product(
         [list(parameters), indices.index.get_level_values("output").unique()], names=["parameter", "output"]
     )
@@ -108,7 +113,7 @@ def told_apart(indices: pd.DataFrame, top: int = LEADERS) -> list[str]:
     out = []
     for output, table in indices.groupby(level="output", sort=False):
         leaders = table.droplevel("output").nlargest(top, "ST")
-        clear = [str(p) for p, row in leaders.iterrows() if row["ST"] - row["ST_conf"] > 0]
+        clear = [str(p) for p in leaders.index[distinct_from_zero(leaders)]]
         what = outcome_label(str(output)).capitalize()
         if not clear:
             out.append(f"{what}: no parameter's total index can be told apart from zero at this base.")
