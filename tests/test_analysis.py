@@ -12,7 +12,15 @@ import pytest
 
 import alliance_futures as af
 from alliance_futures.analysis import NAMED_FUTURES, OUTCOMES, outcome_tables
-from alliance_futures.analysis.compare import paired_differences, regret, satisficing, severity
+from alliance_futures.analysis.compare import (
+    PairedDifferences,
+    Regret,
+    Satisficing,
+    paired_differences,
+    regret,
+    satisficing,
+    severity,
+)
 from alliance_futures.analysis.discovery import drivers, heldout_lift, prim_box
 from alliance_futures.analysis.interop import to_ema
 from alliance_futures.analysis.outcomes import ClusterRows
@@ -83,6 +91,26 @@ def test_regret_and_satisficing_on_known_tables():
     assert satisficing(tables, {"us_net_cost": 0.5})["share"].eq(0).all()
     with pytest.raises(KeyError, match="unknown outcome"):
         satisficing(tables, {"wars": 0})
+
+
+def test_the_comparison_reduced_over_chunks_is_the_comparison_of_all_futures():
+    rng = np.random.default_rng(3)
+    n, halves = 300, (slice(0, 120), slice(120, 300))
+    tables = {p: table(n, rng.random(n) < 0.2) for p in ("a", "b", "c")}
+    for t in tables.values():
+        t["us_net_cost"] = rng.normal(10, 3, n).round(1)  # ties across packages: several are best in some futures
+    for loss in ("severity", "us_net_cost", "war"):
+        chunked = Regret(loss)
+        for half in halves:
+            chunked.add({p: t.iloc[half] for p, t in tables.items()})
+        pd.testing.assert_frame_equal(chunked.frame(), regret(tables, loss), rtol=1e-12)
+    paired, satisfied = PairedDifferences("a"), Satisficing({"war": 0, "us_net_cost": 12})
+    for half in halves:
+        paired.add({p: t.iloc[half] for p, t in tables.items()}, clusters=3)
+        satisfied.add({p: t.iloc[half] for p, t in tables.items()}, clusters=3)
+    pd.testing.assert_frame_equal(paired.frame(), paired_differences(tables, "a", clusters=3), rtol=1e-12)
+    whole = satisficing(tables, {"war": 0, "us_net_cost": 12}, clusters=3)
+    pd.testing.assert_frame_equal(satisfied.frame(), whole, rtol=1e-12)
 
 
 def test_discovery_on_a_real_ensemble_finds_a_box_with_the_outcome_concentrated(ensemble):

@@ -340,6 +340,8 @@ def test_a_posterior_runs_intervals_count_the_futures_resampled_from_one_vector_
     prior, after = af.load_run(saved).ensemble(), af.load_run(folder).ensemble()
     vectors = after.branches[-1].source // prior.replications  # whose parameter vector each future has
     assert np.array_equal(pd.factorize(after.clusters)[0], pd.factorize(vectors)[0])
+    ((_final, ids),) = af.api.final_chunks(af.load_run(folder))  # one chunk, read back for a report's comparison
+    assert np.array_equal(pd.factorize(ids)[0], pd.factorize(vectors)[0])
     tables = outcome_tables(after)
     summary = json.loads((folder / "run.json").read_text())["summary"]
     assert summary == summary_json(tables, after.clusters)

@@ -20,7 +20,15 @@ from helpers import cli
 
 import alliance_futures as af
 from alliance_futures import api, store
-from alliance_futures.analysis import long_outcomes, outcome_tables, summary_json, summary_of_chunks
+from alliance_futures.analysis import (
+    long_outcomes,
+    outcome_tables,
+    paired_differences,
+    regret,
+    satisficing,
+    summary_json,
+    summary_of_chunks,
+)
 from alliance_futures.analysis.outcomes import Moments
 from alliance_futures.engine import Chunk, ProcessExecutor, Sampling, SerialExecutor, simulate_chunks
 from alliance_futures.store.runs import CLAIM_FILE, PARTIAL
@@ -265,10 +273,36 @@ def test_the_first_futures_of_a_run_are_read_from_the_chunks_that_hold_them(memo
     pd.testing.assert_frame_equal(head.experiments, memory.experiments.iloc[:30])
 
 
-def test_a_report_of_a_large_run_analyses_its_first_futures_and_says_so(memory, tmp_path, monkeypatch):
-    _stream(tmp_path / "run", memory)
+def test_a_saved_run_is_read_chunk_by_chunk_in_the_order_of_its_futures(memory, tmp_path):
+    _stream(tmp_path / "run", memory, ProcessExecutor(2))  # chunks finish in any order
+    saved = af.load_run(tmp_path / "run")
+    parts = list(saved.chunks(experiments=True))
+    assert [(c.futures.start, c.futures.stop) for c in parts] == [(i, i + 12) for i in range(0, FUTURES, 12)]
+    for package in PACKAGES:
+        troops = np.concatenate([c.final[package]["troops"].to_numpy() for c in parts])
+        assert np.array_equal(troops, memory.final[package]["troops"])
+    experiments = pd.concat([c.experiments for c in parts], ignore_index=True).rename_axis("future")
+    pd.testing.assert_frame_equal(experiments, memory.experiments)
+    assert all(c.experiments is None for c in saved.chunks())
+
+
+def test_a_report_of_a_large_run_compares_every_future_and_analyses_a_sample(memory, tmp_path, monkeypatch):
+    summary = _stream(tmp_path / "run", memory)
+    saved = af.load_run(tmp_path / "run")
+    sample = saved.ensemble(60)
+    found = api.findings(sample, sobol_base=4, every_future=api.final_chunks(saved))
+    assert found.summary == summary  # every future's, to the last bit, and not the sample's
+    assert found.summary != api.findings(sample, sobol_base=4).summary
+    tables = outcome_tables(memory)
+    pd.testing.assert_frame_equal(found.paired, paired_differences(tables, "current_course", clusters=K), rtol=1e-12)
+    pd.testing.assert_frame_equal(found.regret, regret(tables))
+    assert found.satisficing.to_numpy() == pytest.approx(
+        satisficing(tables, found.thresholds, clusters=K).to_numpy(), rel=1e-12
+    )
+    assert found.timeline["package"].size and sample.futures == 60  # the other views read the sample
     monkeypatch.setattr(api, "REPORT_MAX_FUTURES", 61)  # whole vectors of 3: the first 60 of 120
     written = api.report_run(tmp_path / "run", sobol_base=4)
     text = written.read_text(encoding="utf-8")
-    assert "analyses the first 60 of the run's\n    120 futures per package" in text
+    assert "is over all the run's 120 futures per package" in text
+    assert "The other sections analyse the first 60 of them" in text
     assert '--futures</span> <span class="word">120</span>' in text  # the repeat command makes the whole run

@@ -48,6 +48,7 @@ from .engine import (
     run_ensemble,
     simulate_chunks,
     uncertain_parameters,
+    vector_ids,
 )
 from .errors import REQUEST, InputError
 from .limits import (
@@ -1148,11 +1149,21 @@ def findings(
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,
     progress: Callable[[int, str], None] | None = None,
+    every_future: analysis.FinalChunks | None = None,
 ) -> analysis.Findings:
     """Everything the report shows, as pandas objects (see `analysis.findings.analyse`); `progress(i, label)` hears
-    of each stage of the analysis (`analysis.findings.STAGES`) as it starts."""
+    of each stage of the analysis (`analysis.findings.STAGES`) as it starts; `every_future`: where the ensemble is a
+    sample of a saved run, the run's final states chunk by chunk (`final_chunks`)."""
     _check_sobol_base(sobol_base)
-    return analysis.analyse(ensemble, baseline, drivers, thresholds, sobol_base, progress)
+    return analysis.analyse(ensemble, baseline, drivers, thresholds, sobol_base, progress, every_future)
+
+
+def final_chunks(saved: store.Run) -> analysis.FinalChunks:
+    """A saved run's final states chunk by chunk, with each chunk's clusters (a vector's replications; for a
+    posterior run, the ids of the chunk's parameter vectors, read from its experiments rows)."""
+    for chunk in saved.chunks(experiments=bool(saved.branches)):
+        rows = chunk.experiments
+        yield chunk.final, saved.info["replications"] if rows is None else vector_ids(rows)
 
 
 def _check_sobol_base(base: int) -> None:
@@ -1214,14 +1225,15 @@ def write_report(
     saved: str | Path | None = None,
     progress: Callable[[int, str], None] | None = None,
     sample_of: int | None = None,
+    every_future: analysis.FinalChunks | None = None,
 ) -> Path:
     """Analyse an ensemble and write the self-contained HTML report to `path`; `saved` is the folder the ensemble
     was saved in, if it was (the report's repeat command points at the case and package files copied there);
     `progress` hears of each stage of the analysis (see `findings`); `sample_of`: the futures of the run whose first
-    futures the ensemble is."""
+    futures the ensemble is, and `every_future` that run's final states chunk by chunk (`final_chunks`)."""
     check_output_file(path)  # before the slow analysis
     evidence = evidence_of(saved) if saved is not None else None
-    found = findings(ensemble, baseline, drivers, thresholds, sobol_base, progress)
+    found = findings(ensemble, baseline, drivers, thresholds, sobol_base, progress, every_future)
     command = repeat_command(ensemble, saved, sample_of)
     return write_findings_report(found, ensemble, path, command, sobol_base, drivers is not None, evidence, sample_of)
 
@@ -1278,8 +1290,8 @@ def report_run(
     saved = load_run(run_dir)
     target = check_output_file(output if output is not None else saved.path / REPORT_FILE)
     sample = analysed_futures(saved)
-    sample_of = saved.info["futures"] if sample else None
+    sample_of, every_future = (saved.info["futures"], final_chunks(saved)) if sample else (None, None)
     ensemble = saved.ensemble(sample)
     return write_report(
-        ensemble, target, baseline, drivers, thresholds, sobol_base, saved.path, progress, sample_of=sample_of
+        ensemble, target, baseline, drivers, thresholds, sobol_base, saved.path, progress, sample_of, every_future
     )

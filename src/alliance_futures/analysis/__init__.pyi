@@ -3,7 +3,7 @@ from .calibration import calibrate
 from .claims import ClaimResult, assess_claims
 from .compare import paired_differences, regret, satisficing
 from .discovery import Box, drivers, prim_box
-from .findings import Findings, analyse
+from .findings import FinalChunks, Findings, analyse
 from .interop import ema_model, to_ema
 from .matrix import FuturesMatrix, futures_matrix, top_drivers
 from .narrative import narrate, tell, trace_future
@@ -34,6 +34,7 @@ __all__ = [
     "Backtest",
     "Box",
     "ClaimResult",
+    "FinalChunks",
     "Findings",
     "FuturesMatrix",
     "analyse",

@@ -5,7 +5,7 @@ signposts, example narratives, and the backtest of the case's model against the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,17 +18,20 @@ from ..limits import SOBOL_BASE
 from ..model import STATE_VARIABLES
 from .backtest import Backtest, backtest_history
 from .claims import ClaimResult, assess_claims
-from .compare import GRAVITY, indicators, paired_differences, regret, satisficing
+from .compare import GRAVITY, PairedDifferences, Regret, Satisficing, indicators
 from .discovery import Box, drivers, prim_box
 from .matrix import FuturesMatrix, check_drivers, futures_matrix, top_drivers
 from .narrative import tell
 from .outcomes import (
     FUTURE_PREFIX,
     SUMMARY_KEYS,
+    Clusters,
+    Summary,
+    final_outcomes,
     outcome_tables,
     row_label,
     summary_frame,
-    summary_json,
+    table_chunks,
     vector_clusters,
 )
 from .sensitivity import model_sobol
@@ -56,6 +59,7 @@ STAGES = (  # in the order `analyse` takes them
     "the backtest",
 )
 log = logging.getLogger(__name__)
+FinalChunks = Iterable[tuple[Mapping[str, pd.DataFrame], Clusters]]  # per chunk: package -> final states; clusters
 
 
 @dataclass
@@ -100,6 +104,27 @@ class Findings:
         )
 
 
+def compare(
+    chunks: Iterable[tuple[Mapping[str, pd.DataFrame], Clusters]], baseline: str, thresholds: Mapping[str, float]
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The summary (`summary_json`), paired differences against the baseline (none for one package), regret and
+    satisficing, reduced over chunks of every package's outcomes tables (whole clusters; see `table_chunks`)."""
+    try:
+        satisficing = Satisficing(thresholds)
+    except (KeyError, ValueError) as exc:
+        raise InputError(REQUEST, str(exc.args[0]), key="thresholds") from None
+    summary, regret, paired, packages = Summary(), Regret(), PairedDifferences(baseline), 0
+    for tables, clusters in chunks:
+        for name, table in tables.items():
+            summary.add(name, table, clusters)
+        regret.add(tables)
+        satisficing.add(tables, clusters)
+        packages = len(tables)
+        if packages > 1:
+            paired.add(tables, clusters)
+    return summary.json(), paired.frame() if packages > 1 else pd.DataFrame(), regret.frame(), satisficing.frame()
+
+
 def analyse(
     ensemble: Ensemble,
     baseline: str | None = None,
@@ -107,11 +132,16 @@ def analyse(
     thresholds: Mapping[str, float] | None = None,
     sobol_base: int = SOBOL_BASE,
     progress: Callable[[int, str], None] | None = None,
+    every_future: FinalChunks | None = None,
 ) -> Findings:
     """Analyse an ensemble with yearly paths. The baseline package is the reference of paired differences and the
     package whose futures scenario discovery, Sobol indices, the 2×2 matrix, signposts and examples read (default:
     the case's baseline).
-    `progress(i, label)` hears of each of the `STAGES` as it starts; each is logged too."""
+    `progress(i, label)` hears of each of the `STAGES` as it starts; each is logged too. `every_future`: where the
+    ensemble is a sample of a saved run, the run's final states chunk by chunk (every package's states of the same
+    whole vectors, as a frame per package, and the chunk's clusters), one chunk in memory at a time: the summary,
+    paired differences, regret and satisficing are then reduced over every future, the other views read the
+    sample."""
 
     def stage(label: str) -> None:
         log.info("analysis: %s", label)
@@ -130,12 +160,15 @@ def analyse(
     stage("comparing the packages")
     tables = outcome_tables(ensemble)
     limits = dict(thresholds or DEFAULT_THRESHOLDS)
-    try:
-        clusters = ensemble.clusters
-        chosen_regret, chosen_satisficing = regret(tables), satisficing(tables, limits, clusters=clusters)
-        paired = paired_differences(tables, baseline, clusters=clusters) if len(tables) > 1 else pd.DataFrame()
-    except (KeyError, ValueError) as exc:
-        raise InputError(REQUEST, str(exc.args[0]), key="thresholds") from None
+    clusters = ensemble.clusters
+    if every_future is None:
+        summary, paired, chosen_regret, chosen_satisficing = compare(table_chunks(tables, clusters), baseline, limits)
+    else:
+        outcomes = (
+            ({name: final_outcomes(final, ensemble.case, ensemble.years) for name, final in part.items()}, c)
+            for part, c in every_future
+        )
+        summary, paired, chosen_regret, chosen_satisficing = compare(outcomes, baseline, limits)
     flags = indicators(tables[baseline])
     x = drivers(ensemble, baseline)
     if matrix_drivers is not None:
@@ -176,7 +209,7 @@ def analyse(
     history = load_history(None, ensemble.case, STATE_VARIABLES)
     return Findings(
         baseline=baseline,
-        summary=summary_json(tables, ensemble.clusters),
+        summary=summary,
         paired=paired,
         regret=chosen_regret,
         satisficing=chosen_satisficing,

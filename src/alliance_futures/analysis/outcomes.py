@@ -7,7 +7,7 @@ alliance, Transformed alliance, Managed continuity. Thresholds come from the cas
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -308,7 +308,7 @@ def long_outcomes(final: pd.DataFrame, case: Case, years: int) -> pd.DataFrame:
     outcomes: package, future, the outcome flags, the US net cost and the named future."""
     parts = []
     for package, group in final.groupby("package", sort=False):
-        table = outcome_table({c: group[c].to_numpy() for c in group.columns}, case, years)
+        table = final_outcomes(group, case, years)
         table.insert(0, "package", str(package))
         table.insert(1, "future", group["future"].to_numpy())
         parts.append(table.reset_index(drop=True))
@@ -320,15 +320,33 @@ def summary_json(tables: Mapping[str, pd.DataFrame], clusters: Clusters = 1) -> 
     horizon), each with a 95% interval that counts each cluster of futures (`clusters`: a parameter vector's
     replications, or per future an id, as `Ensemble.clusters` gives them) as one piece of evidence:
     `{"packages": {PACKAGE: {KEY: {"p", "lo", "hi"}}}, "us_net_cost_usd_bn": {PACKAGE: {"mean", "lo", "hi"}}}`, as
-    run.json and `alliance-futures run --format json` give it. Reduced over the run's chunks (`engine.chunks`), so
+    run.json and `alliance-futures run --format json` give it. Reduced over the run's chunks (`table_chunks`), so
     that it is the same to the last bit as a run streamed to disk and summarised chunk by chunk gives."""
     summary = Summary()
-    for name, table in tables.items():
-        replications = 1 if isinstance(clusters, np.ndarray) else int(clusters)
-        for chunk in chunks([name], len(table), DEFAULT_CHUNK, replications):
-            part = clusters[chunk.start : chunk.stop] if isinstance(clusters, np.ndarray) else clusters
-            summary.add(name, table.iloc[chunk.start : chunk.stop], part)
+    for part, part_clusters in table_chunks(tables, clusters):
+        for name, table in part.items():
+            summary.add(name, table, part_clusters)
     return summary.json()
+
+
+def table_chunks(
+    tables: Mapping[str, pd.DataFrame], clusters: Clusters = 1
+) -> Iterator[tuple[dict[str, pd.DataFrame], Clusters]]:
+    """Every package's outcomes table in the chunks a run streams (`engine.chunks`: whole vectors), with each
+    chunk's clusters: what a reduction over a saved run's chunks reads, from tables in memory."""
+    replications = 1 if isinstance(clusters, np.ndarray) else int(clusters)
+    futures = len(next(iter(tables.values())))
+    for chunk in chunks(list(tables)[:1], futures, DEFAULT_CHUNK, replications):  # one package's: the spans
+        part = slice(chunk.start, chunk.stop)
+        yield (
+            {name: table.iloc[part] for name, table in tables.items()},
+            clusters[part] if isinstance(clusters, np.ndarray) else clusters,
+        )
+
+
+def final_outcomes(final: pd.DataFrame, case: Case, years: int) -> pd.DataFrame:
+    """`outcome_table` of final states read from a saved run (a frame with a column per state variable)."""
+    return outcome_table({c: final[c].to_numpy() for c in final.columns}, case, years)
 
 
 def summary_of_chunks(
@@ -338,7 +356,7 @@ def summary_of_chunks(
     memory at a time, each package's chunks in order."""
     summary = Summary()
     for package, final in chunks:
-        summary.add(package, outcome_table({c: final[c].to_numpy() for c in final.columns}, case, years), replications)
+        summary.add(package, final_outcomes(final, case, years), replications)
     return summary.json()
 
 

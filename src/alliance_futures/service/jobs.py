@@ -133,7 +133,11 @@ class Runner:
         sample = analysed(saved)
         ensemble, summary = saved.ensemble(sample), saved.info["summary"]
         found = api.findings(
-            ensemble, job.baseline, sobol_base=job.sobol_base, progress=lambda _, label: self._phase(run_id, label)
+            ensemble,
+            job.baseline,
+            sobol_base=job.sobol_base,
+            progress=lambda _, label: self._phase(run_id, label),
+            every_future=api.final_chunks(saved) if sample else None,
         )
         self._phase(run_id, WRITING)
         sample_of = saved.info["futures"] if sample else None

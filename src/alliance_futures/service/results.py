@@ -2,8 +2,9 @@
 
     RUN/views/NAME.json   each of the report's views (`views.VIEWS`), written once when the run finishes
     RUN/bands.parquet     yearly bands of every variable, over all futures and per named future (`store.write_bands`)
-                          (past `SERVICE_MAX_ANALYSED` futures per package, the views, the bands, the futures listed
-                          and the report are those of its first futures, a random sample: `analysed`)
+                          (past `SERVICE_MAX_ANALYSED` futures per package, the views but the comparison, the bands,
+                          the futures listed and the report's other sections are those of its first futures, a random
+                          sample: `analysed`)
     RUN/downloads/        the experiments, the final states with outcomes and the yearly paths, each as one Parquet
                           file, gathered from the run's chunks when first asked for (`table_file`)
 

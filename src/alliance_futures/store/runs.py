@@ -497,6 +497,16 @@ class RunRecord(BaseModel):
     files: dict[str, FileRecord] | None = None
 
 
+@dataclass(frozen=True)
+class SavedChunk:
+    """One chunk of a saved run (`Run.chunks`): its futures, package -> their final states (package, future and the
+    state variables) and, if asked for, their experiments rows."""
+
+    futures: range
+    final: dict[str, pd.DataFrame]
+    experiments: pd.DataFrame | None
+
+
 @dataclass
 class Run:
     """A saved run, loaded back: enough to re-simulate any future exactly. Each file is checked against the size
@@ -544,6 +554,20 @@ class Run:
         if part is not None:
             table = table[table["future"] < part].reset_index(drop=True)
         return table[[c for c in ("package", "future", *STATE_VARIABLES) if c in table.columns]]
+
+    def chunks(self, experiments: bool = False) -> Iterator[SavedChunk]:
+        """The run chunk by chunk in the order of its futures, one chunk in memory at a time: every package's final
+        states of the chunk's futures and, with `experiments`, their experiments rows, each file checked as it is
+        read. A run saved before chunking is one chunk."""
+        spans = sorted({(e["chunk"], e["start"], e["stop"]) for e in manifest(self.path)})
+        if not spans:
+            final = {str(p): f.reset_index(drop=True) for p, f in self.final().groupby("package", sort=False)}
+            yield SavedChunk(range(self.info["futures"]), final, self.experiments if experiments else None)
+            return
+        for index, start, stop in spans:
+            final = {p: _read_table(self.path, self.info, [chunk_file("final", index, p)]) for p in self.policies}
+            rows = _read_table(self.path, self.info, [chunk_file("experiments", index)]) if experiments else None
+            yield SavedChunk(range(start, stop), final, rows)
 
     def ensemble(self, futures: int | None = None) -> Ensemble:
         """The run as the ensemble that was saved: final states and, if they were saved, the yearly paths; with

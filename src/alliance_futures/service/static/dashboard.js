@@ -242,7 +242,7 @@ async function results(id) {
       ? h(
           "p",
           { class: "meta", id: "sample-note" },
-          `The views below analyse the first ${comparison.analysed.futures.toLocaleString()} of the run's ${comparison.analysed.of.toLocaleString()} futures per package (whole parameter vectors, which the design puts in random order: a random sample). The Parquet files hold every future.`,
+          `The comparison (probabilities, paired differences, regret, satisficing) is over all the run's ${comparison.analysed.of.toLocaleString()} futures per package; the other views analyse its first ${comparison.analysed.futures.toLocaleString()} (whole parameter vectors, which the design puts in random order: a random sample). The Parquet files hold every future.`,
         )
       : "",
     section("Comparison", comparisonTable(comparison)),
