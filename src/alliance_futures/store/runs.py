@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -529,13 +530,28 @@ class Run:
 
     def _table(self, table: str, futures: int | None = None) -> pd.DataFrame:
         """A table, whole (its rows checked against run.json) or its chunks holding the first `futures` futures."""
-        files = self.files(table, futures)
-        frame = _read_table(self.path, self.info, [p.relative_to(self.path).as_posix() for p in files])
+        return pa.concat_tables(self._arrow(table, futures).values()).to_pandas()
+
+    def _arrow(self, table: str, futures: int | None = None) -> dict[str, pa.Table]:
+        """A table as Arrow tables, package by package (the experiments: one, keyed ''), whole (its rows checked
+        against run.json) or its chunks holding the first `futures` futures."""
+        names = [p.relative_to(self.path).as_posix() for p in self.files(table, futures)]
+        if table == "experiments":
+            parts = {"": _read_arrow(self.path, self.info, names)}
+        elif names == [f"{table}.parquet"]:  # saved before chunking: every package in one file
+            whole = _read_arrow(self.path, self.info, names)
+            parts = {p: whole.filter(pc.equal(whole["package"], p)) for p in self.policies}
+        else:
+            by_package = {p: [n for n in names if n.split("/")[1] == p] for p in self.policies}
+            parts = {p: _read_arrow(self.path, self.info, files) for p, files in by_package.items()}
         if futures is None:
             per_future = self.info["years"] if table == "yearly" else 1
-            rows = self.info["futures"] * per_future * (1 if table == "experiments" else len(self.policies))
-            _check_rows(files[0] if len(files) == 1 else self.path / table, frame, rows)
-        return frame
+            rows = self.info["futures"] * per_future * len(parts)
+            found = sum(t.num_rows for t in parts.values())
+            where = self.path / (names[0] if len(names) == 1 else table)
+            if found != rows:
+                raise InputError(where, f"has {found:,} rows where run.json implies {rows:,}; the run is damaged")
+        return parts
 
     @cached_property
     def experiments(self) -> pd.DataFrame:
@@ -575,16 +591,18 @@ class Run:
         n, years = futures or self.info["futures"], self.info["years"]
         part = self._first(futures)
         final = {
-            str(name): {v: group[v].to_numpy(dtype=float) for v in STATE_VARIABLES if v in group}
-            for name, group in self.final(part).groupby("package", sort=False)
+            name: {v: _array(t, v)[:n].astype(float, copy=False) for v in STATE_VARIABLES if v in t.column_names}
+            for name, t in self._arrow("final", part).items()
         }
         yearly = None
         if self.files("yearly"):
-            table = self._table("yearly", part)
-            variables = [c for c in table.columns if c not in ("package", "future", "year")]
             yearly = {
-                str(name): {v: group[v].to_numpy().reshape(-1, years)[:n] for v in variables}
-                for name, group in table.groupby("package", sort=False)
+                name: {
+                    v: _array(t, v).reshape(-1, years)[:n]
+                    for v in t.column_names
+                    if v not in ("package", "future", "year")
+                }
+                for name, t in self._arrow("yearly", part).items()
             }
         experiments = self.experiments if part is None else _numbered(self._table("experiments", part)).iloc[:n]
         return Ensemble(
@@ -616,11 +634,6 @@ def saved_bytes(target: str | Path) -> int:
             with suppress(OSError):
                 total += path.stat().st_size if path.is_file() else 0
     return total
-
-
-def _check_rows(path: Path, table: pd.DataFrame, expected: int) -> None:
-    if len(table) != expected:
-        raise InputError(path, f"has {len(table):,} rows where run.json implies {expected:,}; the run is damaged")
 
 
 def _check_sizes(folder: Path, info: Mapping[str, Any]) -> None:
@@ -680,6 +693,11 @@ def _listed(folder: Path, info: Mapping[str, Any]) -> list[str]:
 def _read_table(folder: Path, info: Mapping[str, Any], names: Sequence[str]) -> pd.DataFrame:
     """One table of a run's Parquet files, in order, each checked against the checksum run.json records; a damaged
     one is named."""
+    return _read_arrow(folder, info, names).to_pandas()
+
+
+def _read_arrow(folder: Path, info: Mapping[str, Any], names: Sequence[str]) -> pa.Table:
+    """`_read_table` as an Arrow table."""
     parts = []
     for name in names:
         _check_sum(folder, info, name)
@@ -687,7 +705,12 @@ def _read_table(folder: Path, info: Mapping[str, Any], names: Sequence[str]) -> 
             parts.append(pq.read_table(folder / name))
         except (OSError, pa.ArrowException) as exc:
             raise InputError(folder / name, f"cannot be read ({exc}); the run is damaged") from None
-    return pa.concat_tables(parts).to_pandas()
+    return pa.concat_tables(parts)
+
+
+def _array(table: pa.Table, column: str) -> np.ndarray:
+    """A column as one NumPy array of its own (writable; Arrow's own buffers are read-only)."""
+    return np.concatenate([chunk.to_numpy(zero_copy_only=False) for chunk in table.column(column).chunks])
 
 
 def _branches(path: Path, info: Mapping[str, Any], policies: Mapping[str, Policy]) -> tuple[Branch, ...]:
