@@ -106,7 +106,8 @@ def test_the_backtest_splits_each_brier_score_with_its_intervals_beside_the_reli
 
 
 def test_a_run_whose_views_analyse_its_first_futures_says_so(browser_page, finished_run):
-    """The service analyses a large run's first futures (test_service.py); the page says how many of how many."""
+    """The service analyses a large run's first futures but compares every future (test_service.py); the page says
+    which views read how many of how many."""
     server, page, problems = browser_page
     view = server.data_dir / "runs" / finished_run / "views" / "comparison.json"
     whole = view.read_text()
@@ -115,7 +116,9 @@ def test_a_run_whose_views_analyse_its_first_futures_says_so(browser_page, finis
     try:
         view.write_text(json.dumps(json.loads(whole) | {"analysed": {"futures": 60, "of": 120}}))
         page.reload()
-        expect(page.locator("#sample-note")).to_contain_text("the first 60 of the run's 120 futures per package")
+        note = page.locator("#sample-note")
+        expect(note).to_contain_text("is over all the run's 120 futures per package")
+        expect(note).to_contain_text("the other views analyse its first 60")
     finally:
         view.write_text(whole)
         page.reload()
