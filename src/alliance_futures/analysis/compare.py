@@ -10,12 +10,11 @@ Future* 6(2)).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .outcomes import CONFIDENCE, FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES, Clusters, Moments
+from .outcomes import CONFIDENCE, FUTURE_PREFIX, NAMED_FUTURES, OUTCOMES, Clusters, Moments, merge_moments
 
 GRAVITY = ("hollowed_alliance", "rupture", "nuclear_south_korea", "war")  # bad named futures, least to most grave
 INDICATORS = (*OUTCOMES, *(FUTURE_PREFIX + k for k in NAMED_FUTURES), "us_net_cost")  # the columns of `indicators`
@@ -45,7 +44,7 @@ class PairedDifferences:
         for name, table in tables.items():
             if name != self.baseline:
                 d = indicators(table) - base
-                _merge(self._moments, {(name, k): Moments.of(d[k].to_numpy(), clusters) for k in d.columns})
+                merge_moments(self._moments, {(name, k): Moments.of(d[k].to_numpy(), clusters) for k in d.columns})
         return self
 
     def frame(self, confidence: float = CONFIDENCE) -> pd.DataFrame:
@@ -150,7 +149,7 @@ class Satisficing:
         for name, table in tables.items():
             values = indicators(table)
             ok = np.logical_and.reduce([values[k].to_numpy() <= v for k, v in self.thresholds.items()])
-            _merge(self._moments, {name: Moments.of(ok, clusters)})
+            merge_moments(self._moments, {name: Moments.of(ok, clusters)})
         return self
 
     def frame(self, confidence: float = CONFIDENCE) -> pd.DataFrame:
@@ -170,8 +169,3 @@ def satisficing(
     named future at 0 must not happen; 'us_net_cost' in USD bn), with a Wilson interval on the effective number of
     futures, each cluster of futures (see `paired_differences`) one piece of evidence (`outcomes.share_interval`)."""
     return Satisficing(thresholds).add(tables, clusters).frame(confidence)
-
-
-def _merge(known: dict[Any, Moments], chunk: Mapping[Any, Moments]) -> None:
-    for key, m in chunk.items():
-        known[key] = known[key] + m if key in known else m

@@ -251,6 +251,12 @@ class Moments:
         return {"mean": self.mean, "lo": self.mean - z * se, "hi": self.mean + z * se}
 
 
+def merge_moments(known: dict[Any, Moments], chunk: Mapping[Any, Moments]) -> None:
+    """Add a chunk's moments into those `known` so far, key by key."""
+    for key, m in chunk.items():
+        known[key] = known[key] + m if key in known else m
+
+
 def share_interval(flags: np.ndarray, clusters: Clusters = 1, confidence: float = CONFIDENCE) -> dict[str, float]:
     """A share of futures with its Wilson interval on the effective number of futures (see `Moments.share`)."""
     return Moments.of(flags, clusters).share(confidence)
@@ -282,10 +288,7 @@ class Summary:
 
     def add(self, package: str, table: pd.DataFrame, clusters: Clusters = 1) -> None:
         """A chunk's outcomes table, with its futures' `clusters` (see `Moments.of`)."""
-        chunk = _moments(table, clusters)
-        known = self._moments.setdefault(package, {})
-        for key, m in chunk.items():
-            known[key] = known[key] + m if key in known else m
+        merge_moments(self._moments.setdefault(package, {}), _moments(table, clusters))
 
     def json(self) -> dict[str, Any]:
         """As `summary_json` describes."""
