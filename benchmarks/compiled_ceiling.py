@@ -41,7 +41,7 @@ from alliance_futures.model import STATE_VARIABLES
 TRANSCENDENTAL = ("exp", "expm1", "log", "log1p", "power", "sqrt", "tanh", "sin", "cos")
 _M1, _M2, _GOLDEN = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
 _TO_UNIT = 1.0 / (1 << 53)
-COUNTED = 1024  # futures of the run that counts the work: some draws are made only where an event is due
+COUNTED = 1024  # futures of the run that counts the work, in one chunk: some draws are made only where an event is due
 
 
 def model_counts(years: int = 20) -> tuple[int, int, int, int]:
@@ -53,7 +53,8 @@ def model_counts(years: int = 20) -> tuple[int, int, int, int]:
     with ExitStack() as patched:
         calls = [patched.enter_context(mock.patch.object(np, name, wraps=getattr(np, name))) for name in TRANSCENDENTAL]
         draws = patched.enter_context(mock.patch.object(Streams, "uniform", autospec=True, side_effect=Streams.uniform))
-        simulate_chunks(case, [policy], rows, years, 1, MemorySink([policy.name], COUNTED), record=False)
+        sink = MemorySink([policy.name], COUNTED)
+        simulate_chunks(case, [policy], rows, years, 1, sink, record=False, chunk_size=COUNTED)  # one call a year each
     transcendental = round(sum(c.call_count for c in calls) / years)
     return len(uncertain_parameters(case)), len(STATE_VARIABLES), round(draws.call_count / years), transcendental
 
